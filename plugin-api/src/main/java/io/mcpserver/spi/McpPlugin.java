@@ -1,0 +1,93 @@
+package io.mcpserver.spi;
+
+import io.mcpserver.spi.completion.CompletionProvider;
+import io.mcpserver.spi.prompts.Prompt;
+import io.mcpserver.spi.resources.Resource;
+import io.mcpserver.spi.resources.ResourceTemplate;
+import io.mcpserver.spi.tools.Tool;
+import io.mcpserver.spi.transport.TransportFactory;
+
+import java.util.List;
+
+/**
+ * The one entry point of a plugin, found with {@link java.util.ServiceLoader} in
+ * {@code META-INF/services/io.mcpserver.spi.McpPlugin}.
+ *
+ * <p>Lifecycle: the server constructs the plugin (public no-arg constructor), calls {@link #init}
+ * once, then reads its contributions. It reads them again after the plugin calls
+ * {@link PluginContext#contributionsChanged()}. {@link #close()} is called when the server stops or
+ * the plugin is unloaded, after its in-flight calls have finished.
+ *
+ * <p>Every contribution method has a default returning an empty list; new kinds of contribution
+ * are added the same way, so a plugin compiled against an older SPI keeps working.
+ */
+public interface McpPlugin {
+
+    /** The SPI version this interface belongs to; plugin JARs declare theirs in the manifest. */
+    int SPI_VERSION = 1;
+
+    /** Unique plugin name: {@code [a-z0-9][a-z0-9-]*}. It names the config section {@code plugins.<name>}. */
+    String name();
+
+    /** Plugin version shown in logs and {@code --list-plugins}. */
+    default String version() {
+        Package p = getClass().getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "unversioned" : v;
+    }
+
+    /** One line describing the plugin, for {@code --list-plugins}. */
+    default String description() {
+        return "";
+    }
+
+    /**
+     * Whether the plugin runs when its config section says nothing about {@code enabled}.
+     * Test fixtures return {@code false} so that they only run where a config turns them on.
+     */
+    default boolean enabledByDefault() {
+        return true;
+    }
+
+    /** Called once before any contribution is read. Throwing here skips the plugin. */
+    default void init(PluginContext context) throws Exception {
+    }
+
+    /** Tools with hand-written descriptors. */
+    default List<Tool> tools() {
+        return List.of();
+    }
+
+    /**
+     * Objects whose methods annotated with {@link io.mcpserver.spi.tools.McpTool} become tools; the
+     * server derives each input schema from the method's parameters and binds arguments to them.
+     */
+    default List<Object> annotatedTools() {
+        return List.of();
+    }
+
+    default List<Resource> resources() {
+        return List.of();
+    }
+
+    default List<ResourceTemplate> resourceTemplates() {
+        return List.of();
+    }
+
+    default List<Prompt> prompts() {
+        return List.of();
+    }
+
+    default List<CompletionProvider> completions() {
+        return List.of();
+    }
+
+    /** Extra transports (framing over some other medium) that feed messages to the server. */
+    default List<TransportFactory> transports() {
+        return List.of();
+    }
+
+    /** Release resources. Called once; in-flight calls have finished or been cancelled. */
+    default void close() throws Exception {
+    }
+}

@@ -1,0 +1,43 @@
+package io.mcpserver.spi.tools;
+
+import io.mcpserver.spi.RequestContext;
+import io.mcpserver.spi.client.ClientFeature;
+import io.mcpserver.spi.client.ElicitationResult;
+import io.mcpserver.spi.client.Root;
+import io.mcpserver.spi.client.SamplingRequest;
+import io.mcpserver.spi.client.SamplingResult;
+import io.mcpserver.spi.client.UnsupportedByClientException;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a tool call can do besides returning: report progress, log, watch for cancellation, and ask
+ * the client for things. The asking methods block until the client answers; they throw
+ * {@link UnsupportedByClientException} when the client did not declare the capability, so check
+ * {@link #clientSupports} first when the tool can do without.
+ */
+public interface ToolContext extends RequestContext {
+
+    /**
+     * Reports progress. Sent only when the client asked for progress (a progress token); values must
+     * increase. {@code total} and {@code message} may be null.
+     */
+    void progress(double progress, Double total, String message);
+
+    boolean clientSupports(ClientFeature feature);
+
+    /** Asks the client's model for a completion ({@code sampling/createMessage}). */
+    SamplingResult sample(SamplingRequest request) throws UnsupportedByClientException, InterruptedException;
+
+    /**
+     * Asks the user for input ({@code elicitation/create}, form mode).
+     *
+     * @param requestedSchema a flat object JSON Schema of primitive properties
+     */
+    ElicitationResult elicit(String message, Map<String, Object> requestedSchema)
+            throws UnsupportedByClientException, InterruptedException;
+
+    /** The client's roots ({@code roots/list}). */
+    List<Root> roots() throws UnsupportedByClientException, InterruptedException;
+}

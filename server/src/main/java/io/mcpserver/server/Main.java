@@ -1,0 +1,131 @@
+package io.mcpserver.server;
+
+import io.helidon.config.Config;
+import io.mcpserver.server.config.ConfigException;
+import io.mcpserver.server.config.ConfigLoader;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.plugins.PluginLoader;
+import io.mcpserver.server.plugins.PluginSummary;
+import io.mcpserver.server.registry.FeatureRegistry;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Command-line entry: parses flags, loads and validates configuration, then runs the server until it stops. */
+public final class Main {
+
+    private static final Pattern SECRET_KEY = Pattern.compile(".*(secret|password|passphrase|token|private|credential).*",
+            Pattern.CASE_INSENSITIVE);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // stdout may be the stdio transport: keep the real stream for it and send stray prints to stderr.
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        InputStream protocolIn = new FileInputStream(FileDescriptor.in);
+        PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        System.exit(run(args, protocolIn, protocolOut, console));
+    }
+
+    static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream console) {
+        CommandLine cli;
+        try {
+            cli = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mcp-server: " + e.getMessage());
+            return 2;
+        }
+        if (cli.help()) {
+            console.print(CommandLine.USAGE);
+            return 0;
+        }
+        if (cli.version()) {
+            console.println("mcp-server " + version());
+            return 0;
+        }
+        Logging.configure();
+        Path home = Path.of(System.getProperty("mcp.home", ".")).toAbsolutePath().normalize();
+        ServerConfig config;
+        try {
+            Config raw = ConfigLoader.load(cli.configFile(), home.resolve("conf/mcp-server.yaml"), cli.overrides(),
+                    System.getenv());
+            config = ServerConfig.from(raw, home, cli.configFile(), version());
+        } catch (ConfigException e) {
+            System.err.println("mcp-server: invalid configuration:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+        if (cli.checkConfig()) {
+            printConfig(config, console);
+            return 0;
+        }
+        if (cli.listPlugins()) {
+            return listPlugins(config, console);
+        }
+        McpServer server = new McpServer(config, stdin, stdout);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mcp-shutdown"));
+        try {
+            server.start();
+            server.awaitStopped();
+            return 0;
+        } catch (Exception e) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage(), e.getCause());
+            System.err.println("mcp-server: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private static int listPlugins(ServerConfig config, PrintStream out) {
+        try (PluginLoader loader = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
+                config::pluginConfig, new FeatureRegistry(), uri -> { })) {
+            out.println("Plugins in " + config.plugins().dir() + ":");
+            var summaries = loader.loadAll();
+            if (summaries.isEmpty()) {
+                out.println("  (none)");
+            }
+            for (PluginSummary s : summaries) {
+                out.printf(Locale.ROOT, "%n%s %s [%s] %s%n", s.name(), s.version() == null ? "" : s.version(),
+                        s.status(), s.source().getFileName());
+                if (s.description() != null && !s.description().isBlank()) {
+                    out.println("  " + s.description());
+                }
+                if (s.reason() != null) {
+                    out.println("  reason: " + s.reason());
+                }
+                s.tools().forEach(t -> out.println("  tool      " + t));
+                s.resources().forEach(r -> out.println("  resource  " + r));
+                s.prompts().forEach(p -> out.println("  prompt    " + p));
+            }
+            return summaries.stream().anyMatch(s -> s.status().equals("failed")) ? 1 : 0;
+        }
+    }
+
+    private static void printConfig(ServerConfig config, PrintStream out) {
+        out.println("# configuration is valid");
+        out.println("# file: " + (config.configFile() != null ? config.configFile()
+                : config.home().resolve("conf/mcp-server.yaml")));
+        out.println("# home: " + config.home());
+        out.println("# plugins.dir (effective): " + config.plugins().dir());
+        out.println("# transports: " + String.join(", ", config.enabledTransports()));
+        config.raw().traverse().filter(Config::isLeaf).forEach(node -> {
+            String key = node.key().toString();
+            String value = node.asString().orElse("");
+            out.println(key + " = " + (SECRET_KEY.matcher(key).matches() ? "******" : value));
+        });
+    }
+}

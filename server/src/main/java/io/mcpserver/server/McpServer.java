@@ -1,0 +1,194 @@
+package io.mcpserver.server;
+
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.plugins.LoadedPlugin;
+import io.mcpserver.server.plugins.PluginLoader;
+import io.mcpserver.server.plugins.PluginSummary;
+import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.transport.PluginTransport;
+import io.mcpserver.server.transport.ServerTransport;
+import io.mcpserver.server.transport.stdio.StdioTransport;
+import io.mcpserver.spi.Caller;
+import io.mcpserver.spi.transport.TransportFactory;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+
+/**
+ * One server process: the protocol core, the plugins, and every enabled transport over them.
+ * {@link #start()} loads plugins, then binds transports; {@link #close()} undoes both.
+ */
+public final class McpServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(McpServer.class.getName());
+
+    private final ServerConfig config;
+    private final McpCore core;
+    private final PluginLoader plugins;
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final List<ServerTransport> transports = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    public McpServer(ServerConfig config, InputStream stdin, OutputStream stdout) {
+        this.config = config;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        FeatureRegistry features = new FeatureRegistry();
+        this.core = new McpCore(config.protocol(), features, AccessPolicy.ALLOW_ALL, config.plugins().watch());
+        this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(), config::pluginConfig,
+                features, uri -> core.sessions().broadcastResourceUpdated(uri));
+    }
+
+    public McpCore core() {
+        return core;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public PluginLoader plugins() {
+        return plugins;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Loads plugins and starts every enabled transport; logs the ready line. */
+    public McpServer start() throws Exception {
+        List<PluginSummary> loaded = plugins.loadAll();
+        long failed = loaded.stream().filter(s -> s.status().equals("failed")).count();
+        LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status().equals("loaded")).count()
+                + " loaded, " + failed + " failed, from " + config.plugins().dir());
+        if (config.tcp().enabled()) {
+            transports.add(newTcpTransport());
+        }
+        if (config.http().enabled()) {
+            transports.add(newHttpTransport());
+        }
+        transports.addAll(pluginTransports());
+        if (config.stdio().enabled()) {
+            // Last, so that every plugin is in place before the first message is read.
+            transports.add(new StdioTransport(core, stdin, stdout, config.stdio().maxMessageSize(), localCaller(),
+                    this::close));
+        }
+        for (ServerTransport t : transports) {
+            try {
+                t.start();
+            } catch (Exception e) {
+                close();
+                throw new IllegalStateException("cannot start the " + t.name() + " transport: " + e.getMessage(), e);
+            }
+        }
+        ready = true;
+        LOG.log(System.Logger.Level.INFO, "MCP server ready: " + transports.stream().map(ServerTransport::endpoint)
+                .collect(Collectors.joining(" ")));
+        return this;
+    }
+
+    private ServerTransport newTcpTransport() {
+        throw new UnsupportedOperationException("TCP transport not available yet; set transports.tcp.enabled: false");
+    }
+
+    private ServerTransport newHttpTransport() {
+        throw new UnsupportedOperationException("HTTP transport not available yet; set transports.http.enabled: false");
+    }
+
+    private List<ServerTransport> pluginTransports() {
+        List<ServerTransport> result = new ArrayList<>();
+        Set<String> builtIn = Set.of("stdio", "tcp", "http");
+        for (LoadedPlugin p : plugins.loaded()) {
+            List<TransportFactory> factories;
+            try {
+                factories = p.plugin().transports();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "Plugin " + p.name() + " failed to list its transports: " + e);
+                continue;
+            }
+            for (TransportFactory f : factories == null ? List.<TransportFactory>of() : factories) {
+                String name = f.name();
+                if (builtIn.contains(name)) {
+                    LOG.log(System.Logger.Level.WARNING, "Plugin " + p.name() + " offers transport '" + name
+                            + "', which is built in; ignored");
+                    continue;
+                }
+                var section = config.raw().get("transports").get(name);
+                boolean enabled = section.get("enabled").asBoolean().orElse(false);
+                if (!enabled) {
+                    LOG.log(System.Logger.Level.INFO, "Transport " + name + " from plugin " + p.name()
+                            + " is off (set transports." + name + ".enabled: true)");
+                    continue;
+                }
+                result.add(new PluginTransport(core, f, p, config, anonymousCaller()));
+            }
+        }
+        return result;
+    }
+
+    /** The identity of the local process on stdio: trusted, named by configuration. */
+    Caller localCaller() {
+        String subject = config.raw().get("transports.stdio.subject").asString()
+                .orElse(System.getProperty("user.name", "local"));
+        return new Caller(subject, Set.of(), Set.of(), "stdio", null, Map.of());
+    }
+
+    static Caller anonymousCaller() {
+        return new Caller("anonymous", Set.of(), Set.of(), null, null, Map.of());
+    }
+
+    /** Blocks until the server has stopped (stdin closed, or {@link #close()}). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Lets running requests finish, up to {@code server.shutdown-grace}; what remains is cancelled by closing. */
+    private void awaitInFlight() {
+        long deadline = System.nanoTime() + config.protocol().shutdownGrace().toNanos();
+        try {
+            for (var session : core.sessions().all()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !session.awaitIdle(java.time.Duration.ofNanos(left))) {
+                    LOG.log(System.Logger.Level.WARNING, "Shutdown grace period over; cancelling in-flight requests");
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        ready = false;
+        LOG.log(System.Logger.Level.INFO, "Stopping MCP server");
+        awaitInFlight();
+        for (ServerTransport t : transports.reversed()) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + t.name() + ": " + e);
+            }
+        }
+        core.sessions().all().forEach(s -> core.sessions().close(s, "server stopping"));
+        plugins.close();
+        stopped.countDown();
+    }
+}

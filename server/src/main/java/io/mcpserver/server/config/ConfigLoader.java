@@ -1,0 +1,79 @@
+package io.mcpserver.server.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the config tree from, highest priority first: command-line flags, {@code MCP_*} environment
+ * variables, the YAML file. Environment names map to keys by lower-casing, {@code __} → {@code -} and
+ * {@code _} → {@code .}: {@code MCP_TRANSPORTS_TCP_PORT} is {@code transports.tcp.port},
+ * {@code MCP_PROTOCOL_PAGE__SIZE} is {@code protocol.page-size}.
+ */
+public final class ConfigLoader {
+
+    public static final String ENV_PREFIX = "MCP_";
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      the YAML file; null to use {@code defaultFile} when it exists
+     * @param overrides keys set by command-line flags
+     */
+    public static Config load(Path file, Path defaultFile, Map<String, String> overrides, Map<String, String> env) {
+        List<java.util.function.Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        sources.add(ConfigSources.create(overrides).name("command line").build());
+        sources.add(ConfigSources.create(fromEnvironment(env)).name("environment").build());
+        Path yaml = file != null ? file : defaultFile;
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new ConfigException("--config: file " + file + " does not exist");
+        }
+        if (yaml != null && Files.isRegularFile(yaml)) {
+            if (!Files.isReadable(yaml)) {
+                throw new ConfigException("--config: file " + yaml + " is not readable");
+            }
+            sources.add(ConfigSources.file(yaml).build());
+        }
+        try {
+            Config config = Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .sources(sources)
+                    .build();
+            config.traverse().forEach(node -> { }); // forces parsing, so a YAML error surfaces here
+            return config;
+        } catch (RuntimeException e) {
+            throw new ConfigException("cannot read configuration " + yaml + ": " + rootMessage(e));
+        }
+    }
+
+    static Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()
+                    && !name.equals("MCP_JAVA_OPTS") && !name.equals("MCP_HOME")) {
+                String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                        .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
+                keys.put(key, value);
+            }
+        });
+        return keys;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

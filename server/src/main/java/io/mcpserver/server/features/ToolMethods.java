@@ -1,0 +1,114 @@
+package io.mcpserver.server.features;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.Pagination;
+import io.mcpserver.server.protocol.ProtocolSettings;
+import io.mcpserver.server.protocol.Request;
+import io.mcpserver.server.protocol.WireFormat;
+import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.registry.FeatureRegistry.RegisteredTool;
+import io.mcpserver.spi.client.ClientRequestException;
+import io.mcpserver.spi.client.UnsupportedByClientException;
+import io.mcpserver.spi.tools.ToolResult;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/** {@code tools/list} and {@code tools/call}: validation, timeouts, and turning failures into {@code isError} results. */
+public final class ToolMethods {
+
+    private static final System.Logger LOG = System.getLogger(ToolMethods.class.getName());
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mcp-tool-timeouts");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final FeatureRegistry registry;
+    private final ProtocolSettings settings;
+    private final AccessPolicy access;
+
+    public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access) {
+        this.registry = registry;
+        this.settings = settings;
+        this.access = access;
+    }
+
+    public void register(Dispatcher dispatcher) {
+        dispatcher.register("tools/list", this::list).register("tools/call", this::call);
+    }
+
+    private JsonNode list(Request request) {
+        List<RegisteredTool> visible = registry.snapshot().tools().values().stream()
+                .filter(t -> access.allows(request.session().caller(), AccessPolicy.Kind.TOOL, t.name()))
+                .toList();
+        Pagination.Page<RegisteredTool> page = Pagination.page(visible, request.params(), settings.pageSize());
+        ObjectNode result = Json.object();
+        ArrayNode tools = result.putArray("tools");
+        page.items().forEach(t -> tools.add(WireFormat.tool(t.tool().descriptor(), request.version())));
+        Pagination.putCursor(result, page);
+        return result;
+    }
+
+    private JsonNode call(Request request) throws Exception {
+        String name = request.requiredString("name");
+        JsonNode arguments = request.paramsObject().get("arguments");
+        if (arguments == null || arguments.isNull()) {
+            arguments = Json.object();
+        } else if (!arguments.isObject()) {
+            throw McpException.invalidParams("tools/call: 'arguments' must be an object");
+        }
+        RegisteredTool tool = registry.tool(name)
+                .orElseThrow(() -> McpException.invalidParams("Unknown tool: " + name));
+        access.denial(request.session().caller(), AccessPolicy.Kind.TOOL, name).ifPresent(missing -> {
+            throw new McpException(ErrorCodes.FORBIDDEN, "Not allowed to call tool '" + name + "': " + missing);
+        });
+        var invalid = tool.validator().validate(arguments);
+        if (invalid.isPresent()) {
+            throw McpException.invalidParams("Invalid arguments for tool '" + name + "': " + invalid.get());
+        }
+        Map<String, Object> args = Json.toMap(arguments);
+        var context = request.context();
+        ScheduledFuture<?> timeout = TIMER.schedule(() -> context.request().cancel("timeout"),
+                settings.toolTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        ToolResult result;
+        try {
+            result = tool.owner().call(() -> tool.tool().call(args, context));
+        } catch (UnsupportedByClientException | ClientRequestException e) {
+            result = ToolResult.error(e.getMessage());
+        } catch (Exception | LinkageError e) {
+            if (context.request().isCancelled() && !"timeout".equals(context.request().cancelReason())) {
+                throw e; // the dispatcher sends nothing for a cancelled request
+            }
+            result = failure(name, e, context.request().cancelReason());
+        } finally {
+            timeout.cancel(false);
+        }
+        if ("timeout".equals(context.request().cancelReason())) {
+            result = ToolResult.error("Tool '" + name + "' timed out after " + settings.toolTimeout().toSeconds() + " s");
+            Thread.interrupted();
+        }
+        return WireFormat.toolResult(result == null ? new ToolResult(List.of(), null, false) : result,
+                request.version());
+    }
+
+    private static ToolResult failure(String name, Throwable e, String cancelReason) {
+        if ("timeout".equals(cancelReason)) {
+            return ToolResult.error("Tool '" + name + "' timed out");
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        LOG.log(System.Logger.Level.INFO, "tool " + name + " failed: " + e);
+        return ToolResult.error(message);
+    }
+}

@@ -1,0 +1,98 @@
+package io.mcpserver.server.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The server's one Jackson mapper, and conversions between JSON trees and the plain values of the SPI. */
+public final class Json {
+
+    /** Thread-safe once configured; shared by every transport and the dispatcher. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    static {
+        // Message size is limited by each transport; let Jackson read whatever got past that limit.
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxNestingDepth(512)
+                .build());
+    }
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        return MAPPER.readTree(text);
+    }
+
+    public static JsonNode parse(byte[] bytes) throws java.io.IOException {
+        return MAPPER.readTree(bytes);
+    }
+
+    public static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize JSON tree", e);
+        }
+    }
+
+    public static byte[] writeBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize JSON tree", e);
+        }
+    }
+
+    /** A plain Java value (Map, List, String, Number, Boolean, record…) as a JSON tree. */
+    public static JsonNode toTree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** A JSON object as a mutable map of plain values (nested maps, lists, strings, numbers, booleans, null). */
+    public static Map<String, Object> toMap(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return new LinkedHashMap<>();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = MAPPER.convertValue(node, LinkedHashMap.class);
+        return map;
+    }
+
+    public static Object toPlain(JsonNode node) {
+        return MAPPER.convertValue(node, Object.class);
+    }
+
+    public static List<Object> toList(JsonNode node) {
+        @SuppressWarnings("unchecked")
+        List<Object> list = MAPPER.convertValue(node, List.class);
+        return list;
+    }
+
+    /** Text of a string field, or null when absent or not a string. */
+    public static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+}

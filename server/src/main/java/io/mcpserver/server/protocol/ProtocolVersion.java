@@ -1,0 +1,44 @@
+package io.mcpserver.server.protocol;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The MCP revisions this server speaks, oldest first. */
+public enum ProtocolVersion {
+    V2024_11_05("2024-11-05"),
+    V2025_03_26("2025-03-26"),
+    V2025_06_18("2025-06-18"),
+    V2025_11_25("2025-11-25"),
+    /** The stateless revision: no initialize, per-request _meta. */
+    V2026_07_28("2026-07-28");
+
+    private final String id;
+
+    ProtocolVersion(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Newest revision that starts with {@code initialize}. */
+    public static final ProtocolVersion LATEST_LEGACY = V2025_11_25;
+
+    public static Optional<ProtocolVersion> of(String id) {
+        return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
+    }
+
+    public static List<String> legacyIds() {
+        return Arrays.stream(values()).filter(ProtocolVersion::isLegacy).map(ProtocolVersion::id).toList();
+    }
+
+    public boolean isLegacy() {
+        return compareTo(V2026_07_28) < 0;
+    }
+
+    public boolean atLeast(ProtocolVersion other) {
+        return compareTo(other) >= 0;
+    }
+}

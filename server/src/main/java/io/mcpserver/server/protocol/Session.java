@@ -1,0 +1,250 @@
+package io.mcpserver.server.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.spi.Caller;
+import io.mcpserver.spi.LogLevel;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one client connection (or one HTTP session) negotiated, and its channels back to the client.
+ * Legacy-era state (version, capabilities, log level, subscriptions) is set by {@code initialize};
+ * a modern-era request gets a short-lived session built from its {@code _meta}.
+ */
+public final class Session {
+
+    private final String id;
+    private final String clientId;
+    private final String transport;
+    private final boolean stateless;
+    private volatile Caller caller;
+    private volatile ProtocolVersion protocolVersion;
+    private volatile JsonNode clientCapabilities;
+    private volatile Map<String, Object> clientInfo = Map.of();
+    private volatile LogLevel logLevel;
+    private volatile boolean initializeSeen;
+    private volatile boolean initialized;
+    private volatile boolean closed;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile MessageSink standalone;
+
+    private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<JsonNode>> pendingClientRequests = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientRequestId = new AtomicLong(1);
+
+    public Session(String id, String clientId, String transport, Caller caller, LogLevel logLevel,
+                   MessageSink standalone, boolean stateless) {
+        this.id = id;
+        this.clientId = clientId;
+        this.transport = transport;
+        this.caller = caller;
+        this.logLevel = logLevel;
+        this.standalone = standalone == null ? MessageSink.DISCARD : standalone;
+        this.stateless = stateless;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String transport() {
+        return transport;
+    }
+
+    /** True for a modern-era request's one-off session: no notifications outlive the request. */
+    public boolean isStateless() {
+        return stateless;
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public void caller(Caller caller) {
+        this.caller = caller;
+    }
+
+    public ProtocolVersion protocolVersion() {
+        return protocolVersion;
+    }
+
+    public JsonNode clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    public Map<String, Object> clientInfo() {
+        return clientInfo;
+    }
+
+    /** Records the outcome of {@code initialize} (or of a modern request's {@code _meta}). */
+    public void negotiated(ProtocolVersion version, JsonNode capabilities, Map<String, Object> clientInfo) {
+        this.protocolVersion = version;
+        this.clientCapabilities = capabilities == null ? io.mcpserver.server.json.Json.object() : capabilities;
+        this.clientInfo = clientInfo == null ? Map.of() : Map.copyOf(clientInfo);
+        Caller c = caller;
+        this.caller = new Caller(c.subject(), c.scopes(), c.roles(), c.transport(), c.clientId(), this.clientInfo);
+        this.initializeSeen = true;
+    }
+
+    /** True once {@code initialize} succeeded (or for stateless sessions). */
+    public boolean isNegotiated() {
+        return initializeSeen;
+    }
+
+    public boolean isInitialized() {
+        return initialized;
+    }
+
+    public void markInitialized() {
+        this.initialized = true;
+    }
+
+    public LogLevel logLevel() {
+        return logLevel;
+    }
+
+    public void logLevel(LogLevel level) {
+        this.logLevel = level;
+    }
+
+    /** Whether the client declared a capability, e.g. {@code sampling} or {@code elicitation}. */
+    public boolean clientHas(String capability) {
+        JsonNode caps = clientCapabilities;
+        return caps != null && caps.hasNonNull(capability);
+    }
+
+    public JsonNode clientCapability(String capability) {
+        JsonNode caps = clientCapabilities;
+        return caps == null ? null : caps.get(capability);
+    }
+
+    /** The channel for messages not tied to a request (list_changed, resources/updated). */
+    public MessageSink standalone() {
+        return standalone;
+    }
+
+    public void standalone(MessageSink sink) {
+        this.standalone = sink == null ? MessageSink.DISCARD : sink;
+    }
+
+    public Set<String> subscriptions() {
+        return subscriptions;
+    }
+
+    public void touch() {
+        lastActivityNanos = System.nanoTime();
+    }
+
+    public long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- in-flight requests (client → server) ----
+
+    InFlightRequest begin(String key) {
+        InFlightRequest request = new InFlightRequest(key, Thread.currentThread());
+        if (inFlight.putIfAbsent(key, request) != null) {
+            return null;
+        }
+        return request;
+    }
+
+    void end(InFlightRequest request) {
+        inFlight.remove(request.key(), request);
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Waits until no request is in flight or the deadline passes; true when idle. */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!inFlight.isEmpty()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Cancels the in-flight request with that id key ({@link #idKey}); false if none. */
+    public boolean cancel(String key, String reason) {
+        InFlightRequest request = inFlight.get(key);
+        if (request == null) {
+            return false;
+        }
+        request.cancel(reason);
+        return true;
+    }
+
+    /** A map key for a JSON-RPC id that keeps "1" and 1 apart. */
+    public static String idKey(JsonNode id) {
+        return id.isTextual() ? "s:" + id.asText() : "n:" + id.asText();
+    }
+
+    // ---- pending requests (server → client) ----
+
+    String nextClientRequestId() {
+        return "srv-" + nextClientRequestId.getAndIncrement();
+    }
+
+    CompletableFuture<JsonNode> expectResponse(String id) {
+        CompletableFuture<JsonNode> f = new CompletableFuture<>();
+        pendingClientRequests.put(id, f);
+        return f;
+    }
+
+    void forgetResponse(String id) {
+        pendingClientRequests.remove(id);
+    }
+
+    /** Completes a server→client request with the client's response message; false if nobody waits for it. */
+    boolean completeClientRequest(JsonNode response) {
+        JsonNode id = response.get("id");
+        CompletableFuture<JsonNode> f = id == null ? null : pendingClientRequests.remove(id.asText());
+        if (f == null) {
+            return false;
+        }
+        f.complete(response);
+        return true;
+    }
+
+    /** Ends the session: cancels in-flight work and fails pending server→client requests. */
+    public void close(String reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inFlight.values().forEach(r -> r.cancel(reason));
+        pendingClientRequests.values().forEach(f -> f.completeExceptionally(new java.util.concurrent.CancellationException(reason)));
+        pendingClientRequests.clear();
+        subscriptions.clear();
+        standalone = MessageSink.DISCARD;
+    }
+
+    /** For logs: {@code transport/clientId}. */
+    @Override
+    public String toString() {
+        return transport + "/" + clientId;
+    }
+
+    static ObjectNode emptyObject() {
+        return io.mcpserver.server.json.Json.object();
+    }
+}

@@ -1,0 +1,65 @@
+package io.mcpserver.server.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Matches URIs against an RFC 6570 template with simple {@code {var}} expressions (one segment each)
+ * and reserved {@code {+var}} expressions (may span slashes).
+ */
+public final class UriTemplate {
+
+    private static final Pattern EXPRESSION = Pattern.compile("\\{([+]?)([A-Za-z0-9_.]+)}");
+
+    private final String template;
+    private final Pattern pattern;
+    private final List<String> variables;
+
+    private UriTemplate(String template, Pattern pattern, List<String> variables) {
+        this.template = template;
+        this.pattern = pattern;
+        this.variables = variables;
+    }
+
+    public static UriTemplate parse(String template) {
+        Matcher m = EXPRESSION.matcher(template);
+        StringBuilder regex = new StringBuilder();
+        List<String> variables = new ArrayList<>();
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start())));
+            regex.append(m.group(1).isEmpty() ? "([^/?#]+)" : "(.+)");
+            variables.add(m.group(2));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last)));
+        return new UriTemplate(template, Pattern.compile(regex.toString()), List.copyOf(variables));
+    }
+
+    public String template() {
+        return template;
+    }
+
+    public List<String> variables() {
+        return variables;
+    }
+
+    /** The variables of {@code uri} if it matches, percent-decoded. */
+    public Optional<Map<String, String>> match(String uri) {
+        Matcher m = pattern.matcher(uri);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < variables.size(); i++) {
+            values.put(variables.get(i), java.net.URLDecoder.decode(m.group(i + 1).replace("+", "%2B"),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return Optional.of(values);
+    }
+}

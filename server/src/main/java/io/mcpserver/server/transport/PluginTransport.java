@@ -1,0 +1,95 @@
+package io.mcpserver.server.transport;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.plugins.LoadedPlugin;
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.spi.Caller;
+import io.mcpserver.spi.PluginConfig;
+import io.mcpserver.spi.transport.Transport;
+import io.mcpserver.spi.transport.TransportContext;
+import io.mcpserver.spi.transport.TransportFactory;
+
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/** A transport contributed by a plugin: its connections feed the same dispatcher as the built-in ones. */
+public final class PluginTransport implements ServerTransport {
+
+    private final McpCore core;
+    private final TransportFactory factory;
+    private final LoadedPlugin plugin;
+    private final PluginConfig config;
+    private final long maxMessageSize;
+    private final Caller caller;
+    private Transport transport;
+
+    public PluginTransport(McpCore core, TransportFactory factory, LoadedPlugin plugin, ServerConfig serverConfig,
+                           Caller caller) {
+        this.core = core;
+        this.factory = factory;
+        this.plugin = plugin;
+        this.config = new PluginConfig(io.mcpserver.server.config.ConfigReader.plain(
+                serverConfig.raw().get("transports").get(factory.name())));
+        this.maxMessageSize = config.number("max-message-size", ServerConfig.DEFAULT_MAX_MESSAGE_SIZE);
+        this.caller = caller;
+    }
+
+    @Override
+    public String name() {
+        return factory.name();
+    }
+
+    @Override
+    public void start() throws Exception {
+        TransportContext context = new TransportContext() {
+            @Override
+            public PluginConfig config() {
+                return config;
+            }
+
+            @Override
+            public System.Logger logger() {
+                return System.getLogger("mcp.transport." + factory.name());
+            }
+
+            @Override
+            public Connection open(String remote, Consumer<String> outbound) {
+                ReentrantLock lock = new ReentrantLock();
+                MessageSink sink = (ObjectNode message) -> {
+                    String text = Json.write(message);
+                    lock.lock();
+                    try {
+                        outbound.accept(text);
+                    } finally {
+                        lock.unlock();
+                    }
+                };
+                return new ClientConnection(core, factory.name(), caller, sink, maxMessageSize);
+            }
+        };
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(plugin.classLoader());
+        try {
+            transport = factory.create(context);
+            transport.start();
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    @Override
+    public String endpoint() {
+        return factory.name() + "=on(" + plugin.name() + ")";
+    }
+
+    @Override
+    public void close() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+}
