@@ -9,7 +9,9 @@ import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.transport.PluginTransport;
 import io.mcpserver.server.transport.ServerTransport;
+import io.mcpserver.server.transport.http.HttpTransport;
 import io.mcpserver.server.transport.stdio.StdioTransport;
+import io.mcpserver.server.transport.tcp.TcpTransport;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.transport.TransportFactory;
 
@@ -99,11 +101,11 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newTcpTransport() {
-        throw new UnsupportedOperationException("TCP transport not available yet; set transports.tcp.enabled: false");
+        return new TcpTransport(core, config.tcp(), anonymousCaller());
     }
 
     private ServerTransport newHttpTransport() {
-        throw new UnsupportedOperationException("HTTP transport not available yet; set transports.http.enabled: false");
+        return new HttpTransport(core, config, anonymousCaller());
     }
 
     private List<ServerTransport> pluginTransports() {

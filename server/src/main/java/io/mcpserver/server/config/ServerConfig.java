@@ -23,12 +23,6 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
     public record StdioSettings(boolean enabled, long maxMessageSize) {
     }
 
-    public record TcpSettings(boolean enabled, String host, int port, long maxMessageSize, int maxConnections) {
-    }
-
-    public record HttpSettings(boolean enabled, String host, int port, String path, long maxMessageSize) {
-    }
-
     public record PluginSettings(Path dir, Path dataDir, boolean watch) {
     }
 
@@ -52,22 +46,8 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         StdioSettings stdio = new StdioSettings(
                 r.bool("transports.stdio.enabled", false),
                 r.size("transports.stdio.max-message-size", defaultSize));
-        TcpSettings tcp = new TcpSettings(
-                r.bool("transports.tcp.enabled", true),
-                r.string("transports.tcp.host", host),
-                r.port("transports.tcp.port", 9000),
-                r.size("transports.tcp.max-message-size", defaultSize),
-                r.integer("transports.tcp.max-connections", 1000, 1, 1_000_000));
-        String path = r.string("transports.http.path", "/mcp");
-        if (!path.startsWith("/")) {
-            r.problem("transports.http.path", "must start with '/', was '" + path + "'");
-        }
-        HttpSettings http = new HttpSettings(
-                r.bool("transports.http.enabled", true),
-                r.string("transports.http.host", host),
-                r.port("transports.http.port", 9001),
-                path,
-                r.size("transports.http.max-message-size", defaultSize));
+        TcpSettings tcp = TcpSettings.read(r, host, defaultSize);
+        HttpSettings http = HttpSettings.read(r, host, defaultSize);
         PluginSettings plugins = new PluginSettings(
                 r.path("plugins.dir", home, home.resolve("plugins")),
                 r.path("plugins.data-dir", home, home.resolve("data")),
