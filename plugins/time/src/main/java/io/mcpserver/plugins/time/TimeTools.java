@@ -26,7 +26,7 @@ public final class TimeTools {
     }
 
     /** One instant as seen in one zone. */
-    public record ZonedTime(String datetime, String timezone, String utcOffset, String dayOfWeek, boolean isDst,
+    public record ZonedTime(String datetime, String timezone, String utcOffset, String dayOfWeek, boolean daylightSaving,
                             long epochSeconds) {
 
         static ZonedTime of(ZonedDateTime t) {

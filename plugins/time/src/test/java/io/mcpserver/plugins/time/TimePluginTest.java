@@ -43,7 +43,7 @@ class TimePluginTest {
         assertEquals("Europe/Paris", t.timezone());
         assertEquals("+02:00", t.utcOffset());
         assertEquals("Tuesday", t.dayOfWeek());
-        assertTrue(t.isDst());
+        assertTrue(t.daylightSaving());
         assertEquals(CLOCK.instant().getEpochSecond(), t.epochSeconds());
     }
 

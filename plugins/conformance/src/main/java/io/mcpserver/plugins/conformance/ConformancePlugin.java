@@ -1,0 +1,200 @@
+package io.mcpserver.plugins.conformance;
+
+import io.mcpserver.spi.McpPlugin;
+import io.mcpserver.spi.PluginContext;
+import io.mcpserver.spi.RequestContext;
+import io.mcpserver.spi.completion.Completion;
+import io.mcpserver.spi.completion.CompletionProvider;
+import io.mcpserver.spi.completion.CompletionRef;
+import io.mcpserver.spi.content.Content;
+import io.mcpserver.spi.content.EmbeddedResource;
+import io.mcpserver.spi.content.ResourceContents;
+import io.mcpserver.spi.content.Role;
+import io.mcpserver.spi.prompts.Prompt;
+import io.mcpserver.spi.prompts.PromptDescriptor;
+import io.mcpserver.spi.prompts.PromptResult;
+import io.mcpserver.spi.resources.Resource;
+import io.mcpserver.spi.resources.ResourceDescriptor;
+import io.mcpserver.spi.resources.ResourceNotFoundException;
+import io.mcpserver.spi.resources.ResourceTemplate;
+import io.mcpserver.spi.resources.ResourceTemplateDescriptor;
+import io.mcpserver.spi.tools.Tool;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Fixtures for the official MCP conformance suite ({@code @modelcontextprotocol/conformance}): the
+ * tools, resources, prompts and completions its server scenarios expect. Off unless
+ * {@code plugins.conformance.enabled: true}.
+ */
+public final class ConformancePlugin implements McpPlugin {
+
+    static final String STATIC_TEXT_URI = "test://static-text";
+    static final String STATIC_BINARY_URI = "test://static-binary";
+    static final String WATCHED_URI = "test://watched-resource";
+    static final String TEMPLATE = "test://template/{id}/data";
+    static final String STATIC_TEXT = "This is the content of the static text resource.";
+
+    static final List<String> ARGUMENT_SUGGESTIONS = List.of("paris", "park", "party", "test", "testing",
+            "test-value");
+
+    private final AtomicLong watchedRevision = new AtomicLong(1);
+    private Duration reconnectionDelay = Duration.ofMillis(500);
+    private Thread watcher;
+
+    @Override
+    public String name() {
+        return "conformance";
+    }
+
+    @Override
+    public String description() {
+        return "Fixtures for the official MCP conformance suite (enable only for testing)";
+    }
+
+    @Override
+    public boolean enabledByDefault() {
+        return false;
+    }
+
+    @Override
+    public void init(PluginContext context) {
+        long delay = context.config().number("reconnection-delay-ms", reconnectionDelay.toMillis());
+        long interval = context.config().number("watched-resource-interval-ms", 3000);
+        if (delay < 0 || interval < 0) {
+            throw new IllegalArgumentException("reconnection-delay-ms and watched-resource-interval-ms must not be "
+                    + "negative");
+        }
+        reconnectionDelay = Duration.ofMillis(delay);
+        if (interval > 0) {
+            // test://watched-resource changes on its own so that subscribers get resources/updated
+            watcher = Thread.ofVirtual().name("conformance-watched-resource").start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Thread.sleep(interval);
+                        watchedRevision.incrementAndGet();
+                        context.resourceUpdated(WATCHED_URI);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (watcher != null) {
+            watcher.interrupt();
+            watcher.join(Duration.ofSeconds(5));
+        }
+    }
+
+    long watchedRevision() {
+        return watchedRevision.get();
+    }
+
+    @Override
+    public List<Tool> tools() {
+        return new ConformanceTools(reconnectionDelay).all();
+    }
+
+    @Override
+    public List<Resource> resources() {
+        return List.of(
+                Resource.of(new ResourceDescriptor(STATIC_TEXT_URI, "static-text", "Static Text Resource",
+                                "A text resource whose content never changes", "text/plain", null, null),
+                        ctx -> List.of(ResourceContents.text(STATIC_TEXT_URI, "text/plain", STATIC_TEXT))),
+                Resource.of(new ResourceDescriptor(STATIC_BINARY_URI, "static-binary", "Static Binary Resource",
+                                "A binary resource: a 1x1 red PNG", "image/png", null, null),
+                        ctx -> List.of(ResourceContents.blob(STATIC_BINARY_URI, "image/png",
+                                TestMedia.RED_PIXEL_PNG))),
+                Resource.of(new ResourceDescriptor(WATCHED_URI, "watched-resource", "Watched Resource",
+                                "A resource that changes every few seconds; subscribe to hear about it",
+                                "text/plain", null, null),
+                        ctx -> List.of(ResourceContents.text(WATCHED_URI, "text/plain",
+                                "Watched resource content, revision " + watchedRevision.get()))));
+    }
+
+    @Override
+    public List<ResourceTemplate> resourceTemplates() {
+        return List.of(ResourceTemplate.of(
+                new ResourceTemplateDescriptor(TEMPLATE, "template", "Resource Template",
+                        "JSON data for the id in the URI", "application/json", null),
+                ConformancePlugin::readTemplate));
+    }
+
+    static List<ResourceContents> readTemplate(String uri, Map<String, String> variables, RequestContext ctx) {
+        String id = variables.get("id");
+        if (id == null || id.isEmpty()) {
+            throw new ResourceNotFoundException(uri);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", id);
+        data.put("templateTest", true);
+        data.put("data", "Data for ID: " + id);
+        return List.of(ResourceContents.text(uri, "application/json", Json.write(data)));
+    }
+
+    @Override
+    public List<Prompt> prompts() {
+        return List.of(
+                Prompt.of(new PromptDescriptor("test_simple_prompt", "Simple Test Prompt",
+                                "A prompt without arguments", List.of()),
+                        (args, ctx) -> PromptResult.ofUserText(null, "This is a simple prompt for testing.")),
+                Prompt.of(new PromptDescriptor("test_prompt_with_arguments", "Prompt With Arguments",
+                                "A prompt with two required arguments",
+                                List.of(new PromptDescriptor.Argument("arg1", "First test argument", true),
+                                        new PromptDescriptor.Argument("arg2", "Second test argument", true))),
+                        (args, ctx) -> PromptResult.ofUserText(null, "Prompt with arguments: arg1='"
+                                + args.get("arg1") + "', arg2='" + args.get("arg2") + "'")),
+                Prompt.of(new PromptDescriptor("test_prompt_with_embedded_resource", "Prompt With Embedded Resource",
+                                "A prompt that embeds a resource",
+                                List.of(new PromptDescriptor.Argument("resourceUri", "URI of the resource to embed",
+                                        true))),
+                        (args, ctx) -> new PromptResult(null, List.of(
+                                new PromptResult.Message(Role.USER, EmbeddedResource.of(ResourceContents.text(
+                                        args.get("resourceUri"), "text/plain",
+                                        "Embedded resource content for testing."))),
+                                new PromptResult.Message(Role.USER,
+                                        Content.text("Please process the embedded resource above."))))),
+                Prompt.of(new PromptDescriptor("test_prompt_with_image", "Prompt With Image",
+                                "A prompt that includes an image", List.of()),
+                        (args, ctx) -> new PromptResult(null, List.of(
+                                new PromptResult.Message(Role.USER,
+                                        Content.image(TestMedia.RED_PIXEL_PNG, "image/png")),
+                                new PromptResult.Message(Role.USER,
+                                        Content.text("Please analyze the image above."))))));
+    }
+
+    @Override
+    public List<CompletionProvider> completions() {
+        return List.of(new CompletionProvider() {
+            @Override
+            public CompletionRef ref() {
+                return CompletionRef.prompt("test_prompt_with_arguments");
+            }
+
+            @Override
+            public Completion complete(String argumentName, String prefix, Map<String, String> context,
+                                       RequestContext request) {
+                return Completion.filter(ARGUMENT_SUGGESTIONS, prefix);
+            }
+        }, new CompletionProvider() {
+            @Override
+            public CompletionRef ref() {
+                return CompletionRef.resourceTemplate(TEMPLATE);
+            }
+
+            @Override
+            public Completion complete(String argumentName, String prefix, Map<String, String> context,
+                                       RequestContext request) {
+                return Completion.filter(List.of("1", "42", "123"), prefix);
+            }
+        });
+    }
+}
