@@ -197,8 +197,8 @@ public final class ConfigReader {
     /** A config subtree as plain values (maps, lists, strings), for plugin sections. */
     public static Map<String, Object> plain(Config node) {
         Map<String, Object> map = new LinkedHashMap<>();
-        if (!node.exists()) {
-            return map;
+        if (!node.exists() || node.type() != Config.Type.OBJECT) {
+            return map; // absent, or a key with nothing under it (YAML null)
         }
         for (Config child : node.asNodeList().orElse(List.of())) {
             map.put(child.name(), plainValue(child));

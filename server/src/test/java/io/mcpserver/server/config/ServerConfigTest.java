@@ -58,7 +58,9 @@ class ServerConfigTest {
 
     @Test
     void pluginSectionsArePlainValues() throws Exception {
-        ServerConfig c = load("plugins:\n  filesystem:\n    roots: [/a, /b]\n    allow-write: true\n", Map.of(), Map.of());
+        ServerConfig c = load("plugins:\n  empty:\n    # nothing\n  filesystem:\n    roots: [/a, /b]\n    allow-write: true\n",
+                Map.of(), Map.of());
+        assertTrue(c.pluginConfig("empty").values().isEmpty());
         var fs = c.pluginConfig("filesystem");
         assertEquals(java.util.List.of("/a", "/b"), fs.strings("roots"));
         assertTrue(fs.bool("allow-write", false));
