@@ -34,6 +34,8 @@ apt_install() {  # installs Debian packages; refreshes the package lists first (
 }
 
 mkdir -p "$cache"
+tmp=""
+trap 'if [ -n "$tmp" ]; then rm -rf "$tmp"; fi' EXIT  # a half-done install never lands in the cache
 exec 9>"$cache/.lock"
 if command -v flock >/dev/null 2>&1; then flock 9; fi
 
@@ -58,7 +60,7 @@ node_dir="$cache/node-$NODE_VERSION-$node_pkg"
 node="$node_dir/node_modules/$node_pkg/bin/node"
 if [ "$("$node" --version 2>/dev/null || true)" != "v$NODE_VERSION" ]; then
   log "installing Node $NODE_VERSION from npm ($node_pkg) into $node_dir"
-  tmp=$(mktemp -d "$cache/.node-XXXXXX")
+  tmp=$(mktemp -d "$cache/.node-XXXXXX") && chmod 755 "$tmp"
   npm install --prefix "$tmp" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
     --loglevel=error "$node_pkg@$NODE_VERSION"
   "$tmp/node_modules/$node_pkg/bin/node" --version >/dev/null
@@ -72,7 +74,7 @@ key=$(cat "$node_project/package.json" "$node_project/package-lock.json" | sha25
 deps_dir="$cache/npm-$key-node$NODE_VERSION"
 if [ ! -f "$deps_dir/.complete" ]; then
   log "installing the npm test deps (npm ci, lock $key) into $deps_dir"
-  tmp=$(mktemp -d "$cache/.npm-XXXXXX")
+  tmp=$(mktemp -d "$cache/.npm-XXXXXX") && chmod 755 "$tmp"
   cp "$node_project/package.json" "$node_project/package-lock.json" "$tmp/"
   (cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   touch "$tmp/.complete"

@@ -338,6 +338,7 @@ public final class ServerProcess implements AutoCloseable {
         private boolean stdio;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private String name = "server";
+        private Path home;
 
         private Builder() {
             // ephemeral ports always: several builds may run on one machine at once
@@ -406,6 +407,12 @@ public final class ServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** Runs {@code bin/mcp-server} of another installation (e.g. the unpacked tarball) instead of dist/target's. */
+        public Builder home(Path installation) {
+            this.home = installation;
+            return this;
+        }
+
         /** Names the work directory (e.g. after the test), {@code target/e2e/<name>-<random>}. */
         public Builder name(String name) {
             this.name = name;
@@ -420,7 +427,7 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 Path workDir = Files.createTempDirectory(TestEnv.workRoot(), name + "-");
                 List<String> command = new ArrayList<>();
-                command.add(TestEnv.launcher().toString());
+                command.add((home != null ? home.resolve("bin/mcp-server") : TestEnv.launcher()).toString());
                 if (configYaml != null) {
                     Path config = workDir.resolve("mcp-server.yaml");
                     Files.writeString(config, configYaml);

@@ -99,8 +99,10 @@ class StdioBadInputIT {
     @Order(5)
     void unknownToolIsInvalidParams() throws Exception {
         JsonNode response = peer.request("tools/call", Map.of("name", "no_such_tool", "arguments", Map.of()));
-        assertTrue(response.has("error") || response.path("result").path("isError").asBoolean(),
-                "an unknown tool must be refused: " + response);
+        assertEquals(INVALID_PARAMS, response.path("error").path("code").asInt(),
+                "an unknown tool is a protocol error, not an isError result: " + response);
+        assertTrue(response.path("error").path("message").asText().contains("no_such_tool"),
+                "the message should name the tool: " + response);
     }
 
     /** 20 MiB on one line, five times the default limit of 4 MiB: refused, and the stream stays usable. */

@@ -37,6 +37,21 @@ public final class TestEnv {
         }
     }
 
+    /** The tarball, {@code dist/target/mcp-server-<version>.tar.gz}. */
+    public static Path distTarball() {
+        String tarball = System.getProperty("mcp.dist.tarball");
+        return tarball != null ? Path.of(tarball) : Path.of(distHome() + ".tar.gz");
+    }
+
+    /** The project's version, as the build knows it. */
+    public static String projectVersion() {
+        String version = System.getProperty("mcp.project.version");
+        if (version != null) {
+            return version;
+        }
+        return distHome().getFileName().toString().substring("mcp-server-".length());
+    }
+
     /** The distribution's launcher, {@code bin/mcp-server}. */
     public static Path launcher() {
         return distHome().resolve("bin/mcp-server");

@@ -1,0 +1,67 @@
+package io.mcpserver.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tarball: its layout, and that it runs once unpacked anywhere. */
+class DistributionIT {
+
+    @Test
+    void tarballHasTheDocumentedLayout() throws Exception {
+        String base = "mcp-server-" + TestEnv.projectVersion() + "/";
+        List<String> listing = run(Path.of("."), "tar", "-tzvf", TestEnv.distTarball().toString());
+        List<String> names = listing.stream().map(line -> line.substring(line.lastIndexOf(' ') + 1)).toList();
+
+        for (String expected : List.of("bin/mcp-server", "bin/find-jdk", "conf/logging.properties", "conf/mcp-server.yaml",
+                "plugins/filesystem.jar", "plugins/time.jar", "plugins/demo.jar",
+                "lib/mcp-server-" + TestEnv.projectVersion() + ".jar",
+                "lib/mcp-plugin-api-" + TestEnv.projectVersion() + ".jar")) {
+            assertTrue(names.contains(base + expected), "missing " + base + expected + " in\n" + String.join("\n", names));
+        }
+        for (String line : listing) {
+            if (line.endsWith("/bin/mcp-server") || line.endsWith("/bin/find-jdk")) {
+                assertTrue(line.startsWith("-rwxr-xr-x"), "not executable: " + line);
+            }
+        }
+        assertFalse(names.stream().anyMatch(n -> n.contains("/lib/mcp-plugin-") && !n.contains("/lib/mcp-plugin-api-")),
+                "plugin JARs belong in plugins/, not lib/:\n" + String.join("\n", names));
+        assertTrue(names.stream().allMatch(n -> n.startsWith(base)), "every entry under " + base);
+    }
+
+    @Test
+    void unpackedTarballServesOnStdio() throws Exception {
+        Path target = Files.createTempDirectory(TestEnv.workRoot(), "unpacked-");
+        run(target, "tar", "-xzf", TestEnv.distTarball().toString());
+        Path home = target.resolve("mcp-server-" + TestEnv.projectVersion());
+
+        try (ServerProcess server = ServerProcess.builder().name("unpacked").home(home).stdio().tcp(false).http(false).start()) {
+            JsonRpcPeer peer = JsonRpcPeer.stdio(server);
+            peer.initialize();
+            JsonNode tools = peer.request("tools/list", Map.of());
+            List<String> names = new ArrayList<>();
+            tools.path("result").path("tools").forEach(tool -> names.add(tool.path("name").asText()));
+            assertTrue(names.contains("echo"), "tools from the unpacked plugins/: " + names);
+        }
+    }
+
+    private static List<String> run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
+        assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + output);
+        return output.lines().toList();
+    }
+}

@@ -1,0 +1,100 @@
+package io.mcpserver.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** What bin/mcp-server promises: the JVM options it passes, the JDK it picks, and that it execs java. */
+class LauncherIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void printsTheProjectVersionAndNothingElseOnStdout() throws Exception {
+        ServerProcess.Result result = ServerProcess.builder().name("launcher-version").args("--version").run(TIMEOUT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("mcp-server " + TestEnv.projectVersion(), result.stdout().strip(), "stdout of --version");
+    }
+
+    @Test
+    void setsHomeAndLoggingAndPassesJavaOpts() throws Exception {
+        ServerProcess.Result result = ServerProcess.builder()
+                .name("launcher-opts")
+                .env("JAVA_OPTS", "-XshowSettings:properties")
+                .env("MCP_JAVA_OPTS", "-Dmcp.e2e.marker=from-mcp-java-opts")
+                .args("--version")
+                .run(TIMEOUT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        Path home = TestEnv.distHome().toRealPath();
+        assertTrue(result.stderr().contains("mcp.home = " + home), "no -Dmcp.home=" + home + ":\n" + result.stderr());
+        assertTrue(result.stderr().contains("java.util.logging.config.file = " + home.resolve("conf/logging.properties")),
+                "no logging config:\n" + result.stderr());
+        assertTrue(result.stderr().contains("mcp.e2e.marker = from-mcp-java-opts"), "MCP_JAVA_OPTS not passed:\n" + result.stderr());
+    }
+
+    @Test
+    void findsAJdk21WhenJavaHomeIsOlder() throws Exception {
+        Optional<Path> oldJdk = olderJdk();
+        assumeTrue(oldJdk.isPresent(), "no JDK older than 21 under /usr/lib/jvm");
+        ServerProcess.Result result = ServerProcess.builder()
+                .name("launcher-old-java-home")
+                .env("JAVA_HOME", oldJdk.get().toString())
+                .env("PATH", oldJdk.get().resolve("bin") + ":/usr/bin:/bin")
+                .args("--version")
+                .run(TIMEOUT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().contains(TestEnv.projectVersion()), result.stdout());
+    }
+
+    @Test
+    void execsJavaSoThatSigtermStopsTheServer() throws Exception {
+        ServerProcess server = ServerProcess.builder().name("launcher-sigterm").stdio().tcp(false).http(false).start();
+        try {
+            String command = server.process().info().command().orElse("");
+            assertTrue(command.endsWith("/java"), "the launcher's process should be java itself (exec), is " + command);
+            long started = System.nanoTime();
+            int exit = server.stop();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit + "\n" + server.stderr());
+            assertTrue(millis < 10_000, "SIGTERM took " + millis + " ms to stop the server");
+        } finally {
+            server.close();
+        }
+    }
+
+    private static Optional<Path> olderJdk() throws IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(jvms)) {
+            return dirs.filter(dir -> Files.isExecutable(dir.resolve("bin/java")))
+                    .filter(dir -> feature(dir) > 0 && feature(dir) < 21)
+                    .findFirst();
+        }
+    }
+
+    /** The feature version in a JDK's release file: JAVA_VERSION="17.0.15" → 17. */
+    private static int feature(Path jdk) {
+        try {
+            for (String line : Files.readAllLines(jdk.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String version = line.substring("JAVA_VERSION=\"".length());
+                    return Integer.parseInt(version.split("[.\"]")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
