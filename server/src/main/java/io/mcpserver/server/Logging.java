@@ -9,26 +9,52 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Default logging when no {@code java.util.logging.config.file} is given: one line per record on
- * stderr (stdout may be the stdio transport).
+ * Logging setup. Without {@code java.util.logging.config.file}: one line per record on stderr (stdout
+ * may be the stdio transport). With {@code logging.format: json}: one JSON object per line on every
+ * handler, for log shippers.
  */
 final class Logging {
+
+    enum Format { TEXT, JSON }
 
     private Logging() {
     }
 
-    static void configure() {
-        if (System.getProperty("java.util.logging.config.file") != null
-                || System.getProperty("java.util.logging.config.class") != null) {
-            return;
-        }
-        LogManager.getLogManager().reset();
+    static void configure(Format format) {
         Logger root = Logger.getLogger("");
-        Handler handler = new ConsoleHandler(); // writes to System.err
-        handler.setLevel(Level.ALL);
-        handler.setFormatter(new OneLineFormatter());
-        root.addHandler(handler);
-        root.setLevel(Level.INFO);
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            LogManager.getLogManager().reset();
+            Handler handler = new ConsoleHandler(); // writes to System.err
+            handler.setLevel(Level.ALL);
+            handler.setFormatter(new OneLineFormatter());
+            root.addHandler(handler);
+            root.setLevel(Level.INFO);
+        }
+        if (format == Format.JSON) {
+            for (Handler h : root.getHandlers()) {
+                h.setFormatter(new JsonFormatter());
+            }
+        }
+    }
+
+    /** {@code {"time":…,"level":…,"logger":…,"thread":…,"message":…,"error":…}} on one line. */
+    static final class JsonFormatter extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            var n = io.mcpserver.server.json.Json.object();
+            n.put("time", r.getInstant().toString());
+            n.put("level", r.getLevel().getName());
+            n.put("logger", r.getLoggerName());
+            n.put("thread", Thread.currentThread().getName());
+            n.put("message", formatMessage(r));
+            if (r.getThrown() != null) {
+                var w = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                n.put("error", w.toString());
+            }
+            return io.mcpserver.server.json.Json.write(n) + "\n";
+        }
     }
 
     /** {@code 2026-11-21T10:00:00.123Z INFO  logger: message} and the stack trace if any. */

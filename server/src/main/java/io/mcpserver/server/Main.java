@@ -53,13 +53,16 @@ public final class Main {
             console.println("mcp-server " + version());
             return 0;
         }
-        Logging.configure();
         Path home = Path.of(System.getProperty("mcp.home", ".")).toAbsolutePath().normalize();
         ServerConfig config;
         try {
             Config raw = ConfigLoader.load(cli.configFile(), home.resolve("conf/mcp-server.yaml"), cli.overrides(),
                     System.getenv());
             config = ServerConfig.from(raw, home, cli.configFile(), version());
+            io.mcpserver.server.config.ConfigReader reader = new io.mcpserver.server.config.ConfigReader(raw);
+            Logging.Format format = reader.enumValue("logging.format", Logging.Format.class, Logging.Format.TEXT);
+            reader.check();
+            Logging.configure(format);
         } catch (ConfigException e) {
             System.err.println("mcp-server: invalid configuration:");
             e.problems().forEach(p -> System.err.println("  " + p));
@@ -74,6 +77,7 @@ public final class Main {
         }
         McpServer server = new McpServer(config, stdin, stdout);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mcp-shutdown"));
+        handleSignals(server);
         try {
             server.start();
             server.awaitStopped();
@@ -82,6 +86,31 @@ public final class Main {
             System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage(), e.getCause());
             System.err.println("mcp-server: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * SIGTERM/SIGINT: the first one stops the server gracefully (in-flight calls get
+     * {@code server.shutdown-grace}) and the process exits 0; a second one exits at once.
+     */
+    @SuppressWarnings("removal")
+    private static void handleSignals(McpServer server) {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        sun.misc.SignalHandler handler = signal -> {
+            if (received.getAndIncrement() == 0) {
+                System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, "SIG" + signal.getName()
+                        + " received: stopping (send it again to exit at once)");
+                Thread.ofPlatform().name("mcp-graceful-stop").start(server::close);
+            } else {
+                Runtime.getRuntime().halt(130);
+            }
+        };
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+            } catch (IllegalArgumentException e) {
+                // signal not available on this platform: the shutdown hook still closes the server
+            }
         }
     }
 
