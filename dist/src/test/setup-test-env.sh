@@ -6,6 +6,7 @@
 #   node.modules  the npm deps of dist/src/test/node (`npm ci` from its package-lock.json),
 #                 linked as dist/src/test/node/node_modules so its scripts can import them
 #   chromium      Debian's chromium, installed with apt-get when missing and running as root
+#   nc            netcat (Debian's netcat-openbsd), the same way, for TcpNcIT
 # Node and the npm deps are cached in ${MCP_TEST_CACHE:-$HOME/.cache/mcp-server-test}, keyed by the
 # Node version and a hash of package.json + package-lock.json: the first run on a machine takes
 # about a minute, later runs (any checkout) a fraction of a second. Concurrent runs are serialized
@@ -108,6 +109,19 @@ if [ -z "$chromium" ] && [ "${MCP_TEST_SKIP_BROWSER:-}" != 1 ]; then
   fi
 fi
 
+# --- nc (TcpNcIT drives the TCP transport with netcat, as the docs do) ---------------------------
+nc_bin=$(command -v nc || true)
+if [ -z "$nc_bin" ]; then
+  if as_root && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian netcat-openbsd with apt-get (once per machine)"
+    apt_install netcat-openbsd || loud "apt-get install netcat-openbsd FAILED: TcpNcIT falls back to a raw socket"
+    nc_bin=$(command -v nc || true)
+  else
+    loud "nc is missing and I cannot install it (needs root and apt-get): TcpNcIT falls back to a raw socket" \
+         "install it with: apt-get update && apt-get install -y netcat-openbsd"
+  fi
+fi
+
 # --- where everything is ------------------------------------------------------------------------
 mkdir -p "$(dirname "$out")"
 {
@@ -117,6 +131,7 @@ mkdir -p "$(dirname "$out")"
   echo "node.modules=$deps_dir/node_modules"
   echo "node.project=$node_project"
   echo "chromium=$chromium"
+  echo "nc=$nc_bin"
 } > "$out.tmp"
 mv -f "$out.tmp" "$out"
 log "node $("$node" --version) at $node; npm deps at $deps_dir/node_modules; chromium at ${chromium:-NONE}; ready in $(( $(date +%s) - started ))s"

@@ -62,6 +62,20 @@ public final class TestEnv {
         return distHome().resolve("plugins").resolve(name + ".jar");
     }
 
+    /**
+     * The standalone example plugin's JAR ({@code docs/examples/notes-plugin}), built in
+     * {@code pre-integration-test} by {@code src/test/build-example-plugin.sh} against this build's plugin API.
+     */
+    public static Path examplePluginJar() {
+        Path jar = Path.of(System.getProperty("mcp.example.plugin.jar",
+                "../docs/examples/notes-plugin/target/notes-plugin-1.0.0.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no example plugin JAR at " + jar.toAbsolutePath()
+                    + ": src/test/build-example-plugin.sh did not run or failed");
+        }
+        return jar;
+    }
+
     /** Where tests keep their temporary files (configs, logs), under target/ so they survive for inspection. */
     public static Path workRoot() {
         Path root = Path.of(System.getProperty("mcp.test.work.dir", "target/e2e"));

@@ -4,9 +4,10 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginSummary;
-import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.plugins.PluginWatcher;
 import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.PluginTransport;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.http.HttpTransport;
@@ -18,6 +19,7 @@ import io.mcpserver.spi.transport.TransportFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +36,13 @@ public final class McpServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final McpCore core;
+    private final ServerSecurity security;
     private final PluginLoader plugins;
     private final InputStream stdin;
     private final OutputStream stdout;
     private final List<ServerTransport> transports = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile PluginWatcher watcher;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -47,9 +51,12 @@ public final class McpServer implements AutoCloseable {
         this.stdin = stdin;
         this.stdout = stdout;
         FeatureRegistry features = new FeatureRegistry();
-        this.core = new McpCore(config.protocol(), features, AccessPolicy.ALLOW_ALL, config.plugins().watch());
+        this.security = new ServerSecurity(config.security(), config.http().path(), java.time.Clock.systemUTC());
+        this.core = new McpCore(config.protocol(), features, security.accessPolicy(), security.requestHook(),
+                config.plugins().watch());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(), config::pluginConfig,
-                features, uri -> core.sessions().broadcastResourceUpdated(uri));
+                features, uri -> core.sessions().broadcastResourceUpdated(uri))
+                .drainTimeout(config.protocol().toolTimeout());
     }
 
     public McpCore core() {
@@ -64,16 +71,42 @@ public final class McpServer implements AutoCloseable {
         return plugins;
     }
 
+    public ServerSecurity security() {
+        return security;
+    }
+
     public boolean isReady() {
         return ready;
     }
 
+    /**
+     * What each running transport's endpoint is, by transport name, as the ready line shows it
+     * (e.g. {@code tcp → 127.0.0.1:41234}): how a test finds the port it got for port 0.
+     */
+    public Map<String, String> endpoints() {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (ServerTransport t : transports) {
+            String endpoint = t.endpoint();
+            int eq = endpoint.indexOf('=');
+            result.put(t.name(), eq < 0 ? endpoint : endpoint.substring(eq + 1));
+        }
+        return result;
+    }
+
     /** Loads plugins and starts every enabled transport; logs the ready line. */
     public McpServer start() throws Exception {
+        try {
+            security.start();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start security: " + e.getMessage(), e);
+        }
         List<PluginSummary> loaded = plugins.loadAll();
         long failed = loaded.stream().filter(s -> s.status().equals("failed")).count();
         LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status().equals("loaded")).count()
                 + " loaded, " + failed + " failed, from " + config.plugins().dir());
+        if (config.plugins().watch()) {
+            watcher = PluginWatcher.start(plugins, config.plugins().watchDebounce());
+        }
         if (config.tcp().enabled()) {
             transports.add(newTcpTransport());
         }
@@ -86,6 +119,14 @@ public final class McpServer implements AutoCloseable {
             transports.add(new StdioTransport(core, stdin, stdout, config.stdio().maxMessageSize(), localCaller(),
                     this::close));
         }
+        Map<String, String> listeners = new LinkedHashMap<>();
+        if (config.tcp().enabled()) {
+            listeners.put("tcp", config.tcp().host());
+        }
+        if (config.http().enabled()) {
+            listeners.put("http", config.http().host());
+        }
+        security.warnIfExposed(listeners);
         for (ServerTransport t : transports) {
             try {
                 t.start();
@@ -101,11 +142,11 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newTcpTransport() {
-        return new TcpTransport(core, config.tcp(), anonymousCaller());
+        return new TcpTransport(core, config.tcp(), anonymousCaller(), security);
     }
 
     private ServerTransport newHttpTransport() {
-        return new HttpTransport(core, config, anonymousCaller());
+        return new HttpTransport(core, config, anonymousCaller(), security);
     }
 
     private List<ServerTransport> pluginTransports() {
@@ -133,6 +174,10 @@ public final class McpServer implements AutoCloseable {
                             + " is off (set transports." + name + ".enabled: true)");
                     continue;
                 }
+                if (security.enabled()) {
+                    LOG.log(System.Logger.Level.WARNING, "Transport " + name + " from plugin " + p.name()
+                            + " authenticates nobody: its clients are 'anonymous' (the authorization rules still apply)");
+                }
                 result.add(new PluginTransport(core, f, p, config, anonymousCaller()));
             }
         }
@@ -141,13 +186,11 @@ public final class McpServer implements AutoCloseable {
 
     /** The identity of the local process on stdio: trusted, named by configuration. */
     Caller localCaller() {
-        String subject = config.raw().get("transports.stdio.subject").asString()
-                .orElse(System.getProperty("user.name", "local"));
-        return new Caller(subject, Set.of(), Set.of(), "stdio", null, Map.of());
+        return security.localCaller();
     }
 
     static Caller anonymousCaller() {
-        return new Caller("anonymous", Set.of(), Set.of(), null, null, Map.of());
+        return ServerSecurity.anonymous();
     }
 
     /** Blocks until the server has stopped (stdin closed, or {@link #close()}). */
@@ -181,6 +224,11 @@ public final class McpServer implements AutoCloseable {
         }
         ready = false;
         LOG.log(System.Logger.Level.INFO, "Stopping MCP server");
+        PluginWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
+        core.subscriptions().endAll(); // open subscriptions/listen requests get their final response
         awaitInFlight();
         for (ServerTransport t : transports.reversed()) {
             try {
@@ -191,6 +239,7 @@ public final class McpServer implements AutoCloseable {
         }
         core.sessions().all().forEach(s -> core.sessions().close(s, "server stopping"));
         plugins.close();
+        security.close(); // last: the records of the calls that just ended are written
         stopped.countDown();
     }
 }

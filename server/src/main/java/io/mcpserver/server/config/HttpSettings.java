@@ -1,18 +1,70 @@
 package io.mcpserver.server.config;
 
-/** {@code transports.http.*}: the HTTP listener (Streamable HTTP, legacy SSE, WebSocket). */
-public record HttpSettings(boolean enabled, String host, int port, String path, long maxMessageSize) {
+import java.time.Duration;
+import java.util.List;
 
-    static HttpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize) {
-        String path = r.string("transports.http.path", "/mcp");
-        if (!path.startsWith("/")) {
-            r.problem("transports.http.path", "must start with '/', was '" + path + "'");
+/**
+ * {@code transports.http.*}: the HTTP listener (Streamable HTTP, legacy HTTP+SSE, WebSocket).
+ *
+ * @param path               the Streamable HTTP endpoint
+ * @param legacySse          whether the 2024-11-05 HTTP+SSE endpoints are served
+ * @param ssePath            legacy: the GET endpoint that opens a session's event stream
+ * @param messagePath        legacy: the POST endpoint named by the {@code endpoint} event
+ * @param allowedOrigins     browser origins allowed besides loopback ones ({@code *} allows any)
+ * @param allowedHosts       Host header names accepted besides loopback names when bound to loopback
+ * @param sessionIdleTimeout a session with no request, no open stream and nothing running ends after this
+ * @param maxSessions        sessions open at once; an initialize beyond it is answered 503
+ * @param replayBufferSize   events kept per SSE stream for {@code Last-Event-ID} resumption
+ * @param sseRetry           the reconnection delay sent in every stream's {@code retry:} field
+ * @param sseKeepAlive       how often an idle stream gets a comment line (finds dead clients); zero: never
+ * @param sseCloseAfter      a POST stream's connection is closed after this long without the response
+ *                           (the client resumes with GET and {@code Last-Event-ID}); zero: never
+ * @param tls                HTTPS (and WSS) for this listener, optionally asking for client certificates
+ */
+public record HttpSettings(boolean enabled, String host, int port, String path, long maxMessageSize,
+                           boolean legacySse, String ssePath, String messagePath,
+                           List<String> allowedOrigins, List<String> allowedHosts,
+                           Duration sessionIdleTimeout, int maxSessions, int replayBufferSize,
+                           Duration sseRetry, Duration sseKeepAlive, Duration sseCloseAfter, TlsSettings tls) {
+
+    public HttpSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    static HttpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize, java.nio.file.Path home) {
+        String path = endpointPath(r, "transports.http.path", "/mcp");
+        String ssePath = endpointPath(r, "transports.http.sse-path", "/sse");
+        String messagePath = endpointPath(r, "transports.http.message-path", "/message");
+        Duration idle = r.duration("transports.http.session-idle-timeout", Duration.ofMinutes(30));
+        if (idle.isZero()) {
+            r.problem("transports.http.session-idle-timeout", "must be greater than zero");
         }
         return new HttpSettings(
                 r.bool("transports.http.enabled", true),
                 r.string("transports.http.host", defaultHost),
                 r.port("transports.http.port", 9001),
                 path,
-                r.size("transports.http.max-message-size", defaultMessageSize));
+                r.size("transports.http.max-message-size", defaultMessageSize),
+                r.bool("transports.http.legacy-sse", true),
+                ssePath,
+                messagePath,
+                r.strings("transports.http.allowed-origins", List.of()),
+                r.strings("transports.http.allowed-hosts", List.of()),
+                idle,
+                r.integer("transports.http.max-sessions", 1000, 1, 1_000_000),
+                r.integer("transports.http.sse-replay-buffer", 256, 1, 100_000),
+                r.duration("transports.http.sse-retry", Duration.ofSeconds(1)),
+                r.duration("transports.http.sse-keep-alive", Duration.ofSeconds(15)),
+                r.duration("transports.http.sse-close-after", Duration.ZERO),
+                TlsSettings.read(r, "transports.http.tls", home));
+    }
+
+    private static String endpointPath(ConfigReader r, String key, String defaultValue) {
+        String path = r.string(key, defaultValue);
+        if (!path.startsWith("/")) {
+            r.problem(key, "must start with '/', was '" + path + "'");
+        }
+        return path;
     }
 }

@@ -1,6 +1,7 @@
 package io.mcpserver.server.config;
 
 import io.helidon.config.Config;
+import io.mcpserver.server.protocol.ModernSettings;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.PluginConfig;
@@ -8,14 +9,15 @@ import io.mcpserver.spi.PluginConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The validated configuration. Every key and default here is documented in {@code conf/mcp-server.yaml}
  * and {@code docs/configuration.md}.
  */
 public record ServerConfig(Path home, Path configFile, String host, ProtocolSettings protocol,
-                           StdioSettings stdio, TcpSettings tcp, HttpSettings http, PluginSettings plugins,
-                           Config raw) {
+                           StdioSettings stdio, TcpSettings tcp, HttpSettings http, WebSocketSettings websocket,
+                           PluginSettings plugins, SecuritySettings security, Config raw) {
 
     /** Default for every transport's message size limit. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
@@ -23,7 +25,8 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
     public record StdioSettings(boolean enabled, long maxMessageSize) {
     }
 
-    public record PluginSettings(Path dir, Path dataDir, boolean watch) {
+    /** @param watchDebounce how long a changed JAR must stay unchanged before it is reloaded */
+    public record PluginSettings(Path dir, Path dataDir, boolean watch, Duration watchDebounce) {
     }
 
     /** Reads and validates everything; throws {@link ConfigException} listing every problem. */
@@ -46,17 +49,71 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         StdioSettings stdio = new StdioSettings(
                 r.bool("transports.stdio.enabled", false),
                 r.size("transports.stdio.max-message-size", defaultSize));
-        TcpSettings tcp = TcpSettings.read(r, host, defaultSize);
-        HttpSettings http = HttpSettings.read(r, host, defaultSize);
+        TcpSettings tcp = TcpSettings.read(r, host, defaultSize, home);
+        HttpSettings http = HttpSettings.read(r, host, defaultSize, home);
+        WebSocketSettings websocket = WebSocketSettings.read(r, http.maxMessageSize());
         PluginSettings plugins = new PluginSettings(
                 r.path("plugins.dir", home, home.resolve("plugins")),
                 r.path("plugins.data-dir", home, home.resolve("data")),
-                r.bool("plugins.watch", false));
+                r.bool("plugins.watch", false),
+                r.duration("plugins.watch-debounce", Duration.ofSeconds(1)));
+        if (plugins.watchDebounce().isNegative()) {
+            r.problem("plugins.watch-debounce", "must not be negative");
+        }
         if (protocol.toolTimeout().isZero()) {
             r.problem("protocol.tool-timeout", "must be greater than zero");
         }
+        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withModern(modernSettings(r));
+        SecuritySettings security = SecuritySettings.read(r, home);
         r.check();
-        return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, plugins, config);
+        return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, config);
+    }
+
+    /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */
+    private static ModernSettings modernSettings(ConfigReader r) {
+        ModernSettings d = ModernSettings.defaults();
+        String scope = r.string("protocol.cache.scope", d.cacheScope());
+        if (!scope.equals("private") && !scope.equals("public")) {
+            r.problem("protocol.cache.scope", "must be private or public, was '" + scope + "'");
+            scope = d.cacheScope();
+        }
+        byte[] key = null;
+        String encoded = r.string("protocol.request-state-key", "");
+        if (!encoded.isBlank()) {
+            try {
+                key = java.util.Base64.getDecoder().decode(encoded.strip());
+            } catch (IllegalArgumentException e) {
+                r.problem("protocol.request-state-key", "must be base64 (e.g. the output of `openssl rand -base64 32`)");
+            }
+            if (key != null && key.length < ModernSettings.MIN_KEY_BYTES) {
+                r.problem("protocol.request-state-key", "must decode to at least " + ModernSettings.MIN_KEY_BYTES
+                        + " bytes, has " + key.length);
+                key = null;
+            }
+        }
+        Duration stateTtl = r.duration("protocol.request-state-ttl", d.requestStateTtl());
+        if (stateTtl.isZero()) {
+            r.problem("protocol.request-state-ttl", "must be greater than zero");
+            stateTtl = d.requestStateTtl();
+        }
+        return new ModernSettings(r.duration("protocol.cache.list-ttl", d.listTtl()),
+                r.duration("protocol.cache.read-ttl", d.readTtl()), scope, key, stateTtl);
+    }
+
+    /** {@code protocol.tool-timeouts}: per-tool overrides of {@code protocol.tool-timeout}, by tool name. */
+    private static Map<String, Duration> toolTimeouts(ConfigReader r) {
+        Map<String, Duration> timeouts = new java.util.LinkedHashMap<>();
+        for (Config node : r.root().get("protocol.tool-timeouts").asNodeList().orElse(List.of())) {
+            String value = node.asString().orElse("");
+            Duration d = ConfigReader.parseDuration(value);
+            if (d == null || d.isNegative() || d.isZero()) {
+                r.problem("protocol.tool-timeouts." + node.name(), "must be a positive duration such as 30s or 10m, was '"
+                        + value + "'");
+            } else {
+                timeouts.put(node.name(), d);
+            }
+        }
+        return timeouts;
     }
 
     /** A plugin's own {@code plugins.<name>} section. */

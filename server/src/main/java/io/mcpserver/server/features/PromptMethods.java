@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
-import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
@@ -55,9 +54,8 @@ public final class PromptMethods {
         String name = request.requiredString("name");
         RegisteredPrompt prompt = registry.prompt(name)
                 .orElseThrow(() -> McpException.invalidParams("Unknown prompt: " + name));
-        access.denial(request.session().caller(), AccessPolicy.Kind.PROMPT, name).ifPresent(missing -> {
-            throw new McpException(ErrorCodes.FORBIDDEN, "Not allowed to get prompt '" + name + "': " + missing);
-        });
+        access.check(request.session().caller(), AccessPolicy.Kind.PROMPT, name,
+                "Not allowed to get prompt '" + name + "'");
         Map<String, String> arguments = new LinkedHashMap<>();
         JsonNode given = request.paramsObject().get("arguments");
         if (given != null && !given.isNull()) {

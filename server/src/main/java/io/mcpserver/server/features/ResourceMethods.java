@@ -107,9 +107,8 @@ public final class ResourceMethods {
     }
 
     private void check(Request request, String name, String uri) {
-        access.denial(request.session().caller(), AccessPolicy.Kind.RESOURCE, name).ifPresent(missing -> {
-            throw new McpException(ErrorCodes.FORBIDDEN, "Not allowed to read resource '" + uri + "': " + missing);
-        });
+        access.check(request.session().caller(), AccessPolicy.Kind.RESOURCE, name,
+                "Not allowed to read resource '" + uri + "'");
     }
 
     private static McpException notFound(String uri) {

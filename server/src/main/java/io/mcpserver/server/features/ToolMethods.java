@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
-import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.InFlightRequest;
 import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ModernEra;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.Request;
@@ -71,32 +72,36 @@ public final class ToolMethods {
         }
         RegisteredTool tool = registry.tool(name)
                 .orElseThrow(() -> McpException.invalidParams("Unknown tool: " + name));
-        access.denial(request.session().caller(), AccessPolicy.Kind.TOOL, name).ifPresent(missing -> {
-            throw new McpException(ErrorCodes.FORBIDDEN, "Not allowed to call tool '" + name + "': " + missing);
-        });
+        access.check(request.session().caller(), AccessPolicy.Kind.TOOL, name,
+                "Not allowed to call tool '" + name + "'");
         var invalid = tool.validator().validate(arguments);
         if (invalid.isPresent()) {
             throw McpException.invalidParams("Invalid arguments for tool '" + name + "': " + invalid.get());
         }
         Map<String, Object> args = Json.toMap(arguments);
         var context = request.context();
-        ScheduledFuture<?> timeout = TIMER.schedule(() -> context.request().cancel("timeout"),
-                settings.toolTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        java.time.Duration limit = settings.toolTimeout(name);
+        ScheduledFuture<?> timeout = TIMER.schedule(() -> context.request().cancel(InFlightRequest.TIMEOUT),
+                limit.toMillis(), TimeUnit.MILLISECONDS);
         ToolResult result;
         try {
             result = tool.owner().call(() -> tool.tool().call(args, context));
         } catch (UnsupportedByClientException | ClientRequestException e) {
+            if (e instanceof UnsupportedByClientException u && !request.version().isLegacy()) {
+                throw ModernEra.missingCapability(u.feature()); // 2026-07-28: -32021, not a tool error
+            }
             result = ToolResult.error(e.getMessage());
         } catch (Exception | LinkageError e) {
-            if (context.request().isCancelled() && !"timeout".equals(context.request().cancelReason())) {
+            if (context.request().isAbandoned()) {
                 throw e; // the dispatcher sends nothing for a cancelled request
             }
             result = failure(name, e, context.request().cancelReason());
         } finally {
             timeout.cancel(false);
         }
-        if ("timeout".equals(context.request().cancelReason())) {
-            result = ToolResult.error("Tool '" + name + "' timed out after " + settings.toolTimeout().toSeconds() + " s");
+        if (InFlightRequest.TIMEOUT.equals(context.request().cancelReason())) {
+            result = ToolResult.error("Tool '" + name + "' timed out after "
+                    + (limit.toMillis() < 1000 ? limit.toMillis() + " ms" : limit.toSeconds() + " s"));
             Thread.interrupted();
         }
         return WireFormat.toolResult(result == null ? new ToolResult(List.of(), null, false) : result,
@@ -104,7 +109,7 @@ public final class ToolMethods {
     }
 
     private static ToolResult failure(String name, Throwable e, String cancelReason) {
-        if ("timeout".equals(cancelReason)) {
+        if (InFlightRequest.TIMEOUT.equals(cancelReason)) {
             return ToolResult.error("Tool '" + name + "' timed out");
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

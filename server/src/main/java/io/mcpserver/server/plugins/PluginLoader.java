@@ -13,15 +13,19 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.jar.Attributes;
@@ -33,12 +37,20 @@ import java.util.stream.Stream;
  * Loads plugins from the plugins directory: each {@code *.jar}, and each subdirectory of JARs, gets a
  * class loader of its own; providers of {@link McpPlugin} are found with {@link ServiceLoader}. A plugin
  * that fails for any reason is skipped with one log line naming its file and the reason.
+ *
+ * <p>At runtime ({@link PluginWatcher}) a source can be {@linkplain #reload reloaded} or
+ * {@linkplain #unloadSource unloaded}. An unloaded plugin leaves the registry at once; it is closed, and
+ * its class loader with it, only after the calls into it that were running have finished.
  */
 public final class PluginLoader implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PluginLoader.class.getName());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     static final Attributes.Name SPI_VERSION = new Attributes.Name("Mcp-Spi-Version");
+    /** How long an unloaded plugin's running calls may take before it is closed anyway. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    /** At shutdown requests had their grace period already; plugins get only this much more. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final Path pluginsDir;
     private final Path dataDir;
@@ -48,6 +60,9 @@ public final class PluginLoader implements AutoCloseable {
     private final SpiOnlyClassLoader spiParent = new SpiOnlyClassLoader(McpPlugin.class.getClassLoader());
     private final Map<String, LoadedPlugin> loaded = new ConcurrentHashMap<>();
     private final List<PluginSummary> summaries = new ArrayList<>();
+    /** Serializes loading, replacing and unloading (startup, the watcher, test kits, contributionsChanged). */
+    private final ReentrantLock changes = new ReentrantLock();
+    private volatile Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     /**
      * @param configs         a plugin's {@code plugins.<name>} section by name
@@ -62,6 +77,19 @@ public final class PluginLoader implements AutoCloseable {
         this.resourceUpdated = resourceUpdated;
     }
 
+    /**
+     * How long unloading waits for a plugin's running calls before it closes the plugin anyway (the
+     * server uses {@code protocol.tool-timeout}: by then every tool call has been cancelled).
+     */
+    public PluginLoader drainTimeout(Duration timeout) {
+        this.drainTimeout = timeout;
+        return this;
+    }
+
+    public Path pluginsDir() {
+        return pluginsDir;
+    }
+
     /** Loads everything in the plugins directory, in file-name order. A missing directory means no plugins. */
     public List<PluginSummary> loadAll() {
         if (!Files.isDirectory(pluginsDir)) {
@@ -70,7 +98,9 @@ public final class PluginLoader implements AutoCloseable {
         }
         List<Path> sources;
         try (Stream<Path> files = Files.list(pluginsDir)) {
-            sources = files.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+            // names starting with '.' are a deploy's temporary files (see PluginWatcher)
+            sources = files.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
                     .sorted().toList();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "Cannot list plugins directory " + pluginsDir + ": " + e);
@@ -102,7 +132,15 @@ public final class PluginLoader implements AutoCloseable {
 
     /** Loads the plugins of one JAR or directory; returns what happened to each. Never throws. */
     public List<PluginSummary> load(Path source) {
-        String file = source.toString();
+        changes.lock();
+        try {
+            return loadLocked(source);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    private List<PluginSummary> loadLocked(Path source) {
         URL[] jars;
         try {
             jars = jarsOf(source);
@@ -111,18 +149,12 @@ public final class PluginLoader implements AutoCloseable {
             return List.of(failed(source, null, e.getMessage()));
         }
         PluginClassLoader loader = new PluginClassLoader(source.getFileName().toString(), jars, spiParent);
-        List<McpPlugin> providers = new ArrayList<>();
+        List<McpPlugin> providers;
         try {
-            ServiceLoader.load(McpPlugin.class, loader).stream().forEach(p -> providers.add(p.get()));
-        } catch (ServiceConfigurationError | LinkageError e) {
+            providers = providers(jars, loader);
+        } catch (PluginException e) {
             closeQuietly(loader);
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return List.of(failed(source, null, "cannot instantiate its plugin: " + describe(cause)));
-        }
-        if (providers.isEmpty()) {
-            closeQuietly(loader);
-            return List.of(failed(source, null, "no provider of io.mcpserver.spi.McpPlugin in "
-                    + "META-INF/services (searched " + List.of(jars) + ")"));
+            return List.of(failed(source, null, e.getMessage()));
         }
         List<PluginSummary> results = new ArrayList<>();
         for (McpPlugin plugin : providers) {
@@ -134,96 +166,348 @@ public final class PluginLoader implements AutoCloseable {
         return results;
     }
 
+    /** Instantiates every provider of {@link McpPlugin} the JARs list; at least one must exist. */
+    private static List<McpPlugin> providers(URL[] jars, ClassLoader loader) throws PluginException {
+        List<McpPlugin> providers = new ArrayList<>();
+        try {
+            ServiceLoader.load(McpPlugin.class, loader).stream().forEach(p -> providers.add(p.get()));
+        } catch (ServiceConfigurationError | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new PluginException("cannot instantiate its plugin: " + describe(cause));
+        }
+        if (providers.isEmpty()) {
+            throw new PluginException("no provider of io.mcpserver.spi.McpPlugin in META-INF/services (searched "
+                    + List.of(jars) + ")");
+        }
+        return providers;
+    }
+
+    /** Where a class was loaded from (a JAR or classes directory), to name an in-process plugin's source. */
+    private static Path codeSource(Class<?> type) {
+        try {
+            var location = type.getProtectionDomain().getCodeSource();
+            if (location != null && location.getLocation() != null) {
+                return Path.of(location.getLocation().toURI());
+            }
+        } catch (SecurityException | IllegalArgumentException | java.net.URISyntaxException
+                 | java.nio.file.FileSystemNotFoundException e) {
+            // fall through: name it after the class
+        }
+        return Path.of(type.getName());
+    }
+
+    /**
+     * Registers a plugin instance made by the caller, as if it had been found in a JAR: same checks
+     * (name, duplicates, {@code enabled}), same {@code init}, same log lines. For the test kit and for
+     * embedding the server; the instance keeps the class loader it came from, which is never closed.
+     */
+    public PluginSummary register(McpPlugin plugin) {
+        Objects.requireNonNull(plugin, "plugin");
+        Path source = codeSource(plugin.getClass());
+        changes.lock();
+        try {
+            PluginSummary summary = start(plugin, source, plugin.getClass().getClassLoader());
+            synchronized (summaries) {
+                summaries.add(summary);
+            }
+            return summary;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Loads a JAR or directory that was added or changed while running. If plugins were loaded from
+     * it, they are replaced in one step; should the new version fail in any way, they stay as they were.
+     * Never throws.
+     */
+    public List<PluginSummary> reload(Path source) {
+        changes.lock();
+        try {
+            List<LoadedPlugin> current = loadedFrom(source);
+            return current.isEmpty() ? loadLocked(source) : replaceLocked(source, current);
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
+     * Unloads every plugin loaded from {@code source} (a JAR or directory that was removed). Their
+     * contributions leave the registry now; each is closed, with its class loader, once its running
+     * calls have finished, without holding up the caller. Returns the names unloaded.
+     */
+    public List<String> unloadSource(Path source) {
+        changes.lock();
+        List<LoadedPlugin> removed;
+        try {
+            removed = loadedFrom(source);
+            if (removed.isEmpty()) {
+                return List.of();
+            }
+            registry.replace(removed.stream().map(LoadedPlugin::name).toList(), List.of());
+            removed.forEach(p -> loaded.remove(p.name(), p));
+        } finally {
+            changes.unlock();
+        }
+        removed.forEach(p -> LOG.log(System.Logger.Level.INFO, "Unloading plugin " + p.name() + " (" + source
+                + " was removed)"));
+        retireLater(removed);
+        return removed.stream().map(LoadedPlugin::name).toList();
+    }
+
+    /** Plugins loaded from this JAR or directory. */
+    public List<LoadedPlugin> loadedFrom(Path source) {
+        Path key = source.toAbsolutePath().normalize();
+        return loaded.values().stream().filter(p -> p.source().toAbsolutePath().normalize().equals(key))
+                .sorted(java.util.Comparator.comparing(LoadedPlugin::name)).toList();
+    }
+
+    private List<PluginSummary> replaceLocked(Path source, List<LoadedPlugin> current) {
+        Set<String> oldNames = new java.util.TreeSet<>(current.stream().map(LoadedPlugin::name).toList());
+        String keeping = "; keeping the loaded " + String.join(", ", oldNames);
+        URL[] jars;
+        try {
+            jars = jarsOf(source);
+            checkSpiVersion(source, jars);
+        } catch (PluginException e) {
+            return List.of(failed(source, null, e.getMessage() + keeping));
+        }
+        LOG.log(System.Logger.Level.INFO, "Reloading " + source + " (replacing " + String.join(", ", oldNames) + ")");
+        PluginClassLoader loader = new PluginClassLoader(source.getFileName().toString(), jars, spiParent);
+        List<McpPlugin> providers;
+        try {
+            providers = providers(jars, loader);
+        } catch (PluginException e) {
+            closeQuietly(loader);
+            return List.of(failed(source, null, e.getMessage() + keeping));
+        }
+        List<PluginSummary> results = new ArrayList<>();
+        List<Prepared> prepared = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (McpPlugin plugin : providers) {
+            Attempt attempt = prepare(plugin, source, loader, oldNames, taken);
+            results.add(attempt.summary());
+            if (attempt.prepared() != null) {
+                prepared.add(attempt.prepared());
+            }
+        }
+        if (results.stream().anyMatch(r -> r.status().equals("failed"))) {
+            abandon(prepared, loader);
+            LOG.log(System.Logger.Level.WARNING, "Not reloading " + source + keeping);
+            return results;
+        }
+        try {
+            registry.replace(oldNames, prepared.stream().map(p -> p.plugin().contributions()).toList());
+        } catch (IllegalArgumentException e) {
+            abandon(prepared, loader);
+            String name = prepared.size() == 1 ? prepared.getFirst().plugin().name() : null;
+            return List.of(failed(source, name, e.getMessage() + keeping));
+        }
+        current.forEach(p -> loaded.remove(p.name(), p));
+        for (Prepared p : prepared) {
+            loaded.put(p.plugin().name(), p.plugin());
+            String before = current.stream().filter(c -> c.name().equals(p.plugin().name())).findFirst()
+                    .map(c -> safeVersion(c.plugin())).orElse(null);
+            LOG.log(System.Logger.Level.INFO, (before == null ? "Loaded plugin " : "Replaced plugin ")
+                    + p.plugin().name() + (before == null ? " " : " " + before + " with ") + p.summary().version()
+                    + " from " + source);
+            logContributions(p.plugin().contributions());
+        }
+        current.stream().filter(c -> prepared.stream().noneMatch(p -> p.plugin().name().equals(c.name())))
+                .forEach(c -> LOG.log(System.Logger.Level.INFO, "Unloading plugin " + c.name() + " (no longer in "
+                        + source + ")"));
+        if (prepared.isEmpty()) {
+            closeQuietly(loader);
+        }
+        retireLater(current);
+        return results;
+    }
+
+    /** Closes plugins that were prepared for a reload that did not happen, and their class loader. */
+    private static void abandon(List<Prepared> prepared, PluginClassLoader loader) {
+        prepared.forEach(p -> {
+            p.plugin().contributions().owner().retire();
+            closePlugin(p.plugin().plugin(), p.plugin().name());
+        });
+        closeQuietly(loader);
+    }
+
+    /** A plugin that passed every check and {@code init}, with its contributions, not yet registered. */
+    private record Prepared(LoadedPlugin plugin, PluginSummary summary) {
+    }
+
+    /** What became of one provider: a prepared plugin, or a summary saying why not (disabled, failed). */
+    private record Attempt(Prepared prepared, PluginSummary summary) {
+    }
+
     private PluginSummary start(McpPlugin plugin, Path source, ClassLoader loader) {
+        Attempt attempt = prepare(plugin, source, loader, Set.of(), new HashSet<>());
+        Prepared p = attempt.prepared();
+        if (p == null) {
+            return attempt.summary();
+        }
+        try {
+            registry.register(p.plugin().contributions());
+        } catch (IllegalArgumentException e) {
+            p.plugin().contributions().owner().retire();
+            closePlugin(plugin, p.plugin().name());
+            return failed(source, p.plugin().name(), describe(e));
+        }
+        loaded.put(p.plugin().name(), p.plugin());
+        logContributions(p.plugin().contributions());
+        return p.summary();
+    }
+
+    /**
+     * Checks a provider and runs its {@code init}; nothing is registered yet.
+     *
+     * @param replacing names that may be taken because the plugins holding them are being replaced
+     * @param taken     names prepared in this batch so far; the provider's is added
+     */
+    private Attempt prepare(McpPlugin plugin, Path source, ClassLoader loader, Set<String> replacing,
+                            Set<String> taken) {
         String name;
         try {
             name = plugin.name();
         } catch (RuntimeException | LinkageError e) {
-            return failed(source, null, "name() failed: " + describe(e));
+            return new Attempt(null, failed(source, null, "name() failed: " + describe(e)));
         }
         if (name == null || !NAME.matcher(name).matches()) {
-            return failed(source, name, "invalid plugin name '" + name + "' (lower-case letters, digits and '-')");
+            return new Attempt(null, failed(source, name, "invalid plugin name '" + name
+                    + "' (lower-case letters, digits and '-')"));
         }
-        if (loaded.containsKey(name)) {
-            return failed(source, name, "duplicate plugin name '" + name + "' (already loaded from "
-                    + loaded.get(name).source() + ")");
+        if ((loaded.containsKey(name) && !replacing.contains(name)) || !taken.add(name)) {
+            LoadedPlugin other = loaded.get(name);
+            return new Attempt(null, failed(source, name, "duplicate plugin name '" + name + "' (already loaded from "
+                    + (other == null ? source : other.source()) + ")"));
         }
         PluginConfig config = configs.apply(name);
         boolean enabled;
         try {
             enabled = config.bool("enabled", plugin.enabledByDefault());
         } catch (IllegalArgumentException e) {
-            return failed(source, name, "plugins." + name + "." + e.getMessage());
+            return new Attempt(null, failed(source, name, "plugins." + name + "." + e.getMessage()));
         }
         String version = safeVersion(plugin);
         if (!enabled) {
             LOG.log(System.Logger.Level.INFO, "Plugin " + name + " " + version + " from " + source
                     + " is disabled (set plugins." + name + ".enabled: true to turn it on)");
-            return new PluginSummary(name, version, safeDescription(plugin), source, "disabled",
-                    "disabled in configuration", List.of(), List.of(), List.of());
+            return new Attempt(null, new PluginSummary(name, version, safeDescription(plugin), source, "disabled",
+                    "disabled in configuration", List.of(), List.of(), List.of()));
         }
         LOG.log(System.Logger.Level.INFO, "Loading plugin " + name + " " + version + " from " + source);
         Owner owner = new Owner(name, loader);
         Contributions contributions;
         try {
             PluginContextImpl context = new PluginContextImpl(name, config, dataDir.resolve(name), resourceUpdated,
-                    () -> refresh(name));
+                    () -> refresh(name, owner));
             owner.call(() -> {
                 plugin.init(context);
                 return null;
             });
             contributions = collect(plugin, owner);
-            registry.register(contributions);
         } catch (Exception | LinkageError e) {
+            owner.retire();
             closePlugin(plugin, name);
-            return failed(source, name, describe(e));
+            return new Attempt(null, failed(source, name, describe(e)));
         }
-        loaded.put(name, new LoadedPlugin(plugin, source, loader, contributions));
-        logContributions(contributions);
-        return new PluginSummary(name, version, safeDescription(plugin), source, "loaded", null,
+        PluginSummary summary = new PluginSummary(name, version, safeDescription(plugin), source, "loaded", null,
                 contributions.tools().stream().map(t -> t.descriptor().name()).toList(),
                 Stream.concat(contributions.resources().stream().map(r -> r.descriptor().uri()),
                         contributions.templates().stream().map(t -> t.descriptor().uriTemplate())).toList(),
                 contributions.prompts().stream().map(p -> p.descriptor().name()).toList());
+        return new Attempt(new Prepared(new LoadedPlugin(plugin, source, loader, contributions), summary), summary);
     }
 
     /** Re-reads a plugin's contributions after it called {@code contributionsChanged()}. */
-    private void refresh(String name) {
-        LoadedPlugin plugin = loaded.get(name);
-        if (plugin == null) {
-            return;
-        }
+    private void refresh(String name, Owner owner) {
+        changes.lock();
         try {
-            Contributions next = collect(plugin.plugin(), plugin.contributions().owner());
+            LoadedPlugin plugin = loaded.get(name);
+            if (plugin == null || plugin.contributions().owner() != owner) {
+                return; // not loaded (yet), or an instance that was replaced
+            }
+            Contributions next = collect(plugin.plugin(), owner);
             registry.register(next);
             loaded.put(name, new LoadedPlugin(plugin.plugin(), plugin.source(), plugin.classLoader(), next));
             LOG.log(System.Logger.Level.INFO, "Plugin " + name + " changed its contributions: " + summary(next));
         } catch (Exception | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "Plugin " + name + " changed its contributions, but they were refused: "
                     + describe(e) + "; keeping the previous ones");
+        } finally {
+            changes.unlock();
         }
     }
 
-    /** Removes a plugin: its contributions leave the registry, then it is closed with its class loader. */
+    /**
+     * Removes a plugin: its contributions leave the registry, then, once the calls into it that were
+     * running have finished (up to the drain timeout), it is closed with its class loader. Blocks until then.
+     */
     public boolean unload(String name) {
-        LoadedPlugin plugin = loaded.remove(name);
-        if (plugin == null) {
-            return false;
+        LoadedPlugin plugin;
+        changes.lock();
+        try {
+            plugin = loaded.remove(name);
+            if (plugin == null) {
+                return false;
+            }
+            registry.unregister(name);
+        } finally {
+            changes.unlock();
         }
-        registry.unregister(name);
-        closePlugin(plugin.plugin(), name);
-        if (loaded.values().stream().noneMatch(p -> p.classLoader() == plugin.classLoader())
-                && plugin.classLoader() instanceof PluginClassLoader l) {
-            closeQuietly(l);
-        }
-        LOG.log(System.Logger.Level.INFO, "Unloaded plugin " + name + " (" + plugin.source() + ")");
+        retire(List.of(plugin), drainTimeout);
         return true;
     }
 
+    /** Unloads every plugin; running calls get a few seconds (requests had their shutdown grace already). */
     @Override
     public void close() {
-        for (String name : List.copyOf(loaded.keySet())) {
-            unload(name);
+        List<LoadedPlugin> all;
+        changes.lock();
+        try {
+            all = List.copyOf(loaded.values());
+            registry.replace(all.stream().map(LoadedPlugin::name).toList(), List.of());
+            all.forEach(p -> loaded.remove(p.name(), p));
+        } finally {
+            changes.unlock();
+        }
+        retire(all, CLOSE_WAIT);
+    }
+
+    private void retireLater(List<LoadedPlugin> plugins) {
+        if (plugins.isEmpty()) {
+            return;
+        }
+        plugins.forEach(p -> p.contributions().owner().retire());
+        Thread.ofVirtual().name("mcp-plugin-unload-" + plugins.getFirst().name())
+                .start(() -> retire(plugins, drainTimeout));
+    }
+
+    /**
+     * Closes plugins that already left the registry: refuses new calls, waits for running ones (all
+     * within one deadline), closes each plugin, then each class loader no loaded plugin uses any more.
+     */
+    private void retire(List<LoadedPlugin> plugins, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        plugins.forEach(p -> p.contributions().owner().retire());
+        for (LoadedPlugin p : plugins) {
+            Owner owner = p.contributions().owner();
+            try {
+                if (!owner.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    LOG.log(System.Logger.Level.WARNING, "Plugin " + p.name() + " still has " + owner.inFlight()
+                            + " running call(s) after " + wait.toSeconds() + " s; closing it anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closePlugin(p.plugin(), p.name());
+            if (p.classLoader() instanceof PluginClassLoader l
+                    && loaded.values().stream().noneMatch(other -> other.classLoader() == l)
+                    && plugins.stream().filter(other -> other.classLoader() == l)
+                    .allMatch(other -> other.contributions().owner().inFlight() == 0)) {
+                closeQuietly(l);
+            }
+            LOG.log(System.Logger.Level.INFO, "Unloaded plugin " + p.name() + " (" + p.source() + ")");
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * The one place every transport hands its messages to: JSON-RPC classification, method routing,
- * the lifecycle rule (initialize first), errors, in-flight tracking and cancellation.
+ * the lifecycle rule (initialize first), errors, in-flight tracking and cancellation, and the
+ * {@link RequestHook} (rate limits before a request, the audit record after it).
  * Rules that must hold on every transport live here.
  */
 public final class Dispatcher {
@@ -25,10 +26,18 @@ public final class Dispatcher {
     private final Map<String, MethodHandler> methods = new HashMap<>();
     private final ProtocolSettings settings;
     private final ClientRequester requester;
+    private final RequestHook hook;
+    private final ModernEra modern;
 
     public Dispatcher(ProtocolSettings settings) {
+        this(settings, RequestHook.NONE);
+    }
+
+    public Dispatcher(ProtocolSettings settings, RequestHook hook) {
         this.settings = settings;
         this.requester = new ClientRequester(settings.clientRequestTimeout());
+        this.hook = hook;
+        this.modern = new ModernEra(settings);
     }
 
     public Dispatcher register(String method, MethodHandler handler) {
@@ -64,8 +73,15 @@ public final class Dispatcher {
 
     public void accept(Session session, JsonNode message, MessageSink sink) {
         if (JsonRpc.kind(message) == JsonRpc.Kind.REQUEST && !"initialize".equals(message.path("method").asText())) {
+            session.accepted(); // counts as running from now, so awaitIdle cannot miss it before its thread starts
             Thread.ofVirtual().name("mcp-" + session.clientId() + "-" + message.get("id").asText())
-                    .start(() -> handle(session, message, sink));
+                    .start(() -> {
+                        try {
+                            handle(session, message, sink);
+                        } finally {
+                            session.finished();
+                        }
+                    });
         } else {
             handle(session, message, sink);
         }
@@ -112,59 +128,109 @@ public final class Dispatcher {
     }
 
     private void handleRequest(Session session, ObjectNode message, MessageSink sink) {
+        long started = System.nanoTime();
         JsonNode id = message.get("id");
         String method = message.get("method").asText();
         JsonNode params = message.get("params");
-        if (params != null && !params.isObject() && !params.isNull()) {
-            sink.send(JsonRpc.error(id, ErrorCodes.INVALID_PARAMS, "params must be an object", null));
+        boolean stateless = modern.claims(session, method, params); // the 2026-07-28 era: no handshake, _meta per request
+        McpException refusal = admission(session, method, params, stateless);
+        InFlightRequest inFlight = refusal == null ? session.begin(Session.idKey(id)) : null;
+        if (refusal == null && inFlight == null) {
+            refusal = McpException.invalidRequest("Request id " + id + " is already in use");
+        }
+        if (refusal != null) {
+            sink.send(JsonRpc.error(id, refusal));
+            completed(new RequestHook.Completion(session, method, params, null, refusal, false,
+                    System.nanoTime() - started));
             return;
         }
-        if (!session.isNegotiated() && !BEFORE_INITIALIZE.contains(method)) {
-            sink.send(JsonRpc.error(id, ErrorCodes.INVALID_REQUEST,
-                    "Session not initialized: send 'initialize' before '" + method + "'", null));
-            return;
-        }
-        MethodHandler handler = methods.get(method);
-        if (handler == null) {
-            sink.send(JsonRpc.error(id, ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method, null));
-            return;
-        }
-        if (session.inFlightCount() >= settings.maxInFlight()) {
-            sink.send(JsonRpc.error(id, ErrorCodes.LIMIT_EXCEEDED, "Too many concurrent requests on this session (limit "
-                    + settings.maxInFlight() + "); wait for some to finish", null));
-            return;
-        }
-        InFlightRequest inFlight = session.begin(Session.idKey(id));
-        if (inFlight == null) {
-            sink.send(JsonRpc.error(id, ErrorCodes.INVALID_REQUEST, "Request id " + id + " is already in use", null));
-            return;
-        }
+        JsonNode result = null;
+        McpException error = null;
+        CallContext context = null;
         try {
             JsonNode progressToken = params == null ? null : params.path("_meta").get("progressToken");
-            CallContext context = new CallContext(session, inFlight, sink, progressToken, requester);
-            JsonNode result = handler.handle(new Request(session, id, method, params, context));
-            if (!inFlight.isCancelled()) {
+            Session served = stateless ? ModernEra.sessionFor(session, RequestMeta.read(params), sink) : session;
+            context = stateless ? modern.context(served, inFlight, sink, progressToken, requester, method, params)
+                    : new CallContext(session, inFlight, sink, progressToken, requester);
+            result = methods.get(method).handle(new Request(served, id, method, params, context));
+            if (context instanceof ModernCallContext m) {
+                result = m.needsInput() ? modern.inputRequired(m) : modern.complete(method, params, result);
+            }
+            if (!inFlight.isAbandoned()) {
+                sink.send(JsonRpc.result(id, result));
+            }
+        } catch (InputRequired e) {
+            result = modern.inputRequired((ModernCallContext) context);
+            if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
             }
         } catch (McpException e) {
-            if (!inFlight.isCancelled()) {
-                sink.send(JsonRpc.error(id, e));
+            error = stateless ? ModernEra.error(e) : e;
+            if (!inFlight.isAbandoned()) {
+                sink.send(JsonRpc.error(id, error));
             }
         } catch (InterruptedException e) {
-            if (!inFlight.isCancelled()) {
+            error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error: request interrupted");
+            if (!inFlight.isAbandoned()) {
                 LOG.log(System.Logger.Level.WARNING, session + ": " + method + " interrupted without cancellation");
-                sink.send(JsonRpc.error(id, ErrorCodes.INTERNAL_ERROR, "Internal error: request interrupted", null));
+                sink.send(JsonRpc.error(id, error));
             }
         } catch (Exception | LinkageError | StackOverflowError e) {
-            if (inFlight.isCancelled()) {
-                return;
+            error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error while handling " + method
+                    + "; the server log has the details");
+            if (!inFlight.isAbandoned()) {
+                LOG.log(System.Logger.Level.ERROR, session + ": internal error in " + method, e);
+                sink.send(JsonRpc.error(id, error));
             }
-            LOG.log(System.Logger.Level.ERROR, session + ": internal error in " + method, e);
-            sink.send(JsonRpc.error(id, ErrorCodes.INTERNAL_ERROR, "Internal error while handling " + method
-                    + "; the server log has the details", null));
         } finally {
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
+            boolean cancelled = inFlight.isAbandoned();
+            completed(new RequestHook.Completion(session, method, params, cancelled ? null : result,
+                    cancelled ? null : error, cancelled, System.nanoTime() - started));
+        }
+    }
+
+    /** The checks a request must pass before it runs, in order; null when it may run, else the first refusal. */
+    private McpException admission(Session session, String method, JsonNode params, boolean stateless) {
+        if (params != null && !params.isObject() && !params.isNull()) {
+            return McpException.invalidParams("params must be an object");
+        }
+        try {
+            hook.admit(session, method, params); // rate limits: every request counts, whatever it asks for
+        } catch (McpException e) {
+            return e;
+        }
+        if (stateless) {
+            try {
+                ModernEra.checkMethod(method);
+                RequestMeta.read(params);
+            } catch (McpException e) {
+                return e;
+            }
+        } else if (ModernEra.MODERN_ONLY.contains(method)) {
+            return new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " belongs to "
+                    + "protocol revision 2026-07-28; this session began with initialize and speaks "
+                    + session.protocolVersion().id());
+        } else if (!session.isNegotiated() && !BEFORE_INITIALIZE.contains(method)) {
+            return McpException.invalidRequest("Session not initialized: send 'initialize' before '" + method + "'");
+        }
+        if (!methods.containsKey(method)) {
+            return new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method);
+        }
+        if (session.inFlightCount() >= settings.maxInFlight()) {
+            return new McpException(ErrorCodes.LIMIT_EXCEEDED, "Too many concurrent requests on this session (limit "
+                    + settings.maxInFlight() + "); wait for some to finish");
+        }
+        return null;
+    }
+
+    private void completed(RequestHook.Completion completion) {
+        try {
+            hook.completed(completion);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, completion.session() + ": request hook failed after "
+                    + completion.method(), e);
         }
     }
 }

@@ -7,10 +7,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A request being served: the thread serving it and its cancellation state. */
 public final class InFlightRequest {
 
+    /** The cancellation reason of a request stopped by its time limit. */
+    public static final String TIMEOUT = "timeout";
+
     private final String key;
     private final Thread thread;
     private final AtomicReference<String> cancelReason = new AtomicReference<>();
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
+    private volatile boolean longLived;
 
     InFlightRequest(String key, Thread thread) {
         this.key = key;
@@ -23,6 +27,15 @@ public final class InFlightRequest {
 
     public boolean isCancelled() {
         return cancelReason.get() != null;
+    }
+
+    /**
+     * True when the client is owed no answer: cancelled for any reason but its own time limit
+     * ({@link #TIMEOUT}), which is answered (a tool's {@code isError} result saying it timed out).
+     */
+    public boolean isAbandoned() {
+        String reason = cancelReason.get();
+        return reason != null && !reason.equals(TIMEOUT);
     }
 
     public String cancelReason() {
@@ -43,6 +56,15 @@ public final class InFlightRequest {
             }
         }
         thread.interrupt();
+    }
+
+    /** Marks a request that runs until cancelled ({@code subscriptions/listen}): waiting for idle ignores it. */
+    public void markLongLived() {
+        longLived = true;
+    }
+
+    public boolean isLongLived() {
+        return longLived;
     }
 
     public void onCancel(Runnable action) {

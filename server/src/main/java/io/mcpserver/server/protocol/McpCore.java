@@ -1,9 +1,11 @@
 package io.mcpserver.server.protocol;
 
 import io.mcpserver.server.features.CompletionMethods;
+import io.mcpserver.server.features.DiscoverMethods;
 import io.mcpserver.server.features.LifecycleMethods;
 import io.mcpserver.server.features.PromptMethods;
 import io.mcpserver.server.features.ResourceMethods;
+import io.mcpserver.server.features.SubscriptionMethods;
 import io.mcpserver.server.features.ToolMethods;
 import io.mcpserver.server.registry.FeatureRegistry;
 
@@ -17,11 +19,21 @@ public final class McpCore {
     private final SessionRegistry sessions;
     private final Dispatcher dispatcher;
     private final LifecycleMethods lifecycle;
+    private final SubscriptionMethods subscriptions;
 
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, boolean listsMayChange) {
+        this(settings, features, access, RequestHook.NONE, listsMayChange);
+    }
+
+    /**
+     * @param access who may see and use what (the security rules, or {@link AccessPolicy#ALLOW_ALL})
+     * @param hook   rate limits and the audit record around every request
+     */
+    public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
+                   boolean listsMayChange) {
         this.features = features;
         this.sessions = new SessionRegistry(settings.defaultLogLevel());
-        this.dispatcher = new Dispatcher(settings);
+        this.dispatcher = new Dispatcher(settings, hook);
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange);
         lifecycle.register(dispatcher);
         new ToolMethods(features, settings, access).register(dispatcher);
@@ -29,6 +41,12 @@ public final class McpCore {
         new PromptMethods(features, settings, access).register(dispatcher);
         new CompletionMethods(features).register(dispatcher);
         features.onChange(sessions::broadcastListChanged);
+        // the stateless era (2026-07-28): discovery, and change notifications on subscriptions/listen
+        new DiscoverMethods(settings, lifecycle).register(dispatcher);
+        this.subscriptions = new SubscriptionMethods(access);
+        subscriptions.register(dispatcher);
+        features.onChange(subscriptions::listChanged);
+        sessions.onResourceUpdated(subscriptions::resourceUpdated);
     }
 
     public FeatureRegistry features() {
@@ -45,6 +63,11 @@ public final class McpCore {
 
     public LifecycleMethods lifecycle() {
         return lifecycle;
+    }
+
+    /** Open {@code subscriptions/listen} requests; {@link SubscriptionMethods#endAll()} ends them on shutdown. */
+    public SubscriptionMethods subscriptions() {
+        return subscriptions;
     }
 
     public ProtocolSettings settings() {

@@ -3,6 +3,7 @@ package io.mcpserver.server.protocol;
 import io.mcpserver.spi.LogLevel;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Protocol behaviour taken from configuration.
@@ -13,13 +14,50 @@ import java.time.Duration;
  * @param toolTimeout         how long a tool call may run before it is cancelled
  * @param maxInFlight         concurrent requests one session may have
  * @param shutdownGrace       how long in-flight requests may run on after a shutdown begins
+ * @param modern              settings of the stateless era (2026-07-28)
+ * @param toolTimeouts        per-tool overrides of {@code toolTimeout}, by tool name
  */
 public record ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                                LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
-                               int maxInFlight, Duration shutdownGrace) {
+                               int maxInFlight, Duration shutdownGrace, ModernSettings modern,
+                               Map<String, Duration> toolTimeouts) {
+
+    public ProtocolSettings {
+        modern = modern == null ? ModernSettings.defaults() : modern;
+        toolTimeouts = toolTimeouts == null ? Map.of() : Map.copyOf(toolTimeouts);
+    }
+
+    public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
+                            LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
+                            int maxInFlight, Duration shutdownGrace, ModernSettings modern) {
+        this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
+                maxInFlight, shutdownGrace, modern, Map.of());
+    }
+
+    public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
+                            LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
+                            int maxInFlight, Duration shutdownGrace) {
+        this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
+                maxInFlight, shutdownGrace, ModernSettings.defaults(), Map.of());
+    }
 
     public static ProtocolSettings defaults() {
         return new ProtocolSettings("mcp-server", "dev", null, 100, LogLevel.INFO, Duration.ofSeconds(60),
                 Duration.ofMinutes(5), 64, Duration.ofSeconds(10));
+    }
+
+    public ProtocolSettings withToolTimeouts(Map<String, Duration> overrides) {
+        return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, modern, overrides);
+    }
+
+    public ProtocolSettings withModern(ModernSettings settings) {
+        return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts);
+    }
+
+    /** How long the named tool may run: its override, else {@link #toolTimeout()}. */
+    public Duration toolTimeout(String tool) {
+        return toolTimeouts.getOrDefault(tool, toolTimeout);
     }
 }

@@ -37,6 +37,7 @@ public final class Session {
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JsonNode>> pendingClientRequests = new ConcurrentHashMap<>();
     private final AtomicLong nextClientRequestId = new AtomicLong(1);
+    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public Session(String id, String clientId, String transport, Caller caller, LogLevel logLevel,
                    MessageSink standalone, boolean stateless) {
@@ -171,16 +172,31 @@ public final class Session {
         return inFlight.size();
     }
 
+    /** A request was handed to its own thread; it is running until {@link #finished()}. */
+    void accepted() {
+        accepted.incrementAndGet();
+    }
+
+    void finished() {
+        accepted.decrementAndGet();
+    }
+
     /** Waits until no request is in flight or the deadline passes; true when idle. */
     public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!inFlight.isEmpty()) {
+        while (busy()) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
             Thread.sleep(10);
         }
         return true;
+    }
+
+    /** Running requests other than long-lived ones (subscriptions), which end when the session closes. */
+    private boolean busy() {
+        long longLived = inFlight.values().stream().filter(InFlightRequest::isLongLived).count();
+        return inFlight.size() > longLived || accepted.get() > longLived;
     }
 
     /** Cancels the in-flight request with that id key ({@link #idKey}); false if none. */

@@ -24,6 +24,8 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextClient = new AtomicLong(1);
     private final LogLevel defaultLogLevel;
+    private final java.util.List<java.util.function.Consumer<String>> resourceListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SessionRegistry(LogLevel defaultLogLevel) {
         this.defaultLogLevel = defaultLogLevel;
@@ -85,8 +87,14 @@ public final class SessionRegistry {
         }
     }
 
+    /** Also tells {@code listener} of every resource update (stateless-era subscriptions). */
+    public void onResourceUpdated(java.util.function.Consumer<String> listener) {
+        resourceListeners.add(listener);
+    }
+
     /** Sends {@code notifications/resources/updated} to the sessions subscribed to {@code uri}. */
     public void broadcastResourceUpdated(String uri) {
+        resourceListeners.forEach(l -> l.accept(uri));
         for (Session s : sessions.values()) {
             if (s.subscriptions().contains(uri)) {
                 var params = io.mcpserver.server.json.Json.object();

@@ -101,6 +101,30 @@ public final class FeatureRegistry {
         return removed;
     }
 
+    /**
+     * Swaps plugins in one step, as a runtime reload needs: removes {@code removed}, adds (or replaces)
+     * {@code added}; clients see one set of list_changed notifications and never a state in between.
+     *
+     * @throws IllegalArgumentException naming the first duplicate or invalid contribution; nothing changes then
+     */
+    public void replace(Collection<String> removed, Collection<Contributions> added) {
+        Set<ChangeKind> changed = EnumSet.noneOf(ChangeKind.class);
+        synchronized (writeLock) {
+            Map<String, Contributions> next = new LinkedHashMap<>(byPlugin);
+            for (String name : removed) {
+                changed.addAll(kinds(next.remove(name), null));
+            }
+            for (Contributions c : added) {
+                changed.addAll(kinds(next.put(c.owner().pluginName(), c), c));
+            }
+            Snapshot built = build(next);
+            byPlugin.clear();
+            byPlugin.putAll(next);
+            snapshot = built;
+        }
+        fire(changed);
+    }
+
     public Optional<RegisteredTool> tool(String name) {
         return Optional.ofNullable(snapshot.tools().get(name));
     }

@@ -96,7 +96,9 @@ public final class AnnotatedTools {
                 inputSchema.put("required", required);
             }
             Class<?> returns = method.getReturnType();
-            Map<String, Object> outputSchema = returns.isRecord() ? JavaSchemas.of(method.getGenericReturnType()) : null;
+            // A record result is structured content; ToolResult is a record too, but it is the result itself.
+            Map<String, Object> outputSchema = returns.isRecord() && returns != ToolResult.class
+                    ? JavaSchemas.of(method.getGenericReturnType()) : null;
             String name = annotation.name().isEmpty() ? method.getName() : annotation.name();
             this.descriptor = new ToolDescriptor(name, blankToNull(annotation.title()),
                     blankToNull(annotation.description()), inputSchema, outputSchema,

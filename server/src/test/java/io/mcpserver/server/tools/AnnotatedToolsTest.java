@@ -49,6 +49,11 @@ class AnnotatedToolsTest {
         @McpTool
         public void nothing() {
         }
+
+        @McpTool
+        public ToolResult raw() {
+            return ToolResult.text("as is");
+        }
     }
 
     private final Map<String, Tool> tools = AnnotatedTools.from(new Tools()).stream()
@@ -70,6 +75,7 @@ class AnnotatedToolsTest {
         assertEquals(List.of("x", "y"), a.get("required"));
         assertEquals(List.of("a", "b"), distance.get("required"));
         assertEquals("object", tools.get("distance").descriptor().outputSchema().get("type"));
+        assertNull(tools.get("raw").descriptor().outputSchema(), "a ToolResult is not structured content");
         assertNull(((Map<String, Object>) tools.get("tags").descriptor().inputSchema().get("properties")).get("context"));
     }
 

@@ -1,0 +1,19 @@
+package io.mcpserver.plugins.time;
+
+import io.mcpserver.server.testkit.McpTestServer;
+import org.junit.jupiter.api.Test;
+import java.util.Map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The time plugin in a real in-process server, called by a real client over TCP (the plugin test kit). */
+class TimePluginKitTest {
+    @Test
+    void convertsATimeForAClient() {
+        try (var server = McpTestServer.with(new TimePlugin()).config("default-timezone", "UTC").start();
+             var client = server.client()) {
+            var result = client.callTool("convert_time", Map.of("time", "2025-06-01T12:00",
+                    "source_timezone", "Europe/Paris", "target_timezone", "Asia/Tokyo"));
+            assertEquals("2025-06-01T19:00:00+09:00", ((Map<?, ?>) result.structured().get("target")).get("datetime"));
+        }
+    }
+}

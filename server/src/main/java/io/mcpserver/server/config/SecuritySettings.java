@@ -1,0 +1,244 @@
+package io.mcpserver.server.config;
+
+import io.mcpserver.server.protocol.AccessPolicy;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code security.*}, {@code audit.*}, {@code limits.rate.*} and the stdio identity: authentication,
+ * authorization rules, the audit trail and rate limits. Everything here is documented in
+ * {@code conf/mcp-server.yaml}.
+ *
+ * @param enabled              the one switch: bearer tokens on every network transport, rules checked
+ * @param resource             this server's canonical URI (RFC 8707 / RFC 9728), null to derive it from requests
+ * @param authorizationServers issuers clients get tokens from, for the protected resource metadata
+ * @param scopesSupported      scopes advertised in the metadata; empty means every scope the rules name
+ * @param defaultAllow         whether a name no rule matches is open to every authenticated caller
+ * @param scopeImplies         scope hierarchy: a granted scope (key) also grants the listed ones
+ */
+public record SecuritySettings(boolean enabled, String resource, List<String> authorizationServers,
+                               List<String> scopesSupported, JwtSettings jwt, List<AccessRule> rules,
+                               boolean defaultAllow, Map<String, List<String>> scopeImplies,
+                               Identity stdio, Map<String, Identity> clientCertificates, AuditSettings audit,
+                               RateLimitSettings rateLimits) {
+
+    public SecuritySettings {
+        authorizationServers = List.copyOf(authorizationServers);
+        scopesSupported = List.copyOf(scopesSupported);
+        rules = List.copyOf(rules);
+        scopeImplies = Map.copyOf(scopeImplies);
+        clientCertificates = Map.copyOf(clientCertificates);
+    }
+
+    /** Algorithms a token may be signed with: asymmetric only, so a public key can never act as an HMAC secret. */
+    public static final Set<String> ALGORITHMS = Set.of("RS256", "RS384", "RS512", "ES256", "ES384", "ES512");
+
+    /**
+     * {@code security.jwt.*}: how bearer tokens are verified.
+     *
+     * @param jwksFile    JWKS file with the issuer's public keys (re-read when it changes)
+     * @param jwksUrl     JWKS URL, instead of the file
+     * @param jwksRefresh how often the keys are re-read; an unknown key id also triggers a re-read
+     * @param audience    accepted {@code aud} values; a token for any other audience is refused
+     * @param clockSkew   tolerance on {@code exp}, {@code nbf} and {@code iat}
+     * @param rolesClaim  claim holding the caller's roles; dots reach into objects ({@code realm_access.roles})
+     */
+    public record JwtSettings(Path jwksFile, URI jwksUrl, Duration jwksRefresh, String issuer, List<String> audience,
+                              Duration clockSkew, String rolesClaim) {
+
+        public JwtSettings {
+            audience = List.copyOf(audience);
+        }
+    }
+
+    /**
+     * One authorization rule: names matching {@code match} ({@code *} any run of characters, {@code ?} one)
+     * need every scope in {@code scopes} and, when {@code roles} is not empty, at least one of those roles.
+     */
+    public record AccessRule(AccessPolicy.Kind kind, String match, Set<String> scopes, Set<String> roles) {
+
+        public AccessRule {
+            scopes = Set.copyOf(scopes);
+            roles = Set.copyOf(roles);
+        }
+    }
+
+    /**
+     * A caller known by configuration rather than by a token: the stdio client (null scopes/roles there mean
+     * "everything the rules name"), or a TLS client certificate's subject.
+     */
+    public record Identity(String subject, Set<String> scopes, Set<String> roles) {
+    }
+
+    /**
+     * {@code audit.*}: one JSON line per call and per authentication failure.
+     *
+     * @param maxFileSize  the file is rotated once it grows past this
+     * @param maxFiles     rotated files kept ({@code audit.log.1} … {@code audit.log.N})
+     * @param logArguments whether argument values are written (their size always is)
+     */
+    public record AuditSettings(boolean enabled, Path file, long maxFileSize, int maxFiles, boolean logArguments) {
+    }
+
+    /**
+     * {@code limits.rate.*}: token buckets, in requests per second; zero turns a limit off.
+     *
+     * @param perPrincipal      refill rate of each principal's bucket
+     * @param perPrincipalBurst capacity of each principal's bucket
+     * @param global            refill rate of the one bucket every request draws from
+     * @param globalBurst       its capacity
+     */
+    public record RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst) {
+
+        public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0);
+    }
+
+    static SecuritySettings read(ConfigReader r, Path home) {
+        boolean enabled = r.bool("security.enabled", false);
+        String resource = r.string("security.resource", null);
+        if (resource != null && !resource.isBlank()) {
+            checkAbsoluteUri(r, "security.resource", resource);
+        } else {
+            resource = null;
+        }
+        JwtSettings jwt = readJwt(r, home, resource, enabled);
+        List<String> authorizationServers = r.strings("security.authorization-servers",
+                jwt.issuer() == null ? List.of() : List.of(jwt.issuer()));
+        List<AccessRule> rules = new ArrayList<>();
+        for (AccessPolicy.Kind kind : AccessPolicy.Kind.values()) {
+            rules.addAll(readRules(r, kind));
+        }
+        String policy = r.string("security.default-policy", "allow").trim().toLowerCase(Locale.ROOT);
+        if (!policy.equals("allow") && !policy.equals("deny")) {
+            r.problem("security.default-policy", "must be allow or deny, was '" + policy + "'");
+        }
+        Map<String, List<String>> implies = new java.util.LinkedHashMap<>();
+        r.root().get("security.scope-implies").asNodeList().orElse(List.of()).forEach(node ->
+                implies.put(node.name(), node.isLeaf() ? List.of(node.asString().get().split("[\\s,]+"))
+                        : node.asList(String.class).orElse(List.of())));
+        Identity stdio = new Identity(
+                r.string("transports.stdio.subject", System.getProperty("user.name", "local")),
+                r.exists("transports.stdio.scopes") ? Set.copyOf(r.strings("transports.stdio.scopes", List.of())) : null,
+                r.exists("transports.stdio.roles") ? Set.copyOf(r.strings("transports.stdio.roles", List.of())) : null);
+        Map<String, Identity> certificates = new java.util.LinkedHashMap<>();
+        r.root().get("security.client-certificates").asNodeList().orElse(List.of()).forEach(node ->
+                certificates.put(node.name(), new Identity(node.name(), strings(node.get("scopes")),
+                        strings(node.get("roles")))));
+        return new SecuritySettings(enabled, resource, authorizationServers,
+                r.strings("security.scopes-supported", List.of()), jwt, rules, policy.equals("allow"), implies,
+                stdio, certificates, readAudit(r, home, enabled), readRateLimits(r));
+    }
+
+    private static Set<String> strings(io.helidon.config.Config node) {
+        if (!node.exists()) {
+            return Set.of();
+        }
+        List<String> values = node.isLeaf() ? List.of(node.asString().orElse("").split("[\\s,]+"))
+                : node.asList(String.class).orElse(List.of());
+        return Set.copyOf(values.stream().filter(v -> !v.isBlank()).toList());
+    }
+
+    private static JwtSettings readJwt(ConfigReader r, Path home, String resource, boolean enabled) {
+        Path file = r.path("security.jwt.jwks-file", home, null);
+        String url = r.string("security.jwt.jwks-url", null);
+        URI jwksUrl = null;
+        if (url != null && !url.isBlank()) {
+            jwksUrl = checkAbsoluteUri(r, "security.jwt.jwks-url", url);
+        }
+        String issuer = r.string("security.jwt.issuer", null);
+        List<String> audience = r.strings("security.jwt.audience", resource == null ? List.of() : List.of(resource));
+        JwtSettings jwt = new JwtSettings(file, jwksUrl, r.duration("security.jwt.jwks-refresh", Duration.ofMinutes(10)),
+                issuer == null || issuer.isBlank() ? null : issuer, audience,
+                r.duration("security.jwt.clock-skew", Duration.ofSeconds(30)),
+                r.string("security.jwt.roles-claim", "roles"));
+        if (!enabled) {
+            return jwt;
+        }
+        if ((file == null) == (jwksUrl == null)) {
+            r.problem("security.jwt", "security is enabled: set exactly one of jwks-file and jwks-url");
+        } else if (file != null && !Files.isReadable(file)) {
+            r.problem("security.jwt.jwks-file", "file " + file + " does not exist or is not readable");
+        }
+        if (jwt.issuer() == null) {
+            r.problem("security.jwt.issuer", "security is enabled: set the issuer ('iss') tokens must carry");
+        }
+        if (audience.isEmpty()) {
+            r.problem("security.jwt.audience", "security is enabled: set the audience tokens must be issued for "
+                    + "(or security.resource, which is the default audience)");
+        }
+        if (jwt.clockSkew().compareTo(Duration.ofMinutes(5)) > 0) {
+            r.problem("security.jwt.clock-skew", "at most 5m: a larger skew keeps expired tokens alive");
+        }
+        return jwt;
+    }
+
+    private static List<AccessRule> readRules(ConfigReader r, AccessPolicy.Kind kind) {
+        String key = "security.rules." + switch (kind) {
+            case TOOL -> "tools";
+            case RESOURCE -> "resources";
+            case PROMPT -> "prompts";
+        };
+        List<AccessRule> rules = new ArrayList<>();
+        int count = r.root().get(key).asNodeList().map(List::size).orElse(0);
+        for (int i = 0; i < count; i++) {
+            String at = key + "." + i;
+            String match = r.string(at + ".match", null);
+            if (match == null || match.isBlank()) {
+                r.problem(at + ".match", "every rule needs a name pattern to match (e.g. \"fs_*\")");
+                continue;
+            }
+            rules.add(new AccessRule(kind, match, new LinkedHashSet<>(r.strings(at + ".scopes", List.of())),
+                    new LinkedHashSet<>(r.strings(at + ".roles", List.of()))));
+        }
+        return rules;
+    }
+
+    private static AuditSettings readAudit(ConfigReader r, Path home, boolean securityEnabled) {
+        return new AuditSettings(
+                r.bool("audit.enabled", securityEnabled),
+                r.path("audit.file", home, home.resolve("logs/audit.log")),
+                r.size("audit.max-file-size", 10L * 1024 * 1024),
+                r.integer("audit.max-files", 5, 1, 1000),
+                r.bool("audit.log-arguments", false));
+    }
+
+    private static RateLimitSettings readRateLimits(ConfigReader r) {
+        int perPrincipal = r.integer("limits.rate.per-principal", 0, 0, 1_000_000);
+        int global = r.integer("limits.rate.global", 0, 0, 10_000_000);
+        RateLimitSettings limits = new RateLimitSettings(perPrincipal,
+                r.integer("limits.rate.per-principal-burst", 2 * perPrincipal, 0, 10_000_000),
+                global,
+                r.integer("limits.rate.global-burst", 2 * global, 0, 100_000_000));
+        if (perPrincipal > 0 && limits.perPrincipalBurst() < 1) {
+            r.problem("limits.rate.per-principal-burst", "must be at least 1 while limits.rate.per-principal is on");
+        }
+        if (global > 0 && limits.globalBurst() < 1) {
+            r.problem("limits.rate.global-burst", "must be at least 1 while limits.rate.global is on");
+        }
+        return limits;
+    }
+
+    private static URI checkAbsoluteUri(ConfigReader r, String key, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if (!uri.isAbsolute() || uri.getHost() == null || uri.getFragment() != null) {
+                r.problem(key, "must be an absolute http(s) URI without a fragment, was '" + value + "'");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            r.problem(key, "is not a URI: " + e.getMessage());
+            return null;
+        }
+    }
+}

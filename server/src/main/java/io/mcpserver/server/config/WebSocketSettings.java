@@ -1,0 +1,46 @@
+package io.mcpserver.server.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code transports.http.websocket.*}: MCP over WebSocket on the HTTP listener, one JSON-RPC message per
+ * text frame (or per fragmented text message), each connection its own session.
+ *
+ * @param paths          the upgrade paths; seed clients connect to {@code ws://host:port} (path {@code /})
+ * @param maxMessageSize largest message, after reassembling fragments; more is closed with 1009
+ * @param pingInterval   how often the server pings an open connection; zero: never
+ * @param pongTimeout    a connection that sends nothing (not even a pong) this long after a ping is closed
+ */
+public record WebSocketSettings(boolean enabled, List<String> paths, long maxMessageSize, Duration pingInterval,
+                                Duration pongTimeout) {
+
+    public WebSocketSettings {
+        paths = List.copyOf(paths);
+    }
+
+    static WebSocketSettings read(ConfigReader r, long defaultMessageSize) {
+        String prefix = "transports.http.websocket.";
+        List<String> paths = r.strings(prefix + "paths", List.of("/ws", "/"));
+        for (String path : paths) {
+            if (!path.startsWith("/")) {
+                r.problem(prefix + "paths", "every path must start with '/', was '" + path + "'");
+            }
+        }
+        long size = r.size(prefix + "max-message-size", defaultMessageSize);
+        if (size > Integer.MAX_VALUE - 8) {
+            r.problem(prefix + "max-message-size", "must be below 2GiB, was " + size);
+            size = defaultMessageSize;
+        }
+        Duration pongTimeout = r.duration(prefix + "pong-timeout", Duration.ofSeconds(10));
+        if (pongTimeout.isZero()) {
+            r.problem(prefix + "pong-timeout", "must be greater than zero");
+        }
+        return new WebSocketSettings(
+                r.bool(prefix + "enabled", true),
+                paths,
+                size,
+                r.duration(prefix + "ping-interval", Duration.ofSeconds(30)),
+                pongTimeout);
+    }
+}

@@ -1,0 +1,46 @@
+package io.mcpserver.server.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.spi.client.ClientRequestException;
+
+/**
+ * The call context of a 2026-07-28 request. The server may not send requests to the client, so
+ * sampling, elicitation and roots are answered from the request's earlier rounds, or end the call
+ * with {@code input_required} (multi round-trip requests).
+ */
+final class ModernCallContext extends CallContext {
+
+    private final String method;
+    private final InputRounds rounds;
+
+    /**
+     * @param rounds the request's rounds; null for methods that cannot ask the client
+     */
+    ModernCallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
+                      ClientRequester requester, String method, InputRounds rounds) {
+        super(session, request, sink, progressToken, requester);
+        this.method = method;
+        this.rounds = rounds;
+    }
+
+    @Override
+    protected JsonNode ask(String askMethod, ObjectNode params) {
+        if (rounds == null) {
+            throw new ClientRequestException(0, "a " + method + " request cannot ask the client for " + askMethod);
+        }
+        JsonNode answer = rounds.replay(askMethod, params);
+        if (answer == null) {
+            throw new InputRequired(askMethod);
+        }
+        return answer;
+    }
+
+    boolean needsInput() {
+        return rounds != null && rounds.needsInput();
+    }
+
+    ObjectNode inputRequiredResult() {
+        return rounds.inputRequiredResult();
+    }
+}

@@ -1,0 +1,57 @@
+package io.mcpserver.server.security;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
+
+import java.util.Locale;
+
+/**
+ * Why a client could not be authenticated, in the forms each transport needs: an HTTP status with its
+ * {@code WWW-Authenticate} challenge (RFC 6750 §3, RFC 9728 §5.1), or a JSON-RPC error for message transports.
+ *
+ * @param reason      what was wrong, for the audit trail and the error's {@code data.reason}
+ * @param description a sentence a person can act on; never contains the token
+ */
+public record AuthFailure(Reason reason, String description) implements AuthResult {
+
+    public enum Reason {
+        MISSING_TOKEN, MALFORMED_TOKEN, UNSUPPORTED_ALGORITHM, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID,
+        WRONG_ISSUER, WRONG_AUDIENCE, NO_SUBJECT, KEYS_UNAVAILABLE;
+
+        /** {@code wrong_audience} etc. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Always 401: a missing, invalid or expired token (OAuth 2.1 §5.3). */
+    public int httpStatus() {
+        return 401;
+    }
+
+    /**
+     * The {@code WWW-Authenticate} value. A request without a token gets no error code (RFC 6750 §3.1);
+     * a bad token gets {@code invalid_token}. Both point at the protected resource metadata.
+     */
+    public String wwwAuthenticate(String resourceMetadataUrl) {
+        StringBuilder challenge = new StringBuilder("Bearer ");
+        if (reason != Reason.MISSING_TOKEN) {
+            challenge.append("error=\"invalid_token\", error_description=\"").append(quoted(description)).append("\", ");
+        }
+        return challenge.append("resource_metadata=\"").append(quoted(resourceMetadataUrl)).append('"').toString();
+    }
+
+    /** The JSON-RPC error for transports without HTTP status codes: {@link ErrorCodes#UNAUTHORIZED}. */
+    public McpException toMcpException() {
+        ObjectNode data = Json.object();
+        data.put("reason", reason.wireName());
+        return new McpException(ErrorCodes.UNAUTHORIZED, "Unauthorized: " + description, data);
+    }
+
+    /** A quoted-string value may not hold {@code "} or {@code \} unescaped (RFC 9110 §5.6.4); we simply drop them. */
+    static String quoted(String value) {
+        return value == null ? "" : value.replace("\\", "").replace("\"", "'");
+    }
+}

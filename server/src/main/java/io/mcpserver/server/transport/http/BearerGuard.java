@@ -1,0 +1,109 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.security.AuthFailure;
+import io.mcpserver.server.security.AuthResult;
+import io.mcpserver.server.security.Authenticator;
+import io.mcpserver.server.security.HttpRefusal;
+import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.spi.Caller;
+
+/**
+ * Authentication at the HTTP listener's edge (Streamable HTTP and legacy SSE): every request must carry
+ * {@code Authorization: Bearer <token>} (OAuth 2.1 §5.1.1: on every request, also within a session); a missing
+ * or bad one is answered 401 with {@code WWW-Authenticate: Bearer resource_metadata="…"}. A session belongs to
+ * the subject that opened it: a request from another subject naming it is answered 404, as if it did not exist.
+ * Also serves the protected resource metadata (RFC 9728). With security off every caller is the given one.
+ */
+final class BearerGuard {
+
+    private final ServerSecurity security;
+    private final Caller whenOff;
+
+    /** @param security null, or off, to let every request in as {@code whenOff} */
+    BearerGuard(ServerSecurity security, Caller whenOff) {
+        this.security = security != null && security.enabled() ? security : null;
+        this.whenOff = whenOff;
+    }
+
+    /** The well-known metadata routes; nothing when security is off. */
+    void routing(HttpRules rules) {
+        if (security == null) {
+            return;
+        }
+        for (String path : security.metadata().paths()) {
+            rules.get(path, (req, res) -> {
+                res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*"); // public, and fetched by browser clients
+                Replies.json(res, Status.OK_200, security.metadata().document(origin(req)));
+            });
+        }
+    }
+
+    /**
+     * The caller this request stands for, or null after it was answered 401 (and the refusal audited).
+     *
+     * @param transport {@code http} or {@code sse}, for the audit trail
+     */
+    Caller authenticate(ServerRequest req, ServerResponse res, String transport) {
+        if (security == null) {
+            return whenOff;
+        }
+        String token = Authenticator.bearerToken(Replies.header(req, HeaderNames.AUTHORIZATION));
+        String remote = req.remotePeer().host() + ":" + req.remotePeer().port();
+        AuthResult result = security.authenticate(transport, remote, token);
+        if (result instanceof AuthFailure failure) {
+            HttpRefusal refusal = HttpRefusal.unauthorized(failure, metadataUrl(req));
+            refusal.headers().forEach(res::header);
+            Replies.error(res, Status.create(refusal.status()), failure.toMcpException().code(),
+                    "Unauthorized: " + failure.description());
+            return null;
+        }
+        return ((AuthResult.Authenticated) result).caller();
+    }
+
+    /**
+     * Whether this caller may use the session: only its own subject may. A newer token of that subject
+     * (refreshed, or with more scopes after a step-up) replaces the session's grants.
+     */
+    boolean owns(Session session, Caller caller) {
+        if (security == null) {
+            return true;
+        }
+        Caller current = session.caller();
+        if (!current.subject().equals(caller.subject())) {
+            return false;
+        }
+        session.caller(new Caller(caller.subject(), caller.scopes(), caller.roles(), current.transport(),
+                current.clientId(), current.clientInfo()));
+        return true;
+    }
+
+    /**
+     * The status of a JSON body that answers a request: 403 with an {@code insufficient_scope} challenge for a
+     * call the rules refuse, 429 with {@code Retry-After} for a rate limit, else 200.
+     */
+    Status status(ServerRequest req, ServerResponse res, JsonNode response) {
+        return HttpRefusal.forResponse(response, metadataUrl(req)).map(refusal -> {
+            refusal.headers().forEach(res::header);
+            return Status.create(refusal.status());
+        }).orElse(Status.OK_200);
+    }
+
+    private String metadataUrl(ServerRequest req) {
+        return security == null ? "" : security.metadata().url(origin(req));
+    }
+
+    private static String origin(ServerRequest req) {
+        UriInfo uri = req.requestedUri();
+        boolean defaultPort = uri.port() == ("https".equals(uri.scheme()) ? 443 : 80);
+        String host = uri.host().contains(":") ? "[" + uri.host() + "]" : uri.host();
+        return uri.scheme() + "://" + host + (defaultPort ? "" : ":" + uri.port());
+    }
+}

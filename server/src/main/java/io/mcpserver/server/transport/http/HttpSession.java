@@ -1,0 +1,155 @@
+package io.mcpserver.server.transport.http;
+
+import io.mcpserver.server.protocol.Session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the HTTP transport keeps for one protocol session: its streams (the standalone GET stream, or
+ * the legacy {@code /sse} stream, and the streams of POSTs that may still be resumed) and how recently
+ * the client was seen.
+ */
+final class HttpSession {
+
+    /** Completed POST streams whose end the client has not read, kept for resumption; older ones are dropped. */
+    private static final int RETAINED_STREAMS = 16;
+
+    private final Session session;
+    private final boolean legacy;
+    private final int replayBufferSize;
+    private final SseStream standalone;
+    private final Map<String, SseStream> postStreams = new LinkedHashMap<>();
+    private final AtomicLong nextStream = new AtomicLong(1);
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private volatile long lastUseNanos = System.nanoTime();
+    private volatile boolean closed;
+
+    HttpSession(Session session, boolean legacy, int replayBufferSize) {
+        this.session = session;
+        this.legacy = legacy;
+        this.replayBufferSize = replayBufferSize;
+        this.standalone = new SseStream("g", replayBufferSize, !legacy);
+        session.standalone(standalone);
+    }
+
+    Session session() {
+        return session;
+    }
+
+    String id() {
+        return session.id();
+    }
+
+    /** A legacy HTTP+SSE session: every message travels on its one {@code /sse} stream. */
+    boolean isLegacy() {
+        return legacy;
+    }
+
+    /** The GET stream (Streamable HTTP), or the {@code /sse} stream (legacy). */
+    SseStream standalone() {
+        return standalone;
+    }
+
+    /** A new stream for one POSTed request, resumable until it is drained. */
+    SseStream openPostStream() {
+        SseStream stream = new SseStream("p" + nextStream.getAndIncrement(), replayBufferSize, true);
+        synchronized (postStreams) {
+            postStreams.put(stream.key(), stream);
+            dropOldCompletedStreams();
+        }
+        return stream;
+    }
+
+    /** The stream an event id belongs to: the GET stream or a POST stream still kept. */
+    SseStream streamOf(String eventId) {
+        String key = SseStream.streamKeyOf(eventId);
+        if (key == null) {
+            return null;
+        }
+        if (key.equals(standalone.key())) {
+            return standalone;
+        }
+        synchronized (postStreams) {
+            return postStreams.get(key);
+        }
+    }
+
+    /** Forgets a POST stream once nothing in it is left for the client to read. */
+    void releaseIfDrained(SseStream stream) {
+        if (stream != standalone && stream.isDrained()) {
+            synchronized (postStreams) {
+                postStreams.remove(stream.key(), stream);
+            }
+        }
+    }
+
+    private void dropOldCompletedStreams() {
+        int completed = 0;
+        for (SseStream s : postStreams.values()) {
+            if (s.isCompleted()) {
+                completed++;
+            }
+        }
+        Iterator<SseStream> it = postStreams.values().iterator();
+        while (completed > RETAINED_STREAMS && it.hasNext()) {
+            SseStream s = it.next();
+            if (s.isCompleted()) {
+                s.close();
+                it.remove();
+                completed--;
+            }
+        }
+    }
+
+    void touch() {
+        lastUseNanos = System.nanoTime();
+    }
+
+    /** Counts an HTTP response held open for this session (a stream); a session with one is never idle. */
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+        touch();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+        touch();
+    }
+
+    /** True when nothing happened for {@code timeout}: no request, no open stream, nothing running. */
+    boolean isIdle(Duration timeout, long now) {
+        if (openConnections.get() > 0 || session.inFlightCount() > 0) {
+            return false;
+        }
+        long last = Math.max(lastUseNanos, session.lastActivityNanos());
+        return now - last > timeout.toNanos();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Ends every stream; the protocol session is closed by the caller (it cancels in-flight requests). */
+    void closeStreams() {
+        closed = true;
+        List<SseStream> streams;
+        synchronized (postStreams) {
+            streams = new ArrayList<>(postStreams.values());
+            postStreams.clear();
+        }
+        streams.forEach(SseStream::close);
+        standalone.close();
+    }
+
+    @Override
+    public String toString() {
+        return session.toString();
+    }
+}

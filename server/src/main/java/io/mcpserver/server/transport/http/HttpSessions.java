@@ -1,0 +1,104 @@
+package io.mcpserver.server.transport.http;
+
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.protocol.Session;
+import io.mcpserver.spi.Caller;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The HTTP listener's sessions (Streamable HTTP and legacy SSE), bounded in number and in time: at most
+ * {@code maxSessions} are open, and a reaper ends those idle longer than the timeout. Ending a session
+ * ends its streams and closes the protocol session, which cancels whatever it still runs.
+ */
+final class HttpSessions implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(HttpSessions.class.getName());
+
+    private final McpCore core;
+    private final int maxSessions;
+    private final Duration idleTimeout;
+    private final int replayBufferSize;
+    private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
+    private volatile Thread reaper;
+
+    HttpSessions(McpCore core, int maxSessions, Duration idleTimeout, int replayBufferSize) {
+        this.core = core;
+        this.maxSessions = maxSessions;
+        this.idleTimeout = idleTimeout;
+        this.replayBufferSize = replayBufferSize;
+    }
+
+    int maxSessions() {
+        return maxSessions;
+    }
+
+    /** Opens a session, or returns empty when {@code maxSessions} are open already. */
+    synchronized Optional<HttpSession> open(String transport, Caller caller, boolean legacy) {
+        if (sessions.size() >= maxSessions) {
+            return Optional.empty();
+        }
+        Session session = core.sessions().open(transport, caller, null);
+        HttpSession http = new HttpSession(session, legacy, replayBufferSize);
+        sessions.put(http.id(), http);
+        return Optional.of(http);
+    }
+
+    Optional<HttpSession> find(String id) {
+        return Optional.ofNullable(id == null ? null : sessions.get(id));
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    /** Ends a session: later requests naming it get 404. */
+    void close(HttpSession session, String reason) {
+        if (sessions.remove(session.id(), session)) {
+            LOG.log(System.Logger.Level.DEBUG, session + ": session ended (" + reason + ")");
+        }
+        session.closeStreams();
+        core.sessions().close(session.session(), reason);
+    }
+
+    /** Starts the virtual thread that ends idle sessions, checking a few times per timeout period. */
+    void startReaper() {
+        long periodMillis = Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000);
+        reaper = Thread.ofVirtual().name("mcp-http-session-reaper").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(periodMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                reapIdle();
+            }
+        });
+    }
+
+    void reapIdle() {
+        long now = System.nanoTime();
+        for (HttpSession s : List.copyOf(sessions.values())) {
+            if (s.isIdle(idleTimeout, now)) {
+                LOG.log(System.Logger.Level.INFO, s + ": session expired after " + idleTimeout.toSeconds()
+                        + " s without activity");
+                close(s, "session expired");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread r = reaper;
+        if (r != null) {
+            r.interrupt();
+        }
+        for (HttpSession s : List.copyOf(sessions.values())) {
+            close(s, "server stopping");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.config.HttpSettings;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.spi.Caller;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The deprecated HTTP+SSE transport (2024-11-05): {@code GET /sse} opens a session and its one stream,
+ * whose first event ({@code endpoint}) names {@code /message?sessionId=…}; each POST there is answered
+ * 202 and everything the server says travels on the stream. The session ends with its stream.
+ */
+final class LegacySseService implements HttpService {
+
+    private static final String TRANSPORT = "sse";
+
+    private final Dispatcher dispatcher;
+    private final HttpSessions sessions;
+    private final HttpSettings settings;
+    private final RequestGuard guard;
+    private final SseResponse sse;
+    private final BearerGuard bearer;
+
+    LegacySseService(Dispatcher dispatcher, HttpSessions sessions, HttpSettings settings, RequestGuard guard,
+                     SseResponse sse, BearerGuard bearer) {
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.guard = guard;
+        this.sse = sse;
+        this.bearer = bearer;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get(settings.ssePath(), this::open)
+                .options(settings.ssePath(), (req, res) -> guard.preflight(req, res, "GET, OPTIONS"))
+                .any(settings.ssePath(), (req, res) -> guard.methodNotAllowed(res, "GET, OPTIONS"))
+                .post(settings.messagePath(), this::message)
+                .options(settings.messagePath(), (req, res) -> guard.preflight(req, res, "POST, OPTIONS"))
+                .any(settings.messagePath(), (req, res) -> guard.methodNotAllowed(res, "POST, OPTIONS"));
+    }
+
+    private void open(ServerRequest req, ServerResponse res) {
+        if (!guard.admit(req, res)) {
+            return;
+        }
+        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        if (caller == null) {
+            return;
+        }
+        if (!Replies.acceptsEventStream(Replies.header(req, HeaderNames.ACCEPT))) {
+            Replies.error(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.INVALID_REQUEST,
+                    "Not Acceptable: " + settings.ssePath() + " is a text/event-stream");
+            return;
+        }
+        Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, true);
+        if (opened.isEmpty()) {
+            res.header(HeaderNames.RETRY_AFTER, "10");
+            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED,
+                    "Server at capacity: " + sessions.maxSessions() + " sessions are open "
+                            + "(transports.http.max-sessions); try again later");
+            return;
+        }
+        HttpSession session = opened.get();
+        String endpoint = "event: endpoint\ndata: " + settings.messagePath() + "?sessionId=" + session.id() + "\n\n";
+        try {
+            sse.serve(res, session, session.standalone(), 0, Duration.ZERO, endpoint);
+        } finally {
+            // no resumption in this transport: the session lives exactly as long as its stream
+            sessions.close(session, "SSE stream closed");
+        }
+    }
+
+    private void message(ServerRequest req, ServerResponse res) throws IOException {
+        if (!guard.admit(req, res)) {
+            return;
+        }
+        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        if (caller == null) {
+            return;
+        }
+        String sessionId = req.query().first("sessionId").orElse(null);
+        if (sessionId == null || sessionId.isBlank()) {
+            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+                    "Bad Request: the sessionId query parameter is required (from the endpoint event)");
+            return;
+        }
+        Optional<HttpSession> found = sessions.find(sessionId).filter(s -> s.isLegacy() && !s.isClosed())
+                .filter(s -> bearer.owns(s.session(), caller)); // another subject's session: as if it did not exist
+        if (found.isEmpty()) {
+            Replies.error(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_REQUEST,
+                    "Session not found: its SSE stream is closed; open " + settings.ssePath() + " again");
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.parse(Replies.body(req, settings.maxMessageSize()));
+        } catch (Replies.TooLarge e) {
+            Replies.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage());
+            return;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+            return;
+        }
+        HttpSession session = found.get();
+        session.touch();
+        // requests run on their own virtual threads; their answers go to the session's stream
+        dispatcher.accept(session.session(), message, session.standalone());
+        res.status(Status.ACCEPTED_202).send("Accepted");
+    }
+}

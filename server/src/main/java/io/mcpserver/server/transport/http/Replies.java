@@ -1,0 +1,108 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.JsonRpc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/** How the HTTP endpoints read requests and answer: bounded bodies, JSON bodies, JSON-RPC error bodies. */
+final class Replies {
+
+    static final HeaderName SESSION_ID = HeaderNames.create("Mcp-Session-Id");
+    static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
+    static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    static final HeaderName X_ACCEL_BUFFERING = HeaderNames.create("X-Accel-Buffering");
+
+    /** Thrown when a body is over the size limit. */
+    static final class TooLarge extends Exception {
+        TooLarge(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Replies() {
+    }
+
+    static String header(ServerRequest req, HeaderName name) {
+        return req.headers().first(name).map(String::trim).orElse(null);
+    }
+
+    /** Reads the body, refusing (before reading, when the length is declared) more than {@code max} bytes. */
+    static byte[] body(ServerRequest req, long max) throws TooLarge, IOException {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > max) {
+            throw new TooLarge("Message too large: " + declared.getAsLong() + " bytes exceeds the limit of "
+                    + max + " bytes");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (InputStream in = req.content().inputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (out.size() + (long) n > max) {
+                    throw new TooLarge("Message too large: more than " + max + " bytes");
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out.toByteArray();
+    }
+
+    /** True if the Accept header names {@code text/event-stream} (a wildcard alone does not count). */
+    static boolean wantsEventStream(String accept) {
+        return accept != null && mediaRanges(accept).anyMatch(r -> r.equals("text/event-stream"));
+    }
+
+    /** True if the Accept header is absent or admits {@code application/json}. */
+    static boolean acceptsJson(String accept) {
+        return accept == null || accept.isBlank() || mediaRanges(accept)
+                .anyMatch(r -> r.equals("application/json") || r.equals("application/*") || r.equals("*/*"));
+    }
+
+    /** True if the Accept header is absent or admits {@code text/event-stream}. */
+    static boolean acceptsEventStream(String accept) {
+        return accept == null || accept.isBlank() || mediaRanges(accept)
+                .anyMatch(r -> r.equals("text/event-stream") || r.equals("text/*") || r.equals("*/*"));
+    }
+
+    /** The media ranges of an Accept header, without parameters (q-values are not weighed). */
+    private static java.util.stream.Stream<String> mediaRanges(String accept) {
+        return java.util.Arrays.stream(accept.split(","))
+                .map(r -> r.split(";")[0].trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** True for an absent content type and any JSON one ({@code application/json; charset=utf-8}…). */
+    static boolean isJsonContent(ServerRequest req) {
+        String type = header(req, HeaderNames.CONTENT_TYPE);
+        return type == null || type.toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    static void json(ServerResponse res, Status status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.writeBytes(body));
+    }
+
+    /** An HTTP error whose body is a JSON-RPC error response (id null unless the request's is known). */
+    static void error(ServerResponse res, Status status, JsonNode id, int code, String message) {
+        json(res, status, JsonRpc.error(id == null ? NullNode.getInstance() : id, code, message, null));
+    }
+
+    static void error(ServerResponse res, Status status, int code, String message) {
+        error(res, status, null, code, message);
+    }
+}

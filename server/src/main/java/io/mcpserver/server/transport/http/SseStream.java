@@ -1,0 +1,280 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.MessageSink;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One logical SSE stream of a session: a POST's stream, the session's GET stream, or a legacy
+ * {@code /sse} stream. Producers append messages (never blocking on the network); the HTTP handler
+ * thread that holds the connection {@link #pump pumps} them out. The last {@code capacity} events are
+ * kept, so a client that lost the connection can resume with {@code Last-Event-ID} on a new one.
+ */
+final class SseStream implements MessageSink {
+
+    private static final System.Logger LOG = System.getLogger(SseStream.class.getName());
+
+    /** Why a {@link #pump} returned. */
+    enum End {
+        /** The stream is complete and everything was written: the HTTP response can end. */
+        DRAINED,
+        /** Another connection took the stream over. */
+        REPLACED,
+        /** The stream was closed (its session ended). */
+        CLOSED,
+        /** Writing failed: the client went away. */
+        DISCONNECTED,
+        /** The connection was held for the configured time without the stream completing. */
+        TIMED_OUT
+    }
+
+    /** Where a pump writes: one HTTP response's body. */
+    interface Connection {
+        void write(String text) throws IOException;
+    }
+
+    private record Event(long seq, String data) {
+    }
+
+    private final String key;
+    private final int capacity;
+    private final boolean numbered;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private long lastSeq;
+    private long delivered;
+    private boolean completed;
+    private boolean closed;
+    private int generation;
+    private boolean gapLogged;
+
+    /**
+     * @param key      the stream's name within its session; event ids are {@code key-seq}
+     * @param capacity events kept for replay
+     * @param numbered whether events carry ids (legacy streams have none: they cannot be resumed)
+     */
+    SseStream(String key, int capacity, boolean numbered) {
+        this.key = key;
+        this.capacity = capacity;
+        this.numbered = numbered;
+    }
+
+    String key() {
+        return key;
+    }
+
+    /** Queues one message; dropped once the stream is complete or closed. */
+    @Override
+    public void send(ObjectNode message) {
+        String data = Json.write(message);
+        lock.lock();
+        try {
+            if (completed || closed) {
+                return;
+            }
+            events.addLast(new Event(++lastSeq, data));
+            if (events.size() > capacity) {
+                events.removeFirst();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more messages will come (the request's response was queued): pumps end once they wrote everything. */
+    void complete() {
+        lock.lock();
+        try {
+            completed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends the stream at once: pumps return, further messages are dropped. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            events.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isCompleted() {
+        lock.lock();
+        try {
+            return completed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Complete and every event written to some connection (or closed): nothing left to resume. */
+    boolean isDrained() {
+        lock.lock();
+        try {
+            return closed || (completed && delivered >= lastSeq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sequence number a fresh connection starts after: everything before it was written already. */
+    long deliveredSeq() {
+        lock.lock();
+        try {
+            return delivered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String eventId(long seq) {
+        return key + "-" + seq;
+    }
+
+    /** The sequence number in an event id of this stream, or -1 if the id is not one of ours. */
+    long seqOf(String eventId) {
+        if (eventId == null || !eventId.startsWith(key + "-")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(eventId.substring(key.length() + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The stream key in an event id ({@code key-seq}), or null. */
+    static String streamKeyOf(String eventId) {
+        int dash = eventId == null ? -1 : eventId.lastIndexOf('-');
+        return dash <= 0 ? null : eventId.substring(0, dash);
+    }
+
+    /** The first event of a numbered stream: an id to resume from, the retry delay, and no data. */
+    String primingEvent(long after, Duration retry) {
+        return "id: " + eventId(after) + "\nretry: " + retry.toMillis() + "\ndata: \n\n";
+    }
+
+    /**
+     * Writes this stream's events after {@code after} to {@code connection} as they come, on the calling
+     * thread, until the stream is drained or closed, another connection takes over, a write fails, or
+     * {@code holdFor} passes (zero: no limit). Idle connections get a comment every {@code keepAlive}.
+     */
+    End pump(Connection connection, long after, Duration holdFor, Duration keepAlive, Duration retry) {
+        int mine;
+        lock.lock();
+        try {
+            mine = ++generation;
+            changed.signalAll(); // a pump still holding an older connection sees it was replaced
+        } finally {
+            lock.unlock();
+        }
+        long deadline = holdFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + holdFor.toNanos();
+        long cursor = after;
+        while (true) {
+            List<Event> batch = List.of();
+            boolean timedOut = false;
+            lock.lock();
+            try {
+                long now = System.nanoTime();
+                long wakeAt = keepAlive.isZero() ? deadline : Math.min(deadline, now + keepAlive.toNanos());
+                while (mine == generation && !closed && lastSeq <= cursor && !completed) {
+                    long left = wakeAt - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(60)));
+                }
+                if (mine != generation) {
+                    return End.REPLACED;
+                }
+                if (closed) {
+                    return End.CLOSED;
+                }
+                if (lastSeq > cursor) {
+                    batch = eventsAfter(cursor);
+                } else if (completed) {
+                    return End.DRAINED;
+                } else if (System.nanoTime() >= deadline) {
+                    timedOut = true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return End.CLOSED;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                if (!batch.isEmpty()) {
+                    StringBuilder text = new StringBuilder();
+                    for (Event e : batch) {
+                        appendEvent(text, e);
+                    }
+                    connection.write(text.toString());
+                    cursor = batch.getLast().seq();
+                    markDelivered(cursor);
+                } else if (timedOut) {
+                    connection.write("retry: " + retry.toMillis() + "\n\n");
+                    return End.TIMED_OUT;
+                } else {
+                    connection.write(": keep-alive\n\n");
+                }
+            } catch (IOException e) {
+                return End.DISCONNECTED;
+            }
+        }
+    }
+
+    private List<Event> eventsAfter(long cursor) {
+        List<Event> batch = new ArrayList<>();
+        Event first = events.peekFirst();
+        if (first != null && first.seq() > cursor + 1 && !gapLogged) {
+            gapLogged = true;
+            LOG.log(System.Logger.Level.WARNING, "SSE stream " + key + ": " + (first.seq() - cursor - 1)
+                    + " event(s) fell out of the replay buffer before the client read them");
+        }
+        for (Event e : events) {
+            if (e.seq() > cursor) {
+                batch.add(e);
+            }
+        }
+        return batch;
+    }
+
+    private void markDelivered(long seq) {
+        lock.lock();
+        try {
+            delivered = Math.max(delivered, seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void appendEvent(StringBuilder out, Event e) {
+        if (numbered) {
+            out.append("id: ").append(eventId(e.seq())).append('\n');
+        }
+        out.append("event: message\n");
+        // compact JSON has no line breaks; split anyway so that no message can break the framing
+        for (String line : e.data().split("\n", -1)) {
+            out.append("data: ").append(line).append('\n');
+        }
+        out.append('\n');
+    }
+}

@@ -1,0 +1,294 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.config.HttpSettings;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.JsonRpc;
+import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.server.protocol.ProtocolVersion;
+import io.mcpserver.server.protocol.RequestMeta;
+import io.mcpserver.spi.Caller;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The Streamable HTTP endpoint (2025-11-25): POST one message, GET the session's stream, DELETE the
+ * session. A request is answered with an SSE stream when its Accept header names
+ * {@code text/event-stream} (its progress, logs and server→client requests travel on that stream),
+ * else with one JSON body (its notifications are dropped, and a server→client request fails at once).
+ */
+final class StreamableHttpService implements HttpService {
+
+    private static final System.Logger LOG = System.getLogger(StreamableHttpService.class.getName());
+    private static final String TRANSPORT = "http";
+
+    private final Dispatcher dispatcher;
+    private final HttpSessions sessions;
+    private final HttpSettings settings;
+    private final RequestGuard guard;
+    private final SseResponse sse;
+    private final BearerGuard bearer;
+    private final ModernHttpRules modern;
+
+    StreamableHttpService(Dispatcher dispatcher, HttpSessions sessions, HttpSettings settings, RequestGuard guard,
+                          SseResponse sse, BearerGuard bearer, ModernHttpRules modern) {
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.guard = guard;
+        this.sse = sse;
+        this.bearer = bearer;
+        this.modern = modern;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        String path = settings.path();
+        rules.post(path, this::post)
+                .get(path, this::get)
+                .delete(path, this::delete)
+                .options(path, (req, res) -> guard.preflight(req, res, "GET, POST, DELETE, OPTIONS"))
+                .any(path, (req, res) -> guard.methodNotAllowed(res, "GET, POST, DELETE, OPTIONS"));
+    }
+
+    // ---- POST: one JSON-RPC message ----------------------------------------------------------------
+
+    private void post(ServerRequest req, ServerResponse res) throws IOException {
+        // a version newer than any legacy one goes to the modern rules, which answer in the request's terms
+        if (!guard.admit(req, res) || (!modern.claimsVersion(req) && !versionAccepted(req, res))) {
+            return;
+        }
+        Caller caller = bearer.authenticate(req, res, TRANSPORT); // before the body is read
+        if (caller == null) {
+            return;
+        }
+        if (!Replies.isJsonContent(req)) {
+            Replies.error(res, Status.UNSUPPORTED_MEDIA_TYPE_415, ErrorCodes.INVALID_REQUEST,
+                    "Unsupported Media Type: POST a JSON-RPC message as application/json");
+            return;
+        }
+        String accept = Replies.header(req, HeaderNames.ACCEPT);
+        boolean eventStream = Replies.wantsEventStream(accept);
+        if (!eventStream && !Replies.acceptsJson(accept)) {
+            Replies.error(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.INVALID_REQUEST,
+                    "Not Acceptable: the Accept header must list application/json and text/event-stream");
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.parse(Replies.body(req, settings.maxMessageSize()));
+        } catch (Replies.TooLarge e) {
+            Replies.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage());
+            return;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+            return;
+        }
+        JsonRpc.Kind kind = JsonRpc.kind(message);
+        if (kind == JsonRpc.Kind.INVALID) {
+            Replies.error(res, Status.BAD_REQUEST_400, JsonRpc.idOrNull(message), ErrorCodes.INVALID_REQUEST,
+                    message != null && message.isArray()
+                            ? "Invalid Request: JSON-RPC batches are not supported; POST one message at a time"
+                            : "Invalid Request: expected one JSON-RPC 2.0 request, notification or response");
+            return;
+        }
+        if (modern.claims(req, message)) { // protocol 2026-07-28: no session, headers mirror the body
+            modern.serve(req, res, message, eventStream, caller);
+            return;
+        }
+        String sessionId = Replies.header(req, Replies.SESSION_ID);
+        if (sessionId == null && kind == JsonRpc.Kind.REQUEST && "initialize".equals(message.path("method").asText())) {
+            initialize((ObjectNode) message, caller, res, eventStream);
+            return;
+        }
+        Optional<HttpSession> found = session(sessionId, caller, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        HttpSession session = found.get();
+        session.touch();
+        if (kind != JsonRpc.Kind.REQUEST) {
+            dispatcher.handle(session.session(), message, MessageSink.DISCARD);
+            res.status(Status.ACCEPTED_202).send();
+        } else if (eventStream) {
+            stream(session, message, res);
+        } else {
+            answerWithJson(session, message, req, res);
+        }
+    }
+
+    private void initialize(ObjectNode message, Caller caller, ServerResponse res, boolean eventStream) {
+        Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, false);
+        if (opened.isEmpty()) {
+            res.header(HeaderNames.RETRY_AFTER, "10");
+            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, message.get("id"), ErrorCodes.LIMIT_EXCEEDED,
+                    "Server at capacity: " + sessions.maxSessions() + " sessions are open (transports.http.max-sessions); "
+                            + "end unused sessions with HTTP DELETE or try again later");
+            return;
+        }
+        HttpSession session = opened.get();
+        List<ObjectNode> out = new ArrayList<>();
+        dispatcher.handle(session.session(), message, out::add);
+        ObjectNode response = out.isEmpty() ? JsonRpc.error(message.get("id"), ErrorCodes.INTERNAL_ERROR,
+                "Internal error: initialize produced no response", null) : out.getLast();
+        if (response.has("error")) {
+            sessions.close(session, "initialize failed");
+        } else {
+            res.header(Replies.SESSION_ID, session.id());
+            LOG.log(System.Logger.Level.DEBUG, session + ": session opened");
+        }
+        if (eventStream) {
+            SseStream stream = session.openPostStream();
+            stream.send(response);
+            stream.complete();
+            sse.serve(res, session, stream, 0, Duration.ZERO, stream.primingEvent(0, sse.retry()));
+            session.releaseIfDrained(stream);
+        } else {
+            Replies.json(res, Status.OK_200, response);
+        }
+    }
+
+    /** The request runs on a virtual thread of its own; this thread holds the response and writes its stream. */
+    private void stream(HttpSession session, JsonNode message, ServerResponse res) {
+        SseStream stream = session.openPostStream();
+        Thread.ofVirtual().name("mcp-http-" + session.session().clientId() + "-" + message.get("id").asText())
+                .start(() -> {
+                    try {
+                        dispatcher.handle(session.session(), message, stream);
+                    } finally {
+                        stream.complete();
+                    }
+                });
+        sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
+        session.releaseIfDrained(stream);
+    }
+
+    /** JSON-only client: the response is the body; notifications are dropped; server→client requests are refused. */
+    private void answerWithJson(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res) {
+        JsonNode id = message.get("id");
+        AtomicReference<ObjectNode> response = new AtomicReference<>();
+        MessageSink sink = m -> {
+            if (JsonRpc.kind(m) == JsonRpc.Kind.REQUEST) {
+                // answer for the client, so that the tool learns at once instead of after a timeout
+                dispatcher.handle(session.session(), JsonRpc.error(m.get("id"), ErrorCodes.INVALID_REQUEST,
+                        "the client accepts only application/json on this request, so the server cannot ask it "
+                                + m.path("method").asText(), null), MessageSink.DISCARD);
+            } else if (m.has("id") && id.equals(m.get("id"))) {
+                response.set(m);
+            }
+        };
+        dispatcher.handle(session.session(), message, sink);
+        ObjectNode body = response.get();
+        if (body == null) {
+            res.status(Status.ACCEPTED_202).send(); // cancelled: the client asked for no answer
+        } else {
+            Replies.json(res, bearer.status(req, res, body), body); // 403 insufficient_scope, 429 rate limit
+        }
+    }
+
+    // ---- GET: the session's stream, or the resumption of any of its streams -------------------------
+
+    private void get(ServerRequest req, ServerResponse res) {
+        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
+            return;
+        }
+        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        if (caller == null) {
+            return;
+        }
+        if (!Replies.acceptsEventStream(Replies.header(req, HeaderNames.ACCEPT))) {
+            Replies.error(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.INVALID_REQUEST,
+                    "Not Acceptable: GET opens a text/event-stream");
+            return;
+        }
+        Optional<HttpSession> found = session(Replies.header(req, Replies.SESSION_ID), caller, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        HttpSession session = found.get();
+        session.touch();
+        SseStream stream = session.standalone();
+        long after = stream.deliveredSeq();
+        String lastEventId = Replies.header(req, Replies.LAST_EVENT_ID);
+        if (lastEventId != null) {
+            SseStream named = session.streamOf(lastEventId);
+            long seq = named == null ? -1 : named.seqOf(lastEventId);
+            if (seq >= 0) {
+                stream = named;
+                after = seq;
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, session + ": Last-Event-ID " + lastEventId
+                        + " names no stream still kept; opening the session's stream instead");
+            }
+        }
+        // A newer GET takes the stream over from an older connection (which may be dead but not noticed yet).
+        // sse-close-after applies to a POST's own connection only: a resumed stream is held until it is done.
+        sse.serve(res, session, stream, after, Duration.ZERO, stream.primingEvent(after, sse.retry()));
+        session.releaseIfDrained(stream);
+    }
+
+    // ---- DELETE: end the session --------------------------------------------------------------------
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
+            return;
+        }
+        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        if (caller == null) {
+            return;
+        }
+        Optional<HttpSession> found = session(Replies.header(req, Replies.SESSION_ID), caller, res);
+        if (found.isEmpty()) {
+            return;
+        }
+        sessions.close(found.get(), "ended by the client (HTTP DELETE)");
+        res.status(Status.OK_200).send();
+    }
+
+    // ---- shared checks ------------------------------------------------------------------------------
+
+    /**
+     * The session a request names, or empty after answering 400 (no id) or 404 (unknown, ended, or another
+     * subject's: a session id is no key to someone else's session).
+     */
+    private Optional<HttpSession> session(String sessionId, Caller caller, ServerResponse res) {
+        if (sessionId == null || sessionId.isEmpty()) {
+            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+                    "Bad Request: Mcp-Session-Id header is required (use the one returned by initialize)");
+            return Optional.empty();
+        }
+        Optional<HttpSession> session = sessions.find(sessionId).filter(s -> !s.isLegacy() && !s.isClosed())
+                .filter(s -> bearer.owns(s.session(), caller));
+        if (session.isEmpty()) {
+            Replies.error(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_REQUEST,
+                    "Session not found: it ended or expired; send a new initialize request without Mcp-Session-Id");
+        }
+        return session;
+    }
+
+    /** MCP-Protocol-Version: absent means 2025-03-26; one this server does not speak is a 400. */
+    private boolean versionAccepted(ServerRequest req, ServerResponse res) {
+        String version = Replies.header(req, Replies.PROTOCOL_VERSION);
+        if (version == null || ProtocolVersion.of(version).isPresent()) {
+            return true;
+        }
+        // UnsupportedProtocolVersionError: a modern client recognizes it and retries with a supported version
+        Replies.json(res, Status.BAD_REQUEST_400, JsonRpc.error(null, RequestMeta.unsupportedVersion(version,
+                "Bad Request: unsupported MCP-Protocol-Version '" + version + "'")));
+        return false;
+    }
+}

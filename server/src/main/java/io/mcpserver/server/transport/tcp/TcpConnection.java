@@ -1,0 +1,131 @@
+package io.mcpserver.server.transport.tcp;
+
+import io.mcpserver.server.config.TcpSettings;
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.security.FirstMessageAuth;
+import io.mcpserver.server.transport.ClientConnection;
+import io.mcpserver.server.transport.LineReader;
+import io.mcpserver.server.transport.LineWriter;
+import io.mcpserver.spi.Caller;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * One TCP client: reads lines into its session until the client closes, and makes sure its running
+ * requests end with it. A half-closed socket still gets the answers to what it sent; a client that is
+ * gone (reset, or writes fail) has its requests cancelled at once.
+ */
+final class TcpConnection {
+
+    private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final McpCore core;
+    private final Socket socket;
+    private final TcpSettings settings;
+    private final LineWriter writer;
+    private final ClientConnection connection;
+    private final String peer;
+    private FirstMessageAuth auth;
+    private volatile boolean shuttingDown;
+
+    /** @param auth checks the first message's credentials; null when the caller is already known */
+    TcpConnection(McpCore core, Socket socket, Caller caller, TcpSettings settings, String tlsPeer,
+                  FirstMessageAuth auth) throws IOException {
+        this.auth = auth;
+        this.core = core;
+        this.socket = socket;
+        this.settings = settings;
+        this.peer = String.valueOf(socket.getRemoteSocketAddress());
+        this.writer = new LineWriter(new BufferedOutputStream(socket.getOutputStream()), "tcp " + peer);
+        MessageSink sink = message -> {
+            writer.send(message);
+            if (writer.isBroken()) {
+                closeSocket(); // the client is gone: ends the read loop, which cancels what is still running
+            }
+        };
+        this.connection = new ClientConnection(core, "tcp", caller, sink, settings.maxMessageSize());
+        LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + peer
+                + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
+    }
+
+    void run() {
+        Session session = connection.session();
+        String reason;
+        try {
+            LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
+            LineReader.Line line;
+            while ((line = lines.next()) != null) {
+                if (line.tooLong()) {
+                    connection.tooLarge(line.oversize());
+                } else if (auth != null) {
+                    FirstMessageAuth.Outcome outcome = auth.authenticate(session, line.text(), "tcp", peer);
+                    if (outcome.refused()) { // one JSON-RPC error, then the connection ends
+                        writer.send(outcome.refusal());
+                        break;
+                    }
+                    auth = null;
+                    connection.receive(outcome.message());
+                } else {
+                    connection.receive(line.text());
+                }
+            }
+            reason = auth != null ? "not authenticated" : drain(session);
+        } catch (IOException e) {
+            reason = shuttingDown ? "server stopping" : writer.isBroken() ? "client gone (write failed)"
+                    : "connection lost (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = "interrupted";
+        }
+        int running = session.inFlightCount();
+        connection.close();
+        closeSocket();
+        LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason
+                + (running > 0 ? "; cancelled " + running + " running request(s)" : ""));
+    }
+
+    /**
+     * The client shut down its sending side (or closed): answer what is still running, within
+     * {@code half-close-timeout}, unless the client turns out to be gone.
+     */
+    private String drain(Session session) throws InterruptedException {
+        if (session.awaitIdle(Duration.ZERO)) {
+            return "client closed the connection";
+        }
+        LOG.log(System.Logger.Level.INFO, session + " closed its sending side; answering its running requests first");
+        long deadline = System.nanoTime() + settings.halfCloseTimeout().toNanos();
+        while (!session.awaitIdle(POLL)) {
+            if (writer.isBroken()) {
+                return "client gone (write failed)";
+            }
+            if (shuttingDown) {
+                return "server stopping";
+            }
+            if (System.nanoTime() > deadline) {
+                return "client closed its sending side and " + settings.halfCloseTimeout().toMillis()
+                        + " ms (transports.tcp.half-close-timeout) passed";
+            }
+        }
+        return "client closed the connection; every request was answered";
+    }
+
+    /** Ends the connection from the server's side (shutdown). */
+    void shutdown() {
+        shuttingDown = true;
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing tcp " + peer + ": " + e.getMessage());
+        }
+    }
+}

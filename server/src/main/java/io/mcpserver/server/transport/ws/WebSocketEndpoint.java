@@ -1,0 +1,361 @@
+package io.mcpserver.server.transport.ws;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.mcpserver.server.config.WebSocketSettings;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.security.AuthFailure;
+import io.mcpserver.server.security.AuthResult;
+import io.mcpserver.server.security.Authenticator;
+import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.transport.ClientConnection;
+import io.mcpserver.spi.Caller;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One WebSocket client (Helidon makes one listener per connection): each text message is one JSON-RPC
+ * message for the connection's session; binary frames, oversized messages and silent peers are closed
+ * with a code and a reason. Helidon's {@link WsSession} is not safe for concurrent senders, so every
+ * frame this class sends goes through one lock.
+ */
+final class WebSocketEndpoint implements WsListener {
+
+    static final String SUBPROTOCOL = "mcp";
+    private static final HeaderName SEC_WEBSOCKET_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
+    private static final System.Logger LOG = System.getLogger(WebSocketEndpoint.class.getName());
+    /** After our close frame, how long the client has to answer with its own before the socket is dropped. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final byte[] PING = "mcp".getBytes(StandardCharsets.US_ASCII);
+
+    private final McpCore core;
+    private final WebSocketSettings settings;
+    private final Caller caller;
+    private final ServerSecurity security;
+    private final UpgradeCheck upgradeCheck;
+    private volatile Caller authenticated;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final StringBuilder fragments = new StringBuilder();
+    private long fragmentBytes;
+    private WsSession ws;
+    private ClientConnection connection;
+    private volatile Thread connectionThread;
+    private volatile boolean outputClosed;
+    private volatile String closeReason;
+    private volatile long lastHeard = System.nanoTime();
+
+    WebSocketEndpoint(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
+                      UpgradeCheck upgradeCheck) {
+        this.core = core;
+        this.settings = settings;
+        this.caller = caller;
+        this.security = security != null && security.enabled() ? security : null;
+        this.authenticated = this.security == null ? caller : null; // with security on, set by the upgrade only
+        this.upgradeCheck = upgradeCheck;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        String rejection = upgradeCheck.rejection(headers.first(HeaderNames.ORIGIN).orElse(null),
+                headers.first(HeaderNames.HOST).orElse(null));
+        if (rejection != null) {
+            LOG.log(System.Logger.Level.WARNING, "Refused a WebSocket upgrade on " + prologue.uriPath().path() + ": "
+                    + rejection);
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.FORBIDDEN)
+                    .message(rejection)
+                    .build();
+        }
+        authenticated = authenticate(prologue, headers);
+        if (offersMcp(headers)) {
+            WritableHeaders<?> answer = WritableHeaders.create();
+            answer.set(SEC_WEBSOCKET_PROTOCOL, SUBPROTOCOL);
+            return Optional.of(answer);
+        }
+        return Optional.empty(); // browsers may offer no subprotocol; MCP over WebSocket is all we speak anyway
+    }
+
+    /**
+     * The upgrade's caller, from {@code Authorization: Bearer} or, for browsers (which cannot set headers on a
+     * WebSocket), the {@code access_token} query parameter, which is never logged. Refused: 401 with the
+     * bearer challenge, and no connection.
+     */
+    private Caller authenticate(HttpPrologue prologue, Headers headers) {
+        if (security == null) {
+            return caller;
+        }
+        String token = Authenticator.bearerToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
+        if (token == null) {
+            token = prologue.query().first("access_token").orElse(null);
+        }
+        AuthResult result = security.authenticate("websocket", null, token);
+        if (result instanceof AuthFailure failure) {
+            String origin = "http://" + headers.first(HeaderNames.HOST).orElse("localhost");
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.OTHER)
+                    .status(Status.UNAUTHORIZED_401)
+                    .header(HeaderValues.create("WWW-Authenticate",
+                            failure.wwwAuthenticate(security.metadata().url(origin))))
+                    .message("Unauthorized: " + failure.description())
+                    .build();
+        }
+        return ((AuthResult.Authenticated) result).caller();
+    }
+
+    private static boolean offersMcp(Headers headers) {
+        if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
+            return false;
+        }
+        for (String value : headers.get(SEC_WEBSOCKET_PROTOCOL).allValues()) {
+            for (String offered : value.split(",")) {
+                if (offered.strip().equals(SUBPROTOCOL)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        ws = session;
+        connectionThread = Thread.currentThread(); // Helidon runs each connection on a virtual thread of its own
+        if (authenticated == null) { // never: an upgrade is authenticated first; but never let one in unchecked
+            ended.set(true);
+            outputClosed = true;
+            session.close(WsCloseCodes.VIOLATED_POLICY, "Unauthorized");
+            return;
+        }
+        connection = new ClientConnection(core, "websocket", authenticated, this::send, settings.maxMessageSize());
+        var remote = session.socketContext().remotePeer();
+        LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + remote.host() + ":" + remote.port()
+                + " (subprotocol " + session.subProtocol().orElse("none") + ")");
+        Thread.ofVirtual().name("mcp-" + connection.clientId() + "-watch").start(this::watch);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        lastHeard = System.nanoTime();
+        if (outputClosed) {
+            return;
+        }
+        if (last && fragments.isEmpty()) {
+            connection.receive(text); // the usual case: one frame, already within the limit (Helidon's frame limit)
+            return;
+        }
+        fragmentBytes += utf8Length(text);
+        if (fragmentBytes > settings.maxMessageSize()) {
+            LOG.log(System.Logger.Level.WARNING, connection.session() + ": a fragmented message passed "
+                    + settings.maxMessageSize() + " bytes (max-message-size); closing with 1009");
+            fragments.setLength(0);
+            closeWith(WsCloseCodes.TOO_BIG, "Message too big: the limit is " + settings.maxMessageSize() + " bytes");
+            return;
+        }
+        fragments.append(text);
+        if (last) {
+            String message = fragments.toString();
+            fragments.setLength(0);
+            fragmentBytes = 0;
+            connection.receive(message);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        lastHeard = System.nanoTime();
+        if (outputClosed) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, connection.session() + ": sent a binary frame; closing with 1003");
+        closeWith(WsCloseCodes.CANNOT_ACCEPT, "Binary frames are not supported: send each JSON-RPC message as text");
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        lastHeard = System.nanoTime();
+        sendFrame(() -> ws.pong(buffer));
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        lastHeard = System.nanoTime();
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        lastHeard = System.nanoTime();
+        if (closeReason == null) {
+            closeReason = "client closed (" + status + (reason == null || reason.isBlank() ? "" : " " + reason) + ")";
+        }
+        // Helidon answers the close frame itself once we return: stop our own frames first.
+        sendLock.lock();
+        try {
+            outputClosed = true;
+        } finally {
+            sendLock.unlock();
+        }
+        end();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, (connection == null ? "websocket" : connection.session().toString())
+                + ": error, closing: " + t);
+        closeReason = "error (" + t + ")";
+    }
+
+    /** Sends one JSON-RPC message as one text frame; once the connection is closing, drops it. */
+    private void send(ObjectNode message) {
+        String text = Json.write(message);
+        sendFrame(() -> ws.send(text, true));
+    }
+
+    private void sendFrame(Runnable frame) {
+        sendLock.lock();
+        try {
+            if (outputClosed) {
+                return;
+            }
+            frame.run();
+        } catch (RuntimeException e) {
+            outputClosed = true;
+            closeReason = closeReason == null ? "client gone (write failed: " + e.getMessage() + ")" : closeReason;
+            terminate();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Starts the closing handshake; a client that does not answer within {@link #CLOSE_WAIT} is cut off. */
+    private void closeWith(int code, String reason) {
+        sendLock.lock();
+        try {
+            if (outputClosed) {
+                return;
+            }
+            closeReason = "server closed (" + code + " " + reason + ")";
+            outputClosed = true;
+            ws.close(code, reason);
+        } catch (RuntimeException e) {
+            terminate();
+        } finally {
+            sendLock.unlock();
+        }
+        Thread.ofVirtual().name("mcp-" + connection.clientId() + "-close").start(() -> {
+            if (!awaitEnd(CLOSE_WAIT)) {
+                terminate();
+            }
+        });
+    }
+
+    /**
+     * Runs beside the connection: pings every {@code ping-interval}, closes a peer that stays silent for
+     * {@code pong-timeout} after a ping, and ends the session when the connection ends, however it ends
+     * (Helidon tells the listener nothing when a client vanishes or a frame is over the size limit).
+     */
+    private void watch() {
+        Duration interval = settings.pingInterval();
+        while (!(interval.isZero() ? awaitEnd(null) : awaitEnd(interval))) {
+            long sentAt = System.nanoTime();
+            sendFrame(() -> ws.ping(BufferData.create(PING)));
+            if (awaitEnd(settings.pongTimeout())) {
+                break;
+            }
+            if (lastHeard - sentAt < 0 && !outputClosed) {
+                LOG.log(System.Logger.Level.INFO, connection.session() + ": no answer to a ping within "
+                        + settings.pongTimeout().toMillis() + " ms (pong-timeout); closing");
+                closeReason = "peer silent for " + settings.pongTimeout().toMillis() + " ms after a ping";
+                sendLock.lock();
+                try {
+                    outputClosed = true;
+                    ws.close(WsCloseCodes.GOING_AWAY, "No pong within " + settings.pongTimeout().toMillis() + " ms");
+                } catch (RuntimeException e) {
+                    // the peer is gone: the socket is dropped below either way
+                } finally {
+                    sendLock.unlock();
+                }
+                terminate();
+                awaitEnd(null);
+                break;
+            }
+        }
+        end();
+    }
+
+    /** Waits until the connection's thread has ended; null waits as long as it takes. True once ended. */
+    private boolean awaitEnd(Duration timeout) {
+        Thread thread = connectionThread;
+        try {
+            if (timeout == null) {
+                thread.join();
+                return true;
+            }
+            return thread.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Drops the socket: interrupting a virtual thread blocked on a socket closes that socket. */
+    private void terminate() {
+        Thread thread = connectionThread;
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+        }
+    }
+
+    /** Ends the session once: its running requests are cancelled. */
+    private void end() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        outputClosed = true;
+        Session session = connection.session();
+        int running = session.inFlightCount();
+        connection.close();
+        String reason = closeReason != null ? closeReason
+                : "connection ended without a close handshake (client gone, or a frame over "
+                        + settings.maxMessageSize() + " bytes, max-message-size)";
+        LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason
+                + (running > 0 ? "; cancelled " + running + " running request(s)" : ""));
+    }
+
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,57 @@
+package io.mcpserver.server.transport.ws;
+
+import io.helidon.webserver.ListenerConfig;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import io.mcpserver.server.config.WebSocketSettings;
+import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.spi.Caller;
+
+/**
+ * MCP over WebSocket on the HTTP listener: the upgrade routes ({@code /ws} and {@code /} by default), each
+ * connection a {@link WebSocketEndpoint} with a session of its own, and Helidon's frame limit set to the
+ * message limit. The HTTP transport calls {@link #register} once while it builds its server.
+ */
+public final class WebSocketRouting {
+
+    private WebSocketRouting() {
+    }
+
+    /**
+     * Adds the WebSocket routes and protocol settings to a listener being built; nothing when
+     * {@code transports.http.websocket.enabled} is false.
+     *
+     * @param check the HTTP listener's Origin/Host rule; a refused upgrade is answered 403
+     */
+    public static void register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core, WebSocketSettings settings,
+                                Caller caller, UpgradeCheck check) {
+        register(listener, core, settings, caller, null, check);
+    }
+
+    /**
+     * @param caller   every client's identity while security is off
+     * @param security bearer-token authentication of each upgrade; null for none
+     */
+    public static void register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core, WebSocketSettings settings,
+                                Caller caller, ServerSecurity security, UpgradeCheck check) {
+        if (!settings.enabled()) {
+            return;
+        }
+        // Helidon refuses a single frame over this with 1009; fragmented messages are limited by the endpoint
+        listener.addProtocol(WsConfig.builder().maxFrameLength((int) settings.maxMessageSize()).build());
+        listener.addRouting(routing(core, settings, caller, security, check));
+        System.getLogger(WebSocketRouting.class.getName()).log(System.Logger.Level.INFO, "WebSocket on the HTTP "
+                + "listener at " + String.join(", ", settings.paths()) + " (subprotocol mcp; ping every "
+                + (settings.pingInterval().isZero() ? "never" : settings.pingInterval().toMillis() + " ms") + ")");
+    }
+
+    static WsRouting.Builder routing(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
+                                     UpgradeCheck check) {
+        WsRouting.Builder routing = WsRouting.builder();
+        for (String path : settings.paths()) {
+            routing.endpoint(path, () -> new WebSocketEndpoint(core, settings, caller, security, check));
+        }
+        return routing;
+    }
+}

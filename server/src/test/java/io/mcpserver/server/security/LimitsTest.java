@@ -1,0 +1,322 @@
+package io.mcpserver.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.McpServer;
+import io.mcpserver.server.config.ConfigLoader;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.registry.Contributions;
+import io.mcpserver.server.registry.Owner;
+import io.mcpserver.spi.tools.Tool;
+import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rate and size limits on every network transport, while another client keeps being served: the per-principal
+ * bucket refuses a flooding subject with -32000 and a retry hint (over HTTP: 429 + Retry-After), and a message
+ * over max-message-size is refused on each transport in its own way.
+ */
+class LimitsTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+    private static final int LIMIT = 64 * 1024;
+
+    @TempDir
+    static Path home;
+    private static TestTokens tokens;
+    private static McpServer server;
+    private static URI http;
+    private static int tcpPort;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tokens = new TestTokens();
+        tokens.writeJwks(home.resolve("jwks.json"));
+        Path yaml = home.resolve("mcp.yaml");
+        Files.writeString(yaml, """
+                server:
+                  host: 127.0.0.1
+                limits:
+                  max-message-size: %d
+                  rate:
+                    per-principal: 2
+                    per-principal-burst: 5
+                transports:
+                  tcp:
+                    port: 0
+                  http:
+                    port: 0
+                security:
+                  enabled: true
+                  resource: %s
+                  jwt:
+                    jwks-file: jwks.json
+                    issuer: %s
+                """.formatted(LIMIT, TestTokens.AUDIENCE, TestTokens.ISSUER));
+        ServerConfig config = ServerConfig.from(ConfigLoader.load(yaml, null, Map.of(), Map.of()), home, yaml, "test");
+        server = new McpServer(config, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+        server.core().features().register(new Contributions(new Owner("test", LimitsTest.class.getClassLoader()),
+                List.of(Tool.of(ToolDescriptor.builder("echo").param("text", "string", "text", true).build(),
+                        (args, ctx) -> ToolResult.text(String.valueOf(args.get("text"))))),
+                List.of(), List.of(), List.of(), List.of()));
+        server.start();
+        http = URI.create("http://" + server.endpoints().get("http"));
+        tcpPort = Integer.parseInt(server.endpoints().get("tcp").replaceAll(".*:", ""));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String echo(int id, String text) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"text\":\"" + text + "\"}}}";
+    }
+
+    private static String bearer(String subject) throws Exception {
+        return "Bearer " + tokens.rs256(TestTokens.claims(subject, null));
+    }
+
+    /** A Streamable HTTP session for a fresh subject; returns the session id. */
+    private static String httpSession(String auth) throws Exception {
+        HttpResponse<String> r = HTTP.send(post(auth, null, INIT), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpRequest post(String auth, String session, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve("/mcp")).header("Authorization", auth)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return b.build();
+    }
+
+    @Test
+    void aFloodingTcpClientIsLimitedWhileAnotherIsServed() throws Exception {
+        try (Tcp flooder = new Tcp(tcpPort, "flood-tcp"); Tcp calm = new Tcp(tcpPort, "calm-tcp")) {
+            for (int i = 1; i <= 40; i++) {
+                flooder.send(echo(i, "x"));
+            }
+            int limited = 0;
+            for (int i = 1; i <= 40; i++) {
+                JsonNode r = flooder.next();
+                if (r.path("error").path("code").asInt() == -32000) {
+                    limited++;
+                    assertTrue(r.at("/error/data/retryAfterMs").asLong() > 0, r.toString());
+                }
+            }
+            assertTrue(limited >= 30, "most of a burst of 40 at 2/s (burst 5) is refused, was " + limited);
+            calm.send(echo(1, "still here"));
+            assertEquals("still here", calm.next().at("/result/content/0/text").asText());
+        }
+    }
+
+    @Test
+    void aFloodingHttpClientGets429WithRetryAfterWhileAnotherIsServed() throws Exception {
+        String flood = bearer("flood-http");
+        String session = httpSession(flood);
+        List<CompletableFuture<HttpResponse<String>>> replies = new java.util.ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            replies.add(HTTP.sendAsync(post(flood, session, echo(i, "x")), HttpResponse.BodyHandlers.ofString()));
+        }
+        String calm = bearer("calm-http");
+        String calmSession = httpSession(calm);
+        HttpResponse<String> served = HTTP.send(post(calm, calmSession, echo(1, "served")), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, served.statusCode(), served.body());
+        long refused = 0;
+        for (var reply : replies) {
+            HttpResponse<String> r = reply.get(30, TimeUnit.SECONDS);
+            if (r.statusCode() == 429) {
+                refused++;
+                assertTrue(Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+                assertEquals(-32000, Json.parse(r.body()).at("/error/code").asInt());
+            } else {
+                assertEquals(200, r.statusCode(), r.body());
+            }
+        }
+        assertTrue(refused >= 20, "most of 30 requests at 2/s are refused, was " + refused);
+    }
+
+    @Test
+    void aFloodingWebSocketClientIsLimited() throws Exception {
+        BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+        WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("mcp").header("Authorization", bearer("flood-ws"))
+                .buildAsync(URI.create("ws://" + http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        inbox.add(data.toString());
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText(INIT, true).join();
+        assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+        for (int i = 1; i <= 20; i++) {
+            ws.sendText(echo(i, "x"), true).join();
+        }
+        int limited = 0;
+        for (int i = 1; i <= 20; i++) {
+            String m = inbox.poll(10, TimeUnit.SECONDS);
+            assertNotNull(m);
+            if (Json.parse(m).path("error").path("code").asInt() == -32000) {
+                limited++;
+            }
+        }
+        assertTrue(limited >= 14, "was " + limited);
+        ws.abort();
+    }
+
+    /** A legacy SSE session: its stream's data lines, and the POST endpoint its first event named. */
+    private record Sse(HttpResponse<java.util.stream.Stream<String>> stream, BlockingQueue<String> data, URI endpoint)
+            implements AutoCloseable {
+
+        static Sse open(String auth) throws Exception {
+            BlockingQueue<String> data = new LinkedBlockingQueue<>();
+            HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(http.resolve("/sse"))
+                    .header("Accept", "text/event-stream").header("Authorization", auth).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, stream.statusCode());
+            Thread.ofVirtual().start(() -> stream.body().filter(l -> l.startsWith("data:"))
+                    .forEach(l -> data.add(l.substring(5).trim())));
+            return new Sse(stream, data, http.resolve(data.poll(10, TimeUnit.SECONDS)));
+        }
+
+        HttpResponse<String> post(String auth, String message) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(endpoint).header("Authorization", auth)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(message)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Override
+        public void close() {
+            stream.body().close();
+        }
+    }
+
+    @Test
+    void aFloodingLegacySseClientIsLimited() throws Exception {
+        String auth = bearer("flood-sse");
+        try (Sse sse = Sse.open(auth)) {
+            List<String> messages = new java.util.ArrayList<>(List.of(INIT));
+            for (int i = 1; i <= 20; i++) {
+                messages.add(echo(i, "x"));
+            }
+            for (String m : messages) {
+                HttpResponse<String> posted = sse.post(auth, m);
+                assertEquals(202, posted.statusCode(), posted.body());
+            }
+            int limited = 0;
+            for (int i = 0; i < messages.size(); i++) {
+                String event = sse.data().poll(10, TimeUnit.SECONDS);
+                assertNotNull(event, "answer " + i + " on the stream");
+                if (Json.parse(event).path("error").path("code").asInt() == -32000) {
+                    limited++;
+                }
+            }
+            assertTrue(limited >= 14, "was " + limited);
+        }
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitIsRefusedOnEveryTransport() throws Exception {
+        String big = echo(99, "y".repeat(LIMIT + 10));
+        try (Tcp tcp = new Tcp(tcpPort, "big-tcp")) {
+            tcp.send(big);
+            assertEquals(-32600, tcp.next().path("error").path("code").asInt());
+            tcp.send(echo(100, "small")); // the connection goes on
+            assertEquals(100, tcp.next().path("id").asInt());
+        }
+        String auth = bearer("big-http");
+        HttpResponse<String> r = HTTP.send(post(auth, httpSession(auth), big), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, r.statusCode());
+        String sseAuth = bearer("big-sse");
+        try (Sse sse = Sse.open(sseAuth)) {
+            assertEquals(413, sse.post(sseAuth, big).statusCode());
+        }
+
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = HTTP.newWebSocketBuilder().header("Authorization", bearer("big-ws"))
+                .buildAsync(URI.create("ws://" + http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText(big, true);
+        assertEquals(1009, closed.get(10, TimeUnit.SECONDS));
+    }
+
+    /** An authenticated NDJSON connection. */
+    private static final class Tcp implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Tcp(int port, String subject) throws Exception {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(15_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+            ObjectNode init = (ObjectNode) Json.parse(INIT);
+            ((ObjectNode) init.get("params")).putObject("_meta").put(FirstMessageAuth.META_KEY, bearer(subject));
+            send(Json.write(init));
+            assertEquals(0, next().path("id").asInt());
+        }
+
+        void send(String line) throws Exception {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        JsonNode next() throws Exception {
+            String line = in.readLine();
+            assertNotNull(line, "connection closed");
+            return Json.parse(line);
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+}

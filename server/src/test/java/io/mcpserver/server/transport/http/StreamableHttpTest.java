@@ -1,0 +1,326 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.transport.http.McpHttpClient.Reply;
+import io.mcpserver.server.transport.http.McpHttpClient.SseEvents;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.mcpserver.server.transport.http.McpHttpClient.BOTH;
+import static io.mcpserver.server.transport.http.McpHttpClient.notification;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Streamable HTTP on a real socket, driven by a raw {@code java.net.http} client. */
+class StreamableHttpTest {
+
+    private static HttpFixture server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = HttpFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    // ---- sessions ------------------------------------------------------------------------------
+
+    @Test
+    void initializeIssuesAVisibleAsciiSessionId() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        assertTrue(client.sessionId.matches("[\\x21-\\x7E]{32,}"), client.sessionId);
+        assertNotNull(client.call("echo", "{\"text\":\"hi\"}").get("result"));
+    }
+
+    @Test
+    void initializeOverSseCarriesTheSessionIdAndOneResponse() throws Exception {
+        McpHttpClient client = server.client();
+        Reply reply = client.post(client.request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}"), BOTH);
+        assertEquals(200, reply.status());
+        assertTrue(reply.header("content-type").startsWith("text/event-stream"));
+        assertNotNull(reply.header("mcp-session-id"));
+        try (SseEvents events = reply.events()) {
+            SseEvents.Event response = events.nextMessage();
+            assertEquals("2025-11-25", response.json().path("result").path("protocolVersion").asText());
+            assertTrue(events.ends(), "the stream ends after the response");
+        }
+    }
+
+    @Test
+    void requestWithoutSessionIdIs400() throws Exception {
+        McpHttpClient client = server.client();
+        Reply reply = client.post(client.request("tools/list", null), BOTH);
+        assertEquals(400, reply.status());
+        assertTrue(reply.json().path("error").path("message").asText().contains("Mcp-Session-Id"));
+    }
+
+    @Test
+    void unknownSessionIs404AndDeleteEndsTheSession() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        assertEquals(200, client.delete().status());
+        Reply after = client.post(client.request("tools/list", null), BOTH);
+        assertEquals(404, after.status());
+        assertEquals(404, client.get(Map.of()).status());
+        assertEquals(404, client.delete().status());
+
+        McpHttpClient stranger = server.client();
+        stranger.sessionId = "0".repeat(64);
+        assertEquals(404, stranger.post(stranger.request("ping", null), BOTH).status());
+    }
+
+    @Test
+    void deleteCancelsWhatTheSessionRuns() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply call = client.post(client.request("tools/call", "{\"name\":\"sleep\",\"arguments\":{\"ms\":30000}}"), BOTH);
+        try (SseEvents events = call.events()) {
+            assertNotNull(events.next().id(), "priming event");
+            int before = server.core.sessions().size();
+            assertEquals(200, client.delete().status());
+            assertTrue(events.ends(), "the call's stream ends when its session does");
+            assertEquals(before - 1, server.core.sessions().size());
+        }
+    }
+
+    // ---- headers -------------------------------------------------------------------------------
+
+    @Test
+    void unsupportedProtocolVersionIs400AndAbsentMeansTheOldest() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply bad = client.send("POST", client.request("ping", null), Map.of("Accept", BOTH,
+                "Content-Type", "application/json", "Mcp-Session-Id", client.sessionId, "MCP-Protocol-Version", "1999-01-01"));
+        assertEquals(400, bad.status());
+        assertTrue(bad.json().path("error").has("code"), "a JSON-RPC error body");
+        Reply absent = client.send("POST", client.request("ping", null), Map.of("Accept", "application/json",
+                "Content-Type", "application/json", "Mcp-Session-Id", client.sessionId));
+        assertEquals(200, absent.status());
+    }
+
+    @Test
+    void foreignOriginIs403AndLoopbackOriginGetsCors() throws Exception {
+        McpHttpClient client = server.client();
+        String init = client.request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+        Reply evil = client.send("POST", init, Map.of("Accept", BOTH, "Content-Type", "application/json",
+                "Origin", "http://evil.example.com"));
+        assertEquals(403, evil.status());
+        assertTrue(evil.json().path("error").path("message").asText().contains("evil.example.com"));
+
+        Reply local = client.send("POST", init, Map.of("Accept", "application/json", "Content-Type", "application/json",
+                "Origin", "http://localhost:5173"));
+        assertEquals(200, local.status());
+        assertEquals("http://localhost:5173", local.header("access-control-allow-origin"));
+        assertTrue(local.header("access-control-expose-headers").contains("Mcp-Session-Id"));
+
+        Reply preflight = client.send("OPTIONS", null, Map.of("Origin", "http://127.0.0.1:3000",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type, mcp-session-id"));
+        assertEquals(204, preflight.status());
+        assertTrue(preflight.header("access-control-allow-methods").contains("DELETE"));
+        assertEquals(403, client.send("OPTIONS", null, Map.of("Origin", "https://evil.example.com",
+                "Access-Control-Request-Method", "POST")).status());
+    }
+
+    @Test
+    void foreignHostIs403WhenBoundToLoopback() throws Exception {
+        assertEquals(403, rawStatus("evil.example.com"));
+        assertEquals(200, rawStatus("localhost:" + server.transport.port()));
+    }
+
+    /** java.net.http will not send a Host header of our choosing: a raw HTTP/1.1 request. */
+    private static int rawStatus(String host) throws Exception {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+        try (Socket socket = new Socket("127.0.0.1", server.transport.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            out.write(("POST /mcp HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void notificationsAndResponsesAre202() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply n = client.post(notification("notifications/cancelled", "{\"requestId\":999}"), BOTH);
+        assertEquals(202, n.status());
+        assertEquals("", n.text());
+        Reply r = client.post("{\"jsonrpc\":\"2.0\",\"id\":\"srv-404\",\"result\":{}}", BOTH);
+        assertEquals(202, r.status());
+    }
+
+    @Test
+    void malformedBodiesAre400() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply parse = client.post("{not json", BOTH);
+        assertEquals(400, parse.status());
+        assertEquals(-32700, parse.json().path("error").path("code").asInt());
+        Reply batch = client.post("[" + client.request("ping", null) + "]", BOTH);
+        assertEquals(400, batch.status());
+        assertTrue(batch.json().path("error").path("message").asText().contains("batch"));
+    }
+
+    @Test
+    void otherMethodsAre405() throws Exception {
+        Reply put = server.client().send("PUT", "{}", Map.of("Content-Type", "application/json"));
+        assertEquals(405, put.status());
+        assertTrue(put.header("allow").contains("POST"));
+    }
+
+    // ---- streams -------------------------------------------------------------------------------
+
+    @Test
+    void progressAndLogsTravelOnThePostStream() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply reply = client.post(client.request("tools/call", "{\"name\":\"chatty\",\"arguments\":{},"
+                + "\"_meta\":{\"progressToken\":\"tok\"}}"), BOTH);
+        assertEquals(200, reply.status());
+        assertTrue(reply.header("content-type").startsWith("text/event-stream"));
+        List<String> methods = new ArrayList<>();
+        try (SseEvents events = reply.events()) {
+            SseEvents.Event priming = events.next();
+            assertNotNull(priming.id(), "priming event has an id");
+            assertEquals("", priming.data(), "priming event has empty data");
+            assertNotNull(priming.retry(), "priming event carries retry");
+            JsonNode message;
+            do {
+                SseEvents.Event e = events.nextMessage();
+                assertNotNull(e.id(), "every event has an id");
+                message = e.json();
+                if (message.has("method")) {
+                    methods.add(message.get("method").asText());
+                }
+            } while (message.has("method"));
+            assertEquals("chatted", message.path("result").path("content").get(0).path("text").asText());
+            assertTrue(events.ends(), "the stream ends after the response");
+        }
+        assertEquals(3, methods.stream().filter("notifications/progress"::equals).count(), methods.toString());
+        assertEquals(3, methods.stream().filter("notifications/message"::equals).count(), methods.toString());
+    }
+
+    @Test
+    void samplingRoundTripOverThePostStream() throws Exception {
+        McpHttpClient client = server.client().initialize("{\"sampling\":{}}");
+        Reply reply = client.post(client.request("tools/call", "{\"name\":\"ask\",\"arguments\":{\"question\":\"2+2?\"}}"), BOTH);
+        try (SseEvents events = reply.events()) {
+            JsonNode request = events.nextMessage().json();
+            assertEquals("sampling/createMessage", request.path("method").asText());
+            String answer = "{\"jsonrpc\":\"2.0\",\"id\":" + request.get("id") + ",\"result\":{\"role\":\"assistant\","
+                    + "\"content\":{\"type\":\"text\",\"text\":\"4\"},\"model\":\"test-model\"}}";
+            assertEquals(202, client.post(answer, BOTH).status());
+            JsonNode result = events.nextMessage().json();
+            assertEquals("model said: 4", result.path("result").path("content").get(0).path("text").asText(), result.toString());
+        }
+    }
+
+    @Test
+    void jsonOnlyClientGetsOneBodyAndServerRequestsFailFast() throws Exception {
+        McpHttpClient client = server.client().initialize("{\"sampling\":{}}");
+        long started = System.nanoTime();
+        JsonNode result = client.call("ask", "{\"question\":\"2+2?\"}").path("result");
+        assertTrue(result.path("isError").asBoolean(), result.toString());
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 5);
+        JsonNode chatty = client.call("chatty", "{}");
+        assertEquals("chatted", chatty.path("result").path("content").get(0).path("text").asText());
+    }
+
+    @Test
+    void getStreamCarriesResourceUpdatesAndReplaysAfterADrop() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        assertEquals(200, client.post(client.request("resources/subscribe", "{\"uri\":\"test://counter\"}"),
+                "application/json").status());
+
+        Reply first = client.get(Map.of());
+        assertEquals(200, first.status());
+        String lastSeen;
+        try (SseEvents events = first.events()) {
+            assertEquals("", events.next().data(), "priming event");
+            server.core.sessions().broadcastResourceUpdated("test://counter");
+            SseEvents.Event update = events.nextMessage();
+            assertEquals("notifications/resources/updated", update.json().path("method").asText());
+            lastSeen = update.id();
+        } // the client drops the stream
+
+        server.core.sessions().broadcastResourceUpdated("test://counter");
+        server.core.sessions().broadcastResourceUpdated("test://counter");
+
+        Reply resumed = client.get(Map.of("Last-Event-ID", lastSeen));
+        assertEquals(200, resumed.status());
+        try (SseEvents events = resumed.events()) {
+            assertEquals(lastSeen, events.next().id(), "the priming event names the resumption point");
+            SseEvents.Event a = events.nextMessage();
+            SseEvents.Event b = events.nextMessage();
+            assertEquals("notifications/resources/updated", a.json().path("method").asText());
+            assertEquals("notifications/resources/updated", b.json().path("method").asText());
+            assertFalse(a.id().equals(lastSeen) || b.id().equals(a.id()), "only events after Last-Event-ID");
+        }
+    }
+
+    @Test
+    void aNewGetTakesTheStreamOverFromTheOldOne() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        Reply first = client.get(Map.of());
+        try (SseEvents old = first.events()) {
+            assertNotNull(old.next());
+            Reply second = client.get(Map.of());
+            assertEquals(200, second.status());
+            try (SseEvents events = second.events()) {
+                assertNotNull(events.next());
+                assertTrue(old.ends(), "the older GET stream is ended");
+            }
+        }
+    }
+
+    @Test
+    void oneSessionsSlowToolDoesNotDelayAnother() throws Exception {
+        McpHttpClient slow = server.client().initialize();
+        McpHttpClient quick = server.client().initialize();
+        CompletableFuture<JsonNode> sleeping = CompletableFuture.supplyAsync(() -> {
+            try {
+                return slow.call("sleep", "{\"ms\":3000}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200);
+        long started = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertEquals("x" + i, quick.call("echo", "{\"text\":\"x" + i + "\"}")
+                    .path("result").path("content").get(0).path("text").asText());
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(millis < 1500, "five echo calls took " + millis + " ms while another session slept");
+        assertFalse(sleeping.isDone(), "the slow call is still running");
+        assertEquals("slept", sleeping.get(10, TimeUnit.SECONDS).path("result").path("content").get(0).path("text").asText());
+    }
+
+    @Test
+    void aNotificationBeforeInitializeNeedsASession() throws Exception {
+        assertEquals(400, server.client().post(notification("notifications/initialized", null), BOTH).status());
+        assertNull(server.client().sessionId);
+    }
+}

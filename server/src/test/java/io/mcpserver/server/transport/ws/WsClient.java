@@ -1,0 +1,145 @@
+package io.mcpserver.server.transport.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The JDK's WebSocket client, keeping every text message it receives and how the connection closed. */
+final class WsClient implements WebSocket.Listener, AutoCloseable {
+
+    private static final long TIMEOUT_MS = 15_000;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** How the server closed the connection. */
+    record Closed(int code, String reason) {
+    }
+
+    final WebSocket socket;
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
+    private final List<JsonNode> inbox = new ArrayList<>();
+    private final List<String> texts = new ArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    private WsClient(URI uri, String origin, String... subprotocols) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        this.socket = builder.buildAsync(uri, this).orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
+    }
+
+    static WsClient connect(URI uri, String... subprotocols) {
+        return new WsClient(uri, null, subprotocols);
+    }
+
+    static WsClient connectFrom(String origin, URI uri) {
+        return new WsClient(uri, origin);
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
+    }
+
+    JsonNode response(Object id) throws InterruptedException {
+        String key = String.valueOf(id);
+        return await(m -> m.has("id") && !m.has("method") && m.get("id").asText().equals(key), "response " + id);
+    }
+
+    synchronized JsonNode await(Predicate<JsonNode> match, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        while (true) {
+            for (Iterator<JsonNode> it = inbox.iterator(); it.hasNext(); ) {
+                JsonNode m = it.next();
+                if (match.test(m)) {
+                    it.remove();
+                    return m;
+                }
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0 || closed.isDone()) {
+                throw new AssertionError("no " + what + (closed.isDone() ? " before close " + closed.getNow(null)
+                        : " in time") + "; received: " + texts);
+            }
+            wait(Math.min(left, 100));
+        }
+    }
+
+    synchronized List<String> texts() {
+        return List.copyOf(texts);
+    }
+
+    synchronized List<JsonNode> pending() {
+        return List.copyOf(inbox);
+    }
+
+    Closed awaitClose() {
+        return closed.orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        synchronized (this) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                texts.add(text);
+                try {
+                    inbox.add(Json.parse(text));
+                } catch (Exception e) {
+                    texts.add("[not JSON] " + e.getMessage());
+                }
+                notifyAll();
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        pong.complete(message);
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Closed(statusCode, reason));
+        synchronized (this) {
+            notifyAll();
+        }
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Closed(-1, String.valueOf(error)));
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+}
