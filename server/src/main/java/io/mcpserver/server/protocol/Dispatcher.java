@@ -210,8 +210,9 @@ public final class Dispatcher {
             }
         } else if (ModernEra.MODERN_ONLY.contains(method)) {
             return new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " belongs to "
-                    + "protocol revision 2026-07-28; this session began with initialize and speaks "
-                    + session.protocolVersion().id());
+                    + "protocol revision 2026-07-28 and needs its _meta (" + RequestMeta.PROTOCOL_VERSION + ")"
+                    + (session.isNegotiated() ? "; this session began with initialize and speaks "
+                    + session.protocolVersion().id() : ""));
         } else if (!session.isNegotiated() && !BEFORE_INITIALIZE.contains(method)) {
             return McpException.invalidRequest("Session not initialized: send 'initialize' before '" + method + "'");
         }

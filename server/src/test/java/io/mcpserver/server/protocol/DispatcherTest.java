@@ -117,6 +117,9 @@ class DispatcherTest {
     void requestsBeforeInitializeAndBadMessagesGetTheRightErrors() throws Exception {
         assertEquals(-32600, client.call("tools/list", null).at("/error/code").asInt());
         assertEquals(0, client.call("ping", null).at("/result").size()); // ping is allowed first
+        JsonNode discover = client.call("server/discover", "{}"); // modern method without its _meta
+        assertEquals(-32602, discover.at("/error/code").asInt());
+        assertTrue(discover.at("/error/message").asText().contains("_meta"), discover.toString());
         client.sendRaw("{not json");
         assertEquals(-32700, client.next().at("/error/code").asInt());
         client.sendRaw("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]");
