@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 /** Command-line entry: parses flags, loads and validates configuration, then runs the server until it stops. */
 public final class Main {
 
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(secret|password|passphrase|token|private|credential).*",
-            Pattern.CASE_INSENSITIVE);
+    /** Keys whose values --check-config masks (also e.g. protocol.request-state-key: a name ending in "key"). */
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            ".*(secret|password|passphrase|token|private|credential).*|.*key", Pattern.CASE_INSENSITIVE);
 
     private Main() {
     }

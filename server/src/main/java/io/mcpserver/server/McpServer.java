@@ -1,6 +1,8 @@
 package io.mcpserver.server;
 
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.observe.ObserveEndpoints;
+import io.mcpserver.server.observe.ServerMetrics;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginSummary;
@@ -38,6 +40,7 @@ public final class McpServer implements AutoCloseable {
     private final McpCore core;
     private final ServerSecurity security;
     private final PluginLoader plugins;
+    private final ServerMetrics metrics;
     private final InputStream stdin;
     private final OutputStream stdout;
     private final List<ServerTransport> transports = new ArrayList<>();
@@ -52,8 +55,10 @@ public final class McpServer implements AutoCloseable {
         this.stdout = stdout;
         FeatureRegistry features = new FeatureRegistry();
         this.security = new ServerSecurity(config.security(), config.http().path(), java.time.Clock.systemUTC());
-        this.core = new McpCore(config.protocol(), features, security.accessPolicy(), security.requestHook(),
-                config.plugins().watch());
+        this.metrics = new ServerMetrics(name -> features.tool(name).isPresent());
+        // one hook for every transport: rate limits and audit (security), then the request meters
+        this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
+                metrics.observe(security.requestHook()), config.plugins().watch());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(), config::pluginConfig,
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
                 .drainTimeout(config.protocol().toolTimeout());
@@ -75,8 +80,22 @@ public final class McpServer implements AutoCloseable {
         return security;
     }
 
+    /** Every listener bound and the plugins loaded, and no shutdown begun: what {@code /ready} reports. */
     public boolean isReady() {
         return ready;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** What {@code /ready} shows beside its status. */
+    private Map<String, Object> readiness() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("state", ready ? "ready" : closed ? "stopping" : "starting");
+        details.put("endpoints", String.join(" ", transports.stream().map(ServerTransport::endpoint).toList()));
+        details.put("plugins", plugins.loaded().size());
+        return details;
     }
 
     /**
@@ -135,6 +154,7 @@ public final class McpServer implements AutoCloseable {
                 throw new IllegalStateException("cannot start the " + t.name() + " transport: " + e.getMessage(), e);
             }
         }
+        registerGauges();
         ready = true;
         LOG.log(System.Logger.Level.INFO, "MCP server ready: " + transports.stream().map(ServerTransport::endpoint)
                 .collect(Collectors.joining(" ")));
@@ -146,7 +166,23 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newHttpTransport() {
-        return new HttpTransport(core, config, anonymousCaller(), security);
+        return new HttpTransport(core, config, anonymousCaller(), security,
+                new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics));
+    }
+
+    /** Connections and sessions per transport label, and plugin load failures, for {@code /metrics}. */
+    private void registerGauges() {
+        metrics.pluginLoadFailures(plugins::loadFailures);
+        Set<String> labels = new java.util.LinkedHashSet<>();
+        for (ServerTransport t : transports) {
+            Map<String, Integer> counts = t.connectionCounts();
+            for (String label : counts.keySet()) {
+                metrics.connections(label, () -> t.connectionCounts().getOrDefault(label, 0));
+            }
+            labels.addAll(counts.keySet());
+            labels.add(t.name());
+        }
+        labels.forEach(label -> metrics.sessions(label, () -> (int) core.sessions().countByTransport(label)));
     }
 
     private List<ServerTransport> pluginTransports() {
@@ -198,19 +234,20 @@ public final class McpServer implements AutoCloseable {
         stopped.await();
     }
 
-    /** Lets running requests finish, up to {@code server.shutdown-grace}; what remains is cancelled by closing. */
-    private void awaitInFlight() {
+    /** Lets running requests finish, up to {@code server.shutdown-grace}; true when none is left. */
+    private boolean awaitInFlight() {
         long deadline = System.nanoTime() + config.protocol().shutdownGrace().toNanos();
         try {
-            for (var session : core.sessions().all()) {
+            for (var session : core.sessions().all()) { // also counts requests whose thread has not started yet
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || !session.awaitIdle(java.time.Duration.ofNanos(left))) {
-                    LOG.log(System.Logger.Level.WARNING, "Shutdown grace period over; cancelling in-flight requests");
-                    return;
+                    return false;
                 }
             }
+            return core.dispatcher().awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -222,14 +259,28 @@ public final class McpServer implements AutoCloseable {
             }
             closed = true;
         }
+        // The order matters: /ready says "no" at once while every listener still serves; no new clients;
+        // running requests finish (up to the grace period) or are cancelled; then connections close politely.
         ready = false;
-        LOG.log(System.Logger.Level.INFO, "Stopping MCP server");
+        LOG.log(System.Logger.Level.INFO, "Stopping MCP server: no new clients; running requests have up to "
+                + config.protocol().shutdownGrace().toMillis() + " ms (server.shutdown-grace)");
         PluginWatcher w = watcher;
         if (w != null) {
             w.close();
         }
+        for (ServerTransport t : transports) {
+            try {
+                t.stopAccepting();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + t.name() + " from accepting: " + e);
+            }
+        }
         core.subscriptions().endAll(); // open subscriptions/listen requests get their final response
-        awaitInFlight();
+        if (!awaitInFlight()) {
+            int cancelled = core.dispatcher().cancelAll("server stopping");
+            LOG.log(System.Logger.Level.WARNING, "Shutdown grace period (" + config.protocol().shutdownGrace().toMillis()
+                    + " ms) over; cancelled " + cancelled + " running request(s)");
+        }
         for (ServerTransport t : transports.reversed()) {
             try {
                 t.close();
@@ -238,8 +289,15 @@ public final class McpServer implements AutoCloseable {
             }
         }
         core.sessions().all().forEach(s -> core.sessions().close(s, "server stopping"));
+        try { // cancelled requests end quickly; their audit records and meters come before those close
+            core.dispatcher().awaitIdle(java.time.Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         plugins.close();
-        security.close(); // last: the records of the calls that just ended are written
+        security.close(); // the records of the calls that just ended are written
+        metrics.close();
+        LOG.log(System.Logger.Level.INFO, "MCP server stopped");
         stopped.countDown();
     }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  */
 public record ServerConfig(Path home, Path configFile, String host, ProtocolSettings protocol,
                            StdioSettings stdio, TcpSettings tcp, HttpSettings http, WebSocketSettings websocket,
-                           PluginSettings plugins, SecuritySettings security, Config raw) {
+                           PluginSettings plugins, SecuritySettings security, ObserveSettings observe,
+                           Config raw) {
 
     /** Default for every transport's message size limit. */
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
@@ -65,8 +66,10 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         }
         protocol = protocol.withToolTimeouts(toolTimeouts(r)).withModern(modernSettings(r));
         SecuritySettings security = SecuritySettings.read(r, home);
+        ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         r.check();
-        return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, config);
+        return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
+                config);
     }
 
     /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */

@@ -63,6 +63,7 @@ public final class PluginLoader implements AutoCloseable {
     /** Serializes loading, replacing and unloading (startup, the watcher, test kits, contributionsChanged). */
     private final ReentrantLock changes = new ReentrantLock();
     private volatile Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param configs         a plugin's {@code plugins.<name>} section by name
@@ -582,7 +583,13 @@ public final class PluginLoader implements AutoCloseable {
         }
     }
 
+    /** Plugins skipped because they failed to load, at startup or on reload, since this loader was made. */
+    public long loadFailures() {
+        return failures.get();
+    }
+
     private PluginSummary failed(Path source, String name, String reason) {
+        failures.incrementAndGet();
         LOG.log(System.Logger.Level.WARNING, "Skipping plugin " + (name == null ? "" : name + " ") + "from " + source
                 + ": " + reason);
         return new PluginSummary(name == null ? source.getFileName().toString() : name, null, null, source,

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one place every transport hands its messages to: JSON-RPC classification, method routing,
@@ -28,6 +31,8 @@ public final class Dispatcher {
     private final ClientRequester requester;
     private final RequestHook hook;
     private final ModernEra modern;
+    /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
+    private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
 
     public Dispatcher(ProtocolSettings settings) {
         this(settings, RequestHook.NONE);
@@ -144,6 +149,7 @@ public final class Dispatcher {
                     System.nanoTime() - started));
             return;
         }
+        running.add(inFlight);
         JsonNode result = null;
         McpException error = null;
         CallContext context = null;
@@ -183,12 +189,38 @@ public final class Dispatcher {
                 sink.send(JsonRpc.error(id, error));
             }
         } finally {
+            running.remove(inFlight);
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
             boolean cancelled = inFlight.isAbandoned();
             completed(new RequestHook.Completion(session, method, params, cancelled ? null : result,
                     cancelled ? null : error, cancelled, System.nanoTime() - started));
         }
+    }
+
+    /**
+     * Shutdown: waits until no request runs (long-lived ones such as {@code subscriptions/listen} aside) or
+     * the timeout passes; true when none does.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running.stream().anyMatch(r -> !r.isLongLived())) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Shutdown: cancels every request still running; returns how many there were. */
+    public int cancelAll(String reason) {
+        int n = 0;
+        for (InFlightRequest r : List.copyOf(running)) {
+            r.cancel(reason);
+            n++;
+        }
+        return n;
     }
 
     /** The checks a request must pass before it runs, in order; null when it may run, else the first refusal. */

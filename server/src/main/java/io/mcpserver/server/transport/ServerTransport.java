@@ -11,6 +11,22 @@ public interface ServerTransport extends AutoCloseable {
     /** What the ready line shows, e.g. {@code tcp=127.0.0.1:9000}. */
     String endpoint();
 
+    /**
+     * The first step of a graceful shutdown: take no new clients, keep serving those connected (their running
+     * requests may finish) until {@link #close()}.
+     */
+    default void stopAccepting() {
+    }
+
+    /**
+     * Open connections by the transport label sessions carry ({@code tcp}; {@code http}, {@code sse},
+     * {@code websocket} on the HTTP listener), for the {@code mcp_connections} gauge. Every label it can
+     * report is present from the start, with 0.
+     */
+    default java.util.Map<String, Integer> connectionCounts() {
+        return java.util.Map.of();
+    }
+
     /** Stops accepting and closes every connection. */
     @Override
     void close();

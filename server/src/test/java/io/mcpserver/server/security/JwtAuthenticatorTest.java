@@ -207,6 +207,43 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void keysComeFromAJwksUrlAndAreReFetchedForAnUnknownKid() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> served = new java.util.concurrent.atomic.AtomicReference<>(
+                Json.write(tokens.jwks()));
+        java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer issuer = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        issuer.createContext("/jwks", exchange -> {
+            fetches.incrementAndGet();
+            byte[] body = served.get().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        issuer.start();
+        try {
+            java.net.URI url = java.net.URI.create("http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks");
+            JwtAuthenticator fromUrl = JwtAuthenticator.create(new JwtSettings(null, url, Duration.ofMinutes(10),
+                    TestTokens.ISSUER, List.of(TestTokens.AUDIENCE), Duration.ofSeconds(30), "roles"), clock);
+            assertInstanceOf(AuthResult.Authenticated.class, fromUrl.authenticate(tokens.es256(TestTokens.claims("u", null))));
+            assertEquals(1, fetches.get(), "fetched once at startup, not per token");
+
+            String rotated = TestTokens.sign("RS256", "rsa-2", TestTokens.claims("v", null), "SHA256withRSA",
+                    tokens.otherRsa.getPrivate());
+            ObjectNode jwks = tokens.jwks();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) jwks.get("keys"))
+                    .add(TestTokens.rsaJwk("rsa-2", (RSAPublicKey) tokens.otherRsa.getPublic()));
+            served.set(Json.write(jwks));
+            clock.advance(JwksSource.MIN_RELOAD_INTERVAL.plusSeconds(1));
+            assertInstanceOf(AuthResult.Authenticated.class, fromUrl.authenticate(rotated));
+            assertEquals(2, fetches.get());
+        } finally {
+            issuer.stop(0);
+        }
+    }
+
+    @Test
     void symmetricKeysInTheJwksAreIgnored() throws Exception {
         ObjectNode jwks = Json.object();
         jwks.putArray("keys").addObject().put("kty", "oct").put("kid", "hmac").put("alg", "HS256")

@@ -6,6 +6,7 @@ import io.mcpserver.server.McpServer;
 import io.mcpserver.server.config.ConfigLoader;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.RequestMeta;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
 import io.mcpserver.spi.tools.Tool;
@@ -202,6 +203,48 @@ class SecuredTransportsTest {
         HttpResponse<String> allowed = post("/mcp", stepped, sid, call(4, "tools/call", "{\"name\":\"secret_read\"}"));
         assertEquals(200, allowed.statusCode(), allowed.body());
         assertEquals("the secret", Json.parse(allowed.body()).at("/result/content/0/text").asText());
+    }
+
+    @Test
+    void aClientThatAcceptsAStreamStillGetsTheRefusalAs403() throws Exception {
+        String alice = token("alice", null);
+        String sid = session(alice);
+        HttpRequest streamed = HttpRequest.newBuilder(http.resolve("/mcp")).header("Authorization", "Bearer " + alice)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Mcp-Session-Id", sid).header("MCP-Protocol-Version", "2025-11-25")
+                .POST(HttpRequest.BodyPublishers.ofString(call(5, "tools/call", "{\"name\":\"secret_read\"}"))).build();
+        HttpResponse<String> denied = HTTP.send(streamed, HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertTrue(denied.headers().firstValue("WWW-Authenticate").orElseThrow().contains("scope=\"secrets:read\""));
+        assertEquals(-32003, Json.parse(denied.body()).path("error").path("code").asInt());
+
+        HttpRequest allowed = HttpRequest.newBuilder(streamed, (name, value) -> true)
+                .POST(HttpRequest.BodyPublishers.ofString(call(6, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}")))
+                .build();
+        HttpResponse<String> ok = HTTP.send(allowed, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.headers().firstValue("Content-Type").orElseThrow().startsWith("text/event-stream"), "allowed calls stream");
+        assertTrue(ok.body().contains("\"text\":\"hi\""), ok.body());
+    }
+
+    @Test
+    void aStatelessModernRequestIsAuthenticatedAndRefusedWith403Too() throws Exception {
+        ObjectNode params = (ObjectNode) parse("{\"name\":\"secret_read\",\"arguments\":{}}");
+        ObjectNode meta = params.putObject("_meta");
+        meta.put(RequestMeta.PROTOCOL_VERSION, "2026-07-28");
+        meta.putObject(RequestMeta.CLIENT_CAPABILITIES);
+        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "modern").put("version", "1");
+        ObjectNode message = Json.object().put("jsonrpc", "2.0").put("id", 9).put("method", "tools/call");
+        message.set("params", params);
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve("/mcp")).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", "secret_read")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(message)));
+        assertEquals(401, HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> denied = HTTP.send(b.header("Authorization", "Bearer " + token("alice", null)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertTrue(denied.headers().firstValue("WWW-Authenticate").orElseThrow().contains("insufficient_scope"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -26,11 +27,13 @@ final class BearerGuard {
 
     private final ServerSecurity security;
     private final Caller whenOff;
+    private final boolean refusals;
 
     /** @param security null, or off, to let every request in as {@code whenOff} */
     BearerGuard(ServerSecurity security, Caller whenOff) {
         this.security = security != null && security.enabled() ? security : null;
         this.whenOff = whenOff;
+        this.refusals = security != null && security.mayRefuseCalls();
     }
 
     /** The well-known metadata routes; nothing when security is off. */
@@ -94,6 +97,16 @@ final class BearerGuard {
             refusal.headers().forEach(res::header);
             return Status.create(refusal.status());
         }).orElse(Status.OK_200);
+    }
+
+    /** Whether a request may be refused with an HTTP status of its own (rules or rate limits are on). */
+    boolean mayRefuse() {
+        return refusals;
+    }
+
+    /** Whether a response is a refusal that has an HTTP status of its own (see {@link #status}). */
+    boolean isRefusal(ObjectNode response) {
+        return HttpRefusal.forResponse(response, "").isPresent();
     }
 
     private String metadataUrl(ServerRequest req) {

@@ -35,7 +35,7 @@ final class HttpSession {
         this.session = session;
         this.legacy = legacy;
         this.replayBufferSize = replayBufferSize;
-        this.standalone = new SseStream("g", replayBufferSize, !legacy);
+        this.standalone = new SseStream("g", session.toString(), replayBufferSize, !legacy);
         session.standalone(standalone);
     }
 
@@ -59,7 +59,8 @@ final class HttpSession {
 
     /** A new stream for one POSTed request, resumable until it is drained. */
     SseStream openPostStream() {
-        SseStream stream = new SseStream("p" + nextStream.getAndIncrement(), replayBufferSize, true);
+        SseStream stream = new SseStream("p" + nextStream.getAndIncrement(), session.toString(), replayBufferSize,
+                true);
         synchronized (postStreams) {
             postStreams.put(stream.key(), stream);
             dropOldCompletedStreams();
@@ -123,6 +124,11 @@ final class HttpSession {
         touch();
     }
 
+    /** HTTP responses held open for this session now (its streams). */
+    int openConnections() {
+        return openConnections.get();
+    }
+
     /** True when nothing happened for {@code timeout}: no request, no open stream, nothing running. */
     boolean isIdle(Duration timeout, long now) {
         if (openConnections.get() > 0 || session.inFlightCount() > 0) {
@@ -134,6 +140,19 @@ final class HttpSession {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Shutdown: no more messages; each stream's connection ends once it has written what is queued (the
+     * response of a request that just finished), with the stream's proper end rather than a cut.
+     */
+    void completeStreams() {
+        List<SseStream> streams;
+        synchronized (postStreams) {
+            streams = new ArrayList<>(postStreams.values());
+        }
+        streams.forEach(SseStream::complete);
+        standalone.complete();
     }
 
     /** Ends every stream; the protocol session is closed by the caller (it cancels in-flight requests). */

@@ -56,6 +56,17 @@ final class HttpSessions implements AutoCloseable {
         return sessions.size();
     }
 
+    /** SSE responses held open now by Streamable HTTP ({@code legacy} false) or legacy SSE sessions. */
+    int openStreams(boolean legacy) {
+        int open = 0;
+        for (HttpSession s : sessions.values()) {
+            if (s.isLegacy() == legacy) {
+                open += s.openConnections();
+            }
+        }
+        return open;
+    }
+
     /** Ends a session: later requests naming it get 404. */
     void close(HttpSession session, String reason) {
         if (sessions.remove(session.id(), session)) {
@@ -87,6 +98,24 @@ final class HttpSessions implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, s + ": session expired after " + idleTimeout.toSeconds()
                         + " s without activity");
                 close(s, "session expired");
+            }
+        }
+    }
+
+    /**
+     * Shutdown, before {@link #close()}: every stream writes what is queued and ends properly (the final
+     * chunk); waits up to {@code timeout} for their connections to finish.
+     */
+    void finishStreams(Duration timeout) {
+        List<HttpSession> all = List.copyOf(sessions.values());
+        all.forEach(HttpSession::completeStreams);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (all.stream().anyMatch(s -> s.openConnections() > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

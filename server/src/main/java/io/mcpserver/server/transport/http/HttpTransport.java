@@ -2,20 +2,29 @@ package io.mcpserver.server.transport.http;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.mcpserver.server.config.HttpSettings;
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.observe.ObserveEndpoints;
+import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
+import io.mcpserver.server.transport.ws.WebSocketConnections;
 import io.mcpserver.server.transport.ws.WebSocketRouting;
 import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * The HTTP listener: Streamable HTTP ({@code /mcp}), legacy HTTP+SSE ({@code /sse}, {@code /message})
@@ -25,6 +34,8 @@ import java.security.GeneralSecurityException;
 public final class HttpTransport implements ServerTransport {
 
     private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
+    /** On shutdown, how long WebSocket clients have to answer the close frame, and SSE streams to flush. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
 
     private final McpCore core;
     private final ServerConfig config;
@@ -32,18 +43,28 @@ public final class HttpTransport implements ServerTransport {
     private final Caller caller;
     private final ServerSecurity security;
     private final HttpSessions sessions;
+    private final ObserveEndpoints observe;
     private volatile WebServer server;
+    private volatile WebSocketConnections websockets = new WebSocketConnections();
+    private volatile boolean draining;
 
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
         this(core, config, caller, null);
     }
 
+    public HttpTransport(McpCore core, ServerConfig config, Caller caller, ServerSecurity security) {
+        this(core, config, caller, security, null);
+    }
+
     /**
      * @param caller   every client's identity while security is off
      * @param security bearer-token authentication at this listener's edge; null for none
+     * @param observe  {@code /health}, {@code /ready} and {@code /metrics} on this listener; null for none
      */
-    public HttpTransport(McpCore core, ServerConfig config, Caller caller, ServerSecurity security) {
+    public HttpTransport(McpCore core, ServerConfig config, Caller caller, ServerSecurity security,
+                         ObserveEndpoints observe) {
         this.security = security;
+        this.observe = observe;
         this.core = core;
         this.config = config;
         this.settings = config.http();
@@ -68,12 +89,19 @@ public final class HttpTransport implements ServerTransport {
                 // with Nagle on (Helidon's default) each write after the first waits for the client's delayed
                 // ACK, ~40 ms per call on Linux (bench/: 23 calls/s at c=1). Same choice as the TCP transport.
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                // only the features added here: a Helidon module on the class path adds no endpoint by itself
+                .featuresDiscoverServices(false)
                 .routing(this::routing);
         if (settings.tls().enabled()) {
             builder.tls(tls());
         }
-        WebSocketRouting.register(builder, core, config.websocket(), caller, security,
-                new OriginPolicy(settings.host(), settings.allowedOrigins(), settings.allowedHosts())::rejection);
+        var observeFeature = observe == null ? null : observe.feature();
+        if (observeFeature != null) {
+            builder.addFeature(observeFeature);
+        }
+        OriginPolicy origins = new OriginPolicy(settings.host(), settings.allowedOrigins(), settings.allowedHosts());
+        websockets = WebSocketRouting.register(builder, core, config.websocket(), caller, security,
+                (origin, host) -> draining ? "the server is shutting down" : origins.rejection(origin, host));
         server = builder.build().start();
         sessions.startReaper();
         LOG.log(System.Logger.Level.INFO, "HTTP listening on " + endpoint().substring("http=".length())
@@ -100,6 +128,15 @@ public final class HttpTransport implements ServerTransport {
 
     /** The MCP endpoints; package-private so tests can route them without a socket. */
     void routing(HttpRouting.Builder routing) {
+        routing.addFilter((chain, req, res) -> {
+            if (draining && opensSession(req)) { // shutting down: running work finishes, no new work starts
+                res.header(HeaderNames.RETRY_AFTER, "5");
+                Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED,
+                        "Service Unavailable: the server is shutting down; try again shortly");
+                return;
+            }
+            chain.proceed();
+        });
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
@@ -112,9 +149,33 @@ public final class HttpTransport implements ServerTransport {
         }
     }
 
+    /** A request that would begin new work: an initialize or stateless POST (no session id), a legacy stream. */
+    private boolean opensSession(ServerRequest req) {
+        String path = req.path().path();
+        Method method = req.prologue().method();
+        return (method == Method.POST && path.equals(settings.path()) && !req.headers().contains(Replies.SESSION_ID))
+                || (settings.legacySse() && method == Method.GET && path.equals(settings.ssePath()));
+    }
+
     /** Sessions open on this listener (Streamable HTTP and legacy SSE). */
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Held-open SSE responses of Streamable HTTP ({@code http}) and legacy ({@code sse}) sessions; WebSockets. */
+    @Override
+    public Map<String, Integer> connectionCounts() {
+        return Map.of("http", sessions.openStreams(false), "sse", sessions.openStreams(true),
+                "websocket", websockets.size());
+    }
+
+    /**
+     * Shutdown begins: new sessions, stateless requests and WebSocket upgrades are refused (503 / 403), while
+     * the existing sessions go on and {@code /health}, {@code /ready} (now 503) and {@code /metrics} answer.
+     */
+    @Override
+    public void stopAccepting() {
+        draining = true;
     }
 
     /** {@code http=host:port} with the port actually bound (configured port 0 picks a free one). */
@@ -133,6 +194,10 @@ public final class HttpTransport implements ServerTransport {
 
     @Override
     public void close() {
+        draining = true;
+        // WebSocket clients get a close frame (1001), SSE streams their last events and a proper end
+        websockets.closeAll("server stopping", CLOSE_WAIT);
+        sessions.finishStreams(CLOSE_WAIT);
         // streams first: their handler threads return, so that stopping the server does not wait on them
         sessions.close();
         WebServer s = server;

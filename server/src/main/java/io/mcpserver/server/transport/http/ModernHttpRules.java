@@ -84,7 +84,8 @@ final class ModernHttpRules {
     }
 
     /** Serves one modern POST; {@code eventStream} when the client accepts an SSE reply. */
-    void serve(ServerRequest req, ServerResponse res, JsonNode message, boolean eventStream, Caller caller) {
+    void serve(ServerRequest req, ServerResponse res, JsonNode message, boolean eventStream, Caller caller,
+               BearerGuard bearer) {
         JsonNode id = JsonRpc.idOrNull(message);
         switch (JsonRpc.kind(message)) {
             case REQUEST -> {
@@ -127,7 +128,9 @@ final class ModernHttpRules {
             if (response == null) {
                 res.status(Status.ACCEPTED_202).send();
             } else {
-                Replies.json(res, status(response), response);
+                Status status = status(response);
+                // a refusal by the rules or the rate limits: 403 insufficient_scope, 429 Retry-After
+                Replies.json(res, status == Status.OK_200 ? bearer.status(req, res, response) : status, response);
             }
             return;
         }

@@ -46,6 +46,7 @@ final class SseStream implements MessageSink {
     }
 
     private final String key;
+    private final String owner;
     private final int capacity;
     private final boolean numbered;
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,11 +61,13 @@ final class SseStream implements MessageSink {
 
     /**
      * @param key      the stream's name within its session; event ids are {@code key-seq}
+     * @param owner    the session, for logs ({@code transport/clientId})
      * @param capacity events kept for replay
      * @param numbered whether events carry ids (legacy streams have none: they cannot be resumed)
      */
-    SseStream(String key, int capacity, boolean numbered) {
+    SseStream(String key, String owner, int capacity, boolean numbered) {
         this.key = key;
+        this.owner = owner;
         this.capacity = capacity;
         this.numbered = numbered;
     }
@@ -246,7 +249,7 @@ final class SseStream implements MessageSink {
         Event first = events.peekFirst();
         if (first != null && first.seq() > cursor + 1 && !gapLogged) {
             gapLogged = true;
-            LOG.log(System.Logger.Level.WARNING, "SSE stream " + key + ": " + (first.seq() - cursor - 1)
+            LOG.log(System.Logger.Level.WARNING, owner + ": SSE stream " + key + ": " + (first.seq() - cursor - 1)
                     + " event(s) fell out of the replay buffer before the client read them");
         }
         for (Event e : events) {

@@ -35,6 +35,8 @@ final class StreamableHttpService implements HttpService {
 
     private static final System.Logger LOG = System.getLogger(StreamableHttpService.class.getName());
     private static final String TRANSPORT = "http";
+    /** How long a streamed request's headers wait for a refusal, which comes before the request runs, if at all. */
+    private static final Duration REFUSAL_WAIT = Duration.ofMillis(200);
 
     private final Dispatcher dispatcher;
     private final HttpSessions sessions;
@@ -107,7 +109,7 @@ final class StreamableHttpService implements HttpService {
             return;
         }
         if (modern.claims(req, message)) { // protocol 2026-07-28: no session, headers mirror the body
-            modern.serve(req, res, message, eventStream, caller);
+            modern.serve(req, res, message, eventStream, caller, bearer);
             return;
         }
         String sessionId = Replies.header(req, Replies.SESSION_ID);
@@ -125,7 +127,7 @@ final class StreamableHttpService implements HttpService {
             dispatcher.handle(session.session(), message, MessageSink.DISCARD);
             res.status(Status.ACCEPTED_202).send();
         } else if (eventStream) {
-            stream(session, message, res);
+            stream(session, message, req, res);
         } else {
             answerWithJson(session, message, req, res);
         }
@@ -163,16 +165,33 @@ final class StreamableHttpService implements HttpService {
     }
 
     /** The request runs on a virtual thread of its own; this thread holds the response and writes its stream. */
-    private void stream(HttpSession session, JsonNode message, ServerResponse res) {
+    private void stream(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res) {
         SseStream stream = session.openPostStream();
+        RefusalGate gate = bearer.mayRefuse() ? new RefusalGate(stream, stream::complete, message.get("id")) : null;
         Thread.ofVirtual().name("mcp-http-" + session.session().clientId() + "-" + message.get("id").asText())
                 .start(() -> {
                     try {
-                        dispatcher.handle(session.session(), message, stream);
+                        dispatcher.handle(session.session(), message, gate == null ? stream : gate);
                     } finally {
-                        stream.complete();
+                        if (gate != null) {
+                            gate.end();
+                        } else {
+                            stream.complete();
+                        }
                     }
                 });
+        ObjectNode refusal = null;
+        try {
+            refusal = gate == null ? null : gate.refusal(REFUSAL_WAIT, bearer::isRefusal);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (refusal != null) { // 403 insufficient_scope or 429, as a client expects them, not inside a 200 stream
+            stream.close();
+            session.releaseIfDrained(stream);
+            Replies.json(res, bearer.status(req, res, refusal), refusal);
+            return;
+        }
         sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
         session.releaseIfDrained(stream);
     }

@@ -60,12 +60,14 @@ public final class StdioTransport implements ServerTransport {
                     connection.receive(line.text());
                 }
             }
-            LOG.log(System.Logger.Level.INFO, "stdin closed; finishing in-flight requests, then shutting down");
+            LOG.log(System.Logger.Level.INFO, connection.session() + ": stdin closed; finishing in-flight requests, "
+                    + "then shutting down");
             connection.session().awaitIdle(core.settings().shutdownGrace());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "stdin failed (" + e.getMessage() + "); shutting down");
+            LOG.log(System.Logger.Level.INFO, connection.session() + ": stdin failed (" + e.getMessage()
+                    + "); shutting down");
         }
         connection.close();
         onEndOfInput.run();
@@ -74,6 +76,12 @@ public final class StdioTransport implements ServerTransport {
     @Override
     public String endpoint() {
         return "stdio=on";
+    }
+
+    @Override
+    public java.util.Map<String, Integer> connectionCounts() {
+        ClientConnection c = connection;
+        return java.util.Map.of("stdio", c != null && !c.session().isClosed() ? 1 : 0);
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class TcpTransport implements ServerTransport {
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private volatile ServerSocket server;
+    private volatile boolean accepting = true;
     private volatile boolean closed;
 
     public TcpTransport(McpCore core, TcpSettings settings, Caller caller) {
@@ -88,12 +89,12 @@ public final class TcpTransport implements ServerTransport {
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        while (!closed && accepting) {
             Socket socket;
             try {
                 socket = server.accept();
             } catch (IOException e) {
-                if (closed) {
+                if (closed || !accepting) {
                     return;
                 }
                 LOG.log(System.Logger.Level.WARNING, "TCP accept failed: " + e.getMessage());
@@ -201,8 +202,25 @@ public final class TcpTransport implements ServerTransport {
     }
 
     @Override
+    public java.util.Map<String, Integer> connectionCounts() {
+        return java.util.Map.of("tcp", open.get());
+    }
+
+    /** Closes the listening socket (new clients are refused by the OS); connected clients are served on. */
+    @Override
+    public void stopAccepting() {
+        accepting = false;
+        closeListener();
+    }
+
+    @Override
     public void close() {
         closed = true;
+        closeListener();
+        connections.forEach(TcpConnection::shutdown);
+    }
+
+    private void closeListener() {
         ServerSocket s = server;
         if (s != null) {
             try {
@@ -211,7 +229,6 @@ public final class TcpTransport implements ServerTransport {
                 LOG.log(System.Logger.Level.DEBUG, "closing the TCP listener: " + e.getMessage());
             }
         }
-        connections.forEach(TcpConnection::shutdown);
     }
 
     private static void pause() {

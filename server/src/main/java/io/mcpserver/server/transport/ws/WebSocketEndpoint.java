@@ -52,6 +52,7 @@ final class WebSocketEndpoint implements WsListener {
     private final Caller caller;
     private final ServerSecurity security;
     private final UpgradeCheck upgradeCheck;
+    private final WebSocketConnections connections;
     private volatile Caller authenticated;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -65,7 +66,8 @@ final class WebSocketEndpoint implements WsListener {
     private volatile long lastHeard = System.nanoTime();
 
     WebSocketEndpoint(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
-                      UpgradeCheck upgradeCheck) {
+                      UpgradeCheck upgradeCheck, WebSocketConnections connections) {
+        this.connections = connections;
         this.core = core;
         this.settings = settings;
         this.caller = caller;
@@ -150,6 +152,7 @@ final class WebSocketEndpoint implements WsListener {
         var remote = session.socketContext().remotePeer();
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + remote.host() + ":" + remote.port()
                 + " (subprotocol " + session.subProtocol().orElse("none") + ")");
+        connections.opened(this);
         Thread.ofVirtual().name("mcp-" + connection.clientId() + "-watch").start(this::watch);
     }
 
@@ -302,6 +305,16 @@ final class WebSocketEndpoint implements WsListener {
         end();
     }
 
+    /** Shutdown: a close frame (1001) with the reason; the client answers with its own and the session ends. */
+    void goingAway(String reason) {
+        closeWith(WsCloseCodes.GOING_AWAY, reason);
+    }
+
+    /** Waits up to {@code timeout} for the connection to end; true once it has. */
+    boolean awaitEnded(Duration timeout) {
+        return connectionThread == null || awaitEnd(timeout);
+    }
+
     /** Waits until the connection's thread has ended; null waits as long as it takes. True once ended. */
     private boolean awaitEnd(Duration timeout) {
         Thread thread = connectionThread;
@@ -331,6 +344,7 @@ final class WebSocketEndpoint implements WsListener {
             return;
         }
         outputClosed = true;
+        connections.ended(this);
         Session session = connection.session();
         int running = session.inFlightCount();
         connection.close();

@@ -23,34 +23,38 @@ public final class WebSocketRouting {
      * {@code transports.http.websocket.enabled} is false.
      *
      * @param check the HTTP listener's Origin/Host rule; a refused upgrade is answered 403
+     * @return the connections that will be open on it (none when WebSocket is off)
      */
-    public static void register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core, WebSocketSettings settings,
-                                Caller caller, UpgradeCheck check) {
-        register(listener, core, settings, caller, null, check);
+    public static WebSocketConnections register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core,
+                                                WebSocketSettings settings, Caller caller, UpgradeCheck check) {
+        return register(listener, core, settings, caller, null, check);
     }
 
     /**
      * @param caller   every client's identity while security is off
      * @param security bearer-token authentication of each upgrade; null for none
      */
-    public static void register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core, WebSocketSettings settings,
-                                Caller caller, ServerSecurity security, UpgradeCheck check) {
+    public static WebSocketConnections register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core,
+                                                WebSocketSettings settings, Caller caller, ServerSecurity security,
+                                                UpgradeCheck check) {
+        WebSocketConnections connections = new WebSocketConnections();
         if (!settings.enabled()) {
-            return;
+            return connections;
         }
         // Helidon refuses a single frame over this with 1009; fragmented messages are limited by the endpoint
         listener.addProtocol(WsConfig.builder().maxFrameLength((int) settings.maxMessageSize()).build());
-        listener.addRouting(routing(core, settings, caller, security, check));
+        listener.addRouting(routing(core, settings, caller, security, check, connections));
         System.getLogger(WebSocketRouting.class.getName()).log(System.Logger.Level.INFO, "WebSocket on the HTTP "
                 + "listener at " + String.join(", ", settings.paths()) + " (subprotocol mcp; ping every "
                 + (settings.pingInterval().isZero() ? "never" : settings.pingInterval().toMillis() + " ms") + ")");
+        return connections;
     }
 
     static WsRouting.Builder routing(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
-                                     UpgradeCheck check) {
+                                     UpgradeCheck check, WebSocketConnections connections) {
         WsRouting.Builder routing = WsRouting.builder();
         for (String path : settings.paths()) {
-            routing.endpoint(path, () -> new WebSocketEndpoint(core, settings, caller, security, check));
+            routing.endpoint(path, () -> new WebSocketEndpoint(core, settings, caller, security, check, connections));
         }
         return routing;
     }

@@ -1,0 +1,193 @@
+package io.mcpserver.server.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.Meter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.MetricsConfig;
+import io.helidon.metrics.api.MetricsFactory;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.RequestHook;
+import io.mcpserver.server.protocol.Session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The server's meters, in Helidon's metrics registry (served at {@code /metrics} in Prometheus format):
+ * <ul>
+ *   <li>{@code mcp_requests_total{transport,method,outcome}}: every JSON-RPC request; outcome is {@code ok},
+ *       {@code error} (a JSON-RPC error was sent) or {@code cancelled} (nothing was sent)</li>
+ *   <li>{@code mcp_request_duration_seconds{transport,method}}: a latency histogram per method</li>
+ *   <li>{@code mcp_tool_calls_total{transport,tool,outcome}}: {@code tools/call} by tool; outcome adds
+ *       {@code tool_error} (an {@code isError} result)</li>
+ *   <li>{@code mcp_rate_limited_total{transport}}: requests refused by the rate limits</li>
+ *   <li>{@code mcp_plugin_load_failures_total}: plugins skipped at startup or on reload</li>
+ *   <li>{@code mcp_connections{transport}}, {@code mcp_sessions{transport}}: open now</li>
+ * </ul>
+ * Requests are counted in one place, the dispatcher's {@link RequestHook} ({@link #observe}), so every transport
+ * is counted alike. Client-chosen names never become labels unchecked: an unknown method is {@code other}, an
+ * unknown tool {@code other}.
+ */
+public final class ServerMetrics implements AutoCloseable {
+
+    /** Label value for a method or tool name that is not one the server knows. */
+    static final String OTHER = "other";
+    /** Histogram buckets of request latency: tool calls range from a millisecond to minutes. */
+    private static final Duration[] BUCKETS = {
+            Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
+
+    /** One instance for the process: asking Helidon for its registry with an unequal config would replace it. */
+    private static final MetricsConfig METRICS_CONFIG = MetricsConfig.create();
+
+    private final MeterRegistry registry;
+    private final Predicate<String> knownTool;
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param knownTool whether a name is a registered tool (only those become label values) */
+    public ServerMetrics(Predicate<String> knownTool) {
+        // Helidon's registry is process-wide; this server's meters are removed again by close()
+        this.registry = MetricsFactory.getInstance().globalRegistry(METRICS_CONFIG);
+        this.knownTool = knownTool;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    MetricsConfig metricsConfig() {
+        return METRICS_CONFIG;
+    }
+
+    /** Wraps the dispatcher's hook: counts rate-limit refusals at {@code admit}, records every completion. */
+    public RequestHook observe(RequestHook delegate) {
+        return new RequestHook() {
+            @Override
+            public void admit(Session session, String method, JsonNode params) {
+                try {
+                    delegate.admit(session, method, params);
+                } catch (McpException e) {
+                    if (e.code() == ErrorCodes.LIMIT_EXCEEDED && !closed) { // the hook's refusals are the rate limits
+                        counter("mcp.rate.limited", "Requests refused by the rate limits (limits.rate)",
+                                "transport", session.transport()).increment();
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public void completed(Completion completion) {
+                try {
+                    delegate.completed(completion);
+                } finally {
+                    record(completion);
+                }
+            }
+        };
+    }
+
+    void record(RequestHook.Completion c) {
+        if (closed) {
+            return; // a request that ended after the server stopped: its meters are gone
+        }
+        String transport = c.session().transport();
+        boolean unknownMethod = c.error() != null && c.error().code() == ErrorCodes.METHOD_NOT_FOUND;
+        String method = unknownMethod ? OTHER : c.method();
+        String outcome = c.cancelled() ? "cancelled" : c.error() != null ? "error" : "ok";
+        counter("mcp.requests", "JSON-RPC requests by transport, method and outcome (ok, error, cancelled)",
+                "transport", transport, "method", method, "outcome", outcome).increment();
+        timer(transport, method).record(c.durationNanos(), TimeUnit.NANOSECONDS);
+        if ("tools/call".equals(c.method())) {
+            JsonNode name = c.params() == null ? null : c.params().get("name");
+            String tool = name != null && name.isTextual() && knownTool.test(name.asText()) ? name.asText() : OTHER;
+            String toolOutcome = c.result() != null && c.result().path("isError").asBoolean(false) ? "tool_error"
+                    : outcome;
+            counter("mcp.tool.calls", "Tool calls by transport, tool and outcome (ok, tool_error, error, cancelled)",
+                    "transport", transport, "tool", tool, "outcome", toolOutcome).increment();
+        }
+    }
+
+    /** {@code mcp_connections{transport}}: connections (or held-open HTTP streams) open now. */
+    public void connections(String transport, IntSupplier open) {
+        gauge("mcp.connections", "Client connections open now; for http and sse, the SSE responses held open",
+                transport, open);
+    }
+
+    /** {@code mcp_sessions{transport}}: protocol sessions open now. */
+    public void sessions(String transport, IntSupplier open) {
+        gauge("mcp.sessions", "MCP sessions open now", transport, open);
+    }
+
+    /** {@code mcp_plugin_load_failures_total}: read from the loader's own count. */
+    public void pluginLoadFailures(LongSupplier failures) {
+        meters.add(registry.getOrCreate(FunctionalCounter.builder("mcp.plugin.load.failures", failures,
+                        LongSupplier::getAsLong)
+                .description("Plugins that failed to load (at startup or on reload) and were skipped")));
+    }
+
+    private void gauge(String name, String description, String transport, IntSupplier value) {
+        meters.add(registry.getOrCreate(Gauge.builder(name, () -> value.getAsInt())
+                .tags(List.of(Tag.create("transport", transport)))
+                .description(description)));
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return counters.computeIfAbsent(key, k -> {
+            Counter counter = registry.getOrCreate(Counter.builder(name).tags(tags(tags)).description(description));
+            meters.add(counter);
+            return counter;
+        });
+    }
+
+    private Timer timer(String transport, String method) {
+        return timers.computeIfAbsent(List.of(transport, method), k -> {
+            Timer timer = registry.getOrCreate(Timer.builder("mcp.request.duration")
+                    .tags(tags("transport", transport, "method", method))
+                    .description("Time from receiving a request to sending its response, by transport and method")
+                    .buckets(BUCKETS));
+            meters.add(timer);
+            return timer;
+        });
+    }
+
+    private static List<Tag> tags(String... keyValues) {
+        List<Tag> tags = new java.util.ArrayList<>(keyValues.length / 2);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            tags.add(Tag.create(keyValues[i], keyValues[i + 1]));
+        }
+        return tags;
+    }
+
+    /** Removes this server's meters, so that another server in the same process starts from zero. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Meter m : meters) {
+            registry.remove(m);
+        }
+        meters.clear();
+        counters.clear();
+        timers.clear();
+    }
+}

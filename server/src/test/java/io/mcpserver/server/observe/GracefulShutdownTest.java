@@ -1,0 +1,165 @@
+package io.mcpserver.server.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static io.mcpserver.server.observe.ObservedServer.HTTP;
+import static io.mcpserver.server.observe.ObservedServer.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code McpServer.close()} (what SIGTERM runs) with real clients on every kind of connection: readiness goes
+ * down first while the listeners still serve, new clients are refused, a running call finishes and is
+ * answered, then every connection is ended politely (TCP close, WebSocket close frame, SSE stream end).
+ */
+class GracefulShutdownTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aRunningCallFinishesWhileReadyIsDownThenEveryConnectionEndsPolitely() throws Exception {
+        ObservedServer s = new ObservedServer(home, """
+                server:
+                  shutdown-grace: 20s
+                """);
+        try (ObservedServer.LineClient tcp = s.tcp()) {
+            tcp.initialize();
+            WsProbe ws = WsProbe.open(URI.create("ws://" + s.server.endpoints().get("http") + "/ws"));
+            String session = s.post(null, ObservedServer.INIT).headers().firstValue("Mcp-Session-Id").orElseThrow();
+            CompletableFuture<HttpResponse<String>> getStream = HTTP.sendAsync(HttpRequest.newBuilder(s.http.resolve("/mcp"))
+                    .header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
+                    .header("MCP-Protocol-Version", "2025-11-25").GET().build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> legacyStream = HTTP.sendAsync(HttpRequest.newBuilder(
+                    s.http.resolve("/sse")).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitGauge(s, "mcp_connections", "sse", 1);
+            awaitGauge(s, "mcp_connections", "http", 1);
+            awaitGauge(s, "mcp_connections", "websocket", 1);
+
+            tcp.send(call(2, "sleep", "{\"ms\":1500}"));
+            CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> read(tcp));
+            Thread.sleep(200); // the call is running
+            long stopAt = System.nanoTime();
+            Thread closer = Thread.ofVirtual().start(s::close);
+
+            awaitStatus(s, "/ready", 503);
+            assertFalse(answer.isDone(), "readiness must go down while the call still runs");
+            assertEquals(200, s.get("/health").statusCode(), "alive while draining");
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", s.tcpPort).close(),
+                    "the TCP listener takes no new clients");
+            HttpResponse<String> refused = s.post(null, ObservedServer.INIT);
+            assertEquals(503, refused.statusCode(), refused.body());
+
+            JsonNode result = answer.get(10, TimeUnit.SECONDS);
+            assertEquals("slept 1500", result.at("/result/content/0/text").asText(), result.toString());
+            assertTrue(elapsedMs(stopAt) >= 1000, "the call was let finish");
+
+            assertNull(read(tcp), "then the server closes the TCP connection");
+            assertEquals(1001, ws.closeCode.get(10, TimeUnit.SECONDS), "WebSocket close frame: going away");
+            assertEquals(200, getStream.get(10, TimeUnit.SECONDS).statusCode(), "the GET stream ended properly");
+            assertTrue(legacyStream.get(10, TimeUnit.SECONDS).body().startsWith("event: endpoint"),
+                    "the legacy SSE stream ended properly");
+            closer.join(10_000);
+            assertFalse(closer.isAlive());
+            assertTrue(elapsedMs(stopAt) < 10_000, "stopped well within the grace period: " + elapsedMs(stopAt));
+            assertThrows(IOException.class, () -> s.get("/health"), "the HTTP listener is closed at the end");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void callsStillRunningWhenTheGracePeriodEndsAreCancelled() throws Exception {
+        ObservedServer s = new ObservedServer(home, """
+                server:
+                  shutdown-grace: 300ms
+                """);
+        try (ObservedServer.LineClient tcp = s.tcp()) {
+            tcp.initialize();
+            tcp.send(call(2, "sleep", "{\"ms\":30000}"));
+            Thread.sleep(200);
+            long stopAt = System.nanoTime();
+            s.close();
+            assertTrue(elapsedMs(stopAt) < 8_000, "close() took " + elapsedMs(stopAt) + " ms");
+            assertNull(read(tcp), "a cancelled call gets no answer; the connection just ends");
+        }
+    }
+
+    private static long elapsedMs(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    private static JsonNode read(ObservedServer.LineClient client) {
+        try {
+            return client.read();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void awaitStatus(ObservedServer s, String path, int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = s.get(path).statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(path + " answered " + last + ", not " + status);
+    }
+
+    private static void awaitGauge(ObservedServer s, String name, String transport, double value) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = s.metrics();
+            if (ObservedServer.sample(text, name, java.util.Map.of("transport", transport)) == value) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(name + "{transport=" + transport + "} never became " + value + ":\n" + text);
+    }
+
+    /** A JDK WebSocket client that records the close code the server sends. */
+    private static final class WsProbe implements WebSocket.Listener {
+        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+
+        static WsProbe open(URI uri) {
+            WsProbe probe = new WsProbe();
+            HTTP.newWebSocketBuilder().subprotocols("mcp").buildAsync(uri, probe).join();
+            return probe;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.mcpserver.server.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.mcpserver.server.observe.ObservedServer.call;
+import static io.mcpserver.server.observe.ObservedServer.sample;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code /health}, {@code /ready} and {@code /metrics} on a real HTTP listener, with real clients on two transports. */
+class ObserveTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void healthAndReadyAnswerOutsideTheMcpChecks() throws Exception {
+        try (ObservedServer s = new ObservedServer(home, "")) {
+            HttpResponse<String> health = s.get("/health");
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("UP", Json.parse(health.body()).path("status").asText(), health.body());
+
+            HttpResponse<String> ready = s.get("/ready");
+            assertEquals(200, ready.statusCode(), ready.body());
+            JsonNode check = Json.parse(ready.body()).path("checks").get(0);
+            assertEquals("ready", check.path("data").path("state").asText(), ready.body());
+            assertTrue(check.path("data").path("endpoints").asText().contains("tcp="), ready.body());
+
+            // a foreign browser origin is refused on /mcp (DNS rebinding), but not here: nothing here is MCP
+            assertEquals(403, s.get("/mcp", "Origin", "http://evil.example", "Accept", "text/event-stream").statusCode());
+            assertEquals(200, s.get("/health", "Origin", "http://evil.example").statusCode());
+            assertEquals(200, s.get("/metrics", "Origin", "http://evil.example").statusCode());
+        }
+    }
+
+    @Test
+    void observeCanBeTurnedOff() throws Exception {
+        try (ObservedServer s = new ObservedServer(home, """
+                observe:
+                  metrics: false
+                  health-path: /live
+                """)) {
+            assertEquals(200, s.get("/live").statusCode());
+            assertEquals(404, s.get("/health").statusCode());
+            assertEquals(404, s.get("/metrics").statusCode());
+        }
+        try (ObservedServer s = new ObservedServer(home, """
+                observe:
+                  enabled: false
+                """)) {
+            assertEquals(404, s.get("/ready").statusCode());
+            assertEquals(404, s.get("/metrics").statusCode());
+            assertEquals(200, s.post(null, ObservedServer.INIT).statusCode(), "MCP is served as before");
+        }
+    }
+
+    @Test
+    void metricsCountRequestsAndToolCallsPerTransportAndTool() throws Exception {
+        try (ObservedServer s = new ObservedServer(home, "")) {
+            String before = s.metrics();
+            try (ObservedServer.LineClient tcp = s.tcp()) {
+                tcp.initialize();
+                assertEquals("hi", tcp.request(call(2, "echo", "{\"text\":\"hi\"}")).at("/result/content/0/text").asText());
+                tcp.request(call(3, "echo", "{\"text\":\"again\"}"));
+                assertTrue(tcp.request(call(4, "fail", "{}")).at("/result/isError").asBoolean());
+                tcp.request(call(5, "no_such_tool_" + System.nanoTime(), "{}"));
+                assertEquals(-32601, tcp.request("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"made/up\"}")
+                        .at("/error/code").asInt());
+
+                HttpResponse<String> init = s.post(null, ObservedServer.INIT);
+                String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+                s.post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+                assertEquals(200, s.post(session, call(2, "echo", "{\"text\":\"over http\"}")).statusCode());
+
+                String after = s.metrics();
+                assertEquals(2, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "echo",
+                        "outcome", "ok"), after);
+                assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "http", "tool", "echo",
+                        "outcome", "ok"), after);
+                assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "fail",
+                        "outcome", "tool_error"), after);
+                // a name the client made up is no label of its own
+                assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "other",
+                        "outcome", "error"), after);
+                assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "other",
+                        "outcome", "error"), after);
+                assertEquals(3, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "tools/call",
+                        "outcome", "ok"), after);
+                assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "http", "method", "initialize",
+                        "outcome", "ok"), after);
+                // the latency histogram: every tools/call on tcp is in the +Inf bucket, and has a count
+                assertEquals(4, delta(before, after, "mcp_request_duration_seconds_count", "transport", "tcp",
+                        "method", "tools/call"), after);
+                assertEquals(4, delta(before, after, "mcp_request_duration_seconds_bucket", "transport", "tcp",
+                        "method", "tools/call", "le", "+Inf"), after);
+                // gauges: this TCP connection and its session, the HTTP session (no stream held open)
+                assertEquals(1, sample(after, "mcp_connections", Map.of("transport", "tcp")), after);
+                assertEquals(1, sample(after, "mcp_sessions", Map.of("transport", "tcp")), after);
+                assertEquals(1, sample(after, "mcp_sessions", Map.of("transport", "http")), after);
+                assertEquals(0, sample(after, "mcp_connections", Map.of("transport", "websocket")), after);
+                assertTrue(after.contains("mcp_plugin_load_failures_total"), after);
+            }
+        }
+    }
+
+    @Test
+    void rateLimitRefusalsAreCounted() throws Exception {
+        try (ObservedServer s = new ObservedServer(home, """
+                limits:
+                  rate:
+                    per-principal: 1
+                    per-principal-burst: 2
+                """)) {
+            String before = s.metrics();
+            try (ObservedServer.LineClient tcp = s.tcp()) {
+                tcp.initialize(); // the first token
+                tcp.request("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}"); // the second
+                JsonNode refused = tcp.request("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+                assertEquals(-32000, refused.at("/error/code").asInt(), refused.toString());
+            }
+            String after = s.metrics();
+            assertEquals(1, delta(before, after, "mcp_rate_limited_total", "transport", "tcp"), after);
+            assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "ping",
+                    "outcome", "error"), after);
+        }
+    }
+
+    private static double delta(String before, String after, String name, String... labels) {
+        Map<String, String> wanted = new java.util.HashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            wanted.put(labels[i], labels[i + 1]);
+        }
+        return sample(after, name, wanted) - sample(before, name, wanted);
+    }
+}

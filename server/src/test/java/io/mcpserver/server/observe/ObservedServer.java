@@ -1,0 +1,177 @@
+package io.mcpserver.server.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.McpServer;
+import io.mcpserver.server.config.ConfigLoader;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.registry.Contributions;
+import io.mcpserver.server.registry.Owner;
+import io.mcpserver.spi.tools.Tool;
+import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolResult;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real server (TCP and HTTP on free loopback ports) with the tools {@code echo}, {@code fail} (an
+ * {@code isError} result) and {@code sleep} ({@code ms}), and raw clients for it: NDJSON lines over a socket,
+ * the JDK's HTTP client for {@code /mcp} and the observe endpoints.
+ */
+final class ObservedServer implements AutoCloseable {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    final McpServer server;
+    final URI http;
+    final int tcpPort;
+
+    /** @param yaml extra configuration, appended to the listeners' (indent it as top-level YAML) */
+    ObservedServer(Path home, String yaml) throws Exception {
+        Path file = home.resolve("mcp.yaml");
+        Files.writeString(file, """
+                server:
+                  host: 127.0.0.1
+                transports:
+                  tcp:
+                    port: 0
+                  http:
+                    port: 0
+                plugins:
+                  dir: no-plugins
+                """ + yaml);
+        ServerConfig config = ServerConfig.from(ConfigLoader.load(file, null, Map.of(), Map.of()), home, file, "test");
+        server = new McpServer(config, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+        server.core().features().register(new Contributions(new Owner("test", ObservedServer.class.getClassLoader()),
+                List.of(Tool.of(ToolDescriptor.builder("echo").param("text", "string", "text", true).build(),
+                                (args, ctx) -> ToolResult.text(String.valueOf(args.get("text")))),
+                        Tool.of(ToolDescriptor.builder("fail").build(), (args, ctx) -> ToolResult.error("failed")),
+                        Tool.of(ToolDescriptor.builder("sleep").param("ms", "integer", "how long", true).build(),
+                                (args, ctx) -> {
+                                    Thread.sleep(((Number) args.get("ms")).longValue());
+                                    return ToolResult.text("slept " + args.get("ms"));
+                                })),
+                List.of(), List.of(), List.of(), List.of()));
+        server.start();
+        http = URI.create("http://" + server.endpoints().get("http"));
+        tcpPort = Integer.parseInt(server.endpoints().get("tcp").replaceAll(".*:", ""));
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve(path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs one message to {@code /mcp} asking for a JSON answer. */
+    HttpResponse<String> post(String sessionId, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve("/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String metrics() throws IOException, InterruptedException {
+        HttpResponse<String> res = get("/metrics");
+        if (res.statusCode() != 200) {
+            throw new AssertionError("/metrics answered " + res.statusCode() + ": " + res.body());
+        }
+        return res.body();
+    }
+
+    static String call(int id, String tool, String argsJson) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + argsJson + "}}";
+    }
+
+    /**
+     * The sum of a Prometheus sample's values over the series whose labels include all of {@code labels}
+     * ({@code name{k="v",…} value}); 0 when there is none.
+     */
+    static double sample(String exposition, String name, Map<String, String> labels) {
+        double sum = 0;
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = line.matcher(exposition);
+        while (m.find()) {
+            String set = m.group(1);
+            if (labels.entrySet().stream().allMatch(e -> set.contains(e.getKey() + "=\"" + e.getValue() + "\""))) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** A raw NDJSON client on the TCP listener. */
+    LineClient tcp() throws IOException {
+        return new LineClient(new Socket("127.0.0.1", tcpPort));
+    }
+
+    static final class LineClient implements AutoCloseable {
+        final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        LineClient(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(30_000);
+            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            this.out = socket.getOutputStream();
+        }
+
+        void send(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** The next message; null at the end of the stream. */
+        JsonNode read() throws IOException {
+            String line = in.readLine();
+            return line == null ? null : Json.parse(line);
+        }
+
+        JsonNode request(String line) throws IOException {
+            send(line);
+            return read();
+        }
+
+        JsonNode initialize() throws IOException {
+            JsonNode response = request(INIT);
+            send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            return response;
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
