@@ -55,7 +55,7 @@ public final class McpServer implements AutoCloseable {
         this.stdout = stdout;
         FeatureRegistry features = new FeatureRegistry();
         this.security = new ServerSecurity(config.security(), config.http().path(), java.time.Clock.systemUTC());
-        this.metrics = new ServerMetrics(name -> features.tool(name).isPresent());
+        this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
         // one hook for every transport: rate limits and audit (security), then the request meters
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch());
@@ -87,6 +87,10 @@ public final class McpServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    private boolean routes(String method) {
+        return core.dispatcher().handles(method);
     }
 
     /** What {@code /ready} shows beside its status. */

@@ -56,14 +56,19 @@ public final class ServerMetrics implements AutoCloseable {
     private static final MetricsConfig METRICS_CONFIG = MetricsConfig.create();
 
     private final MeterRegistry registry;
+    private final Predicate<String> knownMethod;
     private final Predicate<String> knownTool;
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param knownTool whether a name is a registered tool (only those become label values) */
-    public ServerMetrics(Predicate<String> knownTool) {
+    /**
+     * @param knownMethod whether a name is a method the dispatcher routes (only those become label values)
+     * @param knownTool   whether a name is a registered tool (likewise)
+     */
+    public ServerMetrics(Predicate<String> knownMethod, Predicate<String> knownTool) {
+        this.knownMethod = knownMethod;
         // Helidon's registry is process-wide; this server's meters are removed again by close()
         this.registry = MetricsFactory.getInstance().globalRegistry(METRICS_CONFIG);
         this.knownTool = knownTool;
@@ -109,8 +114,7 @@ public final class ServerMetrics implements AutoCloseable {
             return; // a request that ended after the server stopped: its meters are gone
         }
         String transport = c.session().transport();
-        boolean unknownMethod = c.error() != null && c.error().code() == ErrorCodes.METHOD_NOT_FOUND;
-        String method = unknownMethod ? OTHER : c.method();
+        String method = knownMethod.test(c.method()) ? c.method() : OTHER;
         String outcome = c.cancelled() ? "cancelled" : c.error() != null ? "error" : "ok";
         counter("mcp.requests", "JSON-RPC requests by transport, method and outcome (ok, error, cancelled)",
                 "transport", transport, "method", method, "outcome", outcome).increment();

@@ -54,6 +54,11 @@ public final class Dispatcher {
         return settings;
     }
 
+    /** Whether a method is one this dispatcher routes (for metrics: client-chosen names are no labels). */
+    public boolean handles(String method) {
+        return methods.containsKey(method);
+    }
+
     public ClientRequester requester() {
         return requester;
     }
@@ -190,6 +195,7 @@ public final class Dispatcher {
             }
         } finally {
             running.remove(inFlight);
+            session.touch(); // idle time counts from the end of the last request, not its start
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
             boolean cancelled = inFlight.isAbandoned();

@@ -1,6 +1,10 @@
 package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.mcpserver.server.config.ConfigException;
+import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +16,8 @@ import java.util.Map;
 import static io.mcpserver.server.observe.ObservedServer.call;
 import static io.mcpserver.server.observe.ObservedServer.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /health}, {@code /ready} and {@code /metrics} on a real HTTP listener, with real clients on two transports. */
@@ -62,6 +68,18 @@ class ObserveTest {
     }
 
     @Test
+    void observePathsMayNotShadowMcpEndpointsOrEachOther() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.from(Config.builder()
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource()
+                .sources(ConfigSources.create(Map.of("observe.metrics-path", "/mcp", "observe.ready-path", "/health",
+                        "observe.health-path", "nope"))).build(), home, null, "test"));
+        String problems = String.join("\n", e.problems());
+        assertTrue(problems.contains("observe.metrics-path: '/mcp' is already an MCP endpoint"), problems);
+        assertTrue(problems.contains("observe.health-path: must start with '/'"), problems);
+        assertEquals(2, e.problems().size(), problems);
+    }
+
+    @Test
     void metricsCountRequestsAndToolCallsPerTransportAndTool() throws Exception {
         try (ObservedServer s = new ObservedServer(home, "")) {
             String before = s.metrics();
@@ -74,12 +92,18 @@ class ObserveTest {
                 assertEquals(-32601, tcp.request("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"made/up\"}")
                         .at("/error/code").asInt());
 
+                try (ObservedServer.LineClient early = s.tcp()) { // before initialize: refused, still no label
+                    assertEquals(-32600, early.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nonsense/x\"}")
+                            .at("/error/code").asInt());
+                }
+
                 HttpResponse<String> init = s.post(null, ObservedServer.INIT);
                 String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
                 s.post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
                 assertEquals(200, s.post(session, call(2, "echo", "{\"text\":\"over http\"}")).statusCode());
 
-                String after = s.metrics();
+                String after = s.metricsUntil(m -> delta(before, m, "mcp_tool_calls_total", "transport", "http",
+                        "tool", "echo", "outcome", "ok") >= 1);
                 assertEquals(2, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "echo",
                         "outcome", "ok"), after);
                 assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "http", "tool", "echo",
@@ -89,8 +113,9 @@ class ObserveTest {
                 // a name the client made up is no label of its own
                 assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "other",
                         "outcome", "error"), after);
-                assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "other",
+                assertEquals(2, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "other",
                         "outcome", "error"), after);
+                assertFalse(after.contains("nonsense") || after.contains("made/up"), after);
                 assertEquals(3, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "tools/call",
                         "outcome", "ok"), after);
                 assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "http", "method", "initialize",
@@ -125,7 +150,8 @@ class ObserveTest {
                 JsonNode refused = tcp.request("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
                 assertEquals(-32000, refused.at("/error/code").asInt(), refused.toString());
             }
-            String after = s.metrics();
+            String after = s.metricsUntil(m -> delta(before, m, "mcp_requests_total", "transport", "tcp",
+                    "method", "ping", "outcome", "error") >= 1);
             assertEquals(1, delta(before, after, "mcp_rate_limited_total", "transport", "tcp"), after);
             assertEquals(1, delta(before, after, "mcp_requests_total", "transport", "tcp", "method", "ping",
                     "outcome", "error"), after);

@@ -103,6 +103,20 @@ final class ObservedServer implements AutoCloseable {
         return res.body();
     }
 
+    /**
+     * Scrapes until {@code settled} holds (or 5 s pass): a request is counted just after its response is
+     * sent, so a scrape right after reading the response may come a moment too early.
+     */
+    String metricsUntil(java.util.function.Predicate<String> settled) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        String scraped = metrics();
+        while (!settled.test(scraped) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            scraped = metrics();
+        }
+        return scraped;
+    }
+
     static String call(int id, String tool, String argsJson) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                 + "\",\"arguments\":" + argsJson + "}}";
