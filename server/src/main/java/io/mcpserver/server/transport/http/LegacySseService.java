@@ -8,7 +8,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.config.HttpSettings;
-import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.spi.Caller;
@@ -54,10 +53,7 @@ final class LegacySseService implements HttpService {
     }
 
     private void open(ServerRequest req, ServerResponse res) {
-        if (!guard.admit(req, res)) {
-            return;
-        }
-        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        Caller caller = admit(req, res);
         if (caller == null) {
             return;
         }
@@ -68,10 +64,7 @@ final class LegacySseService implements HttpService {
         }
         Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, true);
         if (opened.isEmpty()) {
-            res.header(HeaderNames.RETRY_AFTER, "10");
-            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED,
-                    "Server at capacity: " + sessions.maxSessions() + " sessions are open "
-                            + "(transports.http.max-sessions); try again later");
+            Replies.atCapacity(res, null, sessions.maxSessions(), "try again later");
             return;
         }
         HttpSession session = opened.get();
@@ -85,10 +78,7 @@ final class LegacySseService implements HttpService {
     }
 
     private void message(ServerRequest req, ServerResponse res) throws IOException {
-        if (!guard.admit(req, res)) {
-            return;
-        }
-        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        Caller caller = admit(req, res);
         if (caller == null) {
             return;
         }
@@ -105,14 +95,8 @@ final class LegacySseService implements HttpService {
                     "Session not found: its SSE stream is closed; open " + settings.ssePath() + " again");
             return;
         }
-        JsonNode message;
-        try {
-            message = Json.parse(Replies.body(req, settings.maxMessageSize()));
-        } catch (Replies.TooLarge e) {
-            Replies.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage());
-            return;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+        JsonNode message = Replies.message(req, res, settings.maxMessageSize());
+        if (message == null) {
             return;
         }
         HttpSession session = found.get();
@@ -120,5 +104,10 @@ final class LegacySseService implements HttpService {
         // requests run on their own virtual threads; their answers go to the session's stream
         dispatcher.accept(session.session(), message, session.standalone());
         res.status(Status.ACCEPTED_202).send("Accepted");
+    }
+
+    /** Host/Origin, then the bearer token: the caller, or null once the request was answered (403, 401). */
+    private Caller admit(ServerRequest req, ServerResponse res) {
+        return guard.admit(req, res) ? bearer.authenticate(req, res, TRANSPORT) : null;
     }
 }

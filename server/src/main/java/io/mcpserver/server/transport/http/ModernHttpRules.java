@@ -19,9 +19,7 @@ import io.mcpserver.server.protocol.Session;
 import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -134,11 +132,7 @@ final class ModernHttpRules {
             }
             return;
         }
-        res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header(Replies.X_ACCEL_BUFFERING, "no");
-        try (OutputStream out = res.outputStream()) {
+        try (SseWriter out = SseWriter.open(res)) {
             exchange.pump(out, keepAlive);
         } catch (IOException | UncheckedIOException e) {
             // the client closed the stream: that cancels the request (2026-07-28)
@@ -252,7 +246,7 @@ final class ModernHttpRules {
         }
 
         /** Writes every message as an SSE event until the response is written, with keep-alive comments. */
-        void pump(OutputStream out, Duration keepAlive) throws IOException {
+        void pump(SseStream.Connection out, Duration keepAlive) throws IOException {
             while (true) {
                 ObjectNode next;
                 boolean last = false;
@@ -281,9 +275,8 @@ final class ModernHttpRules {
                 } finally {
                     lock.unlock();
                 }
-                String text = next == null ? ":\n\n" : "data: " + Json.write(next) + "\n\n";
-                out.write(text.getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                // the framing of this era's streams: bare data lines, bare comments (no event names, no ids)
+                out.write(next == null ? ":\n\n" : "data: " + Json.write(next) + "\n\n");
                 if (last) {
                     return;
                 }

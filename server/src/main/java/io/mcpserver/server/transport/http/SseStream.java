@@ -227,7 +227,7 @@ final class SseStream implements MessageSink {
                 if (!batch.isEmpty()) {
                     StringBuilder text = new StringBuilder();
                     for (Event e : batch) {
-                        appendEvent(text, e);
+                        SseWriter.appendEvent(text, numbered ? eventId(e.seq()) : null, e.data());
                     }
                     connection.write(text.toString());
                     cursor = batch.getLast().seq();
@@ -236,7 +236,7 @@ final class SseStream implements MessageSink {
                     connection.write("retry: " + retry.toMillis() + "\n\n");
                     return End.TIMED_OUT;
                 } else {
-                    connection.write(": keep-alive\n\n");
+                    connection.write(SseWriter.KEEP_ALIVE);
                 }
             } catch (IOException e) {
                 return End.DISCONNECTED;
@@ -267,17 +267,5 @@ final class SseStream implements MessageSink {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void appendEvent(StringBuilder out, Event e) {
-        if (numbered) {
-            out.append("id: ").append(eventId(e.seq())).append('\n');
-        }
-        out.append("event: message\n");
-        // compact JSON has no line breaks; split anyway so that no message can break the framing
-        for (String line : e.data().split("\n", -1)) {
-            out.append("data: ").append(line).append('\n');
-        }
-        out.append('\n');
     }
 }

@@ -9,7 +9,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.config.HttpSettings;
-import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
@@ -90,20 +89,14 @@ final class StreamableHttpService implements HttpService {
                     "Not Acceptable: the Accept header must list application/json and text/event-stream");
             return;
         }
-        JsonNode message;
-        try {
-            message = Json.parse(Replies.body(req, settings.maxMessageSize()));
-        } catch (Replies.TooLarge e) {
-            Replies.error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage());
-            return;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            Replies.error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+        JsonNode message = Replies.message(req, res, settings.maxMessageSize());
+        if (message == null) {
             return;
         }
         JsonRpc.Kind kind = JsonRpc.kind(message);
         if (kind == JsonRpc.Kind.INVALID) {
             Replies.error(res, Status.BAD_REQUEST_400, JsonRpc.idOrNull(message), ErrorCodes.INVALID_REQUEST,
-                    message != null && message.isArray()
+                    message.isArray()
                             ? "Invalid Request: JSON-RPC batches are not supported; POST one message at a time"
                             : "Invalid Request: expected one JSON-RPC 2.0 request, notification or response");
             return;
@@ -136,10 +129,8 @@ final class StreamableHttpService implements HttpService {
     private void initialize(ObjectNode message, Caller caller, ServerResponse res, boolean eventStream) {
         Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, false);
         if (opened.isEmpty()) {
-            res.header(HeaderNames.RETRY_AFTER, "10");
-            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, message.get("id"), ErrorCodes.LIMIT_EXCEEDED,
-                    "Server at capacity: " + sessions.maxSessions() + " sessions are open (transports.http.max-sessions); "
-                            + "end unused sessions with HTTP DELETE or try again later");
+            Replies.atCapacity(res, message.get("id"), sessions.maxSessions(),
+                    "end unused sessions with HTTP DELETE or try again later");
             return;
         }
         HttpSession session = opened.get();
@@ -222,10 +213,7 @@ final class StreamableHttpService implements HttpService {
     // ---- GET: the session's stream, or the resumption of any of its streams -------------------------
 
     private void get(ServerRequest req, ServerResponse res) {
-        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
-            return;
-        }
-        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        Caller caller = admitToSession(req, res);
         if (caller == null) {
             return;
         }
@@ -263,10 +251,7 @@ final class StreamableHttpService implements HttpService {
     // ---- DELETE: end the session --------------------------------------------------------------------
 
     private void delete(ServerRequest req, ServerResponse res) {
-        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
-            return;
-        }
-        Caller caller = bearer.authenticate(req, res, TRANSPORT);
+        Caller caller = admitToSession(req, res);
         if (caller == null) {
             return;
         }
@@ -279,6 +264,17 @@ final class StreamableHttpService implements HttpService {
     }
 
     // ---- shared checks ------------------------------------------------------------------------------
+
+    /**
+     * The first checks of GET and DELETE: Host/Origin, the 405 of the stateless era, MCP-Protocol-Version, then
+     * the bearer token. The caller, or null once the request was answered.
+     */
+    private Caller admitToSession(ServerRequest req, ServerResponse res) {
+        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
+            return null;
+        }
+        return bearer.authenticate(req, res, TRANSPORT);
+    }
 
     /**
      * The session a request names, or empty after answering 400 (no id) or 404 (unknown, ended, or another

@@ -32,14 +32,16 @@ class SessionLimitsTest {
 
     @Test
     void aSessionWithAnOpenStreamOrARunningCallDoesNotExpire() throws Exception {
-        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.session-idle-timeout", "300ms"))) {
+        // The idle timeout leaves room for a loaded machine between the call's end and the GET; the call
+        // and the open stream each last well past it.
+        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.session-idle-timeout", "1500ms"))) {
             McpHttpClient client = server.client().initialize();
-            JsonNode result = client.call("sleep", "{\"ms\":1000}");
+            JsonNode result = client.call("sleep", "{\"ms\":3000}");
             assertEquals("slept", result.path("result").path("content").get(0).path("text").asText());
             Reply get = client.get(Map.of());
             try (SseEvents events = get.events()) {
                 assertNotNull(events.next());
-                Thread.sleep(1000);
+                Thread.sleep(3000);
                 assertEquals(1, server.transport.sessionCount());
             }
         }
