@@ -1,13 +1,13 @@
 package io.mcpserver.server;
 
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.observe.ServerMetrics;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginSummary;
 import io.mcpserver.server.plugins.PluginWatcher;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.PluginTransport;

@@ -1,8 +1,8 @@
 package io.mcpserver.server.config;
 
 import io.helidon.config.Config;
-import io.mcpserver.server.protocol.ModernSettings;
 import io.mcpserver.server.protocol.ProtocolSettings;
+import io.mcpserver.server.protocol.StatelessSettings;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.PluginConfig;
 
@@ -64,7 +64,7 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         if (protocol.toolTimeout().isZero()) {
             r.problem("protocol.tool-timeout", "must be greater than zero");
         }
-        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withModern(modernSettings(r));
+        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withStateless(statelessSettings(r));
         SecuritySettings security = SecuritySettings.read(r, home);
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         r.check();
@@ -73,8 +73,8 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
     }
 
     /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */
-    private static ModernSettings modernSettings(ConfigReader r) {
-        ModernSettings d = ModernSettings.defaults();
+    private static StatelessSettings statelessSettings(ConfigReader r) {
+        StatelessSettings d = StatelessSettings.defaults();
         String scope = r.string("protocol.cache.scope", d.cacheScope());
         if (!scope.equals("private") && !scope.equals("public")) {
             r.problem("protocol.cache.scope", "must be private or public, was '" + scope + "'");
@@ -88,8 +88,8 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
             } catch (IllegalArgumentException e) {
                 r.problem("protocol.request-state-key", "must be base64 (e.g. the output of `openssl rand -base64 32`)");
             }
-            if (key != null && key.length < ModernSettings.MIN_KEY_BYTES) {
-                r.problem("protocol.request-state-key", "must decode to at least " + ModernSettings.MIN_KEY_BYTES
+            if (key != null && key.length < StatelessSettings.MIN_KEY_BYTES) {
+                r.problem("protocol.request-state-key", "must decode to at least " + StatelessSettings.MIN_KEY_BYTES
                         + " bytes, has " + key.length);
                 key = null;
             }
@@ -99,7 +99,7 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
             r.problem("protocol.request-state-ttl", "must be greater than zero");
             stateTtl = d.requestStateTtl();
         }
-        return new ModernSettings(r.duration("protocol.cache.list-ttl", d.listTtl()),
+        return new StatelessSettings(r.duration("protocol.cache.list-ttl", d.listTtl()),
                 r.duration("protocol.cache.read-ttl", d.readTtl()), scope, key, stateTtl);
     }
 

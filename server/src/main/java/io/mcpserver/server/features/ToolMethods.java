@@ -8,13 +8,13 @@ import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.InFlightRequest;
 import io.mcpserver.server.protocol.McpException;
-import io.mcpserver.server.protocol.ModernEra;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.Request;
+import io.mcpserver.server.protocol.StatelessEra;
 import io.mcpserver.server.protocol.WireFormat;
-import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.registry.FeatureRegistry.RegisteredTool;
+import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.spi.client.ClientRequestException;
 import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.ToolResult;
@@ -97,7 +97,7 @@ public final class ToolMethods {
             result = tool.owner().call(() -> tool.tool().call(args, context));
         } catch (UnsupportedByClientException | ClientRequestException e) {
             if (e instanceof UnsupportedByClientException u && !request.version().isLegacy()) {
-                throw ModernEra.missingCapability(u.feature()); // 2026-07-28: -32021, not a tool error
+                throw StatelessEra.missingCapability(u.feature()); // 2026-07-28: -32021, not a tool error
             }
             result = ToolResult.error(e.getMessage());
         } catch (Exception | LinkageError e) {

@@ -160,7 +160,7 @@ public class CallContext implements ToolContext {
         return roots;
     }
 
-    /** Hook for the modern era, where the server cannot send requests and must return input_required instead. */
+    /** Hook for the stateless era, where the server cannot send requests and must return input_required instead. */
     protected JsonNode ask(String method, ObjectNode params) throws InterruptedException {
         return requester.request(session, sink, method, params);
     }

@@ -30,7 +30,7 @@ public final class Dispatcher {
     private final ProtocolSettings settings;
     private final ClientRequester requester;
     private final RequestHook hook;
-    private final ModernEra modern;
+    private final StatelessEra era;
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
 
@@ -42,7 +42,7 @@ public final class Dispatcher {
         this.settings = settings;
         this.requester = new ClientRequester(settings.clientRequestTimeout());
         this.hook = hook;
-        this.modern = new ModernEra(settings);
+        this.era = new StatelessEra(settings);
     }
 
     public Dispatcher register(String method, MethodHandler handler) {
@@ -142,7 +142,7 @@ public final class Dispatcher {
         JsonNode id = message.get("id");
         String method = message.get("method").asText();
         JsonNode params = message.get("params");
-        boolean stateless = modern.claims(session, method, params); // the 2026-07-28 era: no handshake, _meta per request
+        boolean stateless = era.claims(session, method, params); // the 2026-07-28 era: no handshake, _meta per request
         McpException refusal = admission(session, method, params, stateless);
         InFlightRequest inFlight = refusal == null ? session.begin(Session.idKey(id)) : null;
         if (refusal == null && inFlight == null) {
@@ -160,23 +160,23 @@ public final class Dispatcher {
         CallContext context = null;
         try {
             JsonNode progressToken = params == null ? null : params.path("_meta").get("progressToken");
-            Session served = stateless ? ModernEra.sessionFor(session, RequestMeta.read(params), sink) : session;
-            context = stateless ? modern.context(served, inFlight, sink, progressToken, requester, method, params)
+            Session served = stateless ? StatelessEra.sessionFor(session, RequestMeta.read(params), sink) : session;
+            context = stateless ? era.context(served, inFlight, sink, progressToken, requester, method, params)
                     : new CallContext(session, inFlight, sink, progressToken, requester);
             result = methods.get(method).handle(new Request(served, id, method, params, context));
-            if (context instanceof ModernCallContext m) {
-                result = m.needsInput() ? modern.inputRequired(m) : modern.complete(method, params, result);
+            if (context instanceof StatelessCallContext m) {
+                result = m.needsInput() ? era.inputRequired(m) : era.complete(method, params, result);
             }
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
             }
         } catch (InputRequired e) {
-            result = modern.inputRequired((ModernCallContext) context);
+            result = era.inputRequired((StatelessCallContext) context);
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
             }
         } catch (McpException e) {
-            error = stateless ? ModernEra.error(e) : e;
+            error = stateless ? StatelessEra.error(e) : e;
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.error(id, error));
             }
@@ -241,12 +241,12 @@ public final class Dispatcher {
         }
         if (stateless) {
             try {
-                ModernEra.checkMethod(method);
+                StatelessEra.checkMethod(method);
                 RequestMeta.read(params);
             } catch (McpException e) {
                 return e;
             }
-        } else if (ModernEra.MODERN_ONLY.contains(method)) {
+        } else if (StatelessEra.STATELESS_ONLY.contains(method)) {
             return new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + method + " belongs to "
                     + "protocol revision 2026-07-28 and needs its _meta (" + RequestMeta.PROTOCOL_VERSION + ")"
                     + (session.isNegotiated() ? "; this session began with initialize and speaks "

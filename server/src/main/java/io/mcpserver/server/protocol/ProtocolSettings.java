@@ -14,31 +14,31 @@ import java.util.Map;
  * @param toolTimeout         how long a tool call may run before it is cancelled
  * @param maxInFlight         concurrent requests one session may have
  * @param shutdownGrace       how long in-flight requests may run on after a shutdown begins
- * @param modern              settings of the stateless era (2026-07-28)
+ * @param stateless              settings of the stateless era (2026-07-28)
  * @param toolTimeouts        per-tool overrides of {@code toolTimeout}, by tool name
  */
 public record ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                                LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
-                               int maxInFlight, Duration shutdownGrace, ModernSettings modern,
+                               int maxInFlight, Duration shutdownGrace, StatelessSettings stateless,
                                Map<String, Duration> toolTimeouts) {
 
     public ProtocolSettings {
-        modern = modern == null ? ModernSettings.defaults() : modern;
+        stateless = stateless == null ? StatelessSettings.defaults() : stateless;
         toolTimeouts = toolTimeouts == null ? Map.of() : Map.copyOf(toolTimeouts);
     }
 
     public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
-                            int maxInFlight, Duration shutdownGrace, ModernSettings modern) {
+                            int maxInFlight, Duration shutdownGrace, StatelessSettings stateless) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, modern, Map.of());
+                maxInFlight, shutdownGrace, stateless, Map.of());
     }
 
     public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                             int maxInFlight, Duration shutdownGrace) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, ModernSettings.defaults(), Map.of());
+                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of());
     }
 
     public static ProtocolSettings defaults() {
@@ -48,10 +48,10 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
 
     public ProtocolSettings withToolTimeouts(Map<String, Duration> overrides) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, modern, overrides);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, overrides);
     }
 
-    public ProtocolSettings withModern(ModernSettings settings) {
+    public ProtocolSettings withStateless(StatelessSettings settings) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
                 clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts);
     }

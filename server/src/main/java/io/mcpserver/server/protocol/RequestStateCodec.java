@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals a multi round-trip {@code requestState} so that the client can carry it but not change it:
@@ -31,7 +31,7 @@ final class RequestStateCodec {
 
     /** A fresh random key, for a server that was given none. */
     static byte[] randomKey() {
-        byte[] key = new byte[ModernSettings.MIN_KEY_BYTES];
+        byte[] key = new byte[StatelessSettings.MIN_KEY_BYTES];
         new SecureRandom().nextBytes(key);
         return key;
     }

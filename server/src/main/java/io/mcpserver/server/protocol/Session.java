@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What one client connection (or one HTTP session) negotiated, and its channels back to the client.
  * Legacy-era state (version, capabilities, log level, subscriptions) is set by {@code initialize};
- * a modern-era request gets a short-lived session built from its {@code _meta}.
+ * a stateless-era request gets a short-lived session built from its {@code _meta}.
  */
 public final class Session {
 
@@ -62,7 +62,7 @@ public final class Session {
         return transport;
     }
 
-    /** True for a modern-era request's one-off session: no notifications outlive the request. */
+    /** True for a stateless-era request's one-off session: no notifications outlive the request. */
     public boolean isStateless() {
         return stateless;
     }
@@ -87,7 +87,7 @@ public final class Session {
         return clientInfo;
     }
 
-    /** Records the outcome of {@code initialize} (or of a modern request's {@code _meta}). */
+    /** Records the outcome of {@code initialize} (or of a stateless request's {@code _meta}). */
     public void negotiated(ProtocolVersion version, JsonNode capabilities, Map<String, Object> clientInfo) {
         this.protocolVersion = version;
         this.clientCapabilities = capabilities == null ? io.mcpserver.server.json.Json.object() : capabilities;

@@ -51,7 +51,7 @@ public record AuthFailure(Reason reason, String description) implements AuthResu
     }
 
     /** A quoted-string value may not hold {@code "} or {@code \} unescaped (RFC 9110 §5.6.4); we simply drop them. */
-    static String quoted(String value) {
+    public static String quoted(String value) {
         return value == null ? "" : value.replace("\\", "").replace("\"", "'");
     }
 }

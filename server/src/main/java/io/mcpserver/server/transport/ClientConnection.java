@@ -1,8 +1,8 @@
 package io.mcpserver.server.transport;
 
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.spi.Caller;

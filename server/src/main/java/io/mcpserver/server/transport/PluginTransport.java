@@ -2,9 +2,9 @@ package io.mcpserver.server.transport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.plugins.LoadedPlugin;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.PluginConfig;

@@ -2,6 +2,7 @@ package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.SamplingRequest;
 import io.mcpserver.spi.completion.Completion;
@@ -117,7 +118,7 @@ class DispatcherTest {
     void requestsBeforeInitializeAndBadMessagesGetTheRightErrors() throws Exception {
         assertEquals(-32600, client.call("tools/list", null).at("/error/code").asInt());
         assertEquals(0, client.call("ping", null).at("/result").size()); // ping is allowed first
-        JsonNode discover = client.call("server/discover", "{}"); // modern method without its _meta
+        JsonNode discover = client.call("server/discover", "{}"); // stateless method without its _meta
         assertEquals(-32602, discover.at("/error/code").asInt());
         assertTrue(discover.at("/error/message").asText().contains("_meta"), discover.toString());
         client.sendRaw("{not json");

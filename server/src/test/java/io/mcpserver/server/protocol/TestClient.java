@@ -2,6 +2,7 @@ package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.FeatureRegistry;

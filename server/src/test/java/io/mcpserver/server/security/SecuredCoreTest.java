@@ -2,12 +2,12 @@ package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mcpserver.server.config.SecuritySettings;
 import io.mcpserver.server.config.SecuritySettings.AccessRule;
+import io.mcpserver.server.config.SecuritySettings;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy.Kind;
 import io.mcpserver.server.protocol.ErrorCodes;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.FeatureRegistry;

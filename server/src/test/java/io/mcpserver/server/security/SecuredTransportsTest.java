@@ -228,12 +228,12 @@ class SecuredTransportsTest {
     }
 
     @Test
-    void aStatelessModernRequestIsAuthenticatedAndRefusedWith403Too() throws Exception {
+    void aStatelessRequestIsAuthenticatedAndRefusedWith403Too() throws Exception {
         ObjectNode params = (ObjectNode) parse("{\"name\":\"secret_read\",\"arguments\":{}}");
         ObjectNode meta = params.putObject("_meta");
         meta.put(RequestMeta.PROTOCOL_VERSION, "2026-07-28");
         meta.putObject(RequestMeta.CLIENT_CAPABILITIES);
-        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "modern").put("version", "1");
+        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "stateless").put("version", "1");
         ObjectNode message = Json.object().put("jsonrpc", "2.0").put("id", 9).put("method", "tools/call");
         message.set("params", params);
         HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve("/mcp")).header("Content-Type", "application/json")

@@ -1,7 +1,7 @@
 package io.mcpserver.server.transport;
 
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.AccessPolicy;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.FeatureRegistry;

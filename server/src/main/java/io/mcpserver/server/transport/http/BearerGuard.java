@@ -12,7 +12,6 @@ import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
 import io.mcpserver.server.security.Authenticator;
-import io.mcpserver.server.security.HttpRefusal;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.spi.Caller;
 

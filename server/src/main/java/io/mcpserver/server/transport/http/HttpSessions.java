@@ -1,6 +1,6 @@
 package io.mcpserver.server.transport.http;
 
-import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.spi.Caller;
 

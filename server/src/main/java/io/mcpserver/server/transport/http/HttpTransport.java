@@ -11,9 +11,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.mcpserver.server.config.HttpSettings;
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.protocol.ErrorCodes;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
@@ -143,7 +143,7 @@ public final class HttpTransport implements ServerTransport {
         BearerGuard bearer = new BearerGuard(security, caller);
         routing.register(bearer::routing); // RFC 9728 metadata, when security is on
         routing.register(new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,
-                new ModernHttpRules(core, settings.sseKeepAlive())));
+                new StatelessHttpRules(core, settings.sseKeepAlive())));
         if (settings.legacySse()) {
             routing.register(new LegacySseService(core.dispatcher(), sessions, settings, guard, sse, bearer));
         }

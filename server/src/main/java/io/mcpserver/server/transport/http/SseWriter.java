@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP response held open as {@code text/event-stream}: the headers, then text written and flushed at once.
- * Every SSE reply of the HTTP transport (session streams, legacy {@code /sse}, modern per-request streams) is
+ * Every SSE reply of the HTTP transport (session streams, legacy {@code /sse}, stateless per-request streams) is
  * written through one of these; {@link SseStream}s frame their events with {@link #appendEvent}.
  */
 final class SseWriter implements SseStream.Connection, AutoCloseable {

@@ -43,17 +43,17 @@ final class StreamableHttpService implements HttpService {
     private final RequestGuard guard;
     private final SseResponse sse;
     private final BearerGuard bearer;
-    private final ModernHttpRules modern;
+    private final StatelessHttpRules stateless;
 
     StreamableHttpService(Dispatcher dispatcher, HttpSessions sessions, HttpSettings settings, RequestGuard guard,
-                          SseResponse sse, BearerGuard bearer, ModernHttpRules modern) {
+                          SseResponse sse, BearerGuard bearer, StatelessHttpRules stateless) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
         this.settings = settings;
         this.guard = guard;
         this.sse = sse;
         this.bearer = bearer;
-        this.modern = modern;
+        this.stateless = stateless;
     }
 
     @Override
@@ -69,8 +69,8 @@ final class StreamableHttpService implements HttpService {
     // ---- POST: one JSON-RPC message ----------------------------------------------------------------
 
     private void post(ServerRequest req, ServerResponse res) throws IOException {
-        // a version newer than any legacy one goes to the modern rules, which answer in the request's terms
-        if (!guard.admit(req, res) || (!modern.claimsVersion(req) && !versionAccepted(req, res))) {
+        // a version newer than any legacy one goes to the stateless rules, which answer in the request's terms
+        if (!guard.admit(req, res) || (!stateless.claimsVersion(req) && !versionAccepted(req, res))) {
             return;
         }
         Caller caller = bearer.authenticate(req, res, TRANSPORT); // before the body is read
@@ -101,8 +101,8 @@ final class StreamableHttpService implements HttpService {
                             : "Invalid Request: expected one JSON-RPC 2.0 request, notification or response");
             return;
         }
-        if (modern.claims(req, message)) { // protocol 2026-07-28: no session, headers mirror the body
-            modern.serve(req, res, message, eventStream, caller, bearer);
+        if (stateless.claims(req, message)) { // protocol 2026-07-28: no session, headers mirror the body
+            stateless.serve(req, res, message, eventStream, caller, bearer);
             return;
         }
         String sessionId = Replies.header(req, Replies.SESSION_ID);
@@ -270,7 +270,7 @@ final class StreamableHttpService implements HttpService {
      * the bearer token. The caller, or null once the request was answered.
      */
     private Caller admitToSession(ServerRequest req, ServerResponse res) {
-        if (!guard.admit(req, res) || modern.refused(req, res) || !versionAccepted(req, res)) {
+        if (!guard.admit(req, res) || stateless.refused(req, res) || !versionAccepted(req, res)) {
             return null;
         }
         return bearer.authenticate(req, res, TRANSPORT);
@@ -301,7 +301,7 @@ final class StreamableHttpService implements HttpService {
         if (version == null || ProtocolVersion.of(version).isPresent()) {
             return true;
         }
-        // UnsupportedProtocolVersionError: a modern client recognizes it and retries with a supported version
+        // UnsupportedProtocolVersionError: a stateless client recognizes it and retries with a supported version
         Replies.json(res, Status.BAD_REQUEST_400, JsonRpc.error(null, RequestMeta.unsupportedVersion(version,
                 "Bad Request: unsupported MCP-Protocol-Version '" + version + "'")));
         return false;

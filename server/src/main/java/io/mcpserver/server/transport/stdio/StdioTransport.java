@@ -1,6 +1,6 @@
 package io.mcpserver.server.transport.stdio;
 
-import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.transport.ClientConnection;
 import io.mcpserver.server.transport.LineReader;
 import io.mcpserver.server.transport.LineWriter;

@@ -1,7 +1,7 @@
 package io.mcpserver.server.transport.tcp;
 
 import io.mcpserver.server.config.TcpSettings;
-import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.FirstMessageAuth;

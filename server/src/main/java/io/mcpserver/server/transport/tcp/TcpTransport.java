@@ -1,10 +1,10 @@
 package io.mcpserver.server.transport.tcp;
 
 import io.mcpserver.server.config.TcpSettings;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.security.FirstMessageAuth;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.ServerTransport;
@@ -13,8 +13,6 @@ import io.mcpserver.spi.Caller;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,6 +21,8 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Newline-delimited JSON-RPC over TCP (optionally TLS): an accept loop on a virtual thread and one virtual

@@ -4,7 +4,7 @@ import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.mcpserver.server.config.WebSocketSettings;
-import io.mcpserver.server.protocol.McpCore;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.spi.Caller;
 

@@ -1,4 +1,4 @@
-package io.mcpserver.server.protocol;
+package io.mcpserver.server.core;
 
 import io.mcpserver.server.features.CompletionMethods;
 import io.mcpserver.server.features.DiscoverMethods;
@@ -7,6 +7,11 @@ import io.mcpserver.server.features.PromptMethods;
 import io.mcpserver.server.features.ResourceMethods;
 import io.mcpserver.server.features.SubscriptionMethods;
 import io.mcpserver.server.features.ToolMethods;
+import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ProtocolSettings;
+import io.mcpserver.server.protocol.RequestHook;
+import io.mcpserver.server.protocol.SessionRegistry;
 import io.mcpserver.server.registry.FeatureRegistry;
 
 /**

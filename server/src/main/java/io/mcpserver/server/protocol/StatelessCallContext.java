@@ -9,7 +9,7 @@ import io.mcpserver.spi.client.ClientRequestException;
  * sampling, elicitation and roots are answered from the request's earlier rounds, or end the call
  * with {@code input_required} (multi round-trip requests).
  */
-final class ModernCallContext extends CallContext {
+final class StatelessCallContext extends CallContext {
 
     private final String method;
     private final InputRounds rounds;
@@ -17,7 +17,7 @@ final class ModernCallContext extends CallContext {
     /**
      * @param rounds the request's rounds; null for methods that cannot ask the client
      */
-    ModernCallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
+    StatelessCallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                       ClientRequester requester, String method, InputRounds rounds) {
         super(session, request, sink, progressToken, requester);
         this.method = method;

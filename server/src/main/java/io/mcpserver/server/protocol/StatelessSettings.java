@@ -14,13 +14,13 @@ import java.util.Locale;
  *                        so a state issued by one instance is refused by another
  * @param requestStateTtl how long a {@code requestState} may be presented back
  */
-public record ModernSettings(Duration listTtl, Duration readTtl, String cacheScope, byte[] requestStateKey,
+public record StatelessSettings(Duration listTtl, Duration readTtl, String cacheScope, byte[] requestStateKey,
                              Duration requestStateTtl) {
 
     /** Shortest key accepted: as long as the HMAC-SHA256 output. */
     public static final int MIN_KEY_BYTES = 32;
 
-    public ModernSettings {
+    public StatelessSettings {
         String scope = cacheScope == null ? "private" : cacheScope.toLowerCase(Locale.ROOT);
         if (!scope.equals("private") && !scope.equals("public")) {
             throw new IllegalArgumentException("cache scope must be 'private' or 'public', was '" + cacheScope + "'");
@@ -33,8 +33,8 @@ public record ModernSettings(Duration listTtl, Duration readTtl, String cacheSco
         requestStateKey = requestStateKey == null ? null : requestStateKey.clone();
     }
 
-    public static ModernSettings defaults() {
-        return new ModernSettings(Duration.ofMinutes(1), Duration.ZERO, "private", null, Duration.ofMinutes(10));
+    public static StatelessSettings defaults() {
+        return new StatelessSettings(Duration.ofMinutes(1), Duration.ZERO, "private", null, Duration.ofMinutes(10));
     }
 
     @Override

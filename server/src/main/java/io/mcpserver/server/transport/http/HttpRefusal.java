@@ -1,7 +1,8 @@
-package io.mcpserver.server.security;
+package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.security.AuthFailure;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * while legacy clients use the same process. Tools are registered at runtime by dropping a plugin JAR
  * into the watched plugins folder.
  */
-class ModernEraIT {
+class StatelessEraIT {
 
     private static final String V = "2026-07-28";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -54,7 +54,7 @@ class ModernEraIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = ServerProcess.builder().name("modern-era").stdio()
+        server = ServerProcess.builder().name("stateless-era").stdio()
                 .args("--tcp-port", "0", "--http-port", "0")
                 .plugins("demo")
                 .env("MCP_PLUGINS_WATCH", "true")
@@ -75,27 +75,27 @@ class ModernEraIT {
 
     @Test
     void stdio() throws Exception {
-        speaksModern(new PeerChannel("stdio", stdio));
+        speaksStateless(new PeerChannel("stdio", stdio));
     }
 
     @Test
     void tcp() throws Exception {
         try (Socket socket = new Socket(server.host("tcp"), server.tcpPort())) {
-            speaksModern(new PeerChannel("tcp", new JsonRpcPeer(socket.getInputStream(), socket.getOutputStream())));
+            speaksStateless(new PeerChannel("tcp", new JsonRpcPeer(socket.getInputStream(), socket.getOutputStream())));
         }
     }
 
     @Test
     void webSocket() throws Exception {
         try (WsPeer ws = WsPeer.connect(wsUri())) {
-            speaksModern(new PeerChannel("websocket", ws.peer));
+            speaksStateless(new PeerChannel("websocket", ws.peer));
         }
     }
 
     @Test
     void streamableHttp() throws Exception {
         HttpChannel http = new HttpChannel(server.httpUri("/mcp"));
-        speaksModern(http);
+        speaksStateless(http);
 
         // HTTP alone mirrors the body in headers: a disagreement is HeaderMismatch with 400
         ObjectNode call = request("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}", "{}");
@@ -113,7 +113,7 @@ class ModernEraIT {
         assertEquals(405, get.statusCode());
     }
 
-    private static void speaksModern(Channel c) throws Exception {
+    private static void speaksStateless(Channel c) throws Exception {
         String where = c.name() + ": ";
         JsonNode discover = c.call(request("server/discover", null, "{}"));
         assertEquals(V, discover.at("/result/supportedVersions/0").asText(), where + discover);
@@ -156,14 +156,14 @@ class ModernEraIT {
                 where + done);
     }
 
-    // ---- runtime changes reach modern listeners on every transport and legacy sessions alike -------
+    // ---- runtime changes reach stateless listeners on every transport and legacy sessions alike -------
 
     @Test
     void listenersOnEveryTransportAndLegacySessionsSeeARuntimeRegistration() throws Exception {
-        try (Socket modernSocket = new Socket(server.host("tcp"), server.tcpPort());
+        try (Socket statelessSocket = new Socket(server.host("tcp"), server.tcpPort());
              Socket legacySocket = new Socket(server.host("tcp"), server.tcpPort());
              WsPeer ws = WsPeer.connect(wsUri())) {
-            JsonRpcPeer tcp = new JsonRpcPeer(modernSocket.getInputStream(), modernSocket.getOutputStream());
+            JsonRpcPeer tcp = new JsonRpcPeer(statelessSocket.getInputStream(), statelessSocket.getOutputStream());
             JsonRpcPeer legacy = new JsonRpcPeer(legacySocket.getInputStream(), legacySocket.getOutputStream());
             assertEquals("2025-11-25", legacy.initialize().path("protocolVersion").asText());
             HttpChannel http = new HttpChannel(server.httpUri("/mcp"));
@@ -181,11 +181,11 @@ class ModernEraIT {
                 assertTrue(ack.at("/params/notifications/toolsListChanged").asBoolean(), l.getKey() + ": " + ack);
             }
 
-            // while they listen, a legacy client and a modern one work side by side
+            // while they listen, a legacy client and a stateless one work side by side
             assertEquals("legacy", legacy.request("tools/call", Map.of("name", "echo",
                     "arguments", Map.of("text", "legacy"))).at("/result/content/0/text").asText());
-            assertEquals("modern", new PeerChannel("tcp", tcp).call(request("tools/call",
-                    "{\"name\":\"echo\",\"arguments\":{\"text\":\"modern\"}}", "{}")).at("/result/content/0/text").asText());
+            assertEquals("stateless", new PeerChannel("tcp", tcp).call(request("tools/call",
+                    "{\"name\":\"echo\",\"arguments\":{\"text\":\"stateless\"}}", "{}")).at("/result/content/0/text").asText());
 
             Path plugins = server.workDir().resolve("plugins");
             Files.copy(TestEnv.bundledPlugin("time"), plugins.resolve(".time.jar.tmp"));
@@ -234,7 +234,7 @@ class ModernEraIT {
         ObjectNode meta = p.putObject("_meta");
         meta.put("io.modelcontextprotocol/protocolVersion", V);
         meta.set("io.modelcontextprotocol/clientCapabilities", JSON.readTree(capabilities));
-        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "modern-e2e").put("version", "1");
+        meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "stateless-e2e").put("version", "1");
         ObjectNode m = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", IDS.getAndIncrement()).put("method", method);
         m.set("params", p);
         return m;

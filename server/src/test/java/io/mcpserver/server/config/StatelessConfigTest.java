@@ -1,7 +1,7 @@
 package io.mcpserver.server.config;
 
 import io.helidon.config.Config;
-import io.mcpserver.server.protocol.ModernSettings;
+import io.mcpserver.server.protocol.StatelessSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stateless era's keys: protocol.cache.*, protocol.request-state-key and -ttl. */
-class ModernConfigTest {
+class StatelessConfigTest {
 
     @TempDir
     Path home;
@@ -31,7 +31,7 @@ class ModernConfigTest {
 
     @Test
     void defaultsAndOverrides() throws Exception {
-        ModernSettings d = load("", Map.of()).protocol().modern();
+        StatelessSettings d = load("", Map.of()).protocol().stateless();
         assertEquals(Duration.ofMinutes(1), d.listTtl());
         assertEquals(Duration.ZERO, d.readTtl());
         assertEquals("private", d.cacheScope());
@@ -40,9 +40,9 @@ class ModernConfigTest {
 
         byte[] key = new byte[32];
         key[31] = 9;
-        ModernSettings m = load("protocol:\n  cache:\n    list-ttl: 5m\n    read-ttl: 2s\n    scope: public\n"
+        StatelessSettings m = load("protocol:\n  cache:\n    list-ttl: 5m\n    read-ttl: 2s\n    scope: public\n"
                 + "  request-state-ttl: 30s\n", Map.of("MCP_PROTOCOL_REQUEST__STATE__KEY",
-                Base64.getEncoder().encodeToString(key))).protocol().modern();
+                Base64.getEncoder().encodeToString(key))).protocol().stateless();
         assertEquals(Duration.ofMinutes(5), m.listTtl());
         assertEquals(Duration.ofSeconds(2), m.readTtl());
         assertEquals("public", m.cacheScope());

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Streamable HTTP in the stateless era (2026-07-28), on a real socket, beside legacy sessions. */
-class ModernHttpTest {
+class StatelessHttpTest {
 
     private static final String V = "2026-07-28";
 
@@ -57,7 +57,7 @@ class ModernHttpTest {
                 "limit", Map.of("type", "integer", "x-mcp-header", "Limit"),
                 "query", Map.of("type", "string")));
         regionSchema.put("required", List.of("region", "query"));
-        server.core.features().register(new Contributions(new Owner("modern", getClass().getClassLoader()), List.of(
+        server.core.features().register(new Contributions(new Owner("stateless", getClass().getClassLoader()), List.of(
                 Tool.of(new ToolDescriptor("run_query", null, "runs a query", regionSchema, null, null),
                         (args, ctx) -> ToolResult.text(args.get("region") + ":" + args.get("query"))),
                 Tool.of(ToolDescriptor.builder("wait").build(), (args, ctx) -> {
@@ -89,7 +89,7 @@ class ModernHttpTest {
         ObjectNode meta = p.putObject("_meta");
         meta.put(RequestMeta.PROTOCOL_VERSION, V);
         meta.set(RequestMeta.CLIENT_CAPABILITIES, Json.parse(capabilities));
-        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "modern-http-test").put("version", "1");
+        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "stateless-http-test").put("version", "1");
         ObjectNode m = Json.object();
         m.put("jsonrpc", "2.0").put("id", ids.getAndIncrement()).put("method", method);
         m.set("params", p);
@@ -199,7 +199,7 @@ class ModernHttpTest {
     }
 
     @Test
-    void versionsMethodsAndVerbsAnswerWithModernErrors() throws Exception {
+    void versionsMethodsAndVerbsAnswerWithStatelessErrors() throws Exception {
         ObjectNode future = request("tools/list", null, "{}");
         ((ObjectNode) future.at("/params/_meta")).put(RequestMeta.PROTOCOL_VERSION, "2099-01-01");
         Map<String, String> h = headers(future);
@@ -220,7 +220,7 @@ class ModernHttpTest {
                     .method(verb, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, refused.statusCode(), verb);
         }
-        // without the modern header, GET is still the legacy session stream (which needs a session)
+        // without the stateless header, GET is still the legacy session stream (which needs a session)
         assertEquals(400, http.send(HttpRequest.newBuilder(server.uri("/mcp")).header("Accept", "text/event-stream")
                 .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
@@ -240,7 +240,7 @@ class ModernHttpTest {
         assertTrue(events.stream().anyMatch(e -> "notifications/progress".equals(e.path("method").asText())));
         JsonNode last = events.getLast();
         assertEquals("chatted", last.at("/result/content/0/text").asText());
-        assertFalse(r.body().contains("\nid:"), "modern streams carry no event ids");
+        assertFalse(r.body().contains("\nid:"), "stateless streams carry no event ids");
     }
 
     @Test

@@ -1,7 +1,10 @@
-package io.mcpserver.server.protocol;
+package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.RequestMeta;
 import io.mcpserver.server.registry.FeatureRegistry;
 
 import java.math.BigDecimal;

@@ -13,16 +13,16 @@ import java.util.Set;
  * requests it claims, the one-request session built from {@code _meta}, multi round-trip requests,
  * and what every result and error must look like.
  */
-public final class ModernEra {
+public final class StatelessEra {
 
-    private static final System.Logger LOG = System.getLogger(ModernEra.class.getName());
+    private static final System.Logger LOG = System.getLogger(StatelessEra.class.getName());
 
     /** Methods served statelessly. */
     static final Set<String> METHODS = Set.of("server/discover", "tools/list", "tools/call", "resources/list",
             "resources/templates/list", "resources/read", "prompts/list", "prompts/get", "completion/complete",
             "subscriptions/listen");
     /** Methods that exist only in the stateless era: a legacy session does not know them. */
-    public static final Set<String> MODERN_ONLY = Set.of("server/discover", "subscriptions/listen");
+    public static final Set<String> STATELESS_ONLY = Set.of("server/discover", "subscriptions/listen");
     /** Requests that may answer {@code input_required}. */
     static final Set<String> MULTI_ROUND = Set.of("tools/call", "prompts/get", "resources/read");
     private static final Set<String> LISTS = Set.of("server/discover", "tools/list", "prompts/list",
@@ -42,9 +42,9 @@ public final class ModernEra {
     private final ProtocolSettings settings;
     private final RequestStateCodec codec;
 
-    ModernEra(ProtocolSettings settings) {
+    StatelessEra(ProtocolSettings settings) {
         this.settings = settings;
-        byte[] key = settings.modern().requestStateKey();
+        byte[] key = settings.stateless().requestStateKey();
         if (key == null) {
             LOG.log(System.Logger.Level.INFO, "protocol.request-state-key is not set: multi round-trip states are "
                     + "sealed with a random key, valid only in this process");
@@ -54,18 +54,28 @@ public final class ModernEra {
     }
 
     /**
-     * Whether a request is served statelessly: it arrives on a one-request session, or it carries modern
-     * {@code _meta} (or names a method only the modern era has) and its connection has not begun a legacy
-     * session with {@code initialize}.
+     * Whether a request is served statelessly: it arrives on a one-request session, or
+     * {@link #claims(boolean, String, JsonNode) the era test} says so.
      */
     boolean claims(Session session, String method, JsonNode params) {
         if (session.isStateless()) {
-            return true; // a transport's one-request session (modern Streamable HTTP)
+            return true; // a transport's one-request session (stateless Streamable HTTP)
         }
-        if ("initialize".equals(method) || session.isNegotiated()) {
+        return claims(session.isNegotiated(), method, params);
+    }
+
+    /**
+     * The one test of the era by a request's body, for every transport: a request is stateless when it carries
+     * stateless-era {@code _meta} (or names a method only that era has) and is not {@code initialize} or part of
+     * a legacy session.
+     *
+     * @param inLegacySession whether the request belongs to a session begun with {@code initialize}
+     */
+    public static boolean claims(boolean inLegacySession, String method, JsonNode params) {
+        if (inLegacySession || "initialize".equals(method)) {
             return false;
         }
-        return RequestMeta.present(params) || MODERN_ONLY.contains(method);
+        return RequestMeta.present(params) || STATELESS_ONLY.contains(method);
     }
 
     static void checkMethod(String method) {
@@ -78,7 +88,7 @@ public final class ModernEra {
     }
 
     /**
-     * The session one modern request runs in: the transport's own one-request session (HTTP), or a
+     * The session one stateless request runs in: the transport's own one-request session (HTTP), or a
      * fresh one for a request that arrived on a longer-lived connection (stdio, TCP, WebSocket).
      */
     static Session sessionFor(Session connection, RequestMeta meta, MessageSink sink) {
@@ -90,16 +100,16 @@ public final class ModernEra {
     }
 
     /**
-     * The context of one modern request; for requests that may take several rounds, the rounds so far.
+     * The context of one stateless request; for requests that may take several rounds, the rounds so far.
      *
      * @throws McpException -32602 when the request's {@code requestState} is forged, altered or stale
      */
-    ModernCallContext context(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
+    StatelessCallContext context(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                               ClientRequester requester, String method, JsonNode params) {
         InputRounds rounds = MULTI_ROUND.contains(method) ? InputRounds.of(codec,
-                settings.modern().requestStateTtl(), java.util.Objects.toString(session.caller().subject(), ""), method,
+                settings.stateless().requestStateTtl(), java.util.Objects.toString(session.caller().subject(), ""), method,
                 params) : null;
-        return new ModernCallContext(session, request, sink, progressToken, requester, method, rounds);
+        return new StatelessCallContext(session, request, sink, progressToken, requester, method, rounds);
     }
 
     /** A complete result: {@code resultType}, {@code serverInfo}, and caching hints where the spec wants them. */
@@ -109,18 +119,18 @@ public final class ModernEra {
             r.put("resultType", "complete");
         }
         if (LISTS.contains(method)) {
-            r.put("ttlMs", settings.modern().listTtl().toMillis());
-            r.put("cacheScope", method.equals("server/discover") ? "public" : settings.modern().cacheScope());
+            r.put("ttlMs", settings.stateless().listTtl().toMillis());
+            r.put("cacheScope", method.equals("server/discover") ? "public" : settings.stateless().cacheScope());
         } else if (method.equals("resources/read")) {
             // a result that depends on inputResponses must not be cached
             boolean retried = params != null && (params.has("requestState") || params.has("inputResponses"));
-            r.put("ttlMs", retried ? 0 : settings.modern().readTtl().toMillis());
-            r.put("cacheScope", settings.modern().cacheScope());
+            r.put("ttlMs", retried ? 0 : settings.stateless().readTtl().toMillis());
+            r.put("cacheScope", settings.stateless().cacheScope());
         }
         return withServerInfo(r);
     }
 
-    ObjectNode inputRequired(ModernCallContext context) {
+    ObjectNode inputRequired(StatelessCallContext context) {
         return withServerInfo(context.inputRequiredResult());
     }
 
@@ -131,7 +141,7 @@ public final class ModernEra {
         return result;
     }
 
-    /** The modern form of an error: resource-not-found is -32602 since 2026-07-28. */
+    /** The stateless form of an error: resource-not-found is -32602 since 2026-07-28. */
     static McpException error(McpException e) {
         if (e.code() == ErrorCodes.RESOURCE_NOT_FOUND) {
             return new McpException(ErrorCodes.INVALID_PARAMS, e.getMessage(), e.data());

@@ -6,16 +6,16 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
-import io.mcpserver.server.protocol.McpCore;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.MessageSink;
-import io.mcpserver.server.protocol.MirroredHeaders;
 import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.RequestMeta;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.protocol.StatelessEra;
 import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * sessions, every POST stands alone, its headers mirror the body, its reply is one JSON object or an
  * SSE stream scoped to it (closing that stream cancels the request), and GET and DELETE are 405.
  */
-final class ModernHttpRules {
+final class StatelessHttpRules {
 
     private static final String TRANSPORT = "http";
 
@@ -39,25 +39,19 @@ final class ModernHttpRules {
     private final MirroredHeaders mirror;
     private final Duration keepAlive;
 
-    ModernHttpRules(McpCore core, Duration keepAlive) {
+    StatelessHttpRules(McpCore core, Duration keepAlive) {
         this.core = core;
         this.mirror = new MirroredHeaders(core.features());
         this.keepAlive = keepAlive;
     }
 
     /**
-     * Whether a POST is a modern one: its {@code MCP-Protocol-Version} names a stateless revision, or it
-     * carries modern {@code _meta} (or a modern-only method) outside any legacy session.
+     * Whether a POST is a stateless one: its {@code MCP-Protocol-Version} names a stateless revision, or it
+     * carries stateless {@code _meta} (or a stateless-only method) outside any legacy session.
      */
     boolean claims(ServerRequest req, JsonNode message) {
-        if (claimsVersion(req)) {
-            return true;
-        }
-        if (Replies.header(req, Replies.SESSION_ID) != null || "initialize".equals(message.path("method").asText())) {
-            return false;
-        }
-        return RequestMeta.present(message.get("params"))
-                || io.mcpserver.server.protocol.ModernEra.MODERN_ONLY.contains(message.path("method").asText());
+        return claimsVersion(req) || StatelessEra.claims(Replies.header(req, Replies.SESSION_ID) != null,
+                message.path("method").asText(), message.get("params"));
     }
 
     /** True when {@code MCP-Protocol-Version} names no legacy revision: a stateless one, or one unknown here. */
@@ -68,7 +62,7 @@ final class ModernHttpRules {
 
     /** GET and DELETE have no place in the stateless era: 405 when the request says it speaks it. */
     boolean refused(ServerRequest req, ServerResponse res) {
-        if (!isModern(Replies.header(req, Replies.PROTOCOL_VERSION))) {
+        if (!isStateless(Replies.header(req, Replies.PROTOCOL_VERSION))) {
             return false;
         }
         res.header(HeaderNames.ALLOW, "POST");
@@ -77,11 +71,11 @@ final class ModernHttpRules {
         return true;
     }
 
-    private static boolean isModern(String version) {
+    private static boolean isStateless(String version) {
         return version != null && ProtocolVersion.of(version).filter(v -> !v.isLegacy()).isPresent();
     }
 
-    /** Serves one modern POST; {@code eventStream} when the client accepts an SSE reply. */
+    /** Serves one stateless POST; {@code eventStream} when the client accepts an SSE reply. */
     void serve(ServerRequest req, ServerResponse res, JsonNode message, boolean eventStream, Caller caller,
                BearerGuard bearer) {
         JsonNode id = JsonRpc.idOrNull(message);
@@ -111,7 +105,7 @@ final class ModernHttpRules {
         }
         Exchange exchange = new Exchange(id);
         Session session = core.sessions().stateless(TRANSPORT, caller, exchange);
-        Thread.ofVirtual().name("mcp-http-modern-" + id.asText()).start(() -> {
+        Thread.ofVirtual().name("mcp-http-stateless-" + id.asText()).start(() -> {
             try {
                 core.dispatcher().handle(session, message, exchange);
             } finally {
@@ -157,7 +151,7 @@ final class ModernHttpRules {
     }
 
     /**
-     * What one modern request sends, in order: notifications, then its response. The request's thread
+     * What one stateless request sends, in order: notifications, then its response. The request's thread
      * appends; the HTTP handler's thread decides how to reply and writes.
      */
     private static final class Exchange implements MessageSink {

@@ -2,6 +2,7 @@ package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stateless era (2026-07-28) through the protocol core, beside legacy sessions on the same core. */
-class ModernEraTest {
+class StatelessEraTest {
 
     private static final String V = "2026-07-28";
     private static final Map<String, Object> NAME_SCHEMA = Map.of("type", "object",
@@ -52,11 +53,11 @@ class ModernEraTest {
 
     @BeforeEach
     void setUp() {
-        core = core(ModernSettings.defaults());
+        core = core(StatelessSettings.defaults());
         client = new TestClient(core);
     }
 
-    private McpCore core(ModernSettings modern) {
+    private McpCore core(StatelessSettings stateless) {
         List<Tool> tools = new ArrayList<>();
         tools.add(Tool.of(ToolDescriptor.builder("add").param("a", "integer", "a", true)
                 .param("b", "integer", "b", true).build(),
@@ -104,7 +105,7 @@ class ModernEraTest {
         }));
         Resource readme = Resource.of(ResourceDescriptor.of("test://readme", "readme", null, "text/plain"),
                 ctx -> List.of(ResourceContents.text("test://readme", "text/plain", "read me")));
-        return TestClient.core(TestClient.settings(100, Duration.ofSeconds(30)).withModern(modern), tools,
+        return TestClient.core(TestClient.settings(100, Duration.ofSeconds(30)).withStateless(stateless), tools,
                 List.of(readme), List.of(), List.of(), List.of());
     }
 
@@ -119,7 +120,7 @@ class ModernEraTest {
         ObjectNode meta = params.putObject("_meta");
         meta.put(RequestMeta.PROTOCOL_VERSION, V);
         meta.set(RequestMeta.CLIENT_CAPABILITIES, parse(capabilities));
-        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "modern-test").put("version", "1");
+        meta.putObject(RequestMeta.CLIENT_INFO).put("name", "stateless-test").put("version", "1");
         return Json.write(params);
     }
 
@@ -131,13 +132,13 @@ class ModernEraTest {
         }
     }
 
-    private JsonNode modern(TestClient c, String method, String body) throws InterruptedException {
+    private JsonNode stateless(TestClient c, String method, String body) throws InterruptedException {
         return c.call(method, params(body, "{}"));
     }
 
     @Test
     void discoverNeedsNoHandshake() throws Exception {
-        JsonNode r = modern(client, "server/discover", null).get("result");
+        JsonNode r = stateless(client, "server/discover", null).get("result");
         assertEquals("complete", r.path("resultType").asText());
         assertEquals(V, r.at("/supportedVersions/0").asText());
         assertTrue(r.toString().contains("2025-11-25"), "legacy revisions are listed too: " + r);
@@ -149,7 +150,7 @@ class ModernEraTest {
 
     @Test
     void toolsAreListedAndCalledWithoutHandshake() throws Exception {
-        JsonNode list = modern(client, "tools/list", null).get("result");
+        JsonNode list = stateless(client, "tools/list", null).get("result");
         List<String> names = new ArrayList<>();
         list.path("tools").forEach(t -> names.add(t.path("name").asText()));
         assertEquals(List.of("add", "ask_model", "chatty", "greedy", "signup", "slow"), names);
@@ -157,16 +158,16 @@ class ModernEraTest {
         assertEquals("private", list.path("cacheScope").asText());
         assertTrue(list.has("ttlMs"));
 
-        JsonNode call = modern(client, "tools/call", "{\"name\":\"add\",\"arguments\":{\"a\":2,\"b\":3}}");
+        JsonNode call = stateless(client, "tools/call", "{\"name\":\"add\",\"arguments\":{\"a\":2,\"b\":3}}");
         assertEquals("5", call.at("/result/content/0/text").asText());
         assertEquals("complete", call.at("/result/resultType").asText());
         assertFalse(call.get("result").has("ttlMs"), "tool results are not cacheable");
         assertEquals("test", call.at("/result/_meta/io.modelcontextprotocol~1serverInfo/version").asText());
 
-        JsonNode read = modern(client, "resources/read", "{\"uri\":\"test://readme\"}").get("result");
+        JsonNode read = stateless(client, "resources/read", "{\"uri\":\"test://readme\"}").get("result");
         assertEquals("read me", read.at("/contents/0/text").asText());
         assertEquals(0, read.path("ttlMs").asLong());
-        JsonNode missing = modern(client, "resources/read", "{\"uri\":\"test://nothing\"}");
+        JsonNode missing = stateless(client, "resources/read", "{\"uri\":\"test://nothing\"}");
         assertEquals(-32602, missing.at("/error/code").asInt(), "resource not found is -32602 since 2026-07-28");
         assertEquals("test://nothing", missing.at("/error/data/uri").asText());
     }
@@ -188,13 +189,13 @@ class ModernEraTest {
                 + "\"}}");
         assertEquals(-32602, noCaps.at("/error/code").asInt());
         assertTrue(noCaps.at("/error/message").asText().contains("clientCapabilities"));
-        // server/discover is modern-only, so a probe without _meta is a modern error, not "initialize first"
+        // server/discover is stateless-only, so a probe without _meta is a stateless error, not "initialize first"
         assertEquals(-32602, client.call("server/discover", null).at("/error/code").asInt());
-        assertEquals(-32601, modern(client, "ping", null).at("/error/code").asInt());
-        JsonNode setLevel = modern(client, "logging/setLevel", "{\"level\":\"debug\"}");
+        assertEquals(-32601, stateless(client, "ping", null).at("/error/code").asInt());
+        JsonNode setLevel = stateless(client, "logging/setLevel", "{\"level\":\"debug\"}");
         assertEquals(-32601, setLevel.at("/error/code").asInt());
         assertTrue(setLevel.at("/error/message").asText().contains("logLevel"));
-        assertEquals(-32601, modern(client, "resources/subscribe", "{\"uri\":\"test://readme\"}")
+        assertEquals(-32601, stateless(client, "resources/subscribe", "{\"uri\":\"test://readme\"}")
                 .at("/error/code").asInt());
         JsonNode badLevel = client.call("tools/list", "{\"_meta\":{\"" + RequestMeta.PROTOCOL_VERSION + "\":\"" + V
                 + "\",\"" + RequestMeta.CLIENT_CAPABILITIES + "\":{},\"" + RequestMeta.LOG_LEVEL + "\":\"loud\"}}");
@@ -265,7 +266,7 @@ class ModernEraTest {
         assertEquals(runs, signupRuns.get(), "a refused state never reaches the tool");
 
         // a state sealed by a server with another key does not verify here
-        McpCore elsewhere = core(new ModernSettings(Duration.ofMinutes(1), Duration.ZERO, "private",
+        McpCore elsewhere = core(new StatelessSettings(Duration.ofMinutes(1), Duration.ZERO, "private",
                 new byte[32], Duration.ofMinutes(10)));
         TestClient there = new TestClient(elsewhere);
         String foreign = there.call("tools/call", params(call, caps)).at("/result/requestState").asText();
@@ -277,7 +278,7 @@ class ModernEraTest {
     void instancesSharingAKeyResumeEachOthersRoundsAndStatesExpire() throws Exception {
         byte[] key = new byte[32];
         key[0] = 7;
-        ModernSettings shared = new ModernSettings(Duration.ofMinutes(1), Duration.ZERO, "private", key,
+        StatelessSettings shared = new StatelessSettings(Duration.ofMinutes(1), Duration.ZERO, "private", key,
                 Duration.ofMinutes(10));
         TestClient a = new TestClient(core(shared));
         TestClient b = new TestClient(core(shared));
@@ -292,7 +293,7 @@ class ModernEraTest {
         a.close();
         b.close();
 
-        TestClient c = new TestClient(core(new ModernSettings(Duration.ofMinutes(1), Duration.ZERO, "private", key,
+        TestClient c = new TestClient(core(new StatelessSettings(Duration.ofMinutes(1), Duration.ZERO, "private", key,
                 Duration.ofMillis(1))));
         String state = c.call("tools/call", params(call, caps)).at("/result/requestState").asText();
         Thread.sleep(20);
@@ -304,7 +305,7 @@ class ModernEraTest {
 
     @Test
     void askingWithoutTheCapabilityIsMissingRequiredClientCapability() throws Exception {
-        JsonNode r = modern(client, "tools/call", "{\"name\":\"signup\",\"arguments\":{\"plan\":\"pro\"}}");
+        JsonNode r = stateless(client, "tools/call", "{\"name\":\"signup\",\"arguments\":{\"plan\":\"pro\"}}");
         assertEquals(-32021, r.at("/error/code").asInt());
         assertTrue(r.at("/error/data/requiredCapabilities/elicitation").isObject());
         // a tool that catches everything still ends the round with input_required
@@ -329,7 +330,7 @@ class ModernEraTest {
     }
 
     @Test
-    void cancellingAModernRequestOnTheConnectionInterruptsIt() throws Exception {
+    void cancellingAStatelessRequestOnTheConnectionInterruptsIt() throws Exception {
         int id = client.send("tools/call", params("{\"name\":\"slow\"}", "{}"));
         assertTrue(slowStarted.await(5, TimeUnit.SECONDS));
         client.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id
@@ -358,7 +359,7 @@ class ModernEraTest {
                 List.of(), List.of(), List.of(), List.of()));
         ObjectNode changed = client.nextWithMethod("notifications/tools/list_changed");
         assertEquals(id, changed.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asInt());
-        assertEquals("hi", modern(client, "tools/call", "{\"name\":\"late_tool\"}").at("/result/content/0/text")
+        assertEquals("hi", stateless(client, "tools/call", "{\"name\":\"late_tool\"}").at("/result/content/0/text")
                 .asText());
 
         core.sessions().broadcastResourceUpdated("test://readme");
@@ -391,11 +392,11 @@ class ModernEraTest {
         JsonNode end = client.responseTo(id).get("result");
         assertEquals("complete", end.path("resultType").asText());
         assertEquals(id, end.at("/_meta/io.modelcontextprotocol~1subscriptionId").asInt());
-        assertEquals(-32602, modern(client, "subscriptions/listen", "{}").at("/error/code").asInt());
+        assertEquals(-32602, stateless(client, "subscriptions/listen", "{}").at("/error/code").asInt());
     }
 
     @Test
-    void legacyAndModernClientsShareTheCore() throws Exception {
+    void legacyAndStatelessClientsShareTheCore() throws Exception {
         TestClient legacy = new TestClient(core);
         assertEquals("2025-11-25", legacy.initialize("2025-11-25", "{}").at("/result/protocolVersion").asText());
         int listen = client.send("subscriptions/listen", params("{\"notifications\":{\"toolsListChanged\":true}}",
@@ -417,12 +418,12 @@ class ModernEraTest {
         assertFalse(legacy.call("tools/list", params(null, "{}")).get("result").has("resultType"));
         assertEquals(-32601, legacy.call("server/discover", params(null, "{}")).at("/error/code").asInt());
         assertEquals(-32002, legacy.call("resources/read", "{\"uri\":\"test://nothing\"}").at("/error/code").asInt());
-        assertEquals(-32602, modern(client, "resources/read", "{\"uri\":\"test://nothing\"}").at("/error/code")
+        assertEquals(-32602, stateless(client, "resources/read", "{\"uri\":\"test://nothing\"}").at("/error/code")
                 .asInt());
         legacy.close();
 
-        // a connection that spoke modern requests can still begin a legacy session
-        assertEquals("complete", modern(client, "tools/list", null).at("/result/resultType").asText());
+        // a connection that spoke stateless requests can still begin a legacy session
+        assertEquals("complete", stateless(client, "tools/list", null).at("/result/resultType").asText());
         assertEquals("2025-06-18", client.initialize("2025-06-18", "{}").at("/result/protocolVersion").asText());
         assertFalse(client.call("tools/list", null).get("result").has("resultType"));
     }
