@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -80,6 +81,36 @@ final class HttpSession {
         synchronized (postStreams) {
             return postStreams.get(key);
         }
+    }
+
+    /** Where a {@code GET} continues: a stream and the sequence number after which its events are written. */
+    record Resumption(SseStream stream, long after) {
+    }
+
+    /**
+     * Where a {@code GET} with this {@code Last-Event-ID} (null: none) continues: the standalone stream (no id,
+     * or one of its own), or the POST stream the id names while it has more to say. Empty when the id names a
+     * POST stream that is finished (everything up to the id was read, or the stream is no longer kept) or no
+     * stream at all: that resumption has nothing to deliver, and it must never take over the standalone stream,
+     * which belongs to the client's own GET (the TypeScript SDK resumes every POST stream that ended without a
+     * successful result, so handing it the standalone stream made two GETs take it from each other for ever).
+     */
+    Optional<Resumption> resume(String lastEventId) {
+        if (lastEventId == null) {
+            return Optional.of(new Resumption(standalone, standalone.deliveredSeq()));
+        }
+        SseStream named = streamOf(lastEventId);
+        long seq = named == null ? -1 : named.seqOf(lastEventId);
+        if (named == standalone) {
+            return Optional.of(new Resumption(standalone, seq >= 0 ? seq : standalone.deliveredSeq()));
+        }
+        if (named == null || seq < 0 || named.hasNothingAfter(seq)) {
+            if (named != null) {
+                releaseIfDrained(named);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Resumption(named, seq));
     }
 
     /** Forgets a POST stream once nothing in it is left for the client to read. */

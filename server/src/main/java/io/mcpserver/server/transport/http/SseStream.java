@@ -137,6 +137,23 @@ final class SseStream implements MessageSink {
         }
     }
 
+    /**
+     * True when a reader that has seen every event up to {@code seq} will get nothing more: the stream is closed,
+     * or complete with no event after {@code seq}. Marks those events delivered.
+     */
+    boolean hasNothingAfter(long seq) {
+        lock.lock();
+        try {
+            boolean finished = closed || (completed && lastSeq <= seq);
+            if (finished) {
+                delivered = Math.max(delivered, Math.min(seq, lastSeq));
+            }
+            return finished;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The sequence number a fresh connection starts after: everything before it was written already. */
     long deliveredSeq() {
         lock.lock();

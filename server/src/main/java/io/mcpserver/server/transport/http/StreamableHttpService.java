@@ -228,20 +228,17 @@ final class StreamableHttpService implements HttpService {
         }
         HttpSession session = found.get();
         session.touch();
-        SseStream stream = session.standalone();
-        long after = stream.deliveredSeq();
         String lastEventId = Replies.header(req, Replies.LAST_EVENT_ID);
-        if (lastEventId != null) {
-            SseStream named = session.streamOf(lastEventId);
-            long seq = named == null ? -1 : named.seqOf(lastEventId);
-            if (seq >= 0) {
-                stream = named;
-                after = seq;
-            } else {
-                LOG.log(System.Logger.Level.DEBUG, session + ": Last-Event-ID " + lastEventId
-                        + " names no stream still kept; opening the session's stream instead");
-            }
+        Optional<HttpSession.Resumption> resumption = session.resume(lastEventId);
+        if (resumption.isEmpty()) {
+            // SSE's "stop reconnecting": the named stream is over (or unknown) and the standalone one is not its
+            LOG.log(System.Logger.Level.DEBUG, session + ": Last-Event-ID " + lastEventId
+                    + " names a finished or unknown stream: 204, nothing to resume");
+            res.status(Status.NO_CONTENT_204).send();
+            return;
         }
+        SseStream stream = resumption.get().stream();
+        long after = resumption.get().after();
         // A newer GET takes the stream over from an older connection (which may be dead but not noticed yet).
         // sse-close-after applies to a POST's own connection only: a resumed stream is held until it is done.
         sse.serve(res, session, stream, after, Duration.ZERO, stream.primingEvent(after, sse.retry()));

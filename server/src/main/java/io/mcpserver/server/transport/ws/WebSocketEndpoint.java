@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class WebSocketEndpoint implements WsListener {
 
-    static final String SUBPROTOCOL = "mcp";
+    /** The subprotocols spoken here; the first one the client offers, in its order, is echoed. */
+    static final List<String> SUBPROTOCOLS = List.of("mcp", "mcp-v1");
     private static final HeaderName SEC_WEBSOCKET_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
     private static final System.Logger LOG = System.getLogger(WebSocketEndpoint.class.getName());
     /** After our close frame, how long the client has to answer with its own before the socket is dropped. */
@@ -89,9 +91,10 @@ final class WebSocketEndpoint implements WsListener {
                     .build();
         }
         authenticated = authenticate(prologue, headers);
-        if (offersMcp(headers)) {
+        Optional<String> chosen = chosenSubprotocol(headers);
+        if (chosen.isPresent()) {
             WritableHeaders<?> answer = WritableHeaders.create();
-            answer.set(SEC_WEBSOCKET_PROTOCOL, SUBPROTOCOL);
+            answer.set(SEC_WEBSOCKET_PROTOCOL, chosen.get());
             return Optional.of(answer);
         }
         return Optional.empty(); // browsers may offer no subprotocol; MCP over WebSocket is all we speak anyway
@@ -124,18 +127,22 @@ final class WebSocketEndpoint implements WsListener {
         return ((AuthResult.Authenticated) result).caller();
     }
 
-    private static boolean offersMcp(Headers headers) {
+    /**
+     * The first offered subprotocol this server speaks ({@code mcp}, or {@code mcp-v1} as some clients name it):
+     * a client that offers subprotocols fails the handshake unless one of them is echoed.
+     */
+    static Optional<String> chosenSubprotocol(Headers headers) {
         if (!headers.contains(SEC_WEBSOCKET_PROTOCOL)) {
-            return false;
+            return Optional.empty();
         }
         for (String value : headers.get(SEC_WEBSOCKET_PROTOCOL).allValues()) {
             for (String offered : value.split(",")) {
-                if (offered.strip().equals(SUBPROTOCOL)) {
-                    return true;
+                if (SUBPROTOCOLS.contains(offered.strip())) {
+                    return Optional.of(offered.strip());
                 }
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     @Override

@@ -281,6 +281,36 @@ class StreamableHttpTest {
     }
 
     @Test
+    void resumingAFinishedStreamIs204AndLeavesTheStandaloneStreamAlone() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        assertEquals(200, client.post(client.request("resources/subscribe", "{\"uri\":\"test://counter\"}"),
+                "application/json").status());
+        Reply standalone = client.get(Map.of());
+        try (SseEvents own = standalone.events()) {
+            assertNotNull(own.next().id(), "priming event");
+            // a call answered with an error: the TypeScript SDK resumes such a stream with its last event id
+            Reply failed = client.post(client.request("tools/call", "{\"name\":\"no_such_tool\",\"arguments\":{}}"),
+                    BOTH);
+            String lastId;
+            try (SseEvents events = failed.events()) {
+                events.next(); // priming
+                SseEvents.Event error = events.nextMessage();
+                assertEquals(-32602, error.json().path("error").path("code").asInt(), error.data());
+                lastId = error.id();
+                assertTrue(events.ends());
+            }
+            for (String id : List.of(lastId, "p999-1", "nonsense")) {
+                Reply resumed = client.get(Map.of("Last-Event-ID", id));
+                assertEquals(204, resumed.status(), "nothing to resume after " + id);
+                resumed.text();
+            }
+            server.core.sessions().broadcastResourceUpdated("test://counter");
+            assertEquals("notifications/resources/updated", own.nextMessage().json().path("method").asText(),
+                    "the client's own GET still has the standalone stream");
+        }
+    }
+
+    @Test
     void aNewGetTakesTheStreamOverFromTheOldOne() throws Exception {
         McpHttpClient client = server.client().initialize();
         Reply first = client.get(Map.of());

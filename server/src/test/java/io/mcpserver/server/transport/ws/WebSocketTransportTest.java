@@ -123,6 +123,17 @@ class WebSocketTransportTest {
     }
 
     @Test
+    void clientsNamingTheSubprotocolMcpV1AreServedToo() throws Exception {
+        start();
+        WsClient c = client("/ws", "mcp-v1"); // a client that offers only mcp-v1 fails unless it is echoed
+        assertEquals("mcp-v1", c.socket.getSubprotocol());
+        c.send(initialize(1));
+        assertTrue(c.response(1).has("result"));
+        assertEquals("mcp-v1", client("/ws", "mcp-v1", "mcp").socket.getSubprotocol(), "the client's first choice");
+        assertEquals("mcp", client("/", "chat", "mcp", "mcp-v1").socket.getSubprotocol());
+    }
+
+    @Test
     void fragmentedMessageIsReassembled() throws Exception {
         start();
         WsClient c = initialized("/ws");
