@@ -61,7 +61,10 @@ class ExamplePluginIT {
                     "the note is kept in the plugin's data directory");
 
             JsonNode invalid = client.request("tools/call", Map.of("name", "add_note", "arguments", Map.of("title", "x")));
-            assertEquals(-32602, invalid.path("error").path("code").asInt(), "missing argument: " + invalid);
+            // SEP-1303 (2025-11-25): a schema failure is a tool execution error the model can read
+            assertTrue(invalid.path("result").path("isError").asBoolean(), "missing argument: " + invalid);
+            assertTrue(invalid.path("result").path("content").path(0).path("text").asText()
+                    .startsWith("Invalid arguments for tool 'add_note'"), invalid.toString());
         }
     }
 }

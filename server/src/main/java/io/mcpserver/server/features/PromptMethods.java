@@ -20,8 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code prompts/list} and {@code prompts/get}, with required arguments checked before the plugin runs. */
+/**
+ * {@code prompts/list} and {@code prompts/get}, with required arguments checked before the plugin runs. A plugin
+ * that refuses an argument throws {@link IllegalArgumentException}; the client gets -32602 with its message.
+ */
 public final class PromptMethods {
+
+    private static final System.Logger LOG = System.getLogger(PromptMethods.class.getName());
 
     private final FeatureRegistry registry;
     private final ProtocolSettings settings;
@@ -70,7 +75,15 @@ public final class PromptMethods {
                 throw McpException.invalidParams("Prompt '" + name + "' needs argument '" + a.name() + "'");
             }
         }
-        PromptResult result = prompt.owner().call(() -> prompt.prompt().get(Map.copyOf(arguments), request.context()));
+        PromptResult result;
+        try {
+            result = prompt.owner().call(() -> prompt.prompt().get(Map.copyOf(arguments), request.context()));
+        } catch (IllegalArgumentException e) {
+            // the plugin refused the caller's input: -32602 with its own message, not an internal error
+            String message = e.getMessage() == null ? "invalid arguments" : e.getMessage();
+            LOG.log(System.Logger.Level.INFO, "prompt " + name + " refused its arguments: " + message);
+            throw McpException.invalidParams("Prompt '" + name + "': " + message);
+        }
         return WireFormat.promptResult(result);
     }
 }

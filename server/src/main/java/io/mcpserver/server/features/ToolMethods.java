@@ -10,6 +10,7 @@ import io.mcpserver.server.protocol.InFlightRequest;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
+import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.Request;
 import io.mcpserver.server.protocol.StatelessEra;
 import io.mcpserver.server.protocol.WireFormat;
@@ -85,7 +86,12 @@ public final class ToolMethods {
                 "Not allowed to call tool '" + name + "'");
         var invalid = tool.validator().validate(arguments);
         if (invalid.isPresent()) {
-            throw McpException.invalidParams("Invalid arguments for tool '" + name + "': " + invalid.get());
+            String message = "Invalid arguments for tool '" + name + "': " + invalid.get();
+            if (!request.version().atLeast(ProtocolVersion.V2025_11_25)) {
+                throw McpException.invalidParams(message); // a protocol error up to 2025-06-18
+            }
+            // SEP-1303 (2025-11-25 on): a tool execution error, so that the model reads it and corrects itself
+            return WireFormat.toolResult(ToolResult.error(message), request.version());
         }
         Map<String, Object> args = Json.toMap(arguments);
         var context = request.context();

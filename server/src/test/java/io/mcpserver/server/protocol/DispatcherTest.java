@@ -80,7 +80,12 @@ class DispatcherTest {
                 "text/plain"), (uri, vars, ctx) -> List.of(ResourceContents.text(uri, "text/plain", "item " + vars.get("id"))));
         Prompt greet = Prompt.of(PromptDescriptor.of("greet", "greets",
                 new PromptDescriptor.Argument("name", "who", true)),
-                (args, ctx) -> PromptResult.ofUserText(null, "Hello " + args.get("name")));
+                (args, ctx) -> {
+                    if (args.get("name").isBlank()) {
+                        throw new IllegalArgumentException("name must not be blank");
+                    }
+                    return PromptResult.ofUserText(null, "Hello " + args.get("name"));
+                });
         CompletionProvider names = new CompletionProvider() {
             public CompletionRef ref() {
                 return CompletionRef.prompt("greet");
@@ -135,13 +140,23 @@ class DispatcherTest {
     }
 
     @Test
+    void invalidToolArgumentsStayAProtocolErrorBefore20251125() throws Exception {
+        client.initialize("2025-06-18", "{}");
+        JsonNode invalid = client.call("tools/call", "{\"name\":\"add\",\"arguments\":{\"a\":\"two\"}}");
+        assertEquals(-32602, invalid.at("/error/code").asInt(), invalid.toString());
+        assertTrue(invalid.at("/error/message").asText().contains("$.a"), invalid.toString());
+    }
+
+    @Test
     void toolArgumentsAreValidatedAndFailuresBecomeIsError() throws Exception {
         client.initialize("2025-11-25", "{}");
         assertEquals("5", client.call("tools/call", "{\"name\":\"add\",\"arguments\":{\"a\":2,\"b\":3}}")
                 .at("/result/content/0/text").asText());
+        // SEP-1303 (2025-11-25): arguments that fail the input schema are a tool execution error the model can read
         JsonNode invalid = client.call("tools/call", "{\"name\":\"add\",\"arguments\":{\"a\":\"two\"}}");
-        assertEquals(-32602, invalid.at("/error/code").asInt());
-        String message = invalid.at("/error/message").asText();
+        assertTrue(invalid.at("/result/isError").asBoolean(), invalid.toString());
+        String message = invalid.at("/result/content/0/text").asText();
+        assertTrue(message.startsWith("Invalid arguments for tool 'add'"), message);
         assertTrue(message.contains("$.a") && message.contains("b"), message);
         assertTrue(message.contains("integer"), message);
         assertEquals(-32602, client.call("tools/call", "{\"name\":\"nope\"}").at("/error/code").asInt());
@@ -246,6 +261,9 @@ class DispatcherTest {
         JsonNode noArg = client.call("prompts/get", "{\"name\":\"greet\"}");
         assertEquals(-32602, noArg.at("/error/code").asInt());
         assertTrue(noArg.at("/error/message").asText().contains("name"));
+        JsonNode refused = client.call("prompts/get", "{\"name\":\"greet\",\"arguments\":{\"name\":\" \"}}");
+        assertEquals(-32602, refused.at("/error/code").asInt(), "the plugin refused the caller's input: " + refused);
+        assertEquals("Prompt 'greet': name must not be blank", refused.at("/error/message").asText());
 
         JsonNode c = client.call("completion/complete", "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"greet\"},"
                 + "\"argument\":{\"name\":\"name\",\"value\":\"al\"}}");
