@@ -1,6 +1,9 @@
 package io.mcpserver.e2e;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +11,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -39,6 +45,31 @@ class LauncherIT {
         assertTrue(result.stderr().contains("java.util.logging.config.file = " + home.resolve("conf/logging.properties")),
                 "no logging config:\n" + result.stderr());
         assertTrue(result.stderr().contains("mcp.e2e.marker = from-mcp-java-opts"), "MCP_JAVA_OPTS not passed:\n" + result.stderr());
+    }
+
+    /**
+     * A listener that cannot bind stops the server: exit 1 and one line naming the address, never "ready"
+     * without it (HTTP used to log Helidon's stack trace, then the ready line, and run without HTTP).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "tcp"})
+    void aBusyPortStopsTheServerWithOneClearLine(String transport) throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+            ServerProcess.Result result = ServerProcess.builder()
+                    .name("launcher-busy-" + transport)
+                    .tcp(transport.equals("tcp"))
+                    .http(transport.equals("http"))
+                    .args("--host", "127.0.0.1", "--" + transport + "-port", String.valueOf(port))
+                    .run(TIMEOUT);
+            assertEquals(1, result.exitCode(), result.stderr());
+            assertTrue(result.stderr().contains("mcp-server: cannot start the " + transport
+                    + " transport: cannot listen on 127.0.0.1:" + port + " (Address already in use)"), result.stderr());
+            assertFalse(result.stderr().contains("MCP server ready"), result.stderr());
+            assertFalse(result.stderr().contains("\tat "), "no stack trace:\n" + result.stderr());
+            assertFalse(result.stderr().contains("Exception"), "no exception in the log:\n" + result.stderr());
+        }
     }
 
     @Test

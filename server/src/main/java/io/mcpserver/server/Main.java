@@ -84,7 +84,9 @@ public final class Main {
             server.awaitStopped();
             return 0;
         } catch (Exception e) {
-            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage(), e.getCause());
+            // a listener that cannot bind is the operator's to fix, not a bug: one line, no stack trace
+            Throwable cause = e.getCause() instanceof java.net.BindException ? null : e.getCause();
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage(), cause);
             System.err.println("mcp-server: " + e.getMessage());
             return 1;
         }

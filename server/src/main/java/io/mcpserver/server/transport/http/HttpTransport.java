@@ -15,6 +15,7 @@ import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.transport.ListenerAddress;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
 import io.mcpserver.server.transport.ws.WebSocketConnections;
@@ -79,7 +80,9 @@ public final class HttpTransport implements ServerTransport {
     }
 
     @Override
-    public void start() {
+    public void start() throws java.net.BindException {
+        String setting = "transports.http.port (--http-port)";
+        ListenerAddress.checkBindable(settings.host(), settings.port(), setting);
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -103,6 +106,10 @@ public final class HttpTransport implements ServerTransport {
         websockets = WebSocketRouting.register(builder, core, config.websocket(), caller, security,
                 (origin, host) -> draining ? "the server is shutting down" : origins.rejection(origin, host));
         server = builder.build().start();
+        if (!server.isRunning()) { // Helidon logged why and shut down; never go on without the listener
+            throw ListenerAddress.unavailable(settings.host(), settings.port(), setting,
+                    "the web server did not start; see the log above");
+        }
         sessions.startReaper();
         LOG.log(System.Logger.Level.INFO, "HTTP listening on " + endpoint().substring("http=".length())
                 + " (Streamable HTTP " + settings.path()

@@ -7,6 +7,7 @@ import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.security.FirstMessageAuth;
 import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.transport.ListenerAddress;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
 import io.mcpserver.spi.Caller;
@@ -80,7 +81,13 @@ public final class TcpTransport implements ServerTransport {
             socket = new ServerSocket();
         }
         socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
+        try {
+            socket.bind(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
+        } catch (java.net.BindException e) {
+            socket.close();
+            throw ListenerAddress.unavailable(settings.host(), settings.port(), "transports.tcp.port (--tcp-port)",
+                    e.getMessage());
+        }
         server = socket;
         Thread.ofVirtual().name("mcp-tcp-accept").start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "TCP listening on " + address() + " (newline-delimited JSON-RPC"
