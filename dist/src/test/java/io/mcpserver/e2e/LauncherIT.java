@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -84,6 +87,44 @@ class LauncherIT {
                 .run(TIMEOUT);
         assertEquals(0, result.exitCode(), result.stderr());
         assertTrue(result.stdout().contains(TestEnv.projectVersion()), result.stdout());
+    }
+
+    /**
+     * The documented minimum is JDK 21, so the Maven Wrapper (which the launcher also uses to build a fresh
+     * clone) must not pass a JVM option of a newer JDK: .mvn/jvm.config used to hold one that exists only from
+     * JDK 23 on. A stand-in JDK 21 (its release file says 21, its java refuses that option as JDK 21 does, and
+     * runs the real JDK otherwise) must run it.
+     */
+    @Test
+    void theMavenWrapperRunsOnJdk21(@TempDir Path dir) throws Exception {
+        Path jdk = Files.createDirectories(dir.resolve("jdk-21/bin")).getParent();
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"21.0.8\"\n");
+        Path java = jdk.resolve("bin/java");
+        String realJava = ProcessHandle.current().info().command().orElseThrow();
+        Files.writeString(java, """
+                #!/bin/sh
+                for a in "$@"; do
+                  case "$a" in
+                    --sun-misc-unsafe-memory-access*) echo "Unrecognized option: $a" >&2
+                      echo "Error: Could not create the Java Virtual Machine." >&2; exit 1 ;;
+                  esac
+                done
+                touch "%s"
+                exec "%s" "$@"
+                """.formatted(dir.resolve("used"), realJava));
+        assertTrue(java.toFile().setExecutable(true));
+        Path root = TestEnv.nodeScripts().resolve("../../../..").normalize();
+        ProcessBuilder mvnw = new ProcessBuilder(root.resolve("mvnw").toString(), "--version")
+                .directory(root.toFile()).redirectErrorStream(true);
+        mvnw.environment().put("JAVA_HOME", jdk.toString());
+        mvnw.environment().put("PATH", jdk.resolve("bin") + ":/usr/bin:/bin");
+        mvnw.environment().remove("MAVEN_OPTS");
+        Process process = mvnw.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("Apache Maven 3.9"), output);
+        assertTrue(Files.exists(dir.resolve("used")), "ran on the stand-in JDK 21: " + output);
     }
 
     @Test
