@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,43 @@ class DistributionIT {
             tools.path("result").path("tools").forEach(tool -> names.add(tool.path("name").asText()));
             assertTrue(names.contains("echo"), "tools from the unpacked plugins/: " + names);
         }
+    }
+
+    /**
+     * The unpacked tarball's README is written for that layout and everything it and the shipped docs link to
+     * is there: the tarball used to carry the repository's README, which pointed at dist/bin/mcp-server and
+     * docs/ that it did not contain.
+     */
+    @Test
+    void theUnpackedReadmeAndDocsLinkOnlyToWhatTheTarballHolds() throws Exception {
+        Path target = Files.createTempDirectory(TestEnv.workRoot(), "unpacked-docs-");
+        run(target, "tar", "-xzf", TestEnv.distTarball().toString());
+        Path home = target.resolve("mcp-server-" + TestEnv.projectVersion());
+        String readme = Files.readString(home.resolve("README.md"));
+        assertFalse(readme.contains("dist/"), "the README names paths of a clone:\n" + readme);
+        assertTrue(readme.contains("bin/mcp-server"), readme);
+
+        List<Path> pages = new ArrayList<>(List.of(home.resolve("README.md")));
+        try (var docs = Files.walk(home.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).forEach(pages::add);
+        }
+        assertTrue(pages.size() > 5, "docs shipped: " + pages);
+        Pattern link = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher m = link.matcher(Files.readString(page));
+            while (m.find()) {
+                String href = m.group(1);
+                if (href.matches("[a-z]+:.*") || href.startsWith("#")) {
+                    continue; // a web address or an anchor in the same page
+                }
+                String file = href.replaceFirst("#.*", "");
+                if (!Files.exists(page.getParent().resolve(file).normalize())) {
+                    broken.add(home.relativize(page) + " -> " + href);
+                }
+            }
+        }
+        assertTrue(broken.isEmpty(), "links to what the tarball does not hold:\n" + String.join("\n", broken));
     }
 
     private static List<String> run(Path dir, String... command) throws IOException, InterruptedException {
