@@ -100,6 +100,7 @@ public final class Dispatcher {
     /** Handles one parsed message; for a request, returns once its response has been sent (or it was cancelled). */
     public void handle(Session session, JsonNode message, MessageSink sink) {
         session.touch();
+        MessageTrace.received(session, message);
         switch (JsonRpc.kind(message)) {
             case REQUEST -> handleRequest(session, (ObjectNode) message, sink);
             case NOTIFICATION -> handleNotification(session, message);
@@ -150,7 +151,7 @@ public final class Dispatcher {
         }
         if (refusal != null) {
             sink.send(JsonRpc.error(id, refusal));
-            completed(new RequestHook.Completion(session, method, params, null, refusal, false,
+            completed(id, new RequestHook.Completion(session, method, params, null, refusal, false,
                     System.nanoTime() - started));
             return;
         }
@@ -199,7 +200,7 @@ public final class Dispatcher {
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
             boolean cancelled = inFlight.isAbandoned();
-            completed(new RequestHook.Completion(session, method, params, cancelled ? null : result,
+            completed(id, new RequestHook.Completion(session, method, params, cancelled ? null : result,
                     cancelled ? null : error, cancelled, System.nanoTime() - started));
         }
     }
@@ -264,7 +265,8 @@ public final class Dispatcher {
         return null;
     }
 
-    private void completed(RequestHook.Completion completion) {
+    private void completed(JsonNode id, RequestHook.Completion completion) {
+        MessageTrace.answered(completion.session(), id, completion);
         try {
             hook.completed(completion);
         } catch (RuntimeException e) {
