@@ -20,7 +20,7 @@ public record TcpSettings(boolean enabled, String host, int port, long maxMessag
                 r.string("transports.tcp.host", defaultHost),
                 r.port("transports.tcp.port", 9000),
                 r.size("transports.tcp.max-message-size", defaultMessageSize),
-                r.integer("transports.tcp.max-connections", 1000, 1, 1_000_000),
+                r.integer("transports.tcp.max-connections", 10_000, 1, 1_000_000),
                 r.duration("transports.tcp.half-close-timeout", Duration.ofSeconds(60)),
                 TlsSettings.read(r, "transports.tcp.tls", home));
     }
