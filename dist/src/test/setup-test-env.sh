@@ -7,6 +7,7 @@
 #                 linked as dist/src/test/node/node_modules so its scripts can import them
 #   chromium      Debian's chromium, installed with apt-get when missing and running as root
 #   nc            netcat (Debian's netcat-openbsd), the same way, for TcpNcIT
+#   nginx         Debian's nginx, the same way, for NginxIT (which starts its own on a free port)
 # Node and the npm deps are cached in ${MCP_TEST_CACHE:-$HOME/.cache/mcp-server-test}, keyed by the
 # Node version and a hash of package.json + package-lock.json: the first run on a machine takes
 # about a minute, later runs (any checkout) a fraction of a second. Concurrent runs are serialized
@@ -122,6 +123,21 @@ if [ -z "$nc_bin" ]; then
   fi
 fi
 
+# --- nginx (NginxIT runs the docs' proxy recipe with Debian's nginx, 1.22 on Debian 12) ------------
+nginx_bin=$(command -v nginx || true)
+[ -n "$nginx_bin" ] || { [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx; } || true
+if [ -z "$nginx_bin" ]; then
+  if as_root && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian nginx with apt-get (once per machine; the tests start their own, never the service)"
+    apt_install nginx || loud "apt-get install nginx FAILED: NginxIT will fail"
+    nginx_bin=$(command -v nginx || true)
+    [ -n "$nginx_bin" ] || { [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx; } || true
+  else
+    loud "nginx is missing and I cannot install it (needs root and apt-get): NginxIT will fail" \
+         "install it with: apt-get update && apt-get install -y nginx"
+  fi
+fi
+
 # --- where everything is ------------------------------------------------------------------------
 mkdir -p "$(dirname "$out")"
 {
@@ -132,6 +148,7 @@ mkdir -p "$(dirname "$out")"
   echo "node.project=$node_project"
   echo "chromium=$chromium"
   echo "nc=$nc_bin"
+  echo "nginx=$nginx_bin"
 } > "$out.tmp"
 mv -f "$out.tmp" "$out"
 log "node $("$node" --version) at $node; npm deps at $deps_dir/node_modules; chromium at ${chromium:-NONE}; ready in $(( $(date +%s) - started ))s"

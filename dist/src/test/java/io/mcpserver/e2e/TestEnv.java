@@ -101,6 +101,16 @@ public final class TestEnv {
         return Path.of(node);
     }
 
+    /** Debian's nginx (setup-test-env.sh installs it), for NginxIT. */
+    public static Path nginx() {
+        String nginx = testEnv().getProperty("nginx", "");
+        if (nginx.isBlank() || !Files.isExecutable(Path.of(nginx))) {
+            throw new IllegalStateException("no nginx (nginx=" + nginx + " in " + testEnvFile()
+                    + "): src/test/setup-test-env.sh did not install it; apt-get install -y nginx");
+        }
+        return Path.of(nginx);
+    }
+
     /** Debian's chromium when setup-test-env.sh found or installed it. */
     public static Optional<Path> chromium() {
         String chromium = testEnv().getProperty("chromium", "");
