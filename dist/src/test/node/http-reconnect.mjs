@@ -81,7 +81,9 @@ try {
       const idleFrom = Date.now() - started - idleMs / 2;
       const before = updates.length;
       await client.callTool({ name: 'bump_counter', arguments: { by: 1 } });
-      await sleep(1500); // a duplicate would come with the next takeover, one retry later
+      const deadline = Date.now() + 10_000;
+      while (updates.length === before && Date.now() < deadline) await sleep(20);
+      await sleep(2500); // a duplicate would come with the next takeover, one retry (1 s) later
       return {
         gets,
         getsInSecondHalfOfIdle: gets.filter((g) => g.at >= idleFrom && g.at < idleFrom + idleMs / 2).length,

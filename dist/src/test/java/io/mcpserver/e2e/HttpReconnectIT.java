@@ -31,7 +31,7 @@ class HttpReconnectIT {
     static void runTheSdkClient() throws Exception {
         server = ServerProcess.builder().name("http-reconnect").tcp(false).plugins("demo").start();
         String base = "http://" + server.host("http") + ":" + server.httpPort();
-        run = NodeScript.of("http-reconnect.mjs").args(base, String.valueOf(ERRORS), String.valueOf(CANCELS), "5000")
+        run = NodeScript.of("http-reconnect.mjs").args(base, String.valueOf(ERRORS), String.valueOf(CANCELS), "8000")
                 .timeout(Duration.ofMinutes(2)).run();
         summary = run.assertSuccess().json();
     }
