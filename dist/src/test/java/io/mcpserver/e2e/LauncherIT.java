@@ -75,6 +75,22 @@ class LauncherIT {
         }
     }
 
+    /** With 10,000 sessions allowed by default, a process limit on open files far below that is said at start. */
+    @Test
+    void anOpenFileLimitBelowTheDefaultsIsWarnedAbout(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "ulimit -n 2000 && exec \"$0\" --stdio --http-port 0",
+                TestEnv.launcher().toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))) // stdin ends: it stops
+                .redirectErrorStream(true);
+        pb.environment().put("MCP_PLUGINS_DATA__DIR", dir.resolve("data").toString());
+        pb.environment().put("MCP_TRANSPORTS_TCP_ENABLED", "false");
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
+        assertTrue(output.contains("Open-file limit 2000 is below what transports.tcp.max-connections and "
+                + "transports.http.max-sessions allow"), output);
+    }
+
     @Test
     void findsAJdk21WhenJavaHomeIsOlder() throws Exception {
         Optional<Path> oldJdk = olderJdk();

@@ -150,6 +150,7 @@ public final class McpServer implements AutoCloseable {
             listeners.put("http", config.http().host());
         }
         security.warnIfExposed(listeners);
+        warnIfTooFewOpenFiles();
         for (ServerTransport t : transports) {
             try {
                 t.start();
@@ -163,6 +164,22 @@ public final class McpServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "MCP server ready: " + transports.stream().map(ServerTransport::endpoint)
                 .collect(Collectors.joining(" ")));
         return this;
+    }
+
+    /**
+     * Each TCP connection and each HTTP stream or WebSocket holds an open file; a process limit below the
+     * configured maxima fails clients with "Too many open files" long before the limits apply. The JVM raises its
+     * soft limit to the hard one by itself, so what is reported is the hard limit (LimitNOFILE, ulimit -Hn).
+     */
+    private void warnIfTooFewOpenFiles() {
+        long needed = 256 + (config.tcp().enabled() ? config.tcp().maxConnections() : 0)
+                + (config.http().enabled() ? config.http().maxSessions() : 0);
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() < needed) {
+            LOG.log(System.Logger.Level.WARNING, "Open-file limit " + unix.getMaxFileDescriptorCount()
+                    + " is below what transports.tcp.max-connections and transports.http.max-sessions allow (about "
+                    + needed + "): raise it (systemd LimitNOFILE, ulimit -n) or lower those limits");
+        }
     }
 
     private ServerTransport newTcpTransport() {
