@@ -31,4 +31,34 @@ public record Caller(String subject, Set<String> scopes, Set<String> roles, Stri
     public boolean hasRole(String role) {
         return roles.contains(role);
     }
+
+    /** This caller with another subject; every other component kept. */
+    public Caller withSubject(String subject) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
+
+    /** This caller with other scopes; every other component kept. */
+    public Caller withScopes(Set<String> scopes) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
+
+    /** This caller with other roles; every other component kept. */
+    public Caller withRoles(Set<String> roles) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
+
+    /** This caller on another transport; every other component kept. */
+    public Caller withTransport(String transport) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
+
+    /** This caller with another client id; every other component kept. */
+    public Caller withClientId(String clientId) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
+
+    /** This caller with another self-description of its client; every other component kept. */
+    public Caller withClientInfo(Map<String, Object> clientInfo) {
+        return new Caller(subject, scopes, roles, transport, clientId, clientInfo);
+    }
 }

@@ -9,6 +9,7 @@ import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginSummary;
 import io.mcpserver.server.plugins.PluginWatcher;
 import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.security.ServerSecurity;
 import io.mcpserver.server.transport.PluginTransport;
 import io.mcpserver.server.transport.ServerTransport;
@@ -183,11 +184,11 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newTcpTransport() {
-        return new TcpTransport(core, config.tcp(), anonymousCaller(), security);
+        return new TcpTransport(core, config.tcp(), edge());
     }
 
     private ServerTransport newHttpTransport() {
-        return new HttpTransport(core, config, anonymousCaller(), security,
+        return new HttpTransport(core, config, edge(), security.mayRefuseCalls(),
                 new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics));
     }
 
@@ -231,11 +232,7 @@ public final class McpServer implements AutoCloseable {
                             + " is off (set transports." + name + ".enabled: true)");
                     continue;
                 }
-                if (security.enabled()) {
-                    LOG.log(System.Logger.Level.WARNING, "Transport " + name + " from plugin " + p.name()
-                            + " authenticates nobody: its clients are 'anonymous' (the authorization rules still apply)");
-                }
-                result.add(new PluginTransport(core, f, p, config, anonymousCaller()));
+                result.add(new PluginTransport(core, f, p, config, edge()));
             }
         }
         return result;
@@ -246,8 +243,9 @@ public final class McpServer implements AutoCloseable {
         return security.localCaller();
     }
 
-    static Caller anonymousCaller() {
-        return ServerSecurity.anonymous();
+    /** The one edge authenticator of every network transport; with security off everyone is anonymous. */
+    private EdgeAuthenticator edge() {
+        return security.edge();
     }
 
     /** Blocks until the server has stopped (stdin closed, or {@link #close()}). */

@@ -71,8 +71,12 @@ public final class Session {
         return caller;
     }
 
-    public void caller(Caller caller) {
-        this.caller = caller;
+    /**
+     * The identity the transport's edge authenticated for this session (a connection's first message, or a newer
+     * token of the same subject): its subject, scopes and roles; transport, client id and client info stay.
+     */
+    public void authenticated(Caller who) {
+        this.caller = caller.withSubject(who.subject()).withScopes(who.scopes()).withRoles(who.roles());
     }
 
     public ProtocolVersion protocolVersion() {
@@ -92,8 +96,7 @@ public final class Session {
         this.protocolVersion = version;
         this.clientCapabilities = capabilities == null ? io.mcpserver.server.json.Json.object() : capabilities;
         this.clientInfo = clientInfo == null ? Map.of() : Map.copyOf(clientInfo);
-        Caller c = caller;
-        this.caller = new Caller(c.subject(), c.scopes(), c.roles(), c.transport(), c.clientId(), this.clientInfo);
+        this.caller = caller.withClientInfo(this.clientInfo);
         this.initializeSeen = true;
     }
 

@@ -39,8 +39,7 @@ public final class SessionRegistry {
      */
     public Session open(String transport, Caller caller, MessageSink standalone) {
         String clientId = transport + "-" + nextClient.getAndIncrement();
-        Caller bound = new Caller(caller.subject(), caller.scopes(), caller.roles(), transport, clientId,
-                caller.clientInfo());
+        Caller bound = caller.withTransport(transport).withClientId(clientId);
         Session session = new Session(newSessionId(), clientId, transport, bound, defaultLogLevel, standalone, false);
         sessions.put(session.id(), session);
         return session;
@@ -49,8 +48,7 @@ public final class SessionRegistry {
     /** A one-request session for the stateless era; not registered, so it receives no broadcasts. */
     public Session stateless(String transport, Caller caller, MessageSink sink) {
         String clientId = transport + "-" + nextClient.getAndIncrement();
-        Caller bound = new Caller(caller.subject(), caller.scopes(), caller.roles(), transport, clientId,
-                caller.clientInfo());
+        Caller bound = caller.withTransport(transport).withClientId(clientId);
         return new Session(newSessionId(), clientId, transport, bound, defaultLogLevel, sink, true);
     }
 

@@ -14,15 +14,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * Everything security for one server: authentication at the transports' edges, the authorization rules the
@@ -41,6 +34,7 @@ public final class ServerSecurity implements AutoCloseable {
     private final AuditLog audit;
     private final ProtectedResourceMetadata metadata;
     private final Caller localCaller;
+    private final EdgeAuthenticator edge;
     private volatile Authenticator authenticator;
 
     /** @param mcpPath the Streamable HTTP endpoint's path, which the protected resource metadata describes */
@@ -59,6 +53,8 @@ public final class ServerSecurity implements AutoCloseable {
                 local.scopes() != null ? local.scopes() : settings.enabled() ? rules.allScopes() : Set.of(),
                 local.roles() != null ? local.roles() : settings.enabled() ? rules.allRoles() : Set.of(),
                 "stdio", null, Map.of());
+        this.edge = settings.enabled() ? new BearerEdge(() -> authenticator, settings, audit, metadata)
+                : EdgeAuthenticator.off(anonymous());
     }
 
     /** Reads the issuer's keys and opens the audit file; the message of the exception says what is wrong. */
@@ -120,60 +116,16 @@ public final class ServerSecurity implements AutoCloseable {
     }
 
     /**
-     * The caller a verified TLS client certificate stands for: its subject's CN, with the scopes and roles
-     * {@code security.client-certificates.<CN>} grants. Empty when security is off or there is no certificate.
-     *
-     * @param chain the peer's certificate chain as the TLS layer verified it, the client's own first
+     * The one edge authenticator for every transport: bearer tokens, first messages and TLS client certificates
+     * when security is on; the null object that lets everyone in as {@link #anonymous()} when it is off.
      */
-    public Optional<Caller> certificateCaller(Certificate[] chain) {
-        if (!settings.enabled() || chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate cert)) {
-            return Optional.empty();
-        }
-        String cn = commonName(cert.getSubjectX500Principal());
-        if (cn == null) {
-            return Optional.empty();
-        }
-        SecuritySettings.Identity granted = settings.clientCertificates().get(cn);
-        return Optional.of(new Caller(cn, granted == null ? Set.of() : granted.scopes(),
-                granted == null ? Set.of() : granted.roles(), null, null, Map.of()));
-    }
-
-    private static String commonName(X500Principal principal) {
-        try {
-            for (Rdn rdn : new LdapName(principal.getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return rdn.getValue().toString();
-                }
-            }
-        } catch (InvalidNameException e) {
-            return null;
-        }
-        return null;
+    public EdgeAuthenticator edge() {
+        return edge;
     }
 
     /** The caller of a network transport when security is off. */
     public static Caller anonymous() {
         return new Caller("anonymous", Set.of(), Set.of(), null, null, Map.of());
-    }
-
-    /**
-     * Authentication at a transport's edge: the caller a bearer token stands for, or why it is refused (which
-     * is also written to the audit trail). With security off, everyone is {@link #anonymous()}.
-     *
-     * @param transport   the transport's name, for the audit trail
-     * @param remote      the client's address, for the audit trail; null if unknown
-     * @param bearerToken the token the client presented; null or blank when none
-     */
-    public AuthResult authenticate(String transport, String remote, String bearerToken) {
-        if (!settings.enabled()) {
-            return new AuthResult.Authenticated(anonymous());
-        }
-        AuthResult result = authenticator.authenticate(bearerToken);
-        if (result instanceof AuthFailure failure) {
-            LOG.log(System.Logger.Level.DEBUG, transport + " client " + remote + " refused: " + failure.reason().wireName());
-            audit.authenticationFailed(transport, remote, failure);
-        }
-        return result;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.transport.TransportContext;
 
@@ -22,12 +23,35 @@ public final class ClientConnection implements TransportContext.Connection {
     private final Session session;
     private final MessageSink writer;
     private final long maxMessageSize;
+    private final EdgeAuthenticator edge;
+    private final EdgeAuthenticator.Peer peer;
+    private volatile boolean authenticated;
 
+    /** A connection whose caller is known: stdio's local process, a WebSocket upgrade, a TLS client certificate. */
     public ClientConnection(McpCore core, String transport, Caller caller, MessageSink writer, long maxMessageSize) {
+        this(core, transport, caller, writer, maxMessageSize, EdgeAuthenticator.off(caller), null);
+    }
+
+    /**
+     * A connection that authenticates with its first message when the edge requires credentials (TCP without a
+     * client certificate, plugin transports).
+     *
+     * @param remote the client's address, for the audit trail; null if unknown
+     */
+    public ClientConnection(McpCore core, String transport, MessageSink writer, long maxMessageSize,
+                            EdgeAuthenticator edge, String remote) {
+        this(core, transport, edge.unauthenticated(), writer, maxMessageSize, edge, remote);
+    }
+
+    private ClientConnection(McpCore core, String transport, Caller caller, MessageSink writer, long maxMessageSize,
+                            EdgeAuthenticator edge, String remote) {
         this.core = core;
         this.writer = writer;
         this.maxMessageSize = maxMessageSize;
         this.session = core.sessions().open(transport, caller, writer);
+        this.edge = edge;
+        this.peer = new EdgeAuthenticator.Peer(transport, remote);
+        this.authenticated = !edge.required();
     }
 
     public Session session() {
@@ -41,14 +65,39 @@ public final class ClientConnection implements TransportContext.Connection {
 
     @Override
     public void receive(String message) {
+        offer(message);
+    }
+
+    /**
+     * Hands one message on. Until the connection has authenticated, the message must carry the credential: a
+     * refusal is answered with one JSON-RPC error and false is returned (TCP then closes the connection; a plugin
+     * transport's next message is checked again).
+     */
+    public boolean offer(String message) {
         if (message.length() > maxMessageSize) { // chars ≤ bytes, so this only catches some; framers check bytes
             tooLarge(message.length());
-            return;
+            return true;
+        }
+        if (!authenticated) {
+            EdgeAuthenticator.FirstMessage first = edge.firstMessage(peer, message);
+            if (first.refused()) {
+                writer.send(first.refusal());
+                return false;
+            }
+            session.authenticated(first.caller());
+            authenticated = true;
+            message = first.message();
         }
         if (message.isBlank()) {
-            return;
+            return true;
         }
         core.dispatcher().accept(session, message, writer);
+        return true;
+    }
+
+    /** Whether the client is known: authenticated with its first message, or needing no credential. */
+    public boolean authenticated() {
+        return authenticated;
     }
 
     /** Tells the client its message was over the limit; the message itself is dropped unread. */

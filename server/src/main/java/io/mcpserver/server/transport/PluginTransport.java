@@ -6,7 +6,7 @@ import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.protocol.MessageSink;
-import io.mcpserver.spi.Caller;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.PluginConfig;
 import io.mcpserver.spi.transport.Transport;
 import io.mcpserver.spi.transport.TransportContext;
@@ -15,7 +15,11 @@ import io.mcpserver.spi.transport.TransportFactory;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-/** A transport contributed by a plugin: its connections feed the same dispatcher as the built-in ones. */
+/**
+ * A transport contributed by a plugin: its connections feed the same dispatcher as the built-in ones, and
+ * authenticate at the same edge: with security on, a connection's first message carries the bearer token in
+ * {@code params._meta["io.mcpserver/authorization"]}, as on TCP.
+ */
 public final class PluginTransport implements ServerTransport {
 
     private final McpCore core;
@@ -23,18 +27,19 @@ public final class PluginTransport implements ServerTransport {
     private final LoadedPlugin plugin;
     private final PluginConfig config;
     private final long maxMessageSize;
-    private final Caller caller;
+    private final EdgeAuthenticator edge;
     private Transport transport;
 
+    /** @param edge the one edge authenticator (the null object when security is off) */
     public PluginTransport(McpCore core, TransportFactory factory, LoadedPlugin plugin, ServerConfig serverConfig,
-                           Caller caller) {
+                           EdgeAuthenticator edge) {
         this.core = core;
         this.factory = factory;
         this.plugin = plugin;
         this.config = new PluginConfig(io.mcpserver.server.config.ConfigReader.plain(
                 serverConfig.raw().get("transports").get(factory.name())));
         this.maxMessageSize = config.number("max-message-size", ServerConfig.DEFAULT_MAX_MESSAGE_SIZE);
-        this.caller = caller;
+        this.edge = edge;
     }
 
     @Override
@@ -67,7 +72,7 @@ public final class PluginTransport implements ServerTransport {
                         lock.unlock();
                     }
                 };
-                return new ClientConnection(core, factory.name(), caller, sink, maxMessageSize);
+                return new ClientConnection(core, factory.name(), sink, maxMessageSize, edge, remote);
             }
         };
         Thread t = Thread.currentThread();

@@ -72,7 +72,8 @@ class ServerSecurityTest {
     @Test
     void withSecurityOffEveryoneIsAnonymousAndEverythingIsAllowed() {
         ServerSecurity off = new ServerSecurity(settings(false), "/mcp", Clock.systemUTC());
-        var caller = assertInstanceOf(AuthResult.Authenticated.class, off.authenticate("http", null, null)).caller();
+        var caller = assertInstanceOf(AuthResult.Authenticated.class, off.edge()
+                .bearer(new EdgeAuthenticator.Peer("http", null), null)).caller();
         assertEquals("anonymous", caller.subject());
         assertTrue(off.accessPolicy().allows(caller, io.mcpserver.server.protocol.AccessPolicy.Kind.TOOL, "anything"));
         assertFalse(ServerSecurity.isLoopback("192.0.2.1"));

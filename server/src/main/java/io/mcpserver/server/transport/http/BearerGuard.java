@@ -12,7 +12,7 @@ import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
 import io.mcpserver.server.security.Authenticator;
-import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.Caller;
 
 /**
@@ -20,32 +20,33 @@ import io.mcpserver.spi.Caller;
  * {@code Authorization: Bearer <token>} (OAuth 2.1 §5.1.1: on every request, also within a session); a missing
  * or bad one is answered 401 with {@code WWW-Authenticate: Bearer resource_metadata="…"}. A session belongs to
  * the subject that opened it: a request from another subject naming it is answered 404, as if it did not exist.
- * Also serves the protected resource metadata (RFC 9728). With security off every caller is the given one.
+ * Also serves the protected resource metadata (RFC 9728). The credential itself is checked by the one
+ * {@link EdgeAuthenticator}; with security off that lets everyone in.
  */
 final class BearerGuard {
 
-    private final ServerSecurity security;
-    private final Caller whenOff;
+    private final EdgeAuthenticator edge;
     private final boolean refusals;
 
-    /** @param security null, or off, to let every request in as {@code whenOff} */
-    BearerGuard(ServerSecurity security, Caller whenOff) {
-        this.security = security != null && security.enabled() ? security : null;
-        this.whenOff = whenOff;
-        this.refusals = security != null && security.mayRefuseCalls();
+    /**
+     * @param edge           the one edge authenticator (the null object when security is off)
+     * @param mayRefuseCalls whether the rules or the rate limits may refuse a call
+     */
+    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls) {
+        this.edge = edge;
+        this.refusals = mayRefuseCalls;
     }
 
     /** The well-known metadata routes; nothing when security is off. */
     void routing(HttpRules rules) {
-        if (security == null) {
-            return;
-        }
-        for (String path : security.metadata().paths()) {
-            rules.get(path, (req, res) -> {
-                res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*"); // public, and fetched by browser clients
-                Replies.json(res, Status.OK_200, security.metadata().document(origin(req)));
-            });
-        }
+        edge.metadata().ifPresent(metadata -> {
+            for (String path : metadata.paths()) {
+                rules.get(path, (req, res) -> {
+                    res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*"); // public, and fetched by browser clients
+                    Replies.json(res, Status.OK_200, metadata.document(origin(req)));
+                });
+            }
+        });
     }
 
     /**
@@ -54,12 +55,9 @@ final class BearerGuard {
      * @param transport {@code http} or {@code sse}, for the audit trail
      */
     Caller authenticate(ServerRequest req, ServerResponse res, String transport) {
-        if (security == null) {
-            return whenOff;
-        }
         String token = Authenticator.bearerToken(Replies.header(req, HeaderNames.AUTHORIZATION));
         String remote = req.remotePeer().host() + ":" + req.remotePeer().port();
-        AuthResult result = security.authenticate(transport, remote, token);
+        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer(transport, remote), token);
         if (result instanceof AuthFailure failure) {
             HttpRefusal refusal = HttpRefusal.unauthorized(failure, metadataUrl(req));
             refusal.headers().forEach(res::header);
@@ -75,15 +73,10 @@ final class BearerGuard {
      * (refreshed, or with more scopes after a step-up) replaces the session's grants.
      */
     boolean owns(Session session, Caller caller) {
-        if (security == null) {
-            return true;
-        }
-        Caller current = session.caller();
-        if (!current.subject().equals(caller.subject())) {
+        if (!session.caller().subject().equals(caller.subject())) {
             return false;
         }
-        session.caller(new Caller(caller.subject(), caller.scopes(), caller.roles(), current.transport(),
-                current.clientId(), current.clientInfo()));
+        session.authenticated(caller);
         return true;
     }
 
@@ -109,7 +102,7 @@ final class BearerGuard {
     }
 
     private String metadataUrl(ServerRequest req) {
-        return security == null ? "" : security.metadata().url(origin(req));
+        return edge.metadata().map(m -> m.url(origin(req))).orElse("");
     }
 
     private static String origin(ServerRequest req) {

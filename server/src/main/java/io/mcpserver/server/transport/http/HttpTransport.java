@@ -14,7 +14,7 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.protocol.ErrorCodes;
-import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ListenerAddress;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
@@ -41,35 +41,32 @@ public final class HttpTransport implements ServerTransport {
     private final McpCore core;
     private final ServerConfig config;
     private final HttpSettings settings;
-    private final Caller caller;
-    private final ServerSecurity security;
+    private final EdgeAuthenticator edge;
+    private final boolean mayRefuseCalls;
     private final HttpSessions sessions;
     private final ObserveEndpoints observe;
     private volatile WebServer server;
     private volatile WebSocketConnections websockets = new WebSocketConnections();
     private volatile boolean draining;
 
+    /** Security off: every client is {@code caller}. */
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
-        this(core, config, caller, null);
-    }
-
-    public HttpTransport(McpCore core, ServerConfig config, Caller caller, ServerSecurity security) {
-        this(core, config, caller, security, null);
+        this(core, config, EdgeAuthenticator.off(caller), false, null);
     }
 
     /**
-     * @param caller   every client's identity while security is off
-     * @param security bearer-token authentication at this listener's edge; null for none
-     * @param observe  {@code /health}, {@code /ready} and {@code /metrics} on this listener; null for none
+     * @param edge           authentication at this listener's edge (HTTP and WebSocket upgrades)
+     * @param mayRefuseCalls whether the rules or the rate limits may refuse a call (which then gets a status of its own)
+     * @param observe        {@code /health}, {@code /ready} and {@code /metrics} on this listener; null for none
      */
-    public HttpTransport(McpCore core, ServerConfig config, Caller caller, ServerSecurity security,
+    public HttpTransport(McpCore core, ServerConfig config, EdgeAuthenticator edge, boolean mayRefuseCalls,
                          ObserveEndpoints observe) {
-        this.security = security;
+        this.edge = edge;
+        this.mayRefuseCalls = mayRefuseCalls;
         this.observe = observe;
         this.core = core;
         this.config = config;
         this.settings = config.http();
-        this.caller = caller;
         this.sessions = new HttpSessions(core, settings.maxSessions(), settings.sessionIdleTimeout(),
                 settings.replayBufferSize());
     }
@@ -103,7 +100,8 @@ public final class HttpTransport implements ServerTransport {
             builder.addFeature(observeFeature);
         }
         OriginPolicy origins = new OriginPolicy(settings.host(), settings.allowedOrigins(), settings.allowedHosts());
-        websockets = WebSocketRouting.register(builder, core, config.websocket(), caller, security,
+        websockets = WebSocketRouting.register(builder, core, config.websocket(), edge,
+                settings.tls().enabled() ? "https" : "http",
                 (origin, host) -> draining ? "the server is shutting down" : origins.rejection(origin, host));
         server = builder.build().start();
         if (!server.isRunning()) { // Helidon logged why and shut down; never go on without the listener
@@ -147,7 +145,7 @@ public final class HttpTransport implements ServerTransport {
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
-        BearerGuard bearer = new BearerGuard(security, caller);
+        BearerGuard bearer = new BearerGuard(edge, mayRefuseCalls);
         routing.register(bearer::routing); // RFC 9728 metadata, when security is on
         routing.register(new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,
                 new StatelessHttpRules(core, settings.sseKeepAlive())));

@@ -4,7 +4,7 @@ import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
-import io.mcpserver.server.security.FirstMessageAuth;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
 import io.mcpserver.server.transport.LineReader;
 import io.mcpserver.server.transport.LineWriter;
@@ -14,6 +14,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One TCP client: reads lines into its session until the client closes, and makes sure its running
@@ -31,13 +32,14 @@ final class TcpConnection {
     private final LineWriter writer;
     private final ClientConnection connection;
     private final String peer;
-    private FirstMessageAuth auth;
     private volatile boolean shuttingDown;
 
-    /** @param auth checks the first message's credentials; null when the caller is already known */
-    TcpConnection(McpCore core, Socket socket, Caller caller, TcpSettings settings, String tlsPeer,
-                  FirstMessageAuth auth) throws IOException {
-        this.auth = auth;
+    /**
+     * @param certified the caller a verified TLS client certificate stands for; else the connection authenticates
+     *                  with its first message at the edge
+     */
+    TcpConnection(McpCore core, Socket socket, Optional<Caller> certified, TcpSettings settings, String tlsPeer,
+                  EdgeAuthenticator edge) throws IOException {
         this.core = core;
         this.socket = socket;
         this.settings = settings;
@@ -49,7 +51,8 @@ final class TcpConnection {
                 closeSocket(); // the client is gone: ends the read loop, which cancels what is still running
             }
         };
-        this.connection = new ClientConnection(core, "tcp", caller, sink, settings.maxMessageSize());
+        this.connection = certified.map(c -> new ClientConnection(core, "tcp", c, sink, settings.maxMessageSize()))
+                .orElseGet(() -> new ClientConnection(core, "tcp", sink, settings.maxMessageSize(), edge, peer));
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + peer
                 + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
     }
@@ -63,19 +66,11 @@ final class TcpConnection {
             while ((line = lines.next()) != null) {
                 if (line.tooLong()) {
                     connection.tooLarge(line.oversize());
-                } else if (auth != null) {
-                    FirstMessageAuth.Outcome outcome = auth.authenticate(session, line.text(), "tcp", peer);
-                    if (outcome.refused()) { // one JSON-RPC error, then the connection ends
-                        writer.send(outcome.refusal());
-                        break;
-                    }
-                    auth = null;
-                    connection.receive(outcome.message());
-                } else {
-                    connection.receive(line.text());
+                } else if (!connection.offer(line.text())) {
+                    break; // refused at the edge: one JSON-RPC error, then the connection ends
                 }
             }
-            reason = auth != null ? "not authenticated" : drain(session);
+            reason = connection.authenticated() ? drain(session) : "not authenticated";
         } catch (IOException e) {
             reason = shuttingDown ? "server stopping" : writer.isBroken() ? "client gone (write failed)"
                     : "connection lost (" + e.getMessage() + ")";

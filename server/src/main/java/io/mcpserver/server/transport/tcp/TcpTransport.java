@@ -5,8 +5,7 @@ import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
-import io.mcpserver.server.security.FirstMessageAuth;
-import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ListenerAddress;
 import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
@@ -39,27 +38,23 @@ public final class TcpTransport implements ServerTransport {
 
     private final McpCore core;
     private final TcpSettings settings;
-    private final Caller caller;
-    private final ServerSecurity security;
+    private final EdgeAuthenticator edge;
     private final Set<TcpConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private volatile ServerSocket server;
     private volatile boolean accepting = true;
     private volatile boolean closed;
 
+    /** Security off: every client is {@code caller}. */
     public TcpTransport(McpCore core, TcpSettings settings, Caller caller) {
-        this(core, settings, caller, null);
+        this(core, settings, EdgeAuthenticator.off(caller));
     }
 
-    /**
-     * @param caller   every client's identity while security is off
-     * @param security authentication of each connection (first message or TLS client certificate); null for none
-     */
-    public TcpTransport(McpCore core, TcpSettings settings, Caller caller, ServerSecurity security) {
+    /** @param edge authentication of each connection (TLS client certificate, else the first message) */
+    public TcpTransport(McpCore core, TcpSettings settings, EdgeAuthenticator edge) {
         this.core = core;
         this.settings = settings;
-        this.caller = caller;
-        this.security = security != null && security.enabled() ? security : null;
+        this.edge = edge;
     }
 
     @Override
@@ -124,9 +119,8 @@ public final class TcpTransport implements ServerTransport {
             socket.setKeepAlive(true);
             String tlsPeer = handshake(socket);
             // with security on: a verified client certificate is the caller; else the first message must carry a token
-            Caller certified = security == null ? null : security.certificateCaller(peerCertificates(socket)).orElse(null);
-            connection = new TcpConnection(core, socket, certified != null ? certified : caller, settings, tlsPeer,
-                    security != null && certified == null ? new FirstMessageAuth(security) : null);
+            connection = new TcpConnection(core, socket, edge.certificate(peerCertificates(socket)), settings, tlsPeer,
+                    edge);
             connections.add(connection);
             if (closed) {
                 connection.shutdown();

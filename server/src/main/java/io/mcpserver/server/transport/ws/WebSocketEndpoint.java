@@ -20,8 +20,9 @@ import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
 import io.mcpserver.server.security.Authenticator;
-import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
+import io.mcpserver.server.transport.http.HttpRefusal;
 import io.mcpserver.spi.Caller;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,8 +52,8 @@ final class WebSocketEndpoint implements WsListener {
 
     private final McpCore core;
     private final WebSocketSettings settings;
-    private final Caller caller;
-    private final ServerSecurity security;
+    private final EdgeAuthenticator edge;
+    private final String scheme;
     private final UpgradeCheck upgradeCheck;
     private final WebSocketConnections connections;
     private volatile Caller authenticated;
@@ -67,14 +68,14 @@ final class WebSocketEndpoint implements WsListener {
     private volatile String closeReason;
     private volatile long lastHeard = System.nanoTime();
 
-    WebSocketEndpoint(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
+    /** @param scheme {@code https} or {@code http}: how this listener is reached, for a 401's metadata URL */
+    WebSocketEndpoint(McpCore core, WebSocketSettings settings, EdgeAuthenticator edge, String scheme,
                       UpgradeCheck upgradeCheck, WebSocketConnections connections) {
         this.connections = connections;
         this.core = core;
         this.settings = settings;
-        this.caller = caller;
-        this.security = security != null && security.enabled() ? security : null;
-        this.authenticated = this.security == null ? caller : null; // with security on, set by the upgrade only
+        this.edge = edge;
+        this.scheme = scheme;
         this.upgradeCheck = upgradeCheck;
     }
 
@@ -106,23 +107,22 @@ final class WebSocketEndpoint implements WsListener {
      * bearer challenge, and no connection.
      */
     private Caller authenticate(HttpPrologue prologue, Headers headers) {
-        if (security == null) {
-            return caller;
-        }
         String token = Authenticator.bearerToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
         if (token == null) {
             token = prologue.query().first("access_token").orElse(null);
         }
-        AuthResult result = security.authenticate("websocket", null, token);
+        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer("websocket", null), token);
         if (result instanceof AuthFailure failure) {
-            String origin = "http://" + headers.first(HeaderNames.HOST).orElse("localhost");
-            throw RequestException.builder()
+            // the configured public URL (security.resource) when set, else this listener as the client reached it
+            String origin = scheme + "://" + headers.first(HeaderNames.HOST).orElse("localhost");
+            HttpRefusal refusal = HttpRefusal.unauthorized(failure,
+                    edge.metadata().map(m -> m.url(origin)).orElse(""));
+            RequestException.Builder answer = RequestException.builder()
                     .type(DirectHandler.EventType.OTHER)
-                    .status(Status.UNAUTHORIZED_401)
-                    .header(HeaderValues.create("WWW-Authenticate",
-                            failure.wwwAuthenticate(security.metadata().url(origin))))
-                    .message("Unauthorized: " + failure.description())
-                    .build();
+                    .status(Status.create(refusal.status()))
+                    .message("Unauthorized: " + failure.description());
+            refusal.headers().forEach((name, value) -> answer.header(HeaderValues.create(name, value)));
+            throw answer.build();
         }
         return ((AuthResult.Authenticated) result).caller();
     }

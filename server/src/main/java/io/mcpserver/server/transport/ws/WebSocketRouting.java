@@ -5,7 +5,7 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.mcpserver.server.config.WebSocketSettings;
 import io.mcpserver.server.core.McpCore;
-import io.mcpserver.server.security.ServerSecurity;
+import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.Caller;
 
 /**
@@ -27,15 +27,16 @@ public final class WebSocketRouting {
      */
     public static WebSocketConnections register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core,
                                                 WebSocketSettings settings, Caller caller, UpgradeCheck check) {
-        return register(listener, core, settings, caller, null, check);
+        return register(listener, core, settings, EdgeAuthenticator.off(caller), "http", check);
     }
 
     /**
-     * @param caller   every client's identity while security is off
-     * @param security bearer-token authentication of each upgrade; null for none
+     * @param edge   authentication of each upgrade (the null object when security is off)
+     * @param scheme {@code https} when the listener has TLS, else {@code http}: the origin of a challenge's
+     *               {@code resource_metadata} URL when {@code security.resource} is not configured
      */
     public static WebSocketConnections register(ListenerConfig.BuilderBase<?, ?> listener, McpCore core,
-                                                WebSocketSettings settings, Caller caller, ServerSecurity security,
+                                                WebSocketSettings settings, EdgeAuthenticator edge, String scheme,
                                                 UpgradeCheck check) {
         WebSocketConnections connections = new WebSocketConnections();
         if (!settings.enabled()) {
@@ -43,18 +44,18 @@ public final class WebSocketRouting {
         }
         // Helidon refuses a single frame over this with 1009; fragmented messages are limited by the endpoint
         listener.addProtocol(WsConfig.builder().maxFrameLength((int) settings.maxMessageSize()).build());
-        listener.addRouting(routing(core, settings, caller, security, check, connections));
+        listener.addRouting(routing(core, settings, edge, scheme, check, connections));
         System.getLogger(WebSocketRouting.class.getName()).log(System.Logger.Level.INFO, "WebSocket on the HTTP "
                 + "listener at " + String.join(", ", settings.paths()) + " (subprotocol mcp; ping every "
                 + (settings.pingInterval().isZero() ? "never" : settings.pingInterval().toMillis() + " ms") + ")");
         return connections;
     }
 
-    static WsRouting.Builder routing(McpCore core, WebSocketSettings settings, Caller caller, ServerSecurity security,
+    static WsRouting.Builder routing(McpCore core, WebSocketSettings settings, EdgeAuthenticator edge, String scheme,
                                      UpgradeCheck check, WebSocketConnections connections) {
         WsRouting.Builder routing = WsRouting.builder();
         for (String path : settings.paths()) {
-            routing.endpoint(path, () -> new WebSocketEndpoint(core, settings, caller, security, check, connections));
+            routing.endpoint(path, () -> new WebSocketEndpoint(core, settings, edge, scheme, check, connections));
         }
         return routing;
     }

@@ -1,0 +1,101 @@
+package io.mcpserver.server.security;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.spi.Caller;
+
+import java.security.cert.Certificate;
+import java.util.Optional;
+
+/**
+ * The one place where a client's credential is checked, for every transport: a bearer token from an HTTP
+ * {@code Authorization} header or a WebSocket upgrade, a connection's first message (TCP, plugin transports), or
+ * a verified TLS client certificate. Transports only find the credential and answer a refusal in their own terms
+ * (401, a JSON-RPC error); what is valid, what is audited and what a refusal costs the peer is decided here.
+ * With security off this is the null object {@link #off(Caller)}: everyone is one caller, nothing is checked.
+ */
+public interface EdgeAuthenticator {
+
+    /** Who is knocking: the transport's name (for the audit trail) and the client's address, null if unknown. */
+    record Peer(String transport, String remote) {
+    }
+
+    /**
+     * What became of a connection's first message: the text to hand on and the caller it stands for, or the
+     * JSON-RPC error to answer instead.
+     */
+    record FirstMessage(String message, Caller caller, ObjectNode refusal) {
+        public boolean refused() {
+            return refusal != null;
+        }
+    }
+
+    /** Whether clients must present a credential (security on). */
+    boolean required();
+
+    /**
+     * The caller a bearer token stands for, or why it is refused (written to the audit trail).
+     *
+     * @param token the token without its {@code Bearer } prefix; null or blank when the client sent none
+     */
+    AuthResult bearer(Peer peer, String token);
+
+    /**
+     * For transports without headers: a connection's first message must be a request carrying the token in
+     * {@code params._meta["io.mcpserver/authorization"]} ({@link FirstMessageAuth}); the entry is removed before the
+     * message goes on.
+     */
+    FirstMessage firstMessage(Peer peer, String message);
+
+    /**
+     * The caller a verified TLS client certificate stands for; empty when there is none, it names nobody, or
+     * security is off (then the connection authenticates with its first message).
+     *
+     * @param chain the peer's certificate chain as the TLS layer verified it, the client's own first
+     */
+    Optional<Caller> certificate(Certificate[] chain);
+
+    /** The caller of a connection that has not authenticated yet: nobody, or with security off everyone. */
+    Caller unauthenticated();
+
+    /** What a challenge points at (RFC 9728); empty when security is off. */
+    Optional<ProtectedResourceMetadata> metadata();
+
+    /** Security off: every client is {@code everyone}, and no credential is looked at. */
+    static EdgeAuthenticator off(Caller everyone) {
+        return new OpenEdge(everyone);
+    }
+
+    /** The null object: authenticates nobody and refuses nobody. */
+    record OpenEdge(Caller everyone) implements EdgeAuthenticator {
+
+        @Override
+        public boolean required() {
+            return false;
+        }
+
+        @Override
+        public AuthResult bearer(Peer peer, String token) {
+            return new AuthResult.Authenticated(everyone);
+        }
+
+        @Override
+        public FirstMessage firstMessage(Peer peer, String message) {
+            return new FirstMessage(message, everyone, null);
+        }
+
+        @Override
+        public Optional<Caller> certificate(Certificate[] chain) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Caller unauthenticated() {
+            return everyone;
+        }
+
+        @Override
+        public Optional<ProtectedResourceMetadata> metadata() {
+            return Optional.empty();
+        }
+    }
+}
