@@ -35,6 +35,8 @@ public final class MirroredHeaders {
             "resources/read", "uri");
     private static final String SENTINEL_START = "=?base64?";
     private static final String SENTINEL_END = "?=";
+    private static final java.util.regex.Pattern STRICT_BASE64 = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
 
     private final FeatureRegistry registry;
 
@@ -49,7 +51,12 @@ public final class MirroredHeaders {
      * @param header  a header's value by name (case-insensitive), or null when absent
      * @return the {@code HeaderMismatch} error, or null when the headers agree with the body
      */
-    public McpException check(JsonNode message, Function<String, String> header) {
+    public McpException check(JsonNode message, Function<String, String> rawHeader) {
+        // RFC 9110 §5.5: a field value excludes the optional whitespace around it
+        Function<String, String> header = name -> {
+            String value = rawHeader.apply(name);
+            return value == null ? null : value.strip();
+        };
         JsonNode params = message.path("params");
         String version = header.apply(PROTOCOL_VERSION);
         if (version == null) {
@@ -179,6 +186,10 @@ public final class MirroredHeaders {
             return raw;
         }
         String encoded = raw.substring(SENTINEL_START.length(), raw.length() - SENTINEL_END.length());
+        // Java's decoder tolerates missing padding; the binding wants canonical Base64 (RFC 4648 §4)
+        if (encoded.length() % 4 != 0 || !STRICT_BASE64.matcher(encoded).matches()) {
+            throw new IllegalArgumentException("the =?base64?...?= value is not padded, canonical Base64");
+        }
         try {
             byte[] bytes = Base64.getDecoder().decode(encoded);
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -199,6 +199,23 @@ class StatelessHttpTest {
     }
 
     @Test
+    void headerValuesAreTrimmedAndBase64MustBeCanonical() throws Exception {
+        JsonNode query = request("tools/call", "{\"name\":\"run_query\",\"arguments\":{\"region\":\"Hello\","
+                + "\"query\":\"q\"}}", "{}");
+        Map<String, String> h = new LinkedHashMap<>(headers(query));
+        h.put("Mcp-Name", "  run_query\t");
+        h.put("Mcp-Param-Region", " =?base64?SGVsbG8=?= ");
+        HttpResponse<String> padded = post(query, h, "application/json");
+        assertEquals(200, padded.statusCode(), padded.body()); // optional whitespace around a value is no part of it
+        for (String bad : List.of("=?base64?SGVsbG8?=", "=?base64?SGVs!!!bG8=?=", "=?base64?SGVsbG8==?=")) {
+            h.put("Mcp-Param-Region", bad);
+            HttpResponse<String> r = post(query, h, "application/json");
+            assertEquals(400, r.statusCode(), bad);
+            assertEquals(-32020, json(r).at("/error/code").asInt(), bad);
+        }
+    }
+
+    @Test
     void versionsMethodsAndVerbsAnswerWithStatelessErrors() throws Exception {
         ObjectNode future = request("tools/list", null, "{}");
         ((ObjectNode) future.at("/params/_meta")).put(RequestMeta.PROTOCOL_VERSION, "2099-01-01");
