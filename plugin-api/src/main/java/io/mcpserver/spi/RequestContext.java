@@ -1,5 +1,12 @@
 package io.mcpserver.spi;
 
+import io.mcpserver.spi.client.ClientFeature;
+import io.mcpserver.spi.client.InputRequest;
+import io.mcpserver.spi.client.InputResponses;
+import io.mcpserver.spi.client.UnsupportedByClientException;
+
+import java.util.Map;
+
 /**
  * What every plugin call sees of the request it serves: the caller, cancellation, and log messages
  * sent to the client ({@code notifications/message}, filtered by the client's log level).
@@ -29,5 +36,25 @@ public interface RequestContext {
 
     default void log(LogLevel level, Object data) {
         log(level, null, data);
+    }
+
+    /** Whether the client declared the capability that asking it for {@code feature} needs. */
+    default boolean clientSupports(ClientFeature feature) {
+        return false;
+    }
+
+    /**
+     * Asks the client for several things at once, each under a key of the caller's choosing, and
+     * returns its answers by key. Tools, prompts and resource reads may ask. Over a session the server
+     * sends the requests to the client and waits; in the stateless era (2026-07-28) the request ends with
+     * {@code input_required} and runs again from the start once the client retries with its answers, so
+     * the same arguments must lead to the same asks under the same keys (a key names one question);
+     * in a task, the task waits in {@code input_required} until every answer has arrived.
+     *
+     * @param requests what to ask, by key (iteration order is kept)
+     * @throws UnsupportedByClientException when the client did not declare a capability one request needs
+     */
+    default InputResponses ask(Map<String, InputRequest> requests) throws InterruptedException {
+        throw new UnsupportedByClientException(requests.values().iterator().next().feature());
     }
 }

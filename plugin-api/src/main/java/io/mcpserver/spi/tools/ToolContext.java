@@ -3,6 +3,7 @@ package io.mcpserver.spi.tools;
 import io.mcpserver.spi.RequestContext;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ElicitationResult;
+import io.mcpserver.spi.client.InputRequest;
 import io.mcpserver.spi.client.Root;
 import io.mcpserver.spi.client.SamplingRequest;
 import io.mcpserver.spi.client.SamplingResult;
@@ -25,6 +26,7 @@ public interface ToolContext extends RequestContext {
      */
     void progress(double progress, Double total, String message);
 
+    @Override
     boolean clientSupports(ClientFeature feature);
 
     /** Asks the client's model for a completion ({@code sampling/createMessage}). */
@@ -40,4 +42,14 @@ public interface ToolContext extends RequestContext {
 
     /** The client's roots ({@code roots/list}). */
     List<Root> roots() throws UnsupportedByClientException, InterruptedException;
+
+    /**
+     * Asks the user to open {@code url} for an interaction that must not pass through the client
+     * ({@code elicitation/create}, URL mode); the answer's action says whether the user agreed.
+     */
+    default ElicitationResult elicitUrl(String message, String url, String elicitationId)
+            throws UnsupportedByClientException, InterruptedException {
+        return ask(Map.of("url-elicitation", InputRequest.elicitUrl(message, url, elicitationId)))
+                .elicitation("url-elicitation");
+    }
 }

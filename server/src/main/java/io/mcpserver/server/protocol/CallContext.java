@@ -8,6 +8,8 @@ import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ElicitationResult;
+import io.mcpserver.spi.client.InputRequest;
+import io.mcpserver.spi.client.InputResponses;
 import io.mcpserver.spi.client.Root;
 import io.mcpserver.spi.client.SamplingRequest;
 import io.mcpserver.spi.client.SamplingResult;
@@ -15,6 +17,7 @@ import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.ToolContext;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -104,71 +107,138 @@ public class CallContext implements ToolContext {
 
     @Override
     public boolean clientSupports(ClientFeature feature) {
+        if (feature == ClientFeature.ELICITATION_URL) {
+            JsonNode elicitation = session.clientCapability("elicitation");
+            return elicitation != null && elicitation.has("url");
+        }
         return session.clientHas(capabilityName(feature));
     }
 
     @Override
     public SamplingResult sample(SamplingRequest samplingRequest) throws InterruptedException {
-        require(ClientFeature.SAMPLING);
-        ObjectNode params = Json.object();
-        ArrayNode messages = params.putArray("messages");
-        for (SamplingRequest.Message m : samplingRequest.messages()) {
-            ObjectNode mn = messages.addObject();
-            mn.put("role", m.role().wireName());
-            mn.set("content", WireFormat.content(m.content()));
-        }
-        if (samplingRequest.systemPrompt() != null) {
-            params.put("systemPrompt", samplingRequest.systemPrompt());
-        }
-        params.put("maxTokens", samplingRequest.maxTokens());
-        if (samplingRequest.temperature() != null) {
-            params.put("temperature", samplingRequest.temperature());
-        }
-        if (samplingRequest.modelPreferences() != null) {
-            params.set("modelPreferences", Json.toTree(samplingRequest.modelPreferences()));
-        }
-        if (samplingRequest.extra() != null) {
-            samplingRequest.extra().forEach((k, v) -> params.set(k, Json.toTree(v)));
-        }
-        JsonNode result = ask("sampling/createMessage", params);
-        return new SamplingResult(WireFormat.role(Json.text(result, "role")),
-                WireFormat.parseContent(result.path("content")), Json.text(result, "model"),
-                Json.text(result, "stopReason"));
+        return askOne(InputRequest.sample(samplingRequest)).sampling(SINGLE);
     }
 
     @Override
     public ElicitationResult elicit(String message, Map<String, Object> requestedSchema) throws InterruptedException {
-        require(ClientFeature.ELICITATION);
-        ObjectNode params = Json.object();
-        if (session.protocolVersion() != null && session.protocolVersion().atLeast(ProtocolVersion.V2025_11_25)) {
-            params.put("mode", "form");
-        }
-        params.put("message", message);
-        params.set("requestedSchema", Json.toTree(requestedSchema));
-        JsonNode result = ask("elicitation/create", params);
-        return new ElicitationResult(Json.text(result, "action"), Json.toMap(result.get("content")));
+        return askOne(InputRequest.elicit(message, requestedSchema)).elicitation(SINGLE);
     }
 
     @Override
     public List<Root> roots() throws InterruptedException {
-        require(ClientFeature.ROOTS);
-        JsonNode result = ask("roots/list", Json.object());
-        List<Root> roots = new ArrayList<>();
-        for (JsonNode r : result.path("roots")) {
-            roots.add(new Root(Json.text(r, "uri"), Json.text(r, "name")));
-        }
-        return roots;
+        return askOne(InputRequest.roots()).roots(SINGLE);
     }
 
-    /** Hook for the stateless era, where the server cannot send requests and must return input_required instead. */
-    protected JsonNode ask(String method, ObjectNode params) throws InterruptedException {
-        return requester.request(session, sink, method, params);
+    @Override
+    public InputResponses ask(Map<String, InputRequest> requests) throws InterruptedException {
+        if (requests.isEmpty()) {
+            return new InputResponses(Map.of());
+        }
+        Map<String, Ask> asks = new LinkedHashMap<>();
+        for (Map.Entry<String, InputRequest> e : requests.entrySet()) {
+            if (e.getKey() == null || e.getKey().isEmpty()) {
+                throw new IllegalArgumentException("input request keys must not be empty");
+            }
+            if (!clientSupports(e.getValue().feature())) {
+                throw new UnsupportedByClientException(e.getValue().feature());
+            }
+            asks.put(e.getKey(), toWire(e.getValue()));
+        }
+        Map<String, JsonNode> answers = askAll(asks);
+        Map<String, Object> typed = new LinkedHashMap<>();
+        asks.forEach((key, ask) -> typed.put(key, fromWire(ask.request(), answers.get(key))));
+        return new InputResponses(typed);
     }
 
-    private void require(ClientFeature feature) {
-        if (!clientSupports(feature)) {
-            throw new UnsupportedByClientException(feature);
+    /** One ask as it goes on the wire, with the request it came from. */
+    public record Ask(InputRequest request, String method, ObjectNode params) {
+    }
+
+    /**
+     * Asks the client and returns its answer to each ask, by key. Over a session: one server→client
+     * request after the other, on the request's own channel. The stateless era and tasks override this.
+     */
+    protected Map<String, JsonNode> askAll(Map<String, Ask> asks) throws InterruptedException {
+        Map<String, JsonNode> answers = new LinkedHashMap<>();
+        for (Map.Entry<String, Ask> e : asks.entrySet()) {
+            answers.put(e.getKey(), requester.request(session, sink, e.getValue().method(), e.getValue().params()));
         }
+        return answers;
+    }
+
+    /** Key of the single ask the one-question methods ({@link #elicit}, {@link #sample}, {@link #roots}) make. */
+    private static final String SINGLE = "input";
+
+    /** A one-question ask; its key is numbered so that several in one run stay apart. */
+    private InputResponses askOne(InputRequest request) throws InterruptedException {
+        String key = "input-" + singleAsks++;
+        InputResponses answers = ask(Map.of(key, request));
+        return new InputResponses(Map.of(SINGLE, answers.asMap().get(key)));
+    }
+
+    private int singleAsks;
+
+    Ask toWire(InputRequest request) {
+        ObjectNode params = Json.object();
+        return switch (request) {
+            case InputRequest.Elicitation e -> {
+                if (session.protocolVersion() != null && session.protocolVersion().atLeast(ProtocolVersion.V2025_11_25)) {
+                    params.put("mode", "form");
+                }
+                params.put("message", e.message());
+                params.set("requestedSchema", Json.toTree(e.requestedSchema()));
+                yield new Ask(request, "elicitation/create", params);
+            }
+            case InputRequest.UrlElicitation e -> {
+                params.put("mode", "url");
+                params.put("message", e.message());
+                params.put("url", e.url());
+                params.put("elicitationId", e.elicitationId());
+                yield new Ask(request, "elicitation/create", params);
+            }
+            case InputRequest.Sampling s -> {
+                SamplingRequest samplingRequest = s.request();
+                ArrayNode messages = params.putArray("messages");
+                for (SamplingRequest.Message m : samplingRequest.messages()) {
+                    ObjectNode mn = messages.addObject();
+                    mn.put("role", m.role().wireName());
+                    mn.set("content", WireFormat.content(m.content()));
+                }
+                if (samplingRequest.systemPrompt() != null) {
+                    params.put("systemPrompt", samplingRequest.systemPrompt());
+                }
+                params.put("maxTokens", samplingRequest.maxTokens());
+                if (samplingRequest.temperature() != null) {
+                    params.put("temperature", samplingRequest.temperature());
+                }
+                if (samplingRequest.modelPreferences() != null) {
+                    params.set("modelPreferences", Json.toTree(samplingRequest.modelPreferences()));
+                }
+                if (samplingRequest.extra() != null) {
+                    samplingRequest.extra().forEach((k, v) -> params.set(k, Json.toTree(v)));
+                }
+                yield new Ask(request, "sampling/createMessage", params);
+            }
+            case InputRequest.Roots r -> new Ask(request, "roots/list", params);
+        };
+    }
+
+    /** The client's wire answer as the plugin sees it. */
+    static Object fromWire(InputRequest request, JsonNode result) {
+        JsonNode r = result == null ? Json.object() : result;
+        return switch (request) {
+            case InputRequest.Elicitation e -> new ElicitationResult(Json.text(r, "action"), Json.toMap(r.get("content")));
+            case InputRequest.UrlElicitation e -> new ElicitationResult(Json.text(r, "action"), Map.of());
+            case InputRequest.Sampling s -> new SamplingResult(WireFormat.role(Json.text(r, "role")),
+                    WireFormat.parseContent(r.path("content")), Json.text(r, "model"), Json.text(r, "stopReason"));
+            case InputRequest.Roots roots -> {
+                List<Root> list = new ArrayList<>();
+                for (JsonNode root : r.path("roots")) {
+                    list.add(new Root(Json.text(root, "uri"), Json.text(root, "name")));
+                }
+                yield List.copyOf(list);
+            }
+        };
     }
 
     static String capabilityName(ClientFeature feature) {
@@ -176,6 +246,7 @@ public class CallContext implements ToolContext {
             case SAMPLING -> "sampling";
             case ELICITATION -> "elicitation";
             case ROOTS -> "roots";
+            case ELICITATION_URL -> "elicitation";
         };
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.spi.client.UnsupportedByClientException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -175,6 +176,13 @@ public final class Dispatcher {
             result = era.inputRequired((StatelessCallContext) context);
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
+            }
+        } catch (UnsupportedByClientException e) {
+            // a prompt or resource asked for something the client cannot give (tools turn this into a result)
+            error = stateless ? StatelessEra.missingCapability(e.feature())
+                    : McpException.invalidParams(method + " needs something the client did not declare: " + e.getMessage());
+            if (!inFlight.isAbandoned()) {
+                sink.send(JsonRpc.error(id, error));
             }
         } catch (McpException e) {
             error = stateless ? StatelessEra.error(e) : e;

@@ -7,7 +7,7 @@ package io.mcpserver.server.protocol;
  */
 final class InputRequired extends Error {
 
-    InputRequired(String method) {
-        super("the client's answer to " + method + " is needed", null, false, false);
+    InputRequired(String keys) {
+        super("the client's answers to " + keys + " are needed", null, false, false);
     }
 }

@@ -8,32 +8,32 @@ import io.mcpserver.server.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The client input one multi round-trip request has gathered so far (2026-07-28). The server keeps
- * nothing between rounds: the answers travel in the sealed {@code requestState}, and each retry runs
- * the tool again from the start, handing it the earlier answers in the order it asks. A tool must
- * therefore ask the same things in the same order given the same arguments; when an ask differs
- * from the recorded one, the answers from there on are dropped and the client is asked again.
+ * nothing between rounds but the id of each state it has accepted: the answers travel in the sealed
+ * {@code requestState}, and each retry runs the tool (prompt, resource read) again from the start, handing it
+ * the answers it already has. An ask is answered when an answer is recorded under its key for the same
+ * question (method and params); asks without one are sent together in the next {@code input_required}.
+ * A state is accepted once ({@link SpentStates}); its successor carries every answer so far.
  */
 final class InputRounds {
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    private static final SecureRandom RANDOM = new SecureRandom();
     /** Params that carry the rounds themselves, not what the request is about. */
     private static final Set<String> ROUND_PARAMS = Set.of("_meta", "inputResponses", "requestState");
 
     private record Answer(String fingerprint, JsonNode result) {
-    }
-
-    private record Ask(int index, String key, String method, ObjectNode params, String fingerprint) {
     }
 
     private final RequestStateCodec codec;
@@ -41,12 +41,13 @@ final class InputRounds {
     private final String subject;
     private final String method;
     private final String digest;
-    private final List<Answer> answers;
-    private int next;
-    private Ask pending;
+    /** Answers by key: recorded in the state, plus the client's answers to what the state asked. */
+    private final Map<String, Answer> answers;
+    /** What the current run asked and has no answer to, by key. */
+    private final Map<String, CallContext.Ask> pending = new LinkedHashMap<>();
 
     private InputRounds(RequestStateCodec codec, Duration ttl, String subject, String method, String digest,
-                        List<Answer> answers) {
+                        Map<String, Answer> answers) {
         this.codec = codec;
         this.ttl = ttl;
         this.subject = subject;
@@ -57,11 +58,14 @@ final class InputRounds {
 
     /**
      * Reads the rounds of a request: none for a first attempt, else those sealed in its
-     * {@code requestState} plus the client's answer to the last ask.
+     * {@code requestState} plus the client's answers to what that state asked. Answers under keys the
+     * state did not ask for are ignored, as are answers sent without a state.
      *
-     * @throws McpException -32602 when the state is forged, altered, expired, or belongs to another caller or request
+     * @throws McpException -32602 when the state is forged, altered, expired, already used, or belongs to
+     *                      another caller or request
      */
-    static InputRounds of(RequestStateCodec codec, Duration ttl, String subject, String method, JsonNode params) {
+    static InputRounds of(RequestStateCodec codec, SpentStates spent, Duration ttl, String subject, String method,
+                          JsonNode params) {
         String digest = digest(method, params);
         JsonNode state = params == null ? null : params.get("requestState");
         JsonNode responses = params == null ? null : params.get("inputResponses");
@@ -69,7 +73,7 @@ final class InputRounds {
             throw McpException.invalidParams("inputResponses must be an object that maps each key of inputRequests "
                     + "to the client's result for it");
         }
-        List<Answer> answers = new ArrayList<>();
+        Map<String, Answer> answers = new LinkedHashMap<>();
         if (state == null || state.isNull()) {
             return new InputRounds(codec, ttl, subject, method, digest, answers);
         }
@@ -91,63 +95,68 @@ final class InputRounds {
             throw RequestStateCodec.invalid("it was issued for a different request (the method, name, uri or "
                     + "arguments differ)");
         }
-        for (JsonNode a : payload.path("a")) {
-            answers.add(new Answer(a.path("f").asText(), a.path("r")));
+        if (!spent.spend(payload.path("id").asText(""), Instant.ofEpochMilli(expires))) {
+            throw RequestStateCodec.invalid("it was already used (each requestState is good for one retry)");
         }
-        JsonNode asked = payload.get("p");
-        if (asked != null && asked.isObject() && responses != null && responses.isObject()) {
-            String key = asked.path("k").asText();
-            JsonNode answer = responses.get(key);
-            if (answer != null && !answer.isNull()) {
-                if (!answer.isObject()) {
-                    throw McpException.invalidParams("inputResponses['" + key + "'] must be an object: the client's "
-                            + "result for " + asked.path("m").asText("the request"));
-                }
-                answers.add(new Answer(asked.path("f").asText(), answer));
+        payload.path("a").properties().forEach(e ->
+                answers.put(e.getKey(), new Answer(e.getValue().path("f").asText(), e.getValue().path("r"))));
+        payload.path("p").properties().forEach(e -> {
+            JsonNode answer = responses == null ? null : responses.get(e.getKey());
+            if (answer == null || answer.isNull()) {
+                return; // still unanswered: the run will ask again
             }
-        }
+            if (!answer.isObject()) {
+                throw McpException.invalidParams("inputResponses['" + e.getKey() + "'] must be an object: the "
+                        + "client's result for " + e.getValue().path("m").asText("the request"));
+            }
+            answers.put(e.getKey(), new Answer(e.getValue().path("f").asText(), answer));
+        });
         return new InputRounds(codec, ttl, subject, method, digest, answers);
     }
 
     /**
-     * The recorded answer to the next thing the running tool asks, or null when the client has not
-     * answered it yet (it becomes the pending ask).
+     * The recorded answers to what the running code asks now; the asks without an answer become pending
+     * and the result is null.
      */
-    JsonNode replay(String askMethod, ObjectNode askParams) {
-        String fingerprint = fingerprint(askMethod, askParams);
-        int index = next++;
-        if (index < answers.size()) {
-            if (answers.get(index).fingerprint().equals(fingerprint)) {
-                return answers.get(index).result();
+    Map<String, JsonNode> replay(Map<String, CallContext.Ask> asks) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        asks.forEach((key, ask) -> {
+            Answer answer = answers.get(key);
+            if (answer != null && answer.fingerprint().equals(fingerprint(ask))) {
+                found.put(key, answer.result());
+            } else {
+                answers.remove(key); // an answer to a different question is no answer
+                pending.put(key, ask);
             }
-            answers.subList(index, answers.size()).clear();
-        }
-        pending = new Ask(index, "input-" + index, askMethod, askParams, fingerprint);
-        return null;
+        });
+        return pending.isEmpty() ? found : null;
     }
 
     boolean needsInput() {
-        return pending != null;
+        return !pending.isEmpty();
     }
 
-    /** The {@code InputRequiredResult} for the pending ask, its state sealed. */
+    /** The {@code InputRequiredResult} for the pending asks, with every answer so far sealed in its state. */
     ObjectNode inputRequiredResult() {
         ObjectNode result = Json.object();
         result.put("resultType", "input_required");
-        ObjectNode request = result.putObject("inputRequests").putObject(pending.key());
-        request.put("method", pending.method());
-        request.set("params", pending.params());
+        ObjectNode requests = result.putObject("inputRequests");
         ObjectNode payload = Json.object();
         payload.put("v", FORMAT);
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        payload.put("id", Base64.getUrlEncoder().withoutPadding().encodeToString(id));
         payload.put("exp", System.currentTimeMillis() + ttl.toMillis());
         payload.put("sub", subject);
         payload.put("m", method);
         payload.put("d", digest);
-        ArrayNode recorded = payload.putArray("a");
-        for (Answer a : answers.subList(0, Math.min(pending.index(), answers.size()))) {
-            recorded.addObject().put("f", a.fingerprint()).set("r", a.result());
-        }
-        payload.putObject("p").put("k", pending.key()).put("m", pending.method()).put("f", pending.fingerprint());
+        ObjectNode recorded = payload.putObject("a");
+        answers.forEach((key, a) -> recorded.putObject(key).put("f", a.fingerprint()).set("r", a.result()));
+        ObjectNode asked = payload.putObject("p");
+        pending.forEach((key, ask) -> {
+            requests.putObject(key).put("method", ask.method()).set("params", ask.params());
+            asked.putObject(key).put("m", ask.method()).put("f", fingerprint(ask));
+        });
         result.put("requestState", codec.seal(payload));
         return result;
     }
@@ -165,8 +174,8 @@ final class InputRounds {
         return sha256(method + "\n" + Json.write(canonical(salient)));
     }
 
-    private static String fingerprint(String method, JsonNode params) {
-        return sha256(method + "\n" + Json.write(canonical(params)));
+    private static String fingerprint(CallContext.Ask ask) {
+        return sha256(ask.method() + "\n" + Json.write(canonical(ask.params())));
     }
 
     /** The same tree with object keys sorted, so equal JSON gives equal text. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.spi.client.ClientRequestException;
 
+import java.util.Map;
+
 /**
  * The call context of a 2026-07-28 request. The server may not send requests to the client, so
  * sampling, elicitation and roots are answered from the request's earlier rounds, or end the call
@@ -25,15 +27,15 @@ final class StatelessCallContext extends CallContext {
     }
 
     @Override
-    protected JsonNode ask(String askMethod, ObjectNode params) {
+    protected Map<String, JsonNode> askAll(Map<String, Ask> asks) {
         if (rounds == null) {
-            throw new ClientRequestException(0, "a " + method + " request cannot ask the client for " + askMethod);
+            throw new ClientRequestException(0, "a " + method + " request cannot ask the client for input");
         }
-        JsonNode answer = rounds.replay(askMethod, params);
-        if (answer == null) {
-            throw new InputRequired(askMethod);
+        Map<String, JsonNode> answers = rounds.replay(asks);
+        if (answers == null) {
+            throw new InputRequired(String.join(", ", asks.keySet()));
         }
-        return answer;
+        return answers;
     }
 
     boolean needsInput() {

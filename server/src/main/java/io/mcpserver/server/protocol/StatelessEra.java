@@ -41,6 +41,7 @@ public final class StatelessEra {
 
     private final ProtocolSettings settings;
     private final RequestStateCodec codec;
+    private final SpentStates spent = SpentStates.inMemory(java.time.Clock.systemUTC());
 
     StatelessEra(ProtocolSettings settings) {
         this.settings = settings;
@@ -106,7 +107,7 @@ public final class StatelessEra {
      */
     StatelessCallContext context(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                               ClientRequester requester, String method, JsonNode params) {
-        InputRounds rounds = MULTI_ROUND.contains(method) ? InputRounds.of(codec,
+        InputRounds rounds = MULTI_ROUND.contains(method) ? InputRounds.of(codec, spent,
                 settings.stateless().requestStateTtl(), java.util.Objects.toString(session.caller().subject(), ""), method,
                 params) : null;
         return new StatelessCallContext(session, request, sink, progressToken, requester, method, rounds);
@@ -153,7 +154,11 @@ public final class StatelessEra {
     public static McpException missingCapability(ClientFeature feature) {
         String name = CallContext.capabilityName(feature);
         ObjectNode data = Json.object();
-        data.putObject("requiredCapabilities").putObject(name);
+        ObjectNode capability = data.putObject("requiredCapabilities").putObject(name);
+        if (feature == ClientFeature.ELICITATION_URL) {
+            capability.putObject("url");
+            name = "elicitation.url";
+        }
         return new McpException(ErrorCodes.MISSING_CLIENT_CAPABILITY, "This request needs the client capability '"
                 + name + "', which params._meta['" + RequestMeta.CLIENT_CAPABILITIES + "'] does not declare", data);
     }

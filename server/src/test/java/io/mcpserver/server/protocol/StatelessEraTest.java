@@ -10,6 +10,8 @@ import io.mcpserver.server.transport.ClientConnection;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ElicitationResult;
+import io.mcpserver.spi.client.InputRequest;
+import io.mcpserver.spi.client.InputResponses;
 import io.mcpserver.spi.client.SamplingRequest;
 import io.mcpserver.spi.content.ResourceContents;
 import io.mcpserver.spi.resources.Resource;
@@ -103,10 +105,22 @@ class StatelessEraTest {
             }
             return ToolResult.text("done");
         }));
+        // asks two named things in one round
+        tools.add(Tool.of(ToolDescriptor.builder("trip").build(), (args, ctx) -> {
+            InputResponses a = ctx.ask(Map.of(
+                    "destination", InputRequest.elicit("Where to?", NAME_SCHEMA),
+                    "budget", InputRequest.sample(SamplingRequest.ofUserText("Budget?", 10))));
+            return ToolResult.text(a.elicitation("destination").content().get("name") + " for "
+                    + a.sampling("budget").text());
+        }));
+        Resource secret = Resource.of(ResourceDescriptor.of("test://secret", "secret", null, "text/plain"),
+                ctx -> List.of(ResourceContents.text("test://secret", "text/plain", "hello "
+                        + ctx.ask(Map.of("who", InputRequest.elicit("Who?", NAME_SCHEMA))).elicitation("who")
+                        .content().get("name"))));
         Resource readme = Resource.of(ResourceDescriptor.of("test://readme", "readme", null, "text/plain"),
                 ctx -> List.of(ResourceContents.text("test://readme", "text/plain", "read me")));
         return TestClient.core(TestClient.settings(100, Duration.ofSeconds(30)).withStateless(stateless), tools,
-                List.of(readme), List.of(), List.of(), List.of());
+                List.of(readme, secret), List.of(), List.of(), List.of());
     }
 
     @AfterEach
@@ -153,7 +167,7 @@ class StatelessEraTest {
         JsonNode list = stateless(client, "tools/list", null).get("result");
         List<String> names = new ArrayList<>();
         list.path("tools").forEach(t -> names.add(t.path("name").asText()));
-        assertEquals(List.of("add", "ask_model", "chatty", "greedy", "signup", "slow"), names);
+        assertEquals(List.of("add", "ask_model", "chatty", "greedy", "signup", "slow", "trip"), names);
         assertEquals("complete", list.path("resultType").asText());
         assertEquals("private", list.path("cacheScope").asText());
         assertTrue(list.has("ttlMs"));
@@ -226,11 +240,50 @@ class StatelessEraTest {
         assertEquals("input_required", again.path("resultType").asText());
         assertTrue(again.at("/inputRequests/input-1").isObject());
 
-        JsonNode done = client.call("tools/call", retry(call, caps, second.path("requestState").asText(),
+        // a requestState is good for one retry: the one just used is spent, its successor carries on
+        JsonNode replayed = client.call("tools/call", retry(call, caps, second.path("requestState").asText(),
+                "{\"input-1\":{\"action\":\"accept\",\"content\":{\"ok\":true}}}"));
+        assertEquals(-32602, replayed.at("/error/code").asInt());
+        assertTrue(replayed.at("/error/message").asText().contains("already used"), replayed.toString());
+        JsonNode done = client.call("tools/call", retry(call, caps, again.path("requestState").asText(),
                 "{\"input-1\":{\"action\":\"accept\",\"content\":{\"ok\":true}}}")).get("result");
         assertEquals("complete", done.path("resultType").asText());
         assertEquals("Ada on pro: true", done.at("/content/0/text").asText());
         assertEquals(4, signupRuns.get(), "each round runs the tool again from the start");
+    }
+
+    @Test
+    void oneRoundAsksSeveralNamedThingsAndResourceReadsMayAsk() throws Exception {
+        String caps = "{\"elicitation\":{},\"sampling\":{}}";
+        String call = "{\"name\":\"trip\"}";
+        JsonNode first = client.call("tools/call", params(call, caps)).get("result");
+        assertEquals("input_required", first.path("resultType").asText());
+        assertEquals(Set.of("destination", "budget"), Set.copyOf(iterable(first.path("inputRequests").fieldNames())));
+        assertEquals("sampling/createMessage", first.at("/inputRequests/budget/method").asText());
+        // one answer now, the other on the next round: the first is kept in the new state
+        JsonNode partial = client.call("tools/call", retry(call, caps, first.path("requestState").asText(),
+                "{\"destination\":{\"action\":\"accept\",\"content\":{\"name\":\"Oslo\"}},\"extra\":{}}"))
+                .get("result");
+        assertEquals(List.of("budget"), iterable(partial.path("inputRequests").fieldNames()));
+        JsonNode done = client.call("tools/call", retry(call, caps, partial.path("requestState").asText(),
+                "{\"budget\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"100\"},"
+                        + "\"model\":\"m\"}}")).get("result");
+        assertEquals("Oslo for 100", done.at("/content/0/text").asText());
+
+        String read = "{\"uri\":\"test://secret\"}";
+        JsonNode ask = client.call("resources/read", params(read, caps)).get("result");
+        assertEquals("elicitation/create", ask.at("/inputRequests/who/method").asText());
+        JsonNode contents = client.call("resources/read", retry(read, caps, ask.path("requestState").asText(),
+                "{\"who\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\"}}}")).get("result");
+        assertEquals("hello Ada", contents.at("/contents/0/text").asText());
+        // without the capability, the read cannot ask: -32021
+        assertEquals(-32021, client.call("resources/read", params(read, "{}")).at("/error/code").asInt());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> list = new ArrayList<>();
+        it.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
