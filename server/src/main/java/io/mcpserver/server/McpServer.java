@@ -295,6 +295,10 @@ public final class McpServer implements AutoCloseable {
             }
         }
         core.subscriptions().endAll(); // open subscriptions/listen requests get their final response
+        int tasks = core.tasks().cancelAll("the server is stopping"); // in memory, a task cannot outlive the process
+        if (tasks > 0) {
+            LOG.log(System.Logger.Level.INFO, "Cancelled " + tasks + " running task(s)");
+        }
         if (!awaitInFlight()) {
             int cancelled = core.dispatcher().cancelAll("server stopping");
             LOG.log(System.Logger.Level.WARNING, "Shutdown grace period (" + config.protocol().shutdownGrace().toMillis()

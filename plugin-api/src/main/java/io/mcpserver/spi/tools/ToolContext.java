@@ -44,6 +44,16 @@ public interface ToolContext extends RequestContext {
     List<Root> roots() throws UnsupportedByClientException, InterruptedException;
 
     /**
+     * Turns this call into a task now, for a tool whose descriptor says it starts its task itself
+     * ({@link ToolDescriptor.Builder#deferTaskStart}): what it asked before was answered within the request
+     * (multi-round); the client now gets the task, and the tool runs on as it, asks waiting in
+     * {@code input_required}. Returns false, doing nothing, when the call is not run as a task.
+     */
+    default boolean startTask() {
+        return false;
+    }
+
+    /**
      * Asks the user to open {@code url} for an interaction that must not pass through the client
      * ({@code elicitation/create}, URL mode); the answer's action says whether the user agreed.
      */

@@ -13,15 +13,25 @@ import java.util.Map;
  * @param inputSchema  JSON Schema (an object schema) of the arguments, as plain maps and lists
  * @param outputSchema JSON Schema of {@code structuredContent}, or null
  * @param annotations  behaviour hints, or null
+ * @param taskSupport  whether the tool may run as a task; null means {@link TaskSupport#FORBIDDEN}
+ * @param deferTaskStart true when the tool starts its task itself ({@link ToolContext#startTask()}), after
+ *                     asking for input within the request
  */
 public record ToolDescriptor(String name, String title, String description, Map<String, Object> inputSchema,
-                             Map<String, Object> outputSchema, ToolAnnotations annotations) {
+                             Map<String, Object> outputSchema, ToolAnnotations annotations, TaskSupport taskSupport,
+                             boolean deferTaskStart) {
 
     public ToolDescriptor {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("tool name must not be blank");
         }
         inputSchema = inputSchema == null ? Map.of("type", "object") : inputSchema;
+        taskSupport = taskSupport == null ? TaskSupport.FORBIDDEN : taskSupport;
+    }
+
+    public ToolDescriptor(String name, String title, String description, Map<String, Object> inputSchema,
+                          Map<String, Object> outputSchema, ToolAnnotations annotations) {
+        this(name, title, description, inputSchema, outputSchema, annotations, TaskSupport.FORBIDDEN, false);
     }
 
     public static Builder builder(String name) {
@@ -38,6 +48,8 @@ public record ToolDescriptor(String name, String title, String description, Map<
         private final List<String> required = new java.util.ArrayList<>();
         private Map<String, Object> outputSchema;
         private ToolAnnotations annotations;
+        private TaskSupport taskSupport = TaskSupport.FORBIDDEN;
+        private boolean deferTaskStart;
 
         private Builder(String name) {
             this.name = name;
@@ -92,6 +104,21 @@ public record ToolDescriptor(String name, String title, String description, Map<
             return this;
         }
 
+        /** Whether the tool may run as a task (default {@link TaskSupport#FORBIDDEN}). */
+        public Builder taskSupport(TaskSupport support) {
+            this.taskSupport = support;
+            return this;
+        }
+
+        /**
+         * The tool starts its task itself with {@link ToolContext#startTask()}: what it asks before that is
+         * answered within the request (multi-round), what it asks after waits in the task.
+         */
+        public Builder deferTaskStart(boolean defer) {
+            this.deferTaskStart = defer;
+            return this;
+        }
+
         public ToolDescriptor build() {
             Map<String, Object> schema = inputSchema;
             if (schema == null) {
@@ -102,7 +129,8 @@ public record ToolDescriptor(String name, String title, String description, Map<
                     schema.put("required", List.copyOf(required));
                 }
             }
-            return new ToolDescriptor(name, title, description, schema, outputSchema, annotations);
+            return new ToolDescriptor(name, title, description, schema, outputSchema, annotations, taskSupport,
+                    deferTaskStart);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mcpserver.server.config;
 import io.helidon.config.Config;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.StatelessSettings;
+import io.mcpserver.server.protocol.TaskSettings;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.PluginConfig;
 
@@ -64,7 +65,8 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         if (protocol.toolTimeout().isZero()) {
             r.problem("protocol.tool-timeout", "must be greater than zero");
         }
-        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withStateless(statelessSettings(r));
+        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withStateless(statelessSettings(r))
+                .withTasks(taskSettings(r));
         SecuritySettings security = SecuritySettings.read(r, home);
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         r.check();
@@ -101,6 +103,23 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         }
         return new StatelessSettings(r.duration("protocol.cache.list-ttl", d.listTtl()),
                 r.duration("protocol.cache.read-ttl", d.readTtl()), scope, key, stateTtl);
+    }
+
+    /** {@code protocol.tasks}: how long tasks are kept, the poll interval suggested, how many run at once. */
+    private static TaskSettings taskSettings(ConfigReader r) {
+        TaskSettings d = TaskSettings.defaults();
+        Duration ttl = r.duration("protocol.tasks.ttl", d.ttl());
+        if (ttl.isZero() || ttl.isNegative()) {
+            r.problem("protocol.tasks.ttl", "must be greater than zero");
+            ttl = d.ttl();
+        }
+        Duration poll = r.duration("protocol.tasks.poll-interval", d.pollInterval());
+        if (poll.isZero() || poll.isNegative()) {
+            r.problem("protocol.tasks.poll-interval", "must be greater than zero");
+            poll = d.pollInterval();
+        }
+        return new TaskSettings(ttl, poll, r.integer("protocol.tasks.max-running", d.maxRunning(), 1,
+                Integer.MAX_VALUE));
     }
 
     /** {@code protocol.tool-timeouts}: per-tool overrides of {@code protocol.tool-timeout}, by tool name. */

@@ -1,5 +1,11 @@
 package io.mcpserver.server.core;
 
+import io.mcpserver.server.features.TaskMethods;
+import io.mcpserver.server.tasks.TaskEngine;
+import io.mcpserver.server.tasks.TaskStore;
+
+import java.time.Clock;
+
 import io.mcpserver.server.features.CompletionMethods;
 import io.mcpserver.server.features.DiscoverMethods;
 import io.mcpserver.server.features.LifecycleMethods;
@@ -25,6 +31,7 @@ public final class McpCore {
     private final Dispatcher dispatcher;
     private final LifecycleMethods lifecycle;
     private final SubscriptionMethods subscriptions;
+    private final TaskEngine tasks;
 
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, boolean listsMayChange) {
         this(settings, features, access, RequestHook.NONE, listsMayChange);
@@ -41,7 +48,9 @@ public final class McpCore {
         this.dispatcher = new Dispatcher(settings, hook);
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange);
         lifecycle.register(dispatcher);
-        new ToolMethods(features, settings, access).register(dispatcher);
+        this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC());
+        new ToolMethods(features, settings, access, tasks).register(dispatcher);
+        new TaskMethods(tasks).register(dispatcher);
         new ResourceMethods(features, settings, access).register(dispatcher);
         new PromptMethods(features, settings, access).register(dispatcher);
         new CompletionMethods(features).register(dispatcher);
@@ -73,6 +82,11 @@ public final class McpCore {
     /** Open {@code subscriptions/listen} requests; {@link SubscriptionMethods#endAll()} ends them on shutdown. */
     public SubscriptionMethods subscriptions() {
         return subscriptions;
+    }
+
+    /** Requests running as tasks; {@link TaskEngine#close()} stops them on shutdown. */
+    public TaskEngine tasks() {
+        return tasks;
     }
 
     public ProtocolSettings settings() {

@@ -31,7 +31,9 @@ public final class DiscoverMethods {
         ObjectNode result = Json.object();
         ArrayNode versions = result.putArray("supportedVersions");
         RequestMeta.supportedIds().forEach(versions::add);
-        result.set("capabilities", lifecycle.serverCapabilities());
+        ObjectNode capabilities = lifecycle.serverCapabilities();
+        capabilities.putObject("extensions").putObject(TaskMethods.EXTENSION);
+        result.set("capabilities", capabilities);
         if (settings.instructions() != null && !settings.instructions().isBlank()) {
             result.put("instructions", settings.instructions());
         }

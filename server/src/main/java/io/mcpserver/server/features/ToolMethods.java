@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.CallContext;
 import io.mcpserver.server.protocol.InFlightRequest;
+import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
@@ -18,7 +20,13 @@ import io.mcpserver.server.registry.FeatureRegistry.RegisteredTool;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.spi.client.ClientRequestException;
 import io.mcpserver.spi.client.UnsupportedByClientException;
+import io.mcpserver.server.tasks.Deferred;
+import io.mcpserver.server.tasks.TaskEngine;
+import io.mcpserver.spi.tools.TaskSupport;
+import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
+
+import java.time.Duration;
 
 import java.util.List;
 import java.util.Map;
@@ -50,10 +58,18 @@ public final class ToolMethods {
     private final ProtocolSettings settings;
     private final AccessPolicy access;
 
+    private final TaskEngine tasks;
+
     public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access) {
+        this(registry, settings, access, null);
+    }
+
+    /** @param tasks runs calls as tasks; null when this server runs none */
+    public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access, TaskEngine tasks) {
         this.registry = registry;
         this.settings = settings;
         this.access = access;
+        this.tasks = tasks;
     }
 
     public void register(Dispatcher dispatcher) {
@@ -94,15 +110,59 @@ public final class ToolMethods {
             return WireFormat.toolResult(ToolResult.error(message), request.version());
         }
         Map<String, Object> args = Json.toMap(arguments);
-        var context = request.context();
-        java.time.Duration limit = settings.toolTimeout(name);
-        ScheduledFuture<?> timeout = TIMER.schedule(() -> context.request().cancel(InFlightRequest.TIMEOUT),
-                limit.toMillis(), TimeUnit.MILLISECONDS);
+        CallContext context = request.context();
+        ProtocolVersion version = request.version();
+        ToolDescriptor descriptor = tool.tool().descriptor();
+        if (tasks != null && !version.isLegacy() && descriptor.taskSupport() != TaskSupport.FORBIDDEN) {
+            boolean declared = TaskMethods.declared(request.session());
+            if (!declared && descriptor.taskSupport() == TaskSupport.REQUIRED) {
+                throw TaskMethods.extensionRequired("Tool '" + name + "' runs only as a task: it");
+            }
+            if (declared) {
+                return asTask(request, tool, name, args, descriptor);
+            }
+        }
+        return run(tool, name, args, context, version, settings.toolTimeout(name));
+    }
+
+    /** A call the client lets run as a task: the task now, its result by tasks/get later. */
+    private JsonNode asTask(Request request, RegisteredTool tool, String name, Map<String, Object> args,
+                            ToolDescriptor descriptor) throws Exception {
+        ProtocolVersion version = request.version();
+        if (!descriptor.deferTaskStart()) {
+            return TaskMethods.created(tasks.start(request.session(), "tools/call",
+                    ctx -> run(tool, name, args, ctx, version, null)));
+        }
+        Deferred.Outcome outcome;
+        try {
+            outcome = tasks.deferred(request.session(), "tools/call", request.context())
+                    .run(ctx -> run(tool, name, args, ctx, version, null));
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return switch (outcome) {
+            case Deferred.Started started -> TaskMethods.created(started.task());
+            case Deferred.Result result -> result.result();
+        };
+    }
+
+    /**
+     * Runs the tool and turns what it does into a {@code CallToolResult}: a throwing tool is an {@code isError}
+     * result.
+     *
+     * @param limit how long it may run; null for no limit (a task: its ttl and tasks/cancel stop it)
+     */
+    private JsonNode run(RegisteredTool tool, String name, Map<String, Object> args, CallContext context,
+                         ProtocolVersion version, Duration limit) throws Exception {
+        ScheduledFuture<?> timeout = limit == null ? null : TIMER.schedule(
+                () -> context.request().cancel(InFlightRequest.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS);
         ToolResult result;
         try {
             result = tool.owner().call(() -> tool.tool().call(args, context));
         } catch (UnsupportedByClientException | ClientRequestException e) {
-            if (e instanceof UnsupportedByClientException u && !request.version().isLegacy()) {
+            if (e instanceof UnsupportedByClientException u && !version.isLegacy()) {
                 throw StatelessEra.missingCapability(u.feature()); // 2026-07-28: -32021, not a tool error
             }
             result = ToolResult.error(e.getMessage());
@@ -112,15 +172,16 @@ public final class ToolMethods {
             }
             result = failure(name, e, context.request().cancelReason());
         } finally {
-            timeout.cancel(false);
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
         }
-        if (InFlightRequest.TIMEOUT.equals(context.request().cancelReason())) {
+        if (limit != null && InFlightRequest.TIMEOUT.equals(context.request().cancelReason())) {
             result = ToolResult.error("Tool '" + name + "' timed out after "
                     + (limit.toMillis() < 1000 ? limit.toMillis() + " ms" : limit.toSeconds() + " s"));
             Thread.interrupted();
         }
-        return WireFormat.toolResult(result == null ? new ToolResult(List.of(), null, false) : result,
-                request.version());
+        return WireFormat.toolResult(result == null ? new ToolResult(List.of(), null, false) : result, version);
     }
 
     private static ToolResult failure(String name, Throwable e, String cancelReason) {

@@ -166,6 +166,11 @@ public class CallContext implements ToolContext {
         return answers;
     }
 
+    /** {@link #askAll} of this context, for work that runs on another thread on this request's behalf. */
+    public final Map<String, JsonNode> askAllOf(Map<String, Ask> asks) throws InterruptedException {
+        return askAll(asks);
+    }
+
     /** Key of the single ask the one-question methods ({@link #elicit}, {@link #sample}, {@link #roots}) make. */
     private static final String SINGLE = "input";
 

@@ -21,6 +21,11 @@ public final class InFlightRequest {
         this.thread = thread;
     }
 
+    /** A request served by the calling thread outside any session: a task running on after its request. */
+    public static InFlightRequest ofCurrentThread(String key) {
+        return new InFlightRequest(key, Thread.currentThread());
+    }
+
     public String key() {
         return key;
     }

@@ -29,6 +29,8 @@ import java.util.TreeSet;
 final class InputRounds {
 
     private static final int FORMAT = 2;
+    /** The fingerprint of an answer sent without a state: it answers whatever is asked under its key. */
+    private static final String UNBOUND = "*";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Params that carry the rounds themselves, not what the request is about. */
     private static final Set<String> ROUND_PARAMS = Set.of("_meta", "inputResponses", "requestState");
@@ -75,6 +77,17 @@ final class InputRounds {
         }
         Map<String, Answer> answers = new LinkedHashMap<>();
         if (state == null || state.isNull()) {
+            // answers without a state answer whatever the run asks under their keys: the client controls its
+            // answers either way, the state only carries them from round to round
+            if (responses != null && responses.isObject()) {
+                responses.properties().forEach(e -> {
+                    if (!e.getValue().isObject()) {
+                        throw McpException.invalidParams("inputResponses['" + e.getKey() + "'] must be an object: "
+                                + "the client's result for the request asked under that key");
+                    }
+                    answers.put(e.getKey(), new Answer(UNBOUND, e.getValue()));
+                });
+            }
             return new InputRounds(codec, ttl, subject, method, digest, answers);
         }
         if (!state.isTextual()) {
@@ -122,7 +135,11 @@ final class InputRounds {
         Map<String, JsonNode> found = new LinkedHashMap<>();
         asks.forEach((key, ask) -> {
             Answer answer = answers.get(key);
-            if (answer != null && answer.fingerprint().equals(fingerprint(ask))) {
+            boolean unbound = answer != null && answer.fingerprint().equals(UNBOUND);
+            if (answer != null && (unbound || answer.fingerprint().equals(fingerprint(ask)))) {
+                if (unbound) {
+                    answers.put(key, new Answer(fingerprint(ask), answer.result())); // bound from now on
+                }
                 found.put(key, answer.result());
             } else {
                 answers.remove(key); // an answer to a different question is no answer
@@ -151,7 +168,11 @@ final class InputRounds {
         payload.put("m", method);
         payload.put("d", digest);
         ObjectNode recorded = payload.putObject("a");
-        answers.forEach((key, a) -> recorded.putObject(key).put("f", a.fingerprint()).set("r", a.result()));
+        answers.forEach((key, a) -> {
+            if (!a.fingerprint().equals(UNBOUND)) { // answers to nothing asked are not carried on
+                recorded.putObject(key).put("f", a.fingerprint()).set("r", a.result());
+            }
+        });
         ObjectNode asked = payload.putObject("p");
         pending.forEach((key, ask) -> {
             requests.putObject(key).put("method", ask.method()).set("params", ask.params());

@@ -16,14 +16,16 @@ import java.util.Map;
  * @param shutdownGrace       how long in-flight requests may run on after a shutdown begins
  * @param stateless              settings of the stateless era (2026-07-28)
  * @param toolTimeouts        per-tool overrides of {@code toolTimeout}, by tool name
+ * @param tasks               how tasks run and how long they are kept
  */
 public record ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                                LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                                int maxInFlight, Duration shutdownGrace, StatelessSettings stateless,
-                               Map<String, Duration> toolTimeouts) {
+                               Map<String, Duration> toolTimeouts, TaskSettings tasks) {
 
     public ProtocolSettings {
         stateless = stateless == null ? StatelessSettings.defaults() : stateless;
+        tasks = tasks == null ? TaskSettings.defaults() : tasks;
         toolTimeouts = toolTimeouts == null ? Map.of() : Map.copyOf(toolTimeouts);
     }
 
@@ -31,14 +33,14 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                             int maxInFlight, Duration shutdownGrace, StatelessSettings stateless) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, stateless, Map.of());
+                maxInFlight, shutdownGrace, stateless, Map.of(), null);
     }
 
     public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                             int maxInFlight, Duration shutdownGrace) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of());
+                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of(), null);
     }
 
     public static ProtocolSettings defaults() {
@@ -48,12 +50,17 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
 
     public ProtocolSettings withToolTimeouts(Map<String, Duration> overrides) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, overrides);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, overrides, tasks);
     }
 
     public ProtocolSettings withStateless(StatelessSettings settings) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts, tasks);
+    }
+
+    public ProtocolSettings withTasks(TaskSettings settings) {
+        return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, toolTimeouts, settings);
     }
 
     /** How long the named tool may run: its override, else {@link #toolTimeout()}. */

@@ -20,7 +20,7 @@ public final class StatelessEra {
     /** Methods served statelessly. */
     static final Set<String> METHODS = Set.of("server/discover", "tools/list", "tools/call", "resources/list",
             "resources/templates/list", "resources/read", "prompts/list", "prompts/get", "completion/complete",
-            "subscriptions/listen");
+            "subscriptions/listen", "tasks/get", "tasks/update", "tasks/cancel");
     /** Methods that exist only in the stateless era: a legacy session does not know them. */
     public static final Set<String> STATELESS_ONLY = Set.of("server/discover", "subscriptions/listen");
     /** Requests that may answer {@code input_required}. */

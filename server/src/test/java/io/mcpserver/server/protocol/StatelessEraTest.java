@@ -270,6 +270,14 @@ class StatelessEraTest {
                         + "\"model\":\"m\"}}")).get("result");
         assertEquals("Oslo for 100", done.at("/content/0/text").asText());
 
+        // answers sent without a state answer what the run asks under their keys; a malformed one is refused
+        ObjectNode unsealed = (ObjectNode) parse(params(call, caps));
+        unsealed.set("inputResponses", parse("{\"destination\":{\"action\":\"accept\",\"content\":{\"name\":"
+                + "\"Rome\"}},\"budget\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"5\"}}}"));
+        assertEquals("Rome for 5", client.call("tools/call", Json.write(unsealed)).at("/result/content/0/text").asText());
+        unsealed.set("inputResponses", parse("{\"destination\":12345}"));
+        assertEquals(-32602, client.call("tools/call", Json.write(unsealed)).at("/error/code").asInt());
+
         String read = "{\"uri\":\"test://secret\"}";
         JsonNode ask = client.call("resources/read", params(read, caps)).get("result");
         assertEquals("elicitation/create", ask.at("/inputRequests/who/method").asText());

@@ -32,7 +32,7 @@ public final class MirroredHeaders {
     public static final String NAME = "Mcp-Name";
     public static final String PARAM_PREFIX = "Mcp-Param-";
     private static final Map<String, String> NAME_SOURCE = Map.of("tools/call", "name", "prompts/get", "name",
-            "resources/read", "uri");
+            "resources/read", "uri", "tasks/get", "taskId", "tasks/update", "taskId", "tasks/cancel", "taskId");
     private static final String SENTINEL_START = "=?base64?";
     private static final String SENTINEL_END = "?=";
     private static final java.util.regex.Pattern STRICT_BASE64 = java.util.regex.Pattern.compile(

@@ -1,0 +1,196 @@
+package io.mcpserver.server.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.CallContext;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.protocol.TaskSettings;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs requests as tasks: each on a virtual thread of its own, detached from the request that started it,
+ * so it keeps running when the client goes away and its outcome stays in the {@link TaskStore} for the task's
+ * TTL. What runs here (the live part: the thread, the asks it waits on) belongs to this process; what clients
+ * read is the record in the store.
+ */
+public final class TaskEngine {
+
+    private static final System.Logger LOG = System.getLogger(TaskEngine.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The work of one task: a request's handler, given the task's context; returns the request's result. */
+    @FunctionalInterface
+    public interface Work {
+        JsonNode run(CallContext context) throws Exception;
+    }
+
+    private final TaskSettings settings;
+    private final TaskStore store;
+    private final Clock clock;
+    /** Stops a task's work when its ttl passes; one timer for every engine (tests make many). */
+    private static final ScheduledExecutorService EXPIRY = expiryTimer();
+
+    private static ScheduledExecutorService expiryTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mcp-task-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true); // most tasks end long before their ttl
+        return timer;
+    }
+
+    private final Map<String, LiveTask> live = new ConcurrentHashMap<>();
+    private final AtomicLong nextPurge = new AtomicLong();
+
+    public TaskEngine(TaskSettings settings, TaskStore store, Clock clock) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public TaskSettings settings() {
+        return settings;
+    }
+
+    public TaskStore store() {
+        return store;
+    }
+
+    /**
+     * Creates a task for {@code work} and starts it; returns once the record is stored, so that a
+     * {@code tasks/get} right after the answer finds it.
+     *
+     * @param session the request's session: its caller owns the task, its client capabilities stay in force
+     * @throws McpException when this process already runs {@link TaskSettings#maxRunning()} tasks
+     */
+    public TaskRecord start(Session session, String method, Work work) {
+        LiveTask task = admit(session, method);
+        Thread.ofVirtual().name("mcp-task-" + task.id).start(() -> task.run(work));
+        return task.created;
+    }
+
+    /**
+     * Runs {@code work} on a thread of its own that becomes a task only when the work calls
+     * {@link Deferred#startTask()} (tools that gather input in the request before they go on alone).
+     * Returns what happened first: the work's result, its failure, or the task it started.
+     */
+    public Deferred deferred(Session session, String method, CallContext requestContext) {
+        return new Deferred(this, session, method, requestContext);
+    }
+
+    LiveTask admit(Session session, String method) {
+        if (live.size() >= settings.maxRunning()) {
+            throw new McpException(ErrorCodes.LIMIT_EXCEEDED, "This server runs " + settings.maxRunning()
+                    + " tasks already (protocol.tasks.max-running); try again later");
+        }
+        long now = clock.millis();
+        long purge = nextPurge.get();
+        if (now >= purge && nextPurge.compareAndSet(purge, now + 10_000)) {
+            store.purgeExpired(clock.instant()); // finished tasks' records go once their ttl has passed
+        }
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        TaskRecord record = TaskRecord.working(id, owner(session), method, clock.instant(), settings.ttl(),
+                settings.pollInterval());
+        store.create(record);
+        LiveTask task = new LiveTask(this, id, session, record);
+        live.put(id, task);
+        task.expiry(EXPIRY.schedule(() -> task.cancel("the task's ttl passed"), settings.ttl().toMillis(),
+                TimeUnit.MILLISECONDS));
+        return task;
+    }
+
+    /** The caller's view of a task: empty when it is unknown, expired or someone else's. */
+    public Optional<TaskRecord> get(Session session, String id) {
+        return store.get(id).filter(r -> Objects.equals(r.owner(), owner(session)));
+    }
+
+    /**
+     * Hands the client's answers to a task waiting for input; answers under keys it does not wait for
+     * are ignored.
+     *
+     * @throws McpException -32602 for an unknown task
+     */
+    public void update(Session session, String id, ObjectNode responses) {
+        TaskRecord record = get(session, id).orElseThrow(() -> unknown(id));
+        LiveTask task = live.get(record.id());
+        if (task != null && responses != null) {
+            task.answer(responses);
+        }
+    }
+
+    /**
+     * Cancels a task: its status becomes {@code cancelled} (a finished task keeps its status) and its
+     * work is interrupted.
+     *
+     * @throws McpException -32602 for an unknown task
+     */
+    public void cancel(Session session, String id) {
+        get(session, id).orElseThrow(() -> unknown(id));
+        store.update(id, r -> r.to(TaskStatus.CANCELLED, "cancelled by the client", clock.instant()));
+        LiveTask task = live.get(id);
+        if (task != null) {
+            task.cancel("cancelled by the client");
+        }
+    }
+
+    /** Shutdown: cancels every running task; returns how many there were. */
+    public int cancelAll(String reason) {
+        List<LiveTask> running = List.copyOf(live.values());
+        for (LiveTask task : running) {
+            store.update(task.id, r -> r.to(TaskStatus.CANCELLED, reason, clock.instant()));
+            task.cancel(reason);
+        }
+        return running.size();
+    }
+
+    public void close() {
+        cancelAll("the server is stopping");
+    }
+
+    void finished(LiveTask task) {
+        live.remove(task.id, task);
+        task.expiry(null);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    static String owner(Session session) {
+        return Objects.toString(session.caller() == null ? null : session.caller().subject(), "");
+    }
+
+    static McpException unknown(String id) {
+        return McpException.invalidParams("Unknown task '" + id + "': it never existed, belongs to someone else, "
+                + "or its ttl has passed");
+    }
+
+    /** The error object of a failed task, as a JSON-RPC error carries it. */
+    static ObjectNode errorOf(McpException e) {
+        ObjectNode error = Json.object();
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        if (e.data() != null) {
+            error.set("data", e.data());
+        }
+        return error;
+    }
+}
