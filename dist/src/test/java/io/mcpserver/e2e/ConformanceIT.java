@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ConformanceIT {
 
     private static final String SUITE = "node_modules/@modelcontextprotocol/conformance/dist/index.js";
+    /** The alpha line (0.2.0-alpha.12, npm alias conformance-alpha): per-revision requirement sets, Tasks. */
+    private static final String ALPHA = "node_modules/conformance-alpha/dist/index.js";
     /** The scenarios the suite itself marks pending: reported, not required. */
     private static final List<String> PENDING = List.of("server-sse-polling", "json-schema-2020-12");
 
@@ -79,6 +81,39 @@ class ConformanceIT {
             Counts polling = results.get("server-sse-polling");
             assertEquals(0, polling.failure + polling.warning,
                     "server-sse-polling (stream closed mid-call, resumed with Last-Event-ID): " + polling.problems);
+        }
+    }
+
+    /**
+     * The alpha suite's requirement sets of both revisions this server speaks, each at zero failures: 2026-07-28
+     * (stateless requests, multi-round results, the Tasks extension, header rules, JSON Schema 2020-12) and
+     * 2025-11-25. Warnings are written to {@code target/e2e/conformance-alpha-<revision>.txt} and listed, with
+     * why, in docs/conformance.md.
+     */
+    @Test
+    void alphaRequirementsOfBothRevisionsPassWithNoFailure() throws Exception {
+        try (ServerProcess server = conformanceServer("conformance-alpha").start()) {
+            for (String revision : List.of("2026-07-28", "2025-11-25")) {
+                Path out = Files.createTempDirectory(TestEnv.workRoot(), "conformance-alpha-" + revision + "-");
+                NodeScript.Result run = NodeScript.of(ALPHA)
+                        .args("server", "--url", server.httpUri("/mcp").toString(), "-o", out.toString(),
+                                "--requirements", revision)
+                        .timeout(Duration.ofMinutes(5))
+                        .run();
+                Map<String, Counts> results = results(out);
+                StringBuilder report = new StringBuilder("scenario\tsuccess\tfailure\twarning\tinfo\n");
+                results.forEach((scenario, c) -> report.append(scenario).append('\t').append(c.success).append('\t')
+                        .append(c.failure).append('\t').append(c.warning).append('\t').append(c.info)
+                        .append(c.problems.isEmpty() ? "" : "\t" + c.problems).append('\n'));
+                Files.writeString(TestEnv.workRoot().resolve("conformance-alpha-" + revision + ".txt"), report);
+                assertTrue(results.size() >= 20, revision + ": expected the requirement set's scenarios, found "
+                        + results.keySet() + "\n" + run);
+                List<String> failures = failures(results, List.of());
+                if (!failures.isEmpty() || run.exitCode() != 0) {
+                    fail(revision + " conformance failures: " + failures + "\n" + run + "\n--- server log ---\n"
+                            + server.stderr());
+                }
+            }
         }
     }
 

@@ -19,6 +19,8 @@ import io.mcpserver.spi.resources.ResourceNotFoundException;
 import io.mcpserver.spi.resources.ResourceTemplate;
 import io.mcpserver.spi.resources.ResourceTemplateDescriptor;
 import io.mcpserver.spi.tools.Tool;
+import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolResult;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,6 +47,10 @@ public final class ConformancePlugin implements McpPlugin {
     private final AtomicLong watchedRevision = new AtomicLong(1);
     private Duration reconnectionDelay = Duration.ofMillis(500);
     private Thread watcher;
+    private PluginContext context;
+    /** Flipped by test_trigger_tool_change / test_trigger_prompt_change, so that the lists change. */
+    private final java.util.concurrent.atomic.AtomicBoolean extraTool = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean extraPrompt = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Override
     public String name() {
@@ -63,6 +69,7 @@ public final class ConformancePlugin implements McpPlugin {
 
     @Override
     public void init(PluginContext context) {
+        this.context = context;
         long delay = context.config().number("reconnection-delay-ms", reconnectionDelay.toMillis());
         long interval = context.config().number("watched-resource-interval-ms", 3000);
         if (delay < 0 || interval < 0) {
@@ -100,7 +107,27 @@ public final class ConformancePlugin implements McpPlugin {
 
     @Override
     public List<Tool> tools() {
-        return new ConformanceTools(reconnectionDelay).all();
+        List<Tool> tools = new java.util.ArrayList<>(new ConformanceTools(reconnectionDelay).all());
+        tools.add(trigger("test_trigger_tool_change", "Adds or removes test_dynamic_tool, so the tool list changes",
+                extraTool));
+        tools.add(trigger("test_trigger_prompt_change",
+                "Adds or removes test_dynamic_prompt, so the prompt list changes", extraPrompt));
+        if (extraTool.get()) {
+            tools.add(Tool.of(ToolDescriptor.builder("test_dynamic_tool")
+                            .description("Present between two calls of test_trigger_tool_change").build(),
+                    (args, ctx) -> ToolResult.text("dynamic")));
+        }
+        return tools;
+    }
+
+    /** A tool that flips a list entry and tells the server the plugin's lists changed (list_changed follows). */
+    private Tool trigger(String name, String description, java.util.concurrent.atomic.AtomicBoolean flag) {
+        return Tool.of(ToolDescriptor.builder(name).description(description).build(), (args, ctx) -> {
+            boolean now = !flag.get();
+            flag.set(now);
+            context.contributionsChanged();
+            return ToolResult.text(now ? "added" : "removed");
+        });
     }
 
     @Override
@@ -142,6 +169,17 @@ public final class ConformancePlugin implements McpPlugin {
 
     @Override
     public List<Prompt> prompts() {
+        List<Prompt> prompts = new java.util.ArrayList<>(ownPrompts());
+        prompts.addAll(InputFixtures.prompts());
+        if (extraPrompt.get()) {
+            prompts.add(Prompt.of(new PromptDescriptor("test_dynamic_prompt", "Dynamic Prompt",
+                            "Present between two calls of test_trigger_prompt_change", List.of()),
+                    (args, ctx) -> PromptResult.ofUserText(null, "dynamic")));
+        }
+        return prompts;
+    }
+
+    private static List<Prompt> ownPrompts() {
         return List.of(
                 Prompt.of(new PromptDescriptor("test_simple_prompt", "Simple Test Prompt",
                                 "A prompt without arguments", List.of()),

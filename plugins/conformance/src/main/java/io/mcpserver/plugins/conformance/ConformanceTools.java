@@ -40,6 +40,13 @@ final class ConformanceTools {
     }
 
     List<Tool> all() {
+        List<Tool> all = new java.util.ArrayList<>(own());
+        all.addAll(TaskFixtures.all());
+        all.addAll(InputFixtures.tools());
+        return all;
+    }
+
+    private List<Tool> own() {
         return List.of(
                 Tool.of(noArgs("test_simple_text", "Returns one text block"),
                         (args, ctx) -> ToolResult.text(SIMPLE_TEXT)),
@@ -218,18 +225,29 @@ final class ConformanceTools {
         return schema;
     }
 
+    /** The suite's schema: SEP-1613 keywords, and SEP-2106's $anchor, allOf/anyOf and if/then/else. */
     static Map<String, Object> schema2020() {
         Map<String, Object> address = new LinkedHashMap<>();
+        address.put("$anchor", "addressDef");
         address.put("type", "object");
         address.put("properties", Map.of("street", Map.of("type", "string"), "city", Map.of("type", "string")));
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("name", Map.of("type", "string"));
         properties.put("address", Map.of("$ref", "#/$defs/address"));
+        properties.put("contactMethod", Map.of("type", "string", "enum", List.of("phone", "email")));
+        properties.put("phone", Map.of("type", "string"));
+        properties.put("email", Map.of("type", "string"));
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", SCHEMA_2020_12);
         schema.put("type", "object");
         schema.put("$defs", Map.of("address", address));
         schema.put("properties", properties);
+        schema.put("allOf", List.of(Map.of("anyOf", List.of(Map.of("required", List.of("phone")),
+                Map.of("required", List.of("email"))))));
+        schema.put("if", Map.of("properties", Map.of("contactMethod", Map.of("const", "phone")),
+                "required", List.of("contactMethod")));
+        schema.put("then", Map.of("required", List.of("phone")));
+        schema.put("else", Map.of("required", List.of("email")));
         schema.put("additionalProperties", false);
         return schema;
     }

@@ -83,11 +83,19 @@ class ConformancePluginTest {
 
     @Test
     void offersExactlyTheSuitesTools() {
-        assertEquals(List.of("json_schema_2020_12_tool", "test_audio_content", "test_elicitation",
+        // the stable suite's (0.1.16), then the alpha suite's: tasks, multi-round, stateless, headers
+        assertEquals(List.of("confirm_delete", "failing_job", "greet", "json_schema_2020_12_tool", "multi_input",
+                        "protocol_error_job", "slow_compute", "test_audio_content", "test_elicitation",
                         "test_elicitation_sep1034_defaults", "test_elicitation_sep1330_enums", "test_embedded_resource",
-                        "test_error_handling", "test_image_content", "test_multiple_content_types",
-                        "test_reconnection", "test_sampling", "test_simple_text", "test_tool_with_logging",
-                        "test_tool_with_progress"),
+                        "test_error_handling", "test_header_param", "test_image_content",
+                        "test_input_required_result_capabilities", "test_input_required_result_elicitation",
+                        "test_input_required_result_list_roots", "test_input_required_result_multi_round",
+                        "test_input_required_result_multiple_inputs", "test_input_required_result_request_state",
+                        "test_input_required_result_sampling", "test_input_required_result_tampered_state",
+                        "test_logging_tool", "test_missing_capability", "test_multiple_content_types",
+                        "test_reconnection", "test_sampling", "test_simple_text", "test_streaming_elicitation",
+                        "test_tool_with_logging", "test_tool_with_progress", "test_tool_with_task",
+                        "test_trigger_prompt_change", "test_trigger_tool_change"),
                 tools.keySet().stream().sorted().toList());
         // tools-list: every tool has a name, a description and an input schema
         tools.values().forEach(t -> {
@@ -362,8 +370,8 @@ class ConformancePluginTest {
     void prompts() throws Exception {
         Map<String, Prompt> prompts = plugin.prompts().stream()
                 .collect(Collectors.toMap(p -> p.descriptor().name(), Function.identity()));
-        assertEquals(List.of("test_prompt_with_arguments", "test_prompt_with_embedded_resource",
-                "test_prompt_with_image", "test_simple_prompt"), prompts.keySet().stream().sorted().toList());
+        assertEquals(List.of("test_input_required_result_prompt", "test_prompt_with_arguments",
+                "test_prompt_with_embedded_resource", "test_prompt_with_image", "test_simple_prompt"), prompts.keySet().stream().sorted().toList());
         prompts.values().forEach(p -> assertFalse(p.descriptor().description().isBlank()));
 
         PromptResult simple = prompts.get("test_simple_prompt").get(Map.of(), null);
