@@ -113,6 +113,8 @@ class StatelessEraTest {
             return ToolResult.text(a.elicitation("destination").content().get("name") + " for "
                     + a.sampling("budget").text());
         }));
+        tools.add(Tool.of(ToolDescriptor.builder("sign_in").build(), (args, ctx) -> ToolResult.text("signed in: "
+                + ctx.elicitUrl("Sign in to continue", "https://example.com/login?s=1", "login-1").action())));
         Resource secret = Resource.of(ResourceDescriptor.of("test://secret", "secret", null, "text/plain"),
                 ctx -> List.of(ResourceContents.text("test://secret", "text/plain", "hello "
                         + ctx.ask(Map.of("who", InputRequest.elicit("Who?", NAME_SCHEMA))).elicitation("who")
@@ -167,7 +169,7 @@ class StatelessEraTest {
         JsonNode list = stateless(client, "tools/list", null).get("result");
         List<String> names = new ArrayList<>();
         list.path("tools").forEach(t -> names.add(t.path("name").asText()));
-        assertEquals(List.of("add", "ask_model", "chatty", "greedy", "signup", "slow", "trip"), names);
+        assertEquals(List.of("add", "ask_model", "chatty", "greedy", "sign_in", "signup", "slow", "trip"), names);
         assertEquals("complete", list.path("resultType").asText());
         assertEquals("private", list.path("cacheScope").asText());
         assertTrue(list.has("ttlMs"));
@@ -286,6 +288,24 @@ class StatelessEraTest {
         assertEquals("hello Ada", contents.at("/contents/0/text").asText());
         // without the capability, the read cannot ask: -32021
         assertEquals(-32021, client.call("resources/read", params(read, "{}")).at("/error/code").asInt());
+    }
+
+    @Test
+    void urlModeElicitationNeedsItsOwnCapability() throws Exception {
+        String call = "{\"name\":\"sign_in\"}";
+        JsonNode refused = client.call("tools/call", params(call, "{\"elicitation\":{}}"));
+        assertEquals(-32021, refused.at("/error/code").asInt(), refused.toString());
+        assertTrue(refused.at("/error/data/requiredCapabilities/elicitation").has("url"), refused.toString());
+        String caps = "{\"elicitation\":{\"url\":{}}}";
+        JsonNode ask = client.call("tools/call", params(call, caps)).get("result");
+        JsonNode request = ask.at("/inputRequests/url-elicitation");
+        assertEquals("elicitation/create", request.path("method").asText(), ask.toString());
+        assertEquals("url", request.at("/params/mode").asText());
+        assertEquals("https://example.com/login?s=1", request.at("/params/url").asText());
+        assertEquals("login-1", request.at("/params/elicitationId").asText());
+        JsonNode done = client.call("tools/call", retry(call, caps, ask.path("requestState").asText(),
+                "{\"url-elicitation\":{\"action\":\"accept\"}}")).get("result");
+        assertEquals("signed in: accept", done.at("/content/0/text").asText());
     }
 
     private static List<String> iterable(java.util.Iterator<String> it) {
