@@ -48,7 +48,8 @@ public final class McpCore {
         this.dispatcher = new Dispatcher(settings, hook);
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange);
         lifecycle.register(dispatcher);
-        this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC());
+        this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC(),
+                dispatcher.requester());
         new ToolMethods(features, settings, access, tasks).register(dispatcher);
         new TaskMethods(tasks).register(dispatcher);
         new ResourceMethods(features, settings, access).register(dispatcher);

@@ -51,7 +51,11 @@ public final class LifecycleMethods {
 
         ObjectNode result = Json.object();
         result.put("protocolVersion", version.id());
-        result.set("capabilities", serverCapabilities());
+        ObjectNode offered = serverCapabilities();
+        if (TaskMethods.legacyTasks(version)) {
+            offered.set("tasks", TaskMethods.legacyCapability());
+        }
+        result.set("capabilities", offered);
         ObjectNode serverInfo = result.putObject("serverInfo");
         serverInfo.put("name", settings.serverName());
         serverInfo.put("version", settings.serverVersion());

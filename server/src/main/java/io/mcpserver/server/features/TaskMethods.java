@@ -6,6 +6,7 @@ import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.Request;
 import io.mcpserver.server.protocol.RequestMeta;
 import io.mcpserver.server.protocol.Session;
@@ -32,7 +33,8 @@ public final class TaskMethods {
     public void register(Dispatcher dispatcher) {
         dispatcher.register("tasks/get", this::get)
                 .register("tasks/update", this::update)
-                .register("tasks/cancel", this::cancel);
+                .register("tasks/cancel", this::cancel)
+                .register("tasks/result", this::result);
     }
 
     /** Whether the request's client declared the Tasks extension. */
@@ -50,10 +52,23 @@ public final class TaskMethods {
                 + "'] does not declare", data);
     }
 
+    /** Whether a legacy session speaks a revision with the experimental tasks (2025-11-25). */
+    public static boolean legacyTasks(ProtocolVersion version) {
+        return version.isLegacy() && version.atLeast(ProtocolVersion.V2025_11_25);
+    }
+
     private String taskId(Request request) {
         if (request.version().isLegacy()) {
-            throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + request.method()
-                    + " belongs to the Tasks extension of protocol revision 2026-07-28");
+            if (!legacyTasks(request.version()) || request.method().equals("tasks/update")) {
+                throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: " + request.method()
+                        + (request.method().equals("tasks/update") ? " belongs to the Tasks extension of protocol "
+                        + "revision 2026-07-28" : " needs protocol revision 2025-11-25 or later"));
+            }
+            return request.requiredString("taskId");
+        }
+        if (request.method().equals("tasks/result")) {
+            throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: tasks/result was removed by the "
+                    + "Tasks extension; tasks/get inlines the result");
         }
         if (!declared(request.session())) {
             throw extensionRequired(request.method());
@@ -63,8 +78,29 @@ public final class TaskMethods {
 
     private JsonNode get(Request request) {
         String id = taskId(request);
-        return detailed(engine.get(request.session(), id).orElseThrow(() -> unknown(id)));
+        TaskRecord task = engine.get(request.session(), id).orElseThrow(() -> unknown(id));
+        return request.version().isLegacy() ? legacyTask(task) : detailed(task);
     }
+
+    /** {@code tasks/result} (2025-11-25): waits for the end, then answers what the request itself would have. */
+    private JsonNode result(Request request) throws InterruptedException {
+        String id = taskId(request);
+        TaskRecord task = engine.awaitFinished(request.session(), id);
+        if (task.result() != null) {
+            ObjectNode result = task.result().deepCopy();
+            JsonNode meta = result.get("_meta");
+            ObjectNode m = meta instanceof ObjectNode o ? o : result.putObject("_meta");
+            m.putObject(RELATED_TASK).put("taskId", id);
+            return result;
+        }
+        if (task.error() != null) {
+            throw new McpException(task.error().path("code").asInt(ErrorCodes.INTERNAL_ERROR),
+                    task.error().path("message").asText("Internal error"), task.error().get("data"));
+        }
+        throw McpException.invalidRequest("Task '" + id + "' was cancelled before it produced a result");
+    }
+
+    static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
 
     private JsonNode update(Request request) {
         String id = taskId(request);
@@ -80,7 +116,40 @@ public final class TaskMethods {
     private JsonNode cancel(Request request) {
         String id = taskId(request);
         engine.cancel(request.session(), id);
+        if (request.version().isLegacy()) {
+            return legacyTask(engine.get(request.session(), id).orElseThrow(() -> unknown(id)));
+        }
         return Json.object();
+    }
+
+    /** A task as 2025-11-25 shows it: {@code ttl} and {@code pollInterval} in milliseconds. */
+    static ObjectNode legacyTask(TaskRecord task) {
+        ObjectNode n = Json.object();
+        n.put("taskId", task.id());
+        n.put("status", task.status().wireName());
+        if (task.statusMessage() != null) {
+            n.put("statusMessage", task.statusMessage());
+        }
+        n.put("createdAt", task.createdAt().toString());
+        n.put("lastUpdatedAt", task.lastUpdatedAt().toString());
+        n.put("ttl", task.ttl().toMillis());
+        n.put("pollInterval", task.pollInterval().toMillis());
+        return n;
+    }
+
+    /** {@code CreateTaskResult} of 2025-11-25: the task under {@code task}. */
+    public static ObjectNode legacyCreated(TaskRecord task) {
+        ObjectNode n = Json.object();
+        n.set("task", legacyTask(task));
+        return n;
+    }
+
+    /** The {@code tasks} capability of 2025-11-25: task-augmented {@code tools/call}, cancel (no list). */
+    public static ObjectNode legacyCapability() {
+        ObjectNode tasks = Json.object();
+        tasks.putObject("cancel");
+        tasks.putObject("requests").putObject("tools").putObject("call");
+        return tasks;
     }
 
     private static McpException unknown(String id) {

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
-import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.CallContext;
+import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.InFlightRequest;
-import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
@@ -18,10 +18,10 @@ import io.mcpserver.server.protocol.StatelessEra;
 import io.mcpserver.server.protocol.WireFormat;
 import io.mcpserver.server.registry.FeatureRegistry.RegisteredTool;
 import io.mcpserver.server.registry.FeatureRegistry;
-import io.mcpserver.spi.client.ClientRequestException;
-import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.server.tasks.Deferred;
 import io.mcpserver.server.tasks.TaskEngine;
+import io.mcpserver.spi.client.ClientRequestException;
+import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.TaskSupport;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
@@ -113,6 +113,22 @@ public final class ToolMethods {
         CallContext context = request.context();
         ProtocolVersion version = request.version();
         ToolDescriptor descriptor = tool.tool().descriptor();
+        if (tasks != null && TaskMethods.legacyTasks(version)) {
+            // 2025-11-25: the client asks for a task with params.task; the tool's execution.taskSupport decides
+            boolean asked = request.paramsObject().get("task") instanceof ObjectNode;
+            if (asked && descriptor.taskSupport() == TaskSupport.FORBIDDEN) {
+                throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Tool '" + name + "' cannot run as a task "
+                        + "(execution.taskSupport is forbidden); call it without params.task");
+            }
+            if (!asked && descriptor.taskSupport() == TaskSupport.REQUIRED) {
+                throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Tool '" + name + "' runs only as a task "
+                        + "(execution.taskSupport is required); call it with params.task");
+            }
+            if (asked) {
+                return TaskMethods.legacyCreated(tasks.startLegacy(request.session(), "tools/call",
+                        ctx -> run(tool, name, args, ctx, version, null)));
+            }
+        }
         if (tasks != null && !version.isLegacy() && descriptor.taskSupport() != TaskSupport.FORBIDDEN) {
             boolean declared = TaskMethods.declared(request.session());
             if (!declared && descriptor.taskSupport() == TaskSupport.REQUIRED) {

@@ -18,6 +18,7 @@ import io.mcpserver.spi.prompts.PromptDescriptor;
 import io.mcpserver.spi.prompts.PromptResult;
 import io.mcpserver.spi.resources.ResourceDescriptor;
 import io.mcpserver.spi.resources.ResourceTemplateDescriptor;
+import io.mcpserver.spi.tools.TaskSupport;
 import io.mcpserver.spi.tools.ToolAnnotations;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
@@ -142,6 +143,9 @@ public final class WireFormat {
         }
         if (d.annotations() != null && v.atLeast(ProtocolVersion.V2025_03_26)) {
             n.set("annotations", toolAnnotations(d.annotations()));
+        }
+        if (d.taskSupport() != TaskSupport.FORBIDDEN && v == ProtocolVersion.V2025_11_25) {
+            n.putObject("execution").put("taskSupport", d.taskSupport().wireName()); // 2026-07-28: the extension's
         }
         return n;
     }

@@ -107,7 +107,7 @@ public final class Deferred {
         @Override
         public boolean startTask() {
             if (task == null) {
-                LiveTask t = engine.admit(session, method);
+                LiveTask t = engine.admit(session, method, false);
                 t.adopt(request());
                 task = t;
                 outcome.complete(new Started(t.created));

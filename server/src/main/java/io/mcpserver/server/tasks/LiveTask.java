@@ -33,11 +33,15 @@ final class LiveTask {
     private volatile String cancelledBefore;
     private volatile ScheduledFuture<?> expiry;
 
-    LiveTask(TaskEngine engine, String id, Session session, TaskRecord created) {
+    /** 2025-11-25 semantics: a tool error fails the task; asks go to the client as requests on the session. */
+    private final boolean legacy;
+
+    LiveTask(TaskEngine engine, String id, Session session, TaskRecord created, boolean legacy) {
         this.engine = engine;
         this.id = id;
         this.session = session;
         this.created = created;
+        this.legacy = legacy;
     }
 
     /** Runs the work on the calling thread and records its outcome. */
@@ -65,7 +69,10 @@ final class LiveTask {
     /** Records how the work ended: its result, or a failure (a JSON-RPC error, or an internal one). */
     void finish(JsonNode result, Throwable failure) {
         try {
-            if (failure == null) {
+            if (failure == null && legacy && result != null && result.path("isError").asBoolean(false)) {
+                engine.store().update(id, r -> r.failedWith(result, "the tool reported an error",
+                        engine.clock().instant()));
+            } else if (failure == null) {
                 engine.store().update(id, r -> r.completed(result, engine.clock().instant()));
             } else if (failure instanceof McpException e) {
                 engine.store().update(id, r -> r.failed(TaskEngine.errorOf(e), engine.clock().instant()));
@@ -119,6 +126,30 @@ final class LiveTask {
         }
     }
 
+    /**
+     * 2025-11-25: the task is {@code input_required} while the server asks the client, with requests tagged with
+     * the task ({@code _meta["io.modelcontextprotocol/related-task"]}) on the session's own channel.
+     */
+    Map<String, JsonNode> askClient(Map<String, CallContext.Ask> asks) throws InterruptedException {
+        ObjectNode waiting = Json.object();
+        asks.forEach((key, ask) -> waiting.putObject(key).put("method", ask.method()).set("params", ask.params()));
+        engine.store().update(id, r -> r.waitingFor(waiting, engine.clock().instant()));
+        try {
+            Map<String, JsonNode> answers = new LinkedHashMap<>();
+            for (Map.Entry<String, CallContext.Ask> e : asks.entrySet()) {
+                ObjectNode params = e.getValue().params().deepCopy();
+                params.putObject("_meta").putObject(RELATED_TASK).put("taskId", id);
+                answers.put(e.getKey(), engine.requester().request(session, session.standalone(),
+                        e.getValue().method(), params));
+            }
+            return answers;
+        } finally {
+            engine.store().update(id, r -> r.waitingFor(null, engine.clock().instant()));
+        }
+    }
+
+    static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
+
     /** The client's answers ({@code tasks/update}); each answered ask leaves {@code inputRequests}. */
     void answer(ObjectNode responses) {
         lock.lock();
@@ -153,7 +184,7 @@ final class LiveTask {
 
         @Override
         protected Map<String, JsonNode> askAll(Map<String, Ask> asks) throws InterruptedException {
-            return task.await(asks);
+            return task.legacy ? task.askClient(asks) : task.await(asks);
         }
     }
 }

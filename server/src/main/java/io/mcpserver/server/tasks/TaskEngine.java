@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.CallContext;
+import io.mcpserver.server.protocol.ClientRequester;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
@@ -58,10 +59,18 @@ public final class TaskEngine {
     private final Map<String, LiveTask> live = new ConcurrentHashMap<>();
     private final AtomicLong nextPurge = new AtomicLong();
 
-    public TaskEngine(TaskSettings settings, TaskStore store, Clock clock) {
+    private final ClientRequester requester;
+
+    /** @param requester sends a legacy task's asks to its client */
+    public TaskEngine(TaskSettings settings, TaskStore store, Clock clock, ClientRequester requester) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
+        this.requester = requester;
+    }
+
+    ClientRequester requester() {
+        return requester;
     }
 
     public TaskSettings settings() {
@@ -80,7 +89,17 @@ public final class TaskEngine {
      * @throws McpException when this process already runs {@link TaskSettings#maxRunning()} tasks
      */
     public TaskRecord start(Session session, String method, Work work) {
-        LiveTask task = admit(session, method);
+        LiveTask task = admit(session, method, false);
+        Thread.ofVirtual().name("mcp-task-" + task.id).start(() -> task.run(work));
+        return task.created;
+    }
+
+    /**
+     * A task of the 2025-11-25 experimental kind: a tool error fails it, its asks are requests to the client
+     * on the session's own channel.
+     */
+    public TaskRecord startLegacy(Session session, String method, Work work) {
+        LiveTask task = admit(session, method, true);
         Thread.ofVirtual().name("mcp-task-" + task.id).start(() -> task.run(work));
         return task.created;
     }
@@ -94,7 +113,7 @@ public final class TaskEngine {
         return new Deferred(this, session, method, requestContext);
     }
 
-    LiveTask admit(Session session, String method) {
+    LiveTask admit(Session session, String method, boolean legacy) {
         if (live.size() >= settings.maxRunning()) {
             throw new McpException(ErrorCodes.LIMIT_EXCEEDED, "This server runs " + settings.maxRunning()
                     + " tasks already (protocol.tasks.max-running); try again later");
@@ -110,7 +129,7 @@ public final class TaskEngine {
         TaskRecord record = TaskRecord.working(id, owner(session), method, clock.instant(), settings.ttl(),
                 settings.pollInterval());
         store.create(record);
-        LiveTask task = new LiveTask(this, id, session, record);
+        LiveTask task = new LiveTask(this, id, session, record, legacy);
         live.put(id, task);
         task.expiry(EXPIRY.schedule(() -> task.cancel("the task's ttl passed"), settings.ttl().toMillis(),
                 TimeUnit.MILLISECONDS));
@@ -143,11 +162,35 @@ public final class TaskEngine {
      * @throws McpException -32602 for an unknown task
      */
     public void cancel(Session session, String id) {
-        get(session, id).orElseThrow(() -> unknown(id));
+        TaskRecord record = get(session, id).orElseThrow(() -> unknown(id));
+        if (record.status().isTerminal() && live.get(id) == null && legacyRefusesTerminal(session)) {
+            throw McpException.invalidParams("Task '" + id + "' is already " + record.status().wireName()
+                    + " and cannot be cancelled");
+        }
         store.update(id, r -> r.to(TaskStatus.CANCELLED, "cancelled by the client", clock.instant()));
         LiveTask task = live.get(id);
         if (task != null) {
             task.cancel("cancelled by the client");
+        }
+    }
+
+    /** 2025-11-25 refuses to cancel a finished task (-32602); the 2026-07-28 extension acknowledges it. */
+    private static boolean legacyRefusesTerminal(Session session) {
+        return session.protocolVersion() != null && session.protocolVersion().isLegacy();
+    }
+
+    /**
+     * Waits until the task is finished ({@code tasks/result} of 2025-11-25); returns its final record.
+     *
+     * @throws McpException -32602 for an unknown task
+     */
+    public TaskRecord awaitFinished(Session session, String id) throws InterruptedException {
+        for (;;) {
+            TaskRecord record = get(session, id).orElseThrow(() -> unknown(id));
+            if (record.status().isTerminal()) {
+                return record;
+            }
+            Thread.sleep(Math.min(100, settings.pollInterval().toMillis()));
         }
     }
 

@@ -57,6 +57,15 @@ public record TaskRecord(String id, String owner, String method, TaskStatus stat
                 now, ttl, pollInterval, result, null, null);
     }
 
+    /**
+     * Failed with a result: in 2025-11-25 a tool whose result is {@code isError} fails its task, and
+     * {@code tasks/result} still answers that result.
+     */
+    public TaskRecord failedWith(JsonNode result, String message, Instant now) {
+        return status.isTerminal() ? this : new TaskRecord(id, owner, method, TaskStatus.FAILED, message, createdAt,
+                now, ttl, pollInterval, result, null, null);
+    }
+
     public TaskRecord failed(JsonNode error, Instant now) {
         return status.isTerminal() ? this : new TaskRecord(id, owner, method, TaskStatus.FAILED,
                 error.path("message").asText(null), createdAt, now, ttl, pollInterval, null, error, null);

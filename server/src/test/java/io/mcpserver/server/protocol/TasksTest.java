@@ -248,6 +248,68 @@ class TasksTest {
         assertEquals("working", task(id).path("status").asText());
     }
 
+    @Test
+    void legacySessionsOf20251125UseTheExperimentalTasks() throws Exception {
+        JsonNode init = client.initialize("2025-11-25", "{\"elicitation\":{}}");
+        JsonNode tasks = init.at("/result/capabilities/tasks");
+        assertTrue(tasks.at("/requests/tools").has("call"), init.toString());
+        assertFalse(tasks.has("list"), "tasks/list is not offered");
+        JsonNode tools = client.call("tools/list", "{}").at("/result/tools");
+        for (JsonNode t : tools) {
+            String support = t.at("/execution/taskSupport").asText("forbidden");
+            assertEquals(switch (t.path("name").asText()) {
+                case "gated", "two_asks" -> "optional";
+                case "only_task", "crash", "ask_then_task" -> "required";
+                default -> "forbidden";
+            }, support, t.toString());
+        }
+
+        JsonNode created = client.call("tools/call", "{\"name\":\"gated\",\"task\":{\"ttl\":60000}}")
+                .get("result");
+        String id = created.at("/task/taskId").asText();
+        assertEquals("working", created.at("/task/status").asText(), created.toString());
+        assertTrue(created.at("/task/ttl").asLong() > 0 && created.at("/task/pollInterval").asLong() > 0);
+        JsonNode got = client.call("tasks/get", "{\"taskId\":\"" + id + "\"}").get("result");
+        assertEquals("working", got.path("status").asText());
+        assertFalse(got.has("resultType"), "legacy results carry no resultType");
+        int waiting = client.send("tasks/result", "{\"taskId\":\"" + id + "\"}"); // blocks until the end
+        Thread.sleep(100);
+        release.countDown();
+        JsonNode result = client.responseTo(waiting).get("result");
+        assertEquals("released", result.at("/content/0/text").asText(), result.toString());
+        assertEquals(id, result.at("/_meta/io.modelcontextprotocol~1related-task/taskId").asText());
+        assertEquals(-32602, client.call("tasks/cancel", "{\"taskId\":\"" + id + "\"}").at("/error/code").asInt(),
+                "2025-11-25 refuses to cancel a finished task");
+
+        String failing = client.call("tools/call", "{\"name\":\"only_task\",\"task\":{}}").at("/result/task/taskId")
+                .asText();
+        JsonNode failed = client.call("tasks/result", "{\"taskId\":\"" + failing + "\"}").get("result");
+        assertTrue(failed.path("isError").asBoolean(), "tasks/result answers what the call would have");
+        assertEquals("failed", client.call("tasks/get", "{\"taskId\":\"" + failing + "\"}").at("/result/status")
+                .asText(), "in 2025-11-25 a tool error fails the task");
+
+        assertEquals(-32601, client.call("tools/call", "{\"name\":\"only_task\"}").at("/error/code").asInt());
+        assertEquals(-32601, client.call("tools/call", "{\"name\":\"sync\",\"task\":{}}").at("/error/code").asInt());
+        assertEquals(-32601, client.call("tasks/update", "{\"taskId\":\"" + id + "\"}").at("/error/code").asInt());
+    }
+
+    @Test
+    void aLegacyTaskAsksTheClientOnTheSessionAndIsInputRequiredMeanwhile() throws Exception {
+        client.initialize("2025-11-25", "{\"elicitation\":{}}");
+        String id = client.call("tools/call", "{\"name\":\"two_asks\",\"task\":{}}").at("/result/task/taskId")
+                .asText();
+        for (String name : List.of("x", "y")) {
+            ObjectNode ask = client.nextWithMethod("elicitation/create");
+            assertEquals(id, ask.at("/params/_meta/io.modelcontextprotocol~1related-task/taskId").asText());
+            assertEquals("input_required", client.call("tasks/get", "{\"taskId\":\"" + id + "\"}")
+                    .at("/result/status").asText());
+            client.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":" + Json.write(ask.get("id"))
+                    + ",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"" + name + "\"}}}");
+        }
+        JsonNode result = client.call("tasks/result", "{\"taskId\":\"" + id + "\"}").get("result");
+        assertEquals("x+y", result.at("/content/0/text").asText(), result.toString());
+    }
+
     private static JsonNode parse(String text) {
         try {
             return Json.parse(text);
