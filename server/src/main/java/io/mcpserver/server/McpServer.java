@@ -37,6 +37,15 @@ public final class McpServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(McpServer.class.getName());
 
+    static {
+        // TLS 1.2 client-initiated renegotiation only costs the server handshakes (a CPU lever for a client); the
+        // JDK reads this once, when the first server handshake runs, so it is set before any listener exists.
+        // An operator who needs renegotiation can still set it to false on the command line.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private final ServerConfig config;
     private final McpCore core;
     private final ServerSecurity security;
@@ -189,12 +198,14 @@ public final class McpServer implements AutoCloseable {
 
     private ServerTransport newHttpTransport() {
         return new HttpTransport(core, config, edge(), security.mayRefuseCalls(),
-                new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics));
+                new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics)
+                        .liveness("audit", security.audit()::healthy, security.audit()::problems));
     }
 
     /** Connections and sessions per transport label, and plugin load failures, for {@code /metrics}. */
     private void registerGauges() {
         metrics.pluginLoadFailures(plugins::loadFailures);
+        metrics.audit(security.audit()::healthy, security.audit()::dropped);
         Set<String> labels = new java.util.LinkedHashSet<>();
         for (ServerTransport t : transports) {
             Map<String, Integer> counts = t.connectionCounts();
@@ -300,9 +311,14 @@ public final class McpServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "Cancelled " + tasks + " running task(s)");
         }
         if (!awaitInFlight()) {
-            int cancelled = core.dispatcher().cancelAll("server stopping");
+            int cancelled = core.dispatcher().cancelAll(io.mcpserver.server.protocol.InFlightRequest.SHUTDOWN);
             LOG.log(System.Logger.Level.WARNING, "Shutdown grace period (" + config.protocol().shutdownGrace().toMillis()
-                    + " ms) over; cancelled " + cancelled + " running request(s)");
+                    + " ms) over; cancelled " + cancelled + " running request(s), each answered with an error");
+            try { // let the cancelled requests send their error before the transports close
+                core.dispatcher().awaitIdle(java.time.Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (ServerTransport t : transports.reversed()) {
             try {

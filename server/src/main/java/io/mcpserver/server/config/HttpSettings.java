@@ -20,12 +20,16 @@ import java.util.List;
  * @param sseCloseAfter      a POST stream's connection is closed after this long without the response
  *                           (the client resumes with GET and {@code Last-Event-ID}); zero: never
  * @param tls                HTTPS (and WSS) for this listener, optionally asking for client certificates
+ * @param headerTimeout      how long a request's headers may take to arrive after its request line (slowloris)
  */
 public record HttpSettings(boolean enabled, String host, int port, String path, long maxMessageSize,
                            boolean legacySse, String ssePath, String messagePath,
                            List<String> allowedOrigins, List<String> allowedHosts,
                            Duration sessionIdleTimeout, int maxSessions, int replayBufferSize,
-                           Duration sseRetry, Duration sseKeepAlive, Duration sseCloseAfter, TlsSettings tls) {
+                           Duration sseRetry, Duration sseKeepAlive, Duration sseCloseAfter, TlsSettings tls,
+                           Duration headerTimeout) {
+
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     public HttpSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -39,6 +43,10 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
         Duration idle = r.duration("transports.http.session-idle-timeout", Duration.ofMinutes(30));
         if (idle.isZero()) {
             r.problem("transports.http.session-idle-timeout", "must be greater than zero");
+        }
+        Duration headerTimeout = r.duration("transports.http.header-timeout", DEFAULT_HEADER_TIMEOUT);
+        if (headerTimeout.isZero() || headerTimeout.isNegative()) {
+            r.problem("transports.http.header-timeout", "must be greater than zero");
         }
         return new HttpSettings(
                 r.bool("transports.http.enabled", true),
@@ -57,7 +65,8 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
                 r.duration("transports.http.sse-retry", Duration.ofSeconds(1)),
                 r.duration("transports.http.sse-keep-alive", Duration.ofSeconds(15)),
                 r.duration("transports.http.sse-close-after", Duration.ZERO),
-                TlsSettings.read(r, "transports.http.tls", home));
+                TlsSettings.read(r, "transports.http.tls", home),
+                headerTimeout);
     }
 
     private static String endpointPath(ConfigReader r, String key, String defaultValue) {

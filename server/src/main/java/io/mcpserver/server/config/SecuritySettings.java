@@ -83,11 +83,36 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
     /**
      * {@code audit.*}: one JSON line per call and per authentication failure.
      *
-     * @param maxFileSize  the file is rotated once it grows past this
+     * @param file         the calls' file
+     * @param refusalsFile the refused authentications' file: apart, so unauthenticated traffic cannot rotate calls away
+     * @param maxFileSize  each file is rotated once it grows past this
      * @param maxFiles     rotated files kept ({@code audit.log.1} … {@code audit.log.N})
      * @param logArguments whether argument values are written (their size always is)
+     * @param onFailure    what audited calls do while their records cannot be written
      */
-    public record AuditSettings(boolean enabled, Path file, long maxFileSize, int maxFiles, boolean logArguments) {
+    public record AuditSettings(boolean enabled, Path file, Path refusalsFile, long maxFileSize, int maxFiles,
+                                boolean logArguments, OnFailure onFailure) {
+
+        /** {@code audit.on-failure}. */
+        public enum OnFailure {
+            /** Keep serving; lost records are counted and {@code /health} is down. */
+            CONTINUE,
+            /** Refuse audited calls (tools/call, resources/read, prompts/get) until records can be written again. */
+            REFUSE
+        }
+
+        /** The refusals file beside {@code file}, refusing calls on failure. */
+        public AuditSettings(boolean enabled, Path file, long maxFileSize, int maxFiles, boolean logArguments) {
+            this(enabled, file, refusalsBeside(file), maxFileSize, maxFiles, logArguments, OnFailure.REFUSE);
+        }
+
+        /** {@code logs/audit.log} → {@code logs/audit-refusals.log}. */
+        public static Path refusalsBeside(Path file) {
+            String name = file.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            return file.resolveSibling(dot > 0 ? name.substring(0, dot) + "-refusals" + name.substring(dot)
+                    : name + "-refusals");
+        }
     }
 
     /**
@@ -98,9 +123,19 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
      * @param global            refill rate of the one bucket every request draws from
      * @param globalBurst       its capacity
      */
-    public record RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst) {
+    public record RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst,
+                                    int authFailuresPerAddress, int authFailuresBurst, int maxSessionsPerPrincipal) {
 
+        public static final int DEFAULT_AUTH_FAILURES_PER_ADDRESS = 10;
+        public static final int DEFAULT_AUTH_FAILURES_BURST = 100;
+        public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 100;
         public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0);
+
+        /** With the default limits on refused authentications per address and sessions per principal. */
+        public RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst) {
+            this(perPrincipal, perPrincipalBurst, global, globalBurst, DEFAULT_AUTH_FAILURES_PER_ADDRESS,
+                    DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
+        }
     }
 
     static SecuritySettings read(ConfigReader r, Path home) {
@@ -204,21 +239,39 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
     }
 
     private static AuditSettings readAudit(ConfigReader r, Path home, boolean securityEnabled) {
+        Path file = r.path("audit.file", home, home.resolve("logs/audit.log"));
+        String onFailure = r.string("audit.on-failure", "refuse").trim().toLowerCase(Locale.ROOT);
+        if (!onFailure.equals("refuse") && !onFailure.equals("continue")) {
+            r.problem("audit.on-failure", "must be refuse or continue, was '" + onFailure + "'");
+        }
+        Path refusals = r.path("audit.refusals-file", home, AuditSettings.refusalsBeside(file));
+        if (refusals.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            r.problem("audit.refusals-file", "must not be audit.file: refused authentications would rotate the "
+                    + "records of calls away");
+        }
         return new AuditSettings(
                 r.bool("audit.enabled", securityEnabled),
-                r.path("audit.file", home, home.resolve("logs/audit.log")),
+                file, refusals,
                 r.size("audit.max-file-size", 10L * 1024 * 1024),
                 r.integer("audit.max-files", 5, 1, 1000),
-                r.bool("audit.log-arguments", false));
+                r.bool("audit.log-arguments", false),
+                onFailure.equals("continue") ? AuditSettings.OnFailure.CONTINUE : AuditSettings.OnFailure.REFUSE);
     }
 
     private static RateLimitSettings readRateLimits(ConfigReader r) {
         int perPrincipal = r.integer("limits.rate.per-principal", 0, 0, 1_000_000);
         int global = r.integer("limits.rate.global", 0, 0, 10_000_000);
+        int authFailures = r.integer("limits.rate.auth-failures-per-address",
+                RateLimitSettings.DEFAULT_AUTH_FAILURES_PER_ADDRESS, 0, 1_000_000);
         RateLimitSettings limits = new RateLimitSettings(perPrincipal,
                 r.integer("limits.rate.per-principal-burst", 2 * perPrincipal, 0, 10_000_000),
                 global,
-                r.integer("limits.rate.global-burst", 2 * global, 0, 100_000_000));
+                r.integer("limits.rate.global-burst", 2 * global, 0, 100_000_000),
+                authFailures,
+                r.integer("limits.rate.auth-failures-burst", RateLimitSettings.DEFAULT_AUTH_FAILURES_BURST, 1,
+                        10_000_000),
+                r.integer("limits.max-sessions-per-principal", RateLimitSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, 1,
+                        1_000_000));
         if (perPrincipal > 0 && limits.perPrincipalBurst() < 1) {
             r.problem("limits.rate.per-principal-burst", "must be at least 1 while limits.rate.per-principal is on");
         }

@@ -66,7 +66,11 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
             r.problem("protocol.tool-timeout", "must be greater than zero");
         }
         protocol = protocol.withToolTimeouts(toolTimeouts(r)).withStateless(statelessSettings(r))
-                .withTasks(taskSettings(r));
+                .withTasks(taskSettings(r))
+                .withSubscriptionLimits(
+                        r.integer("limits.max-subscriptions-per-session", ProtocolSettings.DEFAULT_MAX_SUBSCRIPTIONS, 1,
+                                1_000_000),
+                        r.integer("limits.max-uri-length", ProtocolSettings.DEFAULT_MAX_URI_LENGTH, 16, 1 << 20));
         SecuritySettings security = SecuritySettings.read(r, home);
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         r.check();

@@ -10,11 +10,25 @@ import java.time.Duration;
  * @param halfCloseTimeout after a client shuts down its sending side, how long its running requests may still
  *                         take to be answered before they are cancelled and the connection is closed
  * @param tls              optional TLS on the listener
+ * @param authTimeout      with security on, how long a connection may take to send its authenticating first
+ *                         message before it is closed: a silent socket must not hold a connection slot
  */
 public record TcpSettings(boolean enabled, String host, int port, long maxMessageSize, int maxConnections,
-                          Duration halfCloseTimeout, TlsSettings tls) {
+                          Duration halfCloseTimeout, TlsSettings tls, Duration authTimeout) {
+
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
+    public TcpSettings(boolean enabled, String host, int port, long maxMessageSize, int maxConnections,
+                       Duration halfCloseTimeout, TlsSettings tls) {
+        this(enabled, host, port, maxMessageSize, maxConnections, halfCloseTimeout, tls, DEFAULT_AUTH_TIMEOUT);
+    }
 
     static TcpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize, Path home) {
+        Duration authTimeout = r.duration("transports.tcp.auth-timeout", DEFAULT_AUTH_TIMEOUT);
+        if (authTimeout.isZero() || authTimeout.isNegative()) {
+            r.problem("transports.tcp.auth-timeout", "must be greater than zero: a silent connection would hold its "
+                    + "slot for ever");
+        }
         return new TcpSettings(
                 r.bool("transports.tcp.enabled", true),
                 r.string("transports.tcp.host", defaultHost),
@@ -22,6 +36,7 @@ public record TcpSettings(boolean enabled, String host, int port, long maxMessag
                 r.size("transports.tcp.max-message-size", defaultMessageSize),
                 r.integer("transports.tcp.max-connections", 10_000, 1, 1_000_000),
                 r.duration("transports.tcp.half-close-timeout", Duration.ofSeconds(60)),
-                TlsSettings.read(r, "transports.tcp.tls", home));
+                TlsSettings.read(r, "transports.tcp.tls", home),
+                authTimeout);
     }
 }

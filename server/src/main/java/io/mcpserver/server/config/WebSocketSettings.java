@@ -11,12 +11,20 @@ import java.util.List;
  * @param maxMessageSize largest message, after reassembling fragments; more is closed with 1009
  * @param pingInterval   how often the server pings an open connection; zero: never
  * @param pongTimeout    a connection that sends nothing (not even a pong) this long after a ping is closed
+ * @param maxConnections connections open at once; one more upgrade is answered 503
  */
 public record WebSocketSettings(boolean enabled, List<String> paths, long maxMessageSize, Duration pingInterval,
-                                Duration pongTimeout) {
+                                Duration pongTimeout, int maxConnections) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
     public WebSocketSettings {
         paths = List.copyOf(paths);
+    }
+
+    public WebSocketSettings(boolean enabled, List<String> paths, long maxMessageSize, Duration pingInterval,
+                             Duration pongTimeout) {
+        this(enabled, paths, maxMessageSize, pingInterval, pongTimeout, DEFAULT_MAX_CONNECTIONS);
     }
 
     static WebSocketSettings read(ConfigReader r, long defaultMessageSize) {
@@ -41,6 +49,7 @@ public record WebSocketSettings(boolean enabled, List<String> paths, long maxMes
                 paths,
                 size,
                 r.duration(prefix + "ping-interval", Duration.ofSeconds(30)),
-                pongTimeout);
+                pongTimeout,
+                r.integer(prefix + "max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
     }
 }

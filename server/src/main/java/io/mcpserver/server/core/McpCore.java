@@ -54,7 +54,7 @@ public final class McpCore {
         new TaskMethods(tasks).register(dispatcher);
         new ResourceMethods(features, settings, access).register(dispatcher);
         new PromptMethods(features, settings, access).register(dispatcher);
-        new CompletionMethods(features).register(dispatcher);
+        new CompletionMethods(features, access).register(dispatcher);
         features.onChange(sessions::broadcastListChanged);
         // the stateless era (2026-07-28): discovery, and change notifications on subscriptions/listen
         new DiscoverMethods(settings, lifecycle).register(dispatcher);

@@ -2,6 +2,7 @@ package io.mcpserver.server.features;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Request;
@@ -18,9 +19,12 @@ import java.util.Map;
 public final class CompletionMethods {
 
     private final FeatureRegistry registry;
+    private final AccessPolicy access;
 
-    public CompletionMethods(FeatureRegistry registry) {
+    /** @param access completions of a prompt or template are for callers who may use it (they reveal its values) */
+    public CompletionMethods(FeatureRegistry registry, AccessPolicy access) {
         this.registry = registry;
+        this.access = access;
     }
 
     public void register(Dispatcher dispatcher) {
@@ -36,6 +40,8 @@ public final class CompletionMethods {
                 if (name == null || registry.prompt(name).isEmpty()) {
                     throw McpException.invalidParams("Unknown prompt: " + name);
                 }
+                access.check(request.session().caller(), AccessPolicy.Kind.PROMPT, name,
+                        "Not allowed to complete arguments of prompt '" + name + "'");
                 yield CompletionRef.prompt(name);
             }
             case "ref/resource" -> {
@@ -43,6 +49,8 @@ public final class CompletionMethods {
                 if (uri == null || !registry.snapshot().templates().containsKey(uri)) {
                     throw McpException.invalidParams("Unknown resource template: " + uri);
                 }
+                access.check(request.session().caller(), AccessPolicy.Kind.RESOURCE, uri,
+                        "Not allowed to complete arguments of resource template '" + uri + "'");
                 yield CompletionRef.resourceTemplate(uri);
             }
             default -> throw McpException.invalidParams(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
+import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Pagination;
@@ -20,6 +21,7 @@ import io.mcpserver.spi.resources.ResourceNotFoundException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Resource listing, reading and subscriptions. */
 public final class ResourceMethods {
@@ -72,12 +74,12 @@ public final class ResourceMethods {
         List<ResourceContents> contents;
         try {
             if (target instanceof RegisteredResource r) {
-                check(request, uri, uri);
+                check(request, target, uri, "read");
                 contents = r.owner().call(() -> r.resource().read(request.context()));
             } else {
                 RegisteredTemplate t = (RegisteredTemplate) target;
-                check(request, t.template().descriptor().uriTemplate(), uri);
-                Map<String, String> variables = t.uriTemplate().match(uri).orElseThrow();
+                Map<String, String> variables = variables(t, uri);
+                check(request, target, uri, "read");
                 contents = t.owner().call(() -> t.template().read(uri, variables, request.context()));
             }
         } catch (ResourceNotFoundException e) {
@@ -90,10 +92,37 @@ public final class ResourceMethods {
         return result;
     }
 
+    /** The variables a template takes from {@code uri}; bad percent-encoding is the caller's mistake (-32602). */
+    private static Map<String, String> variables(RegisteredTemplate t, String uri) {
+        try {
+            return t.uriTemplate().match(uri).orElseThrow(() -> notFound(uri));
+        } catch (IllegalArgumentException e) {
+            throw new McpException(ErrorCodes.INVALID_PARAMS, "Invalid resource URI '" + ClientText.shown(uri)
+                    + "': bad percent-encoding (" + e.getMessage() + ")");
+        }
+    }
+
     private JsonNode subscribe(Request request) {
         String uri = request.requiredString("uri");
-        registry.resolveResource(uri).orElseThrow(() -> notFound(uri));
-        request.session().subscriptions().add(uri);
+        if (uri.length() > settings.maxUriLength()) {
+            throw new McpException(ErrorCodes.INVALID_PARAMS, "The resource URI is " + uri.length()
+                    + " characters long; at most " + settings.maxUriLength() + " are accepted (limits.max-uri-length)");
+        }
+        Object target = registry.resolveResource(uri).orElseThrow(() -> notFound(uri));
+        if (target instanceof RegisteredTemplate t) {
+            variables(t, uri);
+        }
+        // updates carry the resource's URI: a caller who may not read it may not hear about it either
+        check(request, target, uri, "subscribe to");
+        Set<String> subscriptions = request.session().subscriptions();
+        synchronized (subscriptions) {
+            if (!subscriptions.contains(uri) && subscriptions.size() >= settings.maxSubscriptions()) {
+                throw new McpException(ErrorCodes.LIMIT_EXCEEDED, "This session already has "
+                        + subscriptions.size() + " subscriptions, the most allowed "
+                        + "(limits.max-subscriptions-per-session); unsubscribe from one first");
+            }
+            subscriptions.add(uri);
+        }
         return Json.object();
     }
 
@@ -106,9 +135,31 @@ public final class ResourceMethods {
         return access.allows(request.session().caller(), AccessPolicy.Kind.RESOURCE, name);
     }
 
-    private void check(Request request, String name, String uri) {
-        access.check(request.session().caller(), AccessPolicy.Kind.RESOURCE, name,
-                "Not allowed to read resource '" + uri + "'");
+    /**
+     * A resource is checked by its URI. A URI served by a template is checked three times, and all must pass:
+     * by the template string (rules written for the template), by the URI as requested and by the URI
+     * percent-decoded (rules on concrete URIs such as {@code demo://greeting/admin*}, which a template must not
+     * bypass, however the URI is encoded).
+     */
+    private void check(Request request, Object target, String uri, String verb) {
+        String message = "Not allowed to " + verb + " resource '" + ClientText.shown(uri) + "'";
+        var caller = request.session().caller();
+        if (target instanceof RegisteredTemplate t) {
+            access.check(caller, AccessPolicy.Kind.RESOURCE, t.template().descriptor().uriTemplate(), message);
+            String decoded = decoded(uri);
+            if (!decoded.equals(uri)) {
+                access.check(caller, AccessPolicy.Kind.RESOURCE, decoded, message);
+            }
+        }
+        access.check(caller, AccessPolicy.Kind.RESOURCE, uri, message);
+    }
+
+    private static String decoded(String uri) {
+        try {
+            return java.net.URLDecoder.decode(uri.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return uri;
+        }
     }
 
     private static McpException notFound(String uri) {

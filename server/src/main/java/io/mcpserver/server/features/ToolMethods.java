@@ -183,8 +183,9 @@ public final class ToolMethods {
             }
             result = ToolResult.error(e.getMessage());
         } catch (Exception | LinkageError e) {
-            if (context.request().isAbandoned()) {
-                throw e; // the dispatcher sends nothing for a cancelled request
+            if (context.request().isAbandoned()
+                    || InFlightRequest.SHUTDOWN.equals(context.request().cancelReason())) {
+                throw e; // the dispatcher sends nothing for a cancelled request, an error at shutdown
             }
             result = failure(name, e, context.request().cancelReason());
         } finally {

@@ -31,6 +31,8 @@ public final class Json {
                     .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                     .build())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // one JSON value per message: '{"jsonrpc":"2.0",…} garbage' is a parse error, not the first value
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {

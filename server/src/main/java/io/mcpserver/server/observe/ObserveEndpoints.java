@@ -24,6 +24,7 @@ public final class ObserveEndpoints {
     private final BooleanSupplier ready;
     private final Supplier<Map<String, Object>> readyDetails;
     private final ServerMetrics metrics;
+    private final java.util.List<HealthCheck> liveness = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param ready        whether every listener is bound and the plugins are loaded, and no shutdown has begun
@@ -36,6 +37,15 @@ public final class ObserveEndpoints {
         this.ready = ready;
         this.readyDetails = readyDetails;
         this.metrics = metrics;
+    }
+
+    /**
+     * Adds a check to {@code /health}: the server is alive but broken while it is down (the audit trail that cannot
+     * be written). Call before {@link #feature()}.
+     */
+    public ObserveEndpoints liveness(String name, BooleanSupplier up, Supplier<Map<String, Object>> details) {
+        liveness.add(check(HealthCheckType.LIVENESS, name, up, details));
+        return this;
     }
 
     /** The feature to add to the HTTP listener's server; null when {@code observe.enabled} is false. */
@@ -52,6 +62,7 @@ public final class ObserveEndpoints {
                         .details(true)
                         .useSystemServices(false)
                         .addCheck(check(HealthCheckType.LIVENESS, "live", () -> true, Map::of))
+                        .addChecks(liveness.toArray(HealthCheck[]::new))
                         .build())
                 .addObserver(HealthObserver.builder()
                         .name("ready")

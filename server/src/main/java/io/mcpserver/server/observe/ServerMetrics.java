@@ -34,6 +34,7 @@ import java.util.function.Predicate;
  *   <li>{@code mcp_tool_calls_total{transport,tool,outcome}}: {@code tools/call} by tool; outcome adds
  *       {@code tool_error} (an {@code isError} result)</li>
  *   <li>{@code mcp_rate_limited_total{transport}}: requests refused by the rate limits</li>
+ *   <li>{@code mcp_audit_healthy}, {@code mcp_audit_records_dropped_total}: the audit trail's state</li>
  *   <li>{@code mcp_plugin_load_failures_total}: plugins skipped at startup or on reload</li>
  *   <li>{@code mcp_connections{transport}}, {@code mcp_sessions{transport}}: open now</li>
  * </ul>
@@ -145,6 +146,15 @@ public final class ServerMetrics implements AutoCloseable {
         meters.add(registry.getOrCreate(FunctionalCounter.builder("mcp.plugin.load.failures", failures,
                         LongSupplier::getAsLong)
                 .description("Plugins that failed to load (at startup or on reload) and were skipped")));
+    }
+
+    /** {@code mcp_audit_healthy} (1 while every audit file is written) and {@code mcp_audit_records_dropped_total}. */
+    public void audit(java.util.function.BooleanSupplier healthy, LongSupplier dropped) {
+        meters.add(registry.getOrCreate(Gauge.builder("mcp.audit.healthy", () -> healthy.getAsBoolean() ? 1 : 0)
+                .description("1 while the audit trail is written, 0 while records are being lost")));
+        meters.add(registry.getOrCreate(FunctionalCounter.builder("mcp.audit.records.dropped", dropped,
+                        LongSupplier::getAsLong)
+                .description("Audit records lost because the file could not be written or the writer fell behind")));
     }
 
     private void gauge(String name, String description, String transport, IntSupplier value) {

@@ -191,14 +191,20 @@ public final class Dispatcher {
             }
         } catch (InterruptedException e) {
             error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error: request interrupted");
-            if (!inFlight.isAbandoned()) {
+            if (InFlightRequest.SHUTDOWN.equals(inFlight.cancelReason())) {
+                error = shutdownCancelled();
+                sink.send(JsonRpc.error(id, error));
+            } else if (!inFlight.isAbandoned()) {
                 LOG.log(System.Logger.Level.WARNING, session + ": " + method + " interrupted without cancellation");
                 sink.send(JsonRpc.error(id, error));
             }
         } catch (Exception | LinkageError | StackOverflowError e) {
             error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error while handling " + method
                     + "; the server log has the details");
-            if (!inFlight.isAbandoned()) {
+            if (InFlightRequest.SHUTDOWN.equals(inFlight.cancelReason())) {
+                error = shutdownCancelled(); // the plugin saw the interrupt as a failure of its own
+                sink.send(JsonRpc.error(id, error));
+            } else if (!inFlight.isAbandoned()) {
                 LOG.log(System.Logger.Level.ERROR, session + ": internal error in " + method, e);
                 sink.send(JsonRpc.error(id, error));
             }
@@ -228,7 +234,17 @@ public final class Dispatcher {
         return true;
     }
 
-    /** Shutdown: cancels every request still running; returns how many there were. */
+    private static McpException shutdownCancelled() {
+        ObjectNode data = Json.object();
+        data.put("reason", "cancelled");
+        return new McpException(ErrorCodes.INTERNAL_ERROR, "Cancelled: the server is shutting down and the request "
+                + "was still running when its shutdown grace period ended; send it again once the server is back", data);
+    }
+
+    /**
+     * Shutdown: cancels every request still running; returns how many there were. With
+     * {@link InFlightRequest#SHUTDOWN} as the reason each gets an error reply (-32603, {@code data.reason: cancelled}).
+     */
     public int cancelAll(String reason) {
         int n = 0;
         for (InFlightRequest r : List.copyOf(running)) {

@@ -9,6 +9,8 @@ public final class InFlightRequest {
 
     /** The cancellation reason of a request stopped by its time limit. */
     public static final String TIMEOUT = "timeout";
+    /** Cancelled because the server's shutdown grace ran out: the client is still owed an answer (an error). */
+    public static final String SHUTDOWN = "server stopping";
 
     private final String key;
     private final Thread thread;
@@ -40,7 +42,7 @@ public final class InFlightRequest {
      */
     public boolean isAbandoned() {
         String reason = cancelReason.get();
-        return reason != null && !reason.equals(TIMEOUT);
+        return reason != null && !reason.equals(TIMEOUT) && !reason.equals(SHUTDOWN);
     }
 
     public String cancelReason() {

@@ -18,7 +18,7 @@ public final class JsonRpc {
             return Kind.INVALID;
         }
         JsonNode version = message.get("jsonrpc");
-        if (version == null || !"2.0".equals(version.asText(null))) {
+        if (version == null || !version.isTextual() || !"2.0".equals(version.textValue())) { // 2.0 the number is not it
             return Kind.INVALID;
         }
         JsonNode method = message.get("method");

@@ -17,11 +17,17 @@ import java.util.Map;
  * @param stateless              settings of the stateless era (2026-07-28)
  * @param toolTimeouts        per-tool overrides of {@code toolTimeout}, by tool name
  * @param tasks               how tasks run and how long they are kept
+ * @param maxSubscriptions    resources one session may subscribe to at once
+ * @param maxUriLength        longest resource URI accepted by {@code resources/subscribe}
  */
 public record ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                                LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                                int maxInFlight, Duration shutdownGrace, StatelessSettings stateless,
-                               Map<String, Duration> toolTimeouts, TaskSettings tasks) {
+                               Map<String, Duration> toolTimeouts, TaskSettings tasks, int maxSubscriptions,
+                               int maxUriLength) {
+
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1000;
+    public static final int DEFAULT_MAX_URI_LENGTH = 8192;
 
     public ProtocolSettings {
         stateless = stateless == null ? StatelessSettings.defaults() : stateless;
@@ -33,14 +39,15 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                             int maxInFlight, Duration shutdownGrace, StatelessSettings stateless) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, stateless, Map.of(), null);
+                maxInFlight, shutdownGrace, stateless, Map.of(), null, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_URI_LENGTH);
     }
 
     public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
                             LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
                             int maxInFlight, Duration shutdownGrace) {
         this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of(), null);
+                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of(), null, DEFAULT_MAX_SUBSCRIPTIONS,
+                DEFAULT_MAX_URI_LENGTH);
     }
 
     public static ProtocolSettings defaults() {
@@ -50,17 +57,26 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
 
     public ProtocolSettings withToolTimeouts(Map<String, Duration> overrides) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, overrides, tasks);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, overrides, tasks,
+                maxSubscriptions, maxUriLength);
     }
 
     public ProtocolSettings withStateless(StatelessSettings settings) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts, tasks);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, settings, toolTimeouts, tasks,
+                maxSubscriptions, maxUriLength);
     }
 
     public ProtocolSettings withTasks(TaskSettings settings) {
         return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
-                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, toolTimeouts, settings);
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, toolTimeouts, settings,
+                maxSubscriptions, maxUriLength);
+    }
+
+    public ProtocolSettings withSubscriptionLimits(int subscriptions, int uriLength) {
+        return new ProtocolSettings(serverName, serverVersion, instructions, pageSize, defaultLogLevel,
+                clientRequestTimeout, toolTimeout, maxInFlight, shutdownGrace, stateless, toolTimeouts, tasks,
+                subscriptions, uriLength);
     }
 
     /** How long the named tool may run: its override, else {@link #toolTimeout()}. */

@@ -52,7 +52,7 @@ public record RequestMeta(ProtocolVersion version, ObjectNode clientCapabilities
         ProtocolVersion v = ProtocolVersion.of(version.asText()).orElse(null);
         if (v == null || v.isLegacy()) {
             throw unsupportedVersion(version.asText(), v == null
-                    ? "Unsupported protocol version '" + version.asText() + "'"
+                    ? "Unsupported protocol version '" + ClientText.shown(version.asText()) + "'"
                     : "Protocol version '" + version.asText() + "' needs the initialize handshake; requests "
                     + "carrying their version in _meta are served for " + statelessIds());
         }

@@ -145,7 +145,7 @@ public final class FeatureRegistry {
             return Optional.of(r);
         }
         for (RegisteredTemplate t : s.templates().values()) {
-            if (t.uriTemplate().match(uri).isPresent()) {
+            if (t.uriTemplate().matches(uri)) {
                 return Optional.of(t);
             }
         }

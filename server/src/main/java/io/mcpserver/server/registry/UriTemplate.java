@@ -49,7 +49,16 @@ public final class UriTemplate {
         return variables;
     }
 
-    /** The variables of {@code uri} if it matches, percent-decoded. */
+    /** Whether {@code uri} has this template's shape (its variables are not decoded). */
+    public boolean matches(String uri) {
+        return pattern.matcher(uri).matches();
+    }
+
+    /**
+     * The variables of {@code uri} if it matches, percent-decoded.
+     *
+     * @throws IllegalArgumentException when a variable's percent-encoding is broken ({@code %} without two hex digits)
+     */
     public Optional<Map<String, String>> match(String uri) {
         Matcher m = pattern.matcher(uri);
         if (!m.matches()) {

@@ -16,15 +16,19 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The audit trail: one JSON line per {@code tools/call}, {@code resources/read} and {@code prompts/get} (recorded by
- * the dispatcher, so the shape is the same on every transport) and per authentication failure (recorded by the
- * transport's edge). Lines are queued and written by one background thread to a size-rotated file; {@link #close()}
- * writes what is queued before it returns.
+ * the dispatcher, so the shape is the same on every transport) in {@code audit.file}, and one per refused
+ * authentication (recorded by the transport's edge) in {@code audit.refusals-file}. Refusals have a file of their
+ * own so that traffic without a token can never rotate the records of authenticated calls away; each refusal line
+ * is bounded ({@link #MAX_TEXT} characters of any text a client chose).
+ *
+ * <p>Lines are queued and written by one background thread per file ({@link AuditWriter}); a request thread never
+ * waits for the disk. When a file cannot be written, records are dropped and counted, the state shows in
+ * {@code /health} and the meters, and {@code audit.on-failure} decides whether audited calls go on
+ * ({@code continue}) or are refused until the file is writable again ({@code refuse}).
  *
  * <p>Every line has the same keys: {@code time}, {@code event} ({@code call} or {@code authentication}),
  * {@code principal}, {@code transport}, {@code clientId}, {@code session} (a hash of the session id: the id itself
@@ -35,27 +39,30 @@ public final class AuditLog implements RequestHook, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
     static final Set<String> AUDITED = Set.of("tools/call", "resources/read", "prompts/get");
-    private static final String END = "\u0000end";
+    /** At most this many characters of a client-chosen string (a target, an error message) go into a line. */
+    static final int MAX_TEXT = 512;
+    private static final int QUEUE = 65_536;
 
     private final AuditSettings settings;
     private final Clock clock;
-    private final BlockingQueue<String> queue = new LinkedBlockingQueue<>(65_536);
-    private volatile RotatingFile file;
-    private Thread writer;
-    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
-    private volatile long flushed;
-    private volatile boolean closed;
+    private volatile AuditWriter calls;
+    private volatile AuditWriter refusals;
 
     public AuditLog(AuditSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** Opens the configured file (creating its directory) and starts writing; a disabled log records nothing. */
+    /** Opens the configured files (creating their directories) and starts writing; a disabled log records nothing. */
     public synchronized void start() throws IOException {
-        if (settings.enabled() && file == null) {
-            file = new RotatingFile(settings.file(), settings.maxFileSize(), settings.maxFiles());
-            writer = Thread.ofPlatform().daemon().name("mcp-audit-writer").start(this::drain);
+        if (settings.enabled() && calls == null) {
+            AuditWriter c = new AuditWriter("audit log", settings.file(), settings.maxFileSize(), settings.maxFiles(), QUEUE);
+            AuditWriter r = new AuditWriter("audit refusals log", settings.refusalsFile(), settings.maxFileSize(),
+                    settings.maxFiles(), QUEUE);
+            c.start();
+            r.start();
+            calls = c;
+            refusals = r;
         }
     }
 
@@ -63,23 +70,62 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         return settings.enabled();
     }
 
+    /** Whether every audit file is being written (true when the audit trail is off). */
+    public boolean healthy() {
+        AuditWriter c = calls;
+        AuditWriter r = refusals;
+        return c == null || (c.healthy() && r.healthy());
+    }
+
+    /** What is wrong, for {@code /health}: file → problem, empty while healthy. */
+    public java.util.Map<String, Object> problems() {
+        java.util.Map<String, Object> problems = new java.util.LinkedHashMap<>();
+        for (AuditWriter w : new AuditWriter[] {calls, refusals}) {
+            if (w != null && w.problem() != null) {
+                problems.put(w.path().toString(), w.problem());
+            }
+        }
+        return problems;
+    }
+
+    /** Records lost since start: queue full or file not writable. */
+    public long dropped() {
+        AuditWriter c = calls;
+        AuditWriter r = refusals;
+        return c == null ? 0 : c.dropped() + r.dropped();
+    }
+
+    /**
+     * With {@code audit.on-failure: refuse}, an audited call is refused while its record cannot be written.
+     */
+    @Override
+    public void admit(Session session, String method, JsonNode params) {
+        AuditWriter c = calls;
+        if (c != null && settings.onFailure() == AuditSettings.OnFailure.REFUSE && !c.healthy()
+                && AUDITED.contains(method)) {
+            throw new McpException(ErrorCodes.INTERNAL_ERROR, "The audit trail cannot be written, so audited calls are "
+                    + "refused until it can (audit.on-failure: refuse); try again later");
+        }
+    }
+
     @Override
     public void completed(Completion c) {
-        if (file == null || !AUDITED.contains(c.method())) {
+        AuditWriter w = calls;
+        if (w == null || !AUDITED.contains(c.method())) {
             return;
         }
         Session session = c.session();
         JsonNode params = c.params() == null ? Json.object() : c.params();
         JsonNode arguments = params.get("arguments");
         ObjectNode line = line("call", session.caller().subject(), session.transport(), session.clientId(),
-                sessionHash(session.id()), c.method(), target(c.method(), params), outcome(c));
+                sessionHash(session.id()), c.method(), capped(target(c.method(), params)), outcome(c));
         line.put("durationMs", Math.round(c.durationNanos() / 1000.0) / 1000.0);
         line.put("argumentBytes", arguments == null || arguments.isNull() ? 0
                 : Json.writeBytes(arguments).length);
         if (c.error() != null) {
             ObjectNode error = line.putObject("error");
             error.put("code", c.error().code());
-            error.put("message", c.error().getMessage());
+            error.put("message", capped(c.error().getMessage()));
         } else {
             line.putNull("error");
         }
@@ -87,17 +133,18 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         if (settings.logArguments() && arguments != null) {
             line.set("arguments", arguments);
         }
-        enqueue(line);
+        enqueue(w, line);
     }
 
     /**
-     * Records a refused authentication at a transport's edge.
+     * Records a refused authentication at a transport's edge, in the refusals file.
      *
      * @param transport the transport's name ({@code http}, {@code sse}, {@code websocket}, {@code tcp})
      * @param remote    the client's address, null if unknown
      */
     public void authenticationFailed(String transport, String remote, AuthFailure failure) {
-        if (file == null) {
+        AuditWriter w = refusals;
+        if (w == null) {
             return;
         }
         ObjectNode line = line("authentication", null, transport, null, null, null, null, "unauthenticated");
@@ -106,9 +153,16 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         ObjectNode error = line.putObject("error");
         error.put("code", ErrorCodes.UNAUTHORIZED);
         error.put("reason", failure.reason().wireName());
-        error.put("message", failure.description());
-        line.put("remote", remote);
-        enqueue(line);
+        error.put("message", capped(failure.description()));
+        line.put("remote", capped(remote));
+        enqueue(w, line);
+    }
+
+    static String capped(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT) + "…(" + text.length() + " chars)";
     }
 
     private ObjectNode line(String event, String principal, String transport, String clientId, String session,
@@ -155,79 +209,28 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         }
     }
 
-    private void enqueue(ObjectNode line) {
-        if (closed) {
-            LOG.log(System.Logger.Level.WARNING, "audit record after shutdown, not written: " + Json.write(line));
-            return;
-        }
+    private void enqueue(AuditWriter writer, ObjectNode line) {
         String text = Json.write(line);
-        boolean interrupted = Thread.interrupted(); // a cancelled request's thread must still get its record out
-        try {
-            while (true) {
-                try {
-                    queued.incrementAndGet();
-                    queue.put(text); // blocks when the writer is far behind: audit records are never dropped
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (!writer.offer(text)) {
+            LOG.log(System.Logger.Level.DEBUG, "audit record dropped: " + text);
         }
     }
 
-    private void drain() {
-        long written = 0;
-        try {
-            while (true) {
-                String line = queue.take();
-                if (line.equals(END)) {
-                    file.flush();
-                    flushed = written;
-                    return;
-                }
-                file.write(line);
-                written++;
-                if (queue.isEmpty()) {
-                    file.flush();
-                    flushed = written;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "Cannot write the audit log " + settings.file() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes every queued record, then closes the file. */
+    /** Writes every queued record (waiting at most 10 s), then closes the files. */
     @Override
     public synchronized void close() {
-        if (file == null || closed) {
+        if (calls == null) {
             return;
         }
-        closed = true;
-        try {
-            queue.put(END);
-            if (!writer.join(java.time.Duration.ofSeconds(10))) {
-                LOG.log(System.Logger.Level.WARNING, "Audit log writer did not finish in 10 s; "
-                        + queue.size() + " records not written");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            file.close();
-        }
+        calls.close(java.time.Duration.ofSeconds(10));
+        refusals.close(java.time.Duration.ofSeconds(2));
     }
 
-    /** Waits until every record queued so far is in the file (for tests). */
+    /** Waits until every record queued so far is in its file or dropped (for tests). */
     void awaitWritten(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (flushed < queued.get() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
+        if (calls != null) {
+            calls.awaitSettled(timeout, unit);
+            refusals.awaitSettled(timeout, unit);
         }
     }
 }

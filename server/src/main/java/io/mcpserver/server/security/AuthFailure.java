@@ -14,11 +14,19 @@ import java.util.Locale;
  * @param reason      what was wrong, for the audit trail and the error's {@code data.reason}
  * @param description a sentence a person can act on; never contains the token
  */
-public record AuthFailure(Reason reason, String description) implements AuthResult {
+public record AuthFailure(Reason reason, String description, long retryAfterMs) implements AuthResult {
+
+    public AuthFailure(Reason reason, String description) {
+        this(reason, description, 0);
+    }
 
     public enum Reason {
         MISSING_TOKEN, MALFORMED_TOKEN, UNSUPPORTED_ALGORITHM, UNKNOWN_KEY, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID,
-        WRONG_ISSUER, WRONG_AUDIENCE, NO_SUBJECT, KEYS_UNAVAILABLE;
+        WRONG_ISSUER, WRONG_AUDIENCE, NO_SUBJECT, KEYS_UNAVAILABLE,
+        /** No credentials arrived within the transport's deadline ({@code transports.tcp.auth-timeout}). */
+        TIMEOUT,
+        /** Too many refusals from this address ({@code limits.rate.auth-failures-per-address}): retry later. */
+        RATE_LIMITED;
 
         /** {@code wrong_audience} etc. */
         public String wireName() {
@@ -26,9 +34,14 @@ public record AuthFailure(Reason reason, String description) implements AuthResu
         }
     }
 
-    /** Always 401: a missing, invalid or expired token (OAuth 2.1 §5.3). */
+    /** 401 for a missing, invalid or expired token (OAuth 2.1 §5.3); 429 when the address is over its limit. */
     public int httpStatus() {
-        return 401;
+        return reason == Reason.RATE_LIMITED ? 429 : 401;
+    }
+
+    /** Whole seconds to wait before the next attempt (for {@code Retry-After}); 0 when not rate limited. */
+    public long retryAfterSeconds() {
+        return retryAfterMs <= 0 ? 0 : (retryAfterMs + 999) / 1000;
     }
 
     /**
@@ -47,6 +60,11 @@ public record AuthFailure(Reason reason, String description) implements AuthResu
     public McpException toMcpException() {
         ObjectNode data = Json.object();
         data.put("reason", reason.wireName());
+        if (reason == Reason.RATE_LIMITED) {
+            data.put("retryAfterMs", retryAfterMs);
+            data.put("retryAfterSeconds", retryAfterSeconds());
+            return new McpException(ErrorCodes.LIMIT_EXCEEDED, "Too many failed authentications: " + description, data);
+        }
         return new McpException(ErrorCodes.UNAUTHORIZED, "Unauthorized: " + description, data);
     }
 

@@ -1,5 +1,9 @@
 package io.mcpserver.server.security;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.config.SecuritySettings;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.spi.Caller;
@@ -26,14 +30,19 @@ final class BearerEdge implements EdgeAuthenticator {
     private final SecuritySettings settings;
     private final AuditLog audit;
     private final ProtectedResourceMetadata metadata;
+    private final RefusalLimiter refusals;
 
-    /** @param authenticator the token checker, known once security has started (it reads the issuer's keys) */
+    /**
+     * @param authenticator the token checker, known once security has started (it reads the issuer's keys)
+     * @param refusals      {@code limits.rate.auth-failures-per-address}
+     */
     BearerEdge(Supplier<Authenticator> authenticator, SecuritySettings settings, AuditLog audit,
-               ProtectedResourceMetadata metadata) {
+               ProtectedResourceMetadata metadata, RefusalLimiter refusals) {
         this.authenticator = authenticator;
         this.settings = settings;
         this.audit = audit;
         this.metadata = metadata;
+        this.refusals = refusals;
     }
 
     @Override
@@ -45,7 +54,7 @@ final class BearerEdge implements EdgeAuthenticator {
     public AuthResult bearer(Peer peer, String token) {
         AuthResult result = authenticator.get().authenticate(token);
         if (result instanceof AuthFailure failure) {
-            refused(peer, failure);
+            return refused(peer, failure);
         }
         return result;
     }
@@ -54,8 +63,7 @@ final class BearerEdge implements EdgeAuthenticator {
     public FirstMessage firstMessage(Peer peer, String message) {
         FirstMessageAuth.Parts parts = FirstMessageAuth.read(message);
         if (!parts.request()) {
-            AuthFailure failure = FirstMessageAuth.notARequest();
-            refused(peer, failure);
+            AuthFailure failure = refused(peer, FirstMessageAuth.notARequest());
             return new FirstMessage(null, null, JsonRpc.error(parts.id(), failure.toMcpException()));
         }
         AuthResult result = bearer(peer, parts.token());
@@ -90,11 +98,50 @@ final class BearerEdge implements EdgeAuthenticator {
         return Optional.of(metadata);
     }
 
-    /** One place every refusal passes: the log line and the audit record. */
-    private void refused(Peer peer, AuthFailure failure) {
+    @Override
+    public ObjectNode firstMessageTimedOut(Peer peer, java.time.Duration timeout) {
+        return JsonRpc.error(com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+                refused(peer, FirstMessageAuth.timedOut(timeout)).toMcpException());
+    }
+
+    @Override
+    public void admitSession(io.mcpserver.server.protocol.SessionRegistry sessions, String subject,
+                             boolean includesSelf) {
+        int max = settings.rateLimits().maxSessionsPerPrincipal();
+        long open = sessions.all().stream().filter(s -> subject.equals(s.caller().subject())).count();
+        if (open - (includesSelf ? 1 : 0) >= max) {
+            LOG.log(System.Logger.Level.INFO, "Refused a session of '" + ClientText.shown(subject) + "': " + max
+                    + " open (limits.max-sessions-per-principal)");
+            throw new McpException(ErrorCodes.LIMIT_EXCEEDED, "Too many sessions: '" + ClientText.shown(subject)
+                    + "' has " + max + " open (limits.max-sessions-per-principal); close one first", null);
+        }
+    }
+
+    /**
+     * One place every refusal passes: the log line and the audit record, unless the address is over
+     * {@code limits.rate.auth-failures-per-address}: then the client is told to retry later (429, -32000) and only
+     * one such refusal per address and minute is audited, so a flood of bad tokens costs neither a line each nor
+     * the records of others.
+     *
+     * @return what to tell the client: {@code failure}, or a {@link AuthFailure.Reason#RATE_LIMITED} one
+     */
+    private AuthFailure refused(Peer peer, AuthFailure failure) {
+        RefusalLimiter.Verdict verdict = refusals.refused(RefusalLimiter.address(peer.remote()));
         LOG.log(System.Logger.Level.DEBUG, peer.transport() + " client " + peer.remote() + " refused: "
-                + failure.reason().wireName());
-        audit.authenticationFailed(peer.transport(), peer.remote(), failure);
+                + failure.reason().wireName() + (verdict.limited() ? " (rate limited)" : ""));
+        if (!verdict.limited()) {
+            audit.authenticationFailed(peer.transport(), peer.remote(), failure);
+            return failure;
+        }
+        long ms = Math.max(1, (verdict.retryAfterNanos() + 999_999) / 1_000_000);
+        if (verdict.audit()) {
+            audit.authenticationFailed(peer.transport(), peer.remote(), new AuthFailure(AuthFailure.Reason.RATE_LIMITED,
+                    "further refusals from this address within " + RefusalLimiter.AUDIT_WINDOW_NANOS / 1_000_000_000L
+                            + " s are answered 'retry later' and not recorded one by one (last: "
+                            + failure.reason().wireName() + ")", ms));
+        }
+        return new AuthFailure(AuthFailure.Reason.RATE_LIMITED, "this address has had too many refused "
+                + "authentications (limits.rate.auth-failures-per-address); retry after " + ms + " ms", ms);
     }
 
     private static String commonName(X500Principal principal) {

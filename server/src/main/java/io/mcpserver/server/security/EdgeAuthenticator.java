@@ -1,5 +1,6 @@
 package io.mcpserver.server.security;
 
+import io.mcpserver.server.protocol.JsonRpc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.spi.Caller;
 
@@ -59,6 +60,28 @@ public interface EdgeAuthenticator {
 
     /** What a challenge points at (RFC 9728); empty when security is off. */
     Optional<ProtectedResourceMetadata> metadata();
+
+    /**
+     * A connection sent no first message within its transport's deadline ({@code transports.tcp.auth-timeout}):
+     * the JSON-RPC error to send before closing it (audited like any refusal).
+     */
+    default ObjectNode firstMessageTimedOut(Peer peer, java.time.Duration timeout) {
+        return JsonRpc.error(com.fasterxml.jackson.databind.node.NullNode.getInstance(),
+                FirstMessageAuth.timedOut(timeout).toMcpException());
+    }
+
+    /**
+     * Refuses one more session of {@code subject} when it has {@code limits.max-sessions-per-principal} open over
+     * all transports (TCP and WebSocket connections, HTTP and SSE sessions): one token must not take every slot.
+     * Nothing is counted with security off, where every connection is its own principal.
+     *
+     * @param sessions     every open session
+     * @param includesSelf whether the session being admitted is among {@code sessions} already
+     * @throws io.mcpserver.server.protocol.McpException {@code -32000} when the subject has as many as it may
+     */
+    default void admitSession(io.mcpserver.server.protocol.SessionRegistry sessions, String subject,
+                              boolean includesSelf) {
+    }
 
     /** Security off: every client is {@code everyone}, and no credential is looked at. */
     static EdgeAuthenticator off(Caller everyone) {

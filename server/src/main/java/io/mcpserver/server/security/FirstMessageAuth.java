@@ -51,6 +51,13 @@ public final class FirstMessageAuth {
         return new Parts(id, true, token, Json.write(message));
     }
 
+    /** Why a connection that sent no first message within {@code timeout} is closed. */
+    static AuthFailure timedOut(java.time.Duration timeout) {
+        return new AuthFailure(AuthFailure.Reason.TIMEOUT, "no authenticating first message within "
+                + timeout.toMillis() + " ms; send initialize with params._meta[\"" + META_KEY
+                + "\"] = \"Bearer <token>\" right after connecting");
+    }
+
     /** Why a first message that is no request cannot authenticate. */
     static AuthFailure notARequest() {
         return new AuthFailure(AuthFailure.Reason.MISSING_TOKEN, "the first message must be a request "

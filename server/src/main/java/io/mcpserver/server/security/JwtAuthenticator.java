@@ -7,6 +7,7 @@ import io.helidon.security.jwt.JwtValidator;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.Jwk;
 import io.mcpserver.server.config.SecuritySettings;
+import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.security.AuthFailure.Reason;
 import io.mcpserver.spi.Caller;
 import jakarta.json.JsonArray;
@@ -15,6 +16,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -57,6 +59,12 @@ public final class JwtAuthenticator implements Authenticator {
             System.getLogger(JwtAuthenticator.class.getName()).log(System.Logger.Level.WARNING, "Cannot fetch the JWKS from "
                     + settings.jwksUrl() + " (" + e.getMessage() + "); tokens are refused until it can be fetched");
         }
+        URI url = settings.jwksUrl();
+        if (url != null && "http".equalsIgnoreCase(url.getScheme()) && !ServerSecurity.isLoopback(url.getHost())) {
+            System.getLogger(JwtAuthenticator.class.getName()).log(System.Logger.Level.WARNING, "security.jwt.jwks-url "
+                    + url + " is plain http: whoever can alter that traffic can substitute the keys and mint tokens "
+                    + "this server accepts; use https");
+        }
         return new JwtAuthenticator(settings, source, clock);
     }
 
@@ -76,8 +84,8 @@ public final class JwtAuthenticator implements Authenticator {
         JwtHeaders headers = jwt.headers();
         String alg = headers.algorithm().orElse("none");
         if (!SecuritySettings.ALGORITHMS.contains(alg)) {
-            return new AuthFailure(Reason.UNSUPPORTED_ALGORITHM, "tokens signed with '" + alg + "' are not accepted; use one of "
-                    + new TreeSet<>(SecuritySettings.ALGORITHMS));
+            return new AuthFailure(Reason.UNSUPPORTED_ALGORITHM, "tokens signed with '" + ClientText.shown(alg)
+                    + "' are not accepted; use one of " + new TreeSet<>(SecuritySettings.ALGORITHMS));
         }
         if (headers.critical().isPresent()) {
             return new AuthFailure(Reason.MALFORMED_TOKEN, "the token has critical header extensions this server does not know");
@@ -90,7 +98,7 @@ public final class JwtAuthenticator implements Authenticator {
         if (key.isEmpty()) {
             return new AuthFailure(jwks.keys().isEmpty() ? Reason.KEYS_UNAVAILABLE : Reason.UNKNOWN_KEY,
                     kid == null ? "the token names no key id ('kid') and no single " + alg + " key of the issuer matches"
-                            : "no " + alg + " key with id '" + kid + "' among the issuer's keys");
+                            : "no " + alg + " key with id '" + ClientText.shown(kid) + "' among the issuer's keys");
         }
         boolean valid;
         try {
@@ -135,9 +143,10 @@ public final class JwtAuthenticator implements Authenticator {
             return new AuthFailure(Reason.NO_SUBJECT, "the token has no subject ('sub')");
         }
         JsonObject payload = jwt.payloadJson();
-        Set<String> scopes = new LinkedHashSet<>(strings(payload.get("scope")));
-        scopes.addAll(strings(payload.get("scp")));
-        Set<String> roles = new LinkedHashSet<>(strings(claim(payload, settings.rolesClaim())));
+        // RFC 9068 §2.2.3 / RFC 6749 §3.3: scope is space-delimited; a comma is part of a scope token
+        Set<String> scopes = new LinkedHashSet<>(strings(payload.get("scope"), "\\s+"));
+        scopes.addAll(strings(payload.get("scp"), "\\s+"));
+        Set<String> roles = new LinkedHashSet<>(strings(claim(payload, settings.rolesClaim()), "[\\s,]+"));
         return new AuthResult.Authenticated(new Caller(subject, scopes, roles, null, null, Map.of()));
     }
 
@@ -160,10 +169,10 @@ public final class JwtAuthenticator implements Authenticator {
         return current;
     }
 
-    /** A string claim split on spaces and commas, or an array of strings; anything else is nothing. */
-    private static List<String> strings(JsonValue value) {
+    /** A string claim split by {@code separators}, or an array of strings; anything else is nothing. */
+    private static List<String> strings(JsonValue value, String separators) {
         if (value instanceof JsonString s) {
-            return List.of(s.getString().trim().split("[\\s,]+")).stream().filter(v -> !v.isEmpty()).toList();
+            return List.of(s.getString().trim().split(separators)).stream().filter(v -> !v.isEmpty()).toList();
         }
         if (value instanceof JsonArray array) {
             return array.stream().filter(JsonString.class::isInstance).map(v -> ((JsonString) v).getString()).toList();

@@ -55,6 +55,11 @@ public final class ProtectedResourceMetadata {
         return resource.getScheme() + "://" + resource.getRawAuthority() + WELL_KNOWN + path;
     }
 
+    /** Whether {@code security.resource} is set (else the resource is derived from each request's origin). */
+    public boolean configured() {
+        return resource != null;
+    }
+
     /** The paths on this server's HTTP listener the document is served at. */
     public Set<String> paths() {
         Set<String> paths = new LinkedHashSet<>();

@@ -21,6 +21,7 @@ final class RotatingFile {
     private final int maxFiles;
     private BufferedWriter out;
     private long size;
+    private boolean regular;
 
     RotatingFile(Path path, long maxSize, int maxFiles) throws IOException {
         this.path = path;
@@ -36,12 +37,14 @@ final class RotatingFile {
     private void open() throws IOException {
         out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(path, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8));
-        size = Files.size(path);
+        regular = Files.isRegularFile(path);
+        size = regular ? Files.size(path) : 0;
     }
 
     void write(String line) throws IOException {
         long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
-        if (size > 0 && size + bytes > maxSize) {
+        // a device or pipe (/dev/stdout, a FIFO) is never moved aside: renaming it would break it for everyone
+        if (regular && size > 0 && size + bytes > maxSize) {
             rotate();
         }
         out.write(line);
@@ -75,6 +78,15 @@ final class RotatingFile {
         } catch (IOException e) {
             System.getLogger(RotatingFile.class.getName()).log(System.Logger.Level.WARNING,
                     "closing " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Closes after a failure: what is still buffered cannot be written either, so it is discarded silently. */
+    void closeQuietly() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the writer already reported the failure that brought us here
         }
     }
 }

@@ -53,7 +53,9 @@ public final class ServerSecurity implements AutoCloseable {
                 local.scopes() != null ? local.scopes() : settings.enabled() ? rules.allScopes() : Set.of(),
                 local.roles() != null ? local.roles() : settings.enabled() ? rules.allRoles() : Set.of(),
                 "stdio", null, Map.of());
-        this.edge = settings.enabled() ? new BearerEdge(() -> authenticator, settings, audit, metadata)
+        this.edge = settings.enabled() ? new BearerEdge(() -> authenticator, settings, audit, metadata,
+                new RefusalLimiter(settings.rateLimits().authFailuresPerAddress(),
+                        settings.rateLimits().authFailuresBurst(), System::nanoTime))
                 : EdgeAuthenticator.off(anonymous());
     }
 
@@ -93,6 +95,7 @@ public final class ServerSecurity implements AutoCloseable {
             @Override
             public void admit(Session session, String method, JsonNode params) {
                 limiter.admit(session, method, params);
+                audit.admit(session, method, params);
             }
 
             @Override

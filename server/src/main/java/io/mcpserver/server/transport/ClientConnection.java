@@ -1,6 +1,7 @@
 package io.mcpserver.server.transport;
 
 import io.mcpserver.server.core.McpCore;
+import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.MessageSink;
@@ -84,6 +85,12 @@ public final class ClientConnection implements TransportContext.Connection {
                 writer.send(first.refusal());
                 return false;
             }
+            try { // limits.max-sessions-per-principal, counted once the subject is known
+                edge.admitSession(core.sessions(), first.caller().subject(), false);
+            } catch (McpException e) {
+                writer.send(JsonRpc.error(NullNode.getInstance(), e));
+                return false;
+            }
             session.authenticated(first.caller());
             authenticated = true;
             message = first.message();
@@ -95,9 +102,24 @@ public final class ClientConnection implements TransportContext.Connection {
         return true;
     }
 
+    /**
+     * The client sent no authenticating first message within {@code timeout}: tells it so (audited at the edge);
+     * the transport then closes the connection.
+     */
+    public void authenticationTimedOut(java.time.Duration timeout) {
+        writer.send(edge.firstMessageTimedOut(peer, timeout));
+    }
+
     /** Whether the client is known: authenticated with its first message, or needing no credential. */
     public boolean authenticated() {
         return authenticated;
+    }
+
+    /** Tells the client its message was not valid UTF-8 (-32700, as over HTTP); the message is dropped. */
+    public void badEncoding() {
+        LOG.log(System.Logger.Level.INFO, session + ": dropped a message that is not valid UTF-8");
+        writer.send(JsonRpc.error(NullNode.getInstance(), ErrorCodes.PARSE_ERROR,
+                "Parse error: the message is not valid UTF-8", null));
     }
 
     /** Tells the client its message was over the limit; the message itself is dropped unread. */

@@ -11,10 +11,17 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LineReader {
 
-    /** One read: a line, or the size of a line that was too long (and was discarded). */
-    public record Line(String text, long oversize) {
+    /**
+     * One read: a line, or the size of a line that was too long (and was discarded), or a line that was not valid
+     * UTF-8 (refused as HTTP refuses it, never "repaired" with replacement characters).
+     */
+    public record Line(String text, long oversize, boolean badEncoding) {
+        Line(String text, long oversize) {
+            this(text, oversize, false);
+        }
+
         public boolean tooLong() {
-            return text == null;
+            return text == null && !badEncoding;
         }
     }
 
@@ -43,7 +50,7 @@ public final class LineReader {
                     if (size == 0) {
                         return null;
                     }
-                    return discarding ? new Line(null, size) : new Line(decode(line), 0);
+                    return discarding ? new Line(null, size) : decoded(line);
                 }
             }
             int start = pos;
@@ -62,17 +69,24 @@ public final class LineReader {
             }
             if (pos < limit) { // found '\n'
                 pos++;
-                return discarding ? new Line(null, size) : new Line(decode(line), 0);
+                return discarding ? new Line(null, size) : decoded(line);
             }
         }
     }
 
-    private static String decode(ByteArrayOutputStream line) {
+    private static Line decoded(ByteArrayOutputStream line) {
         byte[] bytes = line.toByteArray();
         int length = bytes.length;
         if (length > 0 && bytes[length - 1] == '\r') {
             length--;
         }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        try {
+            return new Line(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString(), 0);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new Line(null, 0, true);
+        }
     }
 }

@@ -20,6 +20,7 @@ import static io.mcpserver.server.observe.ObservedServer.HTTP;
 import static io.mcpserver.server.observe.ObservedServer.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,7 +100,13 @@ class GracefulShutdownTest {
             long stopAt = System.nanoTime();
             s.close();
             assertTrue(elapsedMs(stopAt) < 8_000, "close() took " + elapsedMs(stopAt) + " ms");
-            assertNull(read(tcp), "a cancelled call gets no answer; the connection just ends");
+            // outside testing: the call used to get no answer at all; a client waits for one (issue 12, Low list)
+            JsonNode answer = read(tcp);
+            assertNotNull(answer, "the cancelled call is answered before the connection ends");
+            assertEquals(2, answer.path("id").asInt(), answer.toString());
+            assertEquals(-32603, answer.path("error").path("code").asInt(), answer.toString());
+            assertEquals("cancelled", answer.path("error").path("data").path("reason").asText(), answer.toString());
+            assertNull(read(tcp), "then the connection ends");
         }
     }
 

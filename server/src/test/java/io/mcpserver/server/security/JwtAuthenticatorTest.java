@@ -75,6 +75,24 @@ class JwtAuthenticatorTest {
         assertEquals(Set.of("admin", "ops"), caller.roles());
     }
 
+    /** Outside testing: "a,b" was read as two scopes; RFC 6749 §3.3 delimits scopes with spaces only. */
+    @Test
+    void scopeIsSplitOnSpacesOnly() throws Exception {
+        Caller caller = accepted(tokens.rs256(TestTokens.claims("alice", "files:read,files:write tools:call")));
+        assertEquals(Set.of("files:read,files:write", "tools:call"), caller.scopes());
+    }
+
+    /** Outside testing: a 2.9 MB kid was echoed whole into the refusal (and from there into the audit trail). */
+    @Test
+    void aHugeOrHostileKidIsNotEchoedWhole() throws Exception {
+        String kid = "\"\u0000\n" + "k".repeat(100_000);
+        AuthFailure failure = refused(TestTokens.sign("RS256", kid, TestTokens.claims("alice", null), "SHA256withRSA",
+                tokens.rsa.getPrivate()), Reason.UNKNOWN_KEY);
+        assertTrue(failure.description().length() < 300, failure.description());
+        assertTrue(failure.description().contains("''??kkk"), failure.description());
+        assertTrue(failure.description().contains("(100003 chars)"), failure.description());
+    }
+
     @Test
     void validEs256TokenWithScpArray() throws Exception {
         ObjectNode claims = TestTokens.claims("bob", null);

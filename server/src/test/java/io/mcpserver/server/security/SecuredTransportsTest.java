@@ -356,6 +356,10 @@ class SecuredTransportsTest {
         for (String line : Files.readAllLines(home.resolve("logs/audit.log"))) {
             lines.add(Json.parse(line));
         }
+        // refused authentications are in a file of their own, with the same fields
+        for (String line : Files.readAllLines(home.resolve("logs/audit-refusals.log"))) {
+            lines.add(Json.parse(line));
+        }
         JsonNode tcpCall = find(lines, "audit-tcp");
         assertEquals("tcp", tcpCall.path("transport").asText());
         assertEquals("ok", tcpCall.path("outcome").asText());

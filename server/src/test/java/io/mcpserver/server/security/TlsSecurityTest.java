@@ -62,6 +62,7 @@ class TlsSecurityTest {
     private static TestTokens tokens;
     private static TestCertificates serverCert;
     private static TestCertificates botCert;
+    private static TestCertificates plainBotCert;
     private static McpServer server;
     private static int httpsPort;
     private static int tlsTcpPort;
@@ -72,6 +73,9 @@ class TlsSecurityTest {
         tokens.writeJwks(home.resolve("jwks.json"));
         serverCert = TestCertificates.create(home, "server");
         botCert = TestCertificates.create(home, "build-bot");
+        plainBotCert = TestCertificates.clientWithoutSan(home, "build-bot-plain", "build-bot");
+        Path httpClientCa = home.resolve("http-client-ca.pem");
+        Files.writeString(httpClientCa, Files.readString(plainBotCert.certificatePem()));
         Path yaml = home.resolve("mcp.yaml");
         Files.writeString(yaml, """
                 server:
@@ -91,6 +95,8 @@ class TlsSecurityTest {
                       enabled: true
                       keystore: %4$s
                       keystore-password: changeit
+                      client-auth: optional
+                      client-ca: %7$s
                 security:
                   enabled: true
                   resource: %5$s
@@ -105,7 +111,7 @@ class TlsSecurityTest {
                       - match: "secret_*"
                         scopes: [secrets:read]
                 """.formatted(serverCert.certificatePem(), serverCert.privateKeyPem(), botCert.certificatePem(),
-                serverCert.keystore(), TestTokens.AUDIENCE, TestTokens.ISSUER));
+                serverCert.keystore(), TestTokens.AUDIENCE, TestTokens.ISSUER, httpClientCa));
         ServerConfig config = ServerConfig.from(ConfigLoader.load(yaml, null, Map.of(), Map.of()), home, yaml, "test");
         server = new McpServer(config, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
         server.core().features().register(new Contributions(new Owner("test", TlsSecurityTest.class.getClassLoader()),
@@ -141,6 +147,55 @@ class TlsSecurityTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ok.statusCode(), ok.body());
         assertTrue(ok.headers().firstValue("Mcp-Session-Id").isPresent());
+    }
+
+    /**
+     * Outside testing: HTTPS refused ordinary client certificates (TLS alert 46 unless they named IP:127.0.0.1),
+     * because the server checked them for a host name; and an accepted one did not stand for its subject as on TCP.
+     */
+    @Test
+    void anOrdinaryClientCertificateStandsForItsSubjectOverHttps() throws Exception {
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(TestCertificates.clientContext(serverCert, plainBotCert)).build();
+        URI mcp = URI.create("https://127.0.0.1:" + httpsPort + "/mcp");
+        HttpResponse<String> init = client.send(HttpRequest.newBuilder(mcp).header("Content-Type", "application/json")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(INIT)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, init.statusCode(), "no token: the certificate is the credential; " + init.body());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        client.send(HttpRequest.newBuilder(mcp).header("Content-Type", "application/json")
+                .header("Accept", "application/json").header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-11-25")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> secret = client.send(HttpRequest.newBuilder(mcp).header("Content-Type", "application/json")
+                .header("Accept", "application/json").header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-11-25")
+                .POST(HttpRequest.BodyPublishers.ofString(SECRET_CALL)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("the secret", Json.parse(secret.body()).at("/result/content/0/text").asText(), secret.body());
+    }
+
+    /** Outside testing: a TLS 1.2 client could renegotiate at will, making the server run handshake after handshake. */
+    @Test
+    void clientInitiatedRenegotiationIsRefusedOnEveryTlsListener() throws Exception {
+        for (int port : new int[] {tlsTcpPort, httpsPort}) {
+            SSLSocket socket = (SSLSocket) TestCertificates.clientContext(serverCert, null).getSocketFactory()
+                    .createSocket("127.0.0.1", port);
+            try (socket) {
+                socket.setSoTimeout(10_000);
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.startHandshake();
+                socket.startHandshake(); // asks the server for a renegotiation
+                assertThrows(IOException.class, () -> {
+                    // the refusal arrives as an alert, or the server drops the connection
+                    socket.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    if (socket.getInputStream().read() < 0) {
+                        throw new IOException("closed");
+                    }
+                }, "port " + port);
+            }
+        }
     }
 
     @Test

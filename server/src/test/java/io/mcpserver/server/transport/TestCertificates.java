@@ -19,12 +19,27 @@ public record TestCertificates(Path keystore, String password, Path certificateP
 
     /** A key pair and self-signed certificate for {@code CN=name}, valid for 127.0.0.1 and localhost. */
     public static TestCertificates create(Path dir, String name) throws Exception {
+        return create(dir, name, name, "SAN=ip:127.0.0.1,dns:localhost");
+    }
+
+    /**
+     * An ordinary client certificate: {@code CN=cn} and no subject alternative name at all (a person or a service,
+     * not a host), in files named after {@code file}.
+     */
+    public static TestCertificates clientWithoutSan(Path dir, String file, String cn) throws Exception {
+        return create(dir, file, cn, null);
+    }
+
+    private static TestCertificates create(Path dir, String name, String cn, String san) throws Exception {
         Path keystore = dir.resolve(name + ".p12");
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-keystore", keystore.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-keystore", keystore.toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD, "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + name, "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2"))
-                .redirectErrorStream(true).start();
+                "-dname", "CN=" + cn, "-validity", "2"));
+        if (san != null) {
+            command.addAll(List.of("-ext", san));
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("keytool failed: " + output);

@@ -29,6 +29,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 
 /** The read-only tools: list, read, search by name, search by content, stat. */
@@ -136,12 +137,13 @@ public final class FileReadTools {
             if (start > size) {
                 return ToolResult.error("offset " + start + " is past the end of " + file + " (" + size + " bytes)");
             }
-            if (isBinary(file)) {
-                return ToolResult.error("Refusing to read " + file + ": it looks like a binary file");
-            }
             int length = (int) Math.min(limit, size - start);
             ByteBuffer buffer = ByteBuffer.allocate(length);
-            try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
+            // opened without following links: what was checked is what is read
+            try (SeekableByteChannel channel = guard.open(file, Set.of(StandardOpenOption.READ))) {
+                if (isBinary(channel)) {
+                    return ToolResult.error("Refusing to read " + file + ": it looks like a binary file");
+                }
                 channel.position(start);
                 while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
                     // keep reading until the buffer is full or the file ends
@@ -415,16 +417,22 @@ public final class FileReadTools {
 
     static boolean isBinary(Path file) throws IOException {
         try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(SNIFF_BYTES);
-            channel.read(buffer);
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                if (buffer.get() == 0) {
-                    return true;
-                }
-            }
-            return false;
+            return isBinary(channel);
         }
+    }
+
+    /** Sniffs the start of an open file for a NUL byte. */
+    private static boolean isBinary(SeekableByteChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(SNIFF_BYTES);
+        channel.position(0);
+        channel.read(buffer);
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            if (buffer.get() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> readLinesLenient(Path file) throws IOException {

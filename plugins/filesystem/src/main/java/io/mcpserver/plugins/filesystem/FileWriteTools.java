@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -47,10 +46,10 @@ public final class FileWriteTools {
             }
             byte[] bytes = (content == null ? "" : content).getBytes(StandardCharsets.UTF_8);
             boolean appending = Boolean.TRUE.equals(append);
-            // NOFOLLOW_LINKS: a link swapped in after the check is not written through
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    appending ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
-                    LinkOption.NOFOLLOW_LINKS)) {
+            // opened without following links on the way: a link swapped in after the check is not written through
+            try (OutputStream out = java.nio.channels.Channels.newOutputStream(guard.open(file, java.util.Set.of(
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    appending ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)))) {
                 out.write(bytes);
             }
             return ToolResult.text((appending ? "Appended " : "Wrote ") + bytes.length + " bytes to " + file);

@@ -1,5 +1,11 @@
 package io.mcpserver.plugins.filesystem;
 
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.OpenOption;
+import java.nio.file.SecureDirectoryStream;
+import java.util.HashSet;
+import java.util.Set;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -126,6 +132,60 @@ final class PathGuard {
                     + describeRoots());
         }
         return real;
+    }
+
+    /**
+     * Opens a file that {@link #resolve} or {@link #existing} checked, without following any symbolic link on the
+     * way: from the root's directory, each directory is opened relative to the one before it and the file relative
+     * to the last ({@link SecureDirectoryStream}, i.e. {@code openat} with {@code O_NOFOLLOW}). Checking a path and
+     * then opening it by name lets anyone who can write inside a root swap a directory for a link in between
+     * (outside testing read {@code /etc/passwd} and wrote outside the root that way); this cannot be swapped.
+     *
+     * @param real    a real path inside a root, as the guard returned it
+     * @param options how to open it; {@link LinkOption#NOFOLLOW_LINKS} is always added
+     */
+    SeekableByteChannel open(Path real, Set<? extends OpenOption> options) throws IOException, PathRefusedException {
+        Root root = realRootContaining(real);
+        if (root == null) {
+            throw new PathRefusedException("Access denied: " + real + " is outside the allowed directories "
+                    + describeRoots());
+        }
+        Set<OpenOption> noFollow = new HashSet<>(options);
+        noFollow.add(LinkOption.NOFOLLOW_LINKS);
+        Path relative = root.real().relativize(real);
+        if (relative.toString().isEmpty()) {
+            throw new IOException("Is a directory: " + real);
+        }
+        DirectoryStream<Path> top = Files.newDirectoryStream(root.real());
+        if (!(top instanceof SecureDirectoryStream<Path> dir)) {
+            // no openat on this platform: at least the last component is not followed
+            top.close();
+            return Files.newByteChannel(real, noFollow);
+        }
+        SecureDirectoryStream<Path> current = dir;
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                SecureDirectoryStream<Path> next;
+                try {
+                    next = current.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw new PathRefusedException("Access denied: " + real + " changed while it was being opened ("
+                            + relative.getName(i) + " is no longer a directory inside the root)");
+                }
+                current.close();
+                current = next;
+            }
+            try {
+                return current.newByteChannel(relative.getFileName(), noFollow);
+            } catch (java.nio.file.FileSystemException e) {
+                if (Files.isSymbolicLink(real)) {
+                    throw new PathRefusedException("Access denied: " + real + " is a symbolic link now");
+                }
+                throw e;
+            }
+        } finally {
+            current.close();
+        }
     }
 
     /** The root whose real path contains {@code real}, or null. */

@@ -320,4 +320,53 @@ class FilesystemPluginTest {
         ToolResult r = readTools().listDirectory("src");
         assertInstanceOf(TextContent.class, r.content().getFirst());
     }
+
+    /**
+     * Outside testing: with a directory inside the root swapped for a link to outside between the check and the
+     * open, 2 of 1,348 reads returned /etc/passwd and 13 of 1,348 writes landed outside the root. Here a racer swaps
+     * {@code d} (a directory) and a link to {@code outside} as fast as it can while reads and writes go on.
+     */
+    @Test
+    void aDirectorySwappedForALinkDuringTheCallIsNeverFollowed() throws Exception {
+        Path d = Files.createDirectories(root.resolve("d"));
+        Path parked = root.resolve("d-parked");
+        Files.writeString(d.resolve("f.txt"), "inside\n");
+        Files.writeString(outside.resolve("f.txt"), "SECRET\n");
+        FileReadTools read = readTools();
+        FileWriteTools write = writeTools();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread racer = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.move(d, parked);
+                    Files.createSymbolicLink(d, outside);
+                    Thread.onSpinWait();
+                    Files.delete(d);
+                    Files.move(parked, d);
+                } catch (IOException e) {
+                    // a step raced with itself: go on
+                }
+            }
+        });
+        int leaked = 0;
+        int escaped = 0;
+        try {
+            for (int i = 0; i < 3000; i++) {
+                ToolResult r = read.readFile("d/f.txt", null, null);
+                if (!r.isError() && text(r).contains("SECRET")) {
+                    leaked++;
+                }
+                write.writeFile("d/w.txt", "x", null);
+                if (Files.exists(outside.resolve("w.txt"))) {
+                    escaped++;
+                    Files.delete(outside.resolve("w.txt"));
+                }
+            }
+        } finally {
+            stop.set(true);
+            racer.join();
+        }
+        assertEquals(0, leaked, "reads that followed the swapped-in link");
+        assertEquals(0, escaped, "writes that landed outside the root");
+    }
 }

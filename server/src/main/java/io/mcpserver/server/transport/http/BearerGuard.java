@@ -8,6 +8,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
@@ -27,14 +29,22 @@ final class BearerGuard {
 
     private final EdgeAuthenticator edge;
     private final boolean refusals;
+    private final OriginPolicy hosts;
 
     /**
      * @param edge           the one edge authenticator (the null object when security is off)
      * @param mayRefuseCalls whether the rules or the rate limits may refuse a call
+     * @param hosts          which {@code Host} values the metadata may be derived from (when
+     *                       {@code security.resource} is not set): the MCP endpoint's DNS-rebinding rule; null: any
      */
-    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls) {
+    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls, OriginPolicy hosts) {
         this.edge = edge;
         this.refusals = mayRefuseCalls;
+        this.hosts = hosts;
+    }
+
+    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls) {
+        this(edge, mayRefuseCalls, null);
     }
 
     /** The well-known metadata routes; nothing when security is off. */
@@ -43,6 +53,13 @@ final class BearerGuard {
             for (String path : metadata.paths()) {
                 rules.get(path, (req, res) -> {
                     res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*"); // public, and fetched by browser clients
+                    String host = Replies.header(req, HeaderNames.HOST);
+                    if (!metadata.configured() && hosts != null && !hosts.hostAllowed(host)) {
+                        // the document would name whatever host the client sent: refuse, as the MCP endpoint does
+                        Replies.error(res, Status.FORBIDDEN_403, ErrorCodes.FORBIDDEN, hosts.rejection(null, host)
+                                + " (or set security.resource)");
+                        return;
+                    }
                     Replies.json(res, Status.OK_200, metadata.document(origin(req)));
                 });
             }
@@ -55,14 +72,22 @@ final class BearerGuard {
      * @param transport {@code http} or {@code sse}, for the audit trail
      */
     Caller authenticate(ServerRequest req, ServerResponse res, String transport) {
-        String token = Authenticator.bearerToken(Replies.header(req, HeaderNames.AUTHORIZATION));
+        String header = Replies.header(req, HeaderNames.AUTHORIZATION);
+        if (header == null && edge.required()) {
+            // a verified TLS client certificate (transports.http.tls.client-auth) stands for its subject, as on TCP
+            Caller certified = edge.certificate(req.remotePeer().tlsCertificates().orElse(null)).orElse(null);
+            if (certified != null) {
+                return certified;
+            }
+        }
+        String token = Authenticator.bearerToken(header);
         String remote = req.remotePeer().host() + ":" + req.remotePeer().port();
         AuthResult result = edge.bearer(new EdgeAuthenticator.Peer(transport, remote), token);
         if (result instanceof AuthFailure failure) {
             HttpRefusal refusal = HttpRefusal.unauthorized(failure, metadataUrl(req));
             refusal.headers().forEach(res::header);
-            Replies.error(res, Status.create(refusal.status()), failure.toMcpException().code(),
-                    "Unauthorized: " + failure.description());
+            McpException error = failure.toMcpException();
+            Replies.error(res, Status.create(refusal.status()), error.code(), error.getMessage());
             return null;
         }
         return ((AuthResult.Authenticated) result).caller();

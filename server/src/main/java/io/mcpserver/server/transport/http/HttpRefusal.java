@@ -21,6 +21,9 @@ public record HttpRefusal(int status, Map<String, String> headers) {
 
     /** 401 with the bearer challenge pointing at the protected resource metadata. */
     public static HttpRefusal unauthorized(AuthFailure failure, String resourceMetadataUrl) {
+        if (failure.reason() == AuthFailure.Reason.RATE_LIMITED) {
+            return new HttpRefusal(429, Map.of("Retry-After", String.valueOf(failure.retryAfterSeconds())));
+        }
         return new HttpRefusal(failure.httpStatus(), Map.of("WWW-Authenticate", failure.wwwAuthenticate(resourceMetadataUrl)));
     }
 

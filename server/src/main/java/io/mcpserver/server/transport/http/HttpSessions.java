@@ -25,6 +25,7 @@ final class HttpSessions implements AutoCloseable {
     private final int replayBufferSize;
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
     private volatile Thread reaper;
+    private volatile io.mcpserver.server.security.EdgeAuthenticator edge;
 
     HttpSessions(McpCore core, int maxSessions, Duration idleTimeout, int replayBufferSize) {
         this.core = core;
@@ -33,14 +34,27 @@ final class HttpSessions implements AutoCloseable {
         this.replayBufferSize = replayBufferSize;
     }
 
+    /** Applies {@code limits.max-sessions-per-principal} to every session opened here. */
+    void edge(io.mcpserver.server.security.EdgeAuthenticator edge) {
+        this.edge = edge;
+    }
+
     int maxSessions() {
         return maxSessions;
     }
 
-    /** Opens a session, or returns empty when {@code maxSessions} are open already. */
+    /**
+     * Opens a session, or returns empty when {@code maxSessions} are open already.
+     *
+     * @throws io.mcpserver.server.protocol.McpException when the caller has as many sessions as one principal may
+     */
     synchronized Optional<HttpSession> open(String transport, Caller caller, boolean legacy) {
         if (sessions.size() >= maxSessions) {
             return Optional.empty();
+        }
+        io.mcpserver.server.security.EdgeAuthenticator e = edge;
+        if (e != null) {
+            e.admitSession(core.sessions(), caller.subject(), false);
         }
         Session session = core.sessions().open(transport, caller, null);
         HttpSession http = new HttpSession(session, legacy, replayBufferSize);

@@ -1,6 +1,8 @@
 package io.mcpserver.server.transport.http;
 
 import io.helidon.common.tls.Tls;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -48,6 +50,7 @@ public final class HttpTransport implements ServerTransport {
     private volatile WebServer server;
     private volatile WebSocketConnections websockets = new WebSocketConnections();
     private volatile boolean draining;
+    private volatile HeaderDeadline headerDeadline;
 
     /** Security off: every client is {@code caller}. */
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
@@ -69,6 +72,7 @@ public final class HttpTransport implements ServerTransport {
         this.settings = config.http();
         this.sessions = new HttpSessions(core, settings.maxSessions(), settings.sessionIdleTimeout(),
                 settings.replayBufferSize());
+        sessions.edge(edge);
     }
 
     @Override
@@ -95,6 +99,23 @@ public final class HttpTransport implements ServerTransport {
         if (settings.tls().enabled()) {
             builder.tls(tls());
         }
+        headerDeadline = new HeaderDeadline(settings.headerTimeout());
+        // one listener that calls both: Helidon 4.2.3 combines several receive listeners into one that forwards no
+        // prologue and no headers event at all
+        Http1ConnectionListener upgradePeer = io.mcpserver.server.transport.ws.UpgradePeer.LISTENER;
+        HeaderDeadline deadline = headerDeadline;
+        builder.addProtocol(Http1Config.builder().addReceiveListener(new Http1ConnectionListener() {
+            @Override
+            public void prologue(io.helidon.webserver.ConnectionContext ctx, io.helidon.http.HttpPrologue prologue) {
+                deadline.prologue(ctx, prologue);
+            }
+
+            @Override
+            public void headers(io.helidon.webserver.ConnectionContext ctx, io.helidon.http.Headers headers) {
+                deadline.headers(ctx, headers);
+                upgradePeer.headers(ctx, headers);
+            }
+        }).build());
         var observeFeature = observe == null ? null : observe.feature();
         if (observeFeature != null) {
             builder.addFeature(observeFeature);
@@ -125,6 +146,9 @@ public final class HttpTransport implements ServerTransport {
                         case OPTIONAL -> TlsClientAuth.OPTIONAL;
                         case REQUIRED -> TlsClientAuth.REQUIRED;
                     })
+                    // Helidon's default (HTTPS) would check a client certificate against the client's address, as
+                    // a client checks a server's: ordinary client certificates name a person or service, not an IP
+                    .endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_NONE)
                     .build();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("transports.http.tls: " + e.getMessage(), e);
@@ -145,7 +169,8 @@ public final class HttpTransport implements ServerTransport {
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
-        BearerGuard bearer = new BearerGuard(edge, mayRefuseCalls);
+        BearerGuard bearer = new BearerGuard(edge, mayRefuseCalls, new OriginPolicy(settings.host(),
+                settings.allowedOrigins(), settings.allowedHosts()));
         routing.register(bearer::routing); // RFC 9728 metadata, when security is on
         routing.register(new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,
                 new StatelessHttpRules(core, settings.sseKeepAlive())));
@@ -208,6 +233,10 @@ public final class HttpTransport implements ServerTransport {
         WebServer s = server;
         if (s != null) {
             s.stop();
+        }
+        HeaderDeadline d = headerDeadline;
+        if (d != null) {
+            d.close();
         }
     }
 }

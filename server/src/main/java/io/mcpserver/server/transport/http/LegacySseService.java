@@ -62,7 +62,13 @@ final class LegacySseService implements HttpService {
                     "Not Acceptable: " + settings.ssePath() + " is a text/event-stream");
             return;
         }
-        Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, true);
+        Optional<HttpSession> opened;
+        try {
+            opened = sessions.open(TRANSPORT, caller, true);
+        } catch (io.mcpserver.server.protocol.McpException e) { // this principal's session limit
+            Replies.error(res, Status.TOO_MANY_REQUESTS_429, null, e.code(), e.getMessage());
+            return;
+        }
         if (opened.isEmpty()) {
             Replies.atCapacity(res, null, sessions.maxSessions(), "try again later");
             return;

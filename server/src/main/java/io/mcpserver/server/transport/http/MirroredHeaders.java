@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.http;
 
+import io.mcpserver.server.protocol.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ErrorCodes;
@@ -64,8 +65,8 @@ public final class MirroredHeaders {
         }
         String bodyVersion = Json.text(params.path("_meta"), RequestMeta.PROTOCOL_VERSION);
         if (bodyVersion != null && !bodyVersion.equals(version)) {
-            return mismatch(PROTOCOL_VERSION + " header value '" + version + "' does not match body value '"
-                    + bodyVersion + "'");
+            return mismatch(PROTOCOL_VERSION + " header value '" + ClientText.shown(version)
+                    + "' does not match body value '" + ClientText.shown(bodyVersion) + "'");
         }
         String method = message.path("method").asText();
         String methodHeader = header.apply(METHOD);

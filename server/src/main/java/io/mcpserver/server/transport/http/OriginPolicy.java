@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.http;
 
+import io.mcpserver.server.protocol.ClientText;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -33,11 +34,11 @@ final class OriginPolicy {
     /** Null when the request may proceed, else why it may not. */
     String rejection(String origin, String host) {
         if (!hostAllowed(host)) {
-            return "Host '" + host + "' is not accepted by this server (DNS-rebinding protection); "
+            return "Host '" + ClientText.shown(host) + "' is not accepted by this server (DNS-rebinding protection); "
                     + "add it to transports.http.allowed-hosts";
         }
         if (origin != null && !originAllowed(origin)) {
-            return "Origin '" + origin + "' is not allowed; add it to transports.http.allowed-origins";
+            return "Origin '" + ClientText.shown(origin) + "' is not allowed; add it to transports.http.allowed-origins";
         }
         return null;
     }

@@ -1,5 +1,7 @@
 package io.mcpserver.server.transport.http;
 
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
@@ -107,7 +109,7 @@ final class StreamableHttpService implements HttpService {
         }
         String sessionId = Replies.header(req, Replies.SESSION_ID);
         if (sessionId == null && kind == JsonRpc.Kind.REQUEST && "initialize".equals(message.path("method").asText())) {
-            initialize((ObjectNode) message, caller, res, eventStream);
+            initialize((ObjectNode) message, caller, req, res, eventStream);
             return;
         }
         Optional<HttpSession> found = session(sessionId, caller, res);
@@ -126,8 +128,15 @@ final class StreamableHttpService implements HttpService {
         }
     }
 
-    private void initialize(ObjectNode message, Caller caller, ServerResponse res, boolean eventStream) {
-        Optional<HttpSession> opened = sessions.open(TRANSPORT, caller, false);
+    private void initialize(ObjectNode message, Caller caller, ServerRequest req, ServerResponse res,
+                            boolean eventStream) {
+        Optional<HttpSession> opened;
+        try {
+            opened = sessions.open(TRANSPORT, caller, false);
+        } catch (McpException e) { // this principal's session limit
+            Replies.error(res, Status.TOO_MANY_REQUESTS_429, message.get("id"), e.code(), e.getMessage());
+            return;
+        }
         if (opened.isEmpty()) {
             Replies.atCapacity(res, message.get("id"), sessions.maxSessions(),
                     "end unused sessions with HTTP DELETE or try again later");
@@ -140,6 +149,10 @@ final class StreamableHttpService implements HttpService {
                 "Internal error: initialize produced no response", null) : out.getLast();
         if (response.has("error")) {
             sessions.close(session, "initialize failed");
+            if (bearer.isRefusal(response)) { // a rate limit: 429 with Retry-After, like every other request
+                Replies.json(res, bearer.status(req, res, response), response);
+                return;
+            }
         } else {
             res.header(Replies.SESSION_ID, session.id());
             LOG.log(System.Logger.Level.DEBUG, session + ": session opened");
@@ -300,7 +313,7 @@ final class StreamableHttpService implements HttpService {
         }
         // UnsupportedProtocolVersionError: a stateless client recognizes it and retries with a supported version
         Replies.json(res, Status.BAD_REQUEST_400, JsonRpc.error(null, RequestMeta.unsupportedVersion(version,
-                "Bad Request: unsupported MCP-Protocol-Version '" + version + "'")));
+                "Bad Request: unsupported MCP-Protocol-Version '" + ClientText.shown(version) + "'")));
         return false;
     }
 }

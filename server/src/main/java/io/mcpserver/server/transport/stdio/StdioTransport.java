@@ -54,7 +54,9 @@ public final class StdioTransport implements ServerTransport {
         try {
             LineReader.Line line;
             while ((line = lines.next()) != null) {
-                if (line.tooLong()) {
+                if (line.badEncoding()) {
+                    connection.badEncoding();
+                } else if (line.tooLong()) {
                     connection.tooLarge(line.oversize());
                 } else {
                     connection.receive(line.text());

@@ -33,6 +33,7 @@ final class TcpConnection {
     private final ClientConnection connection;
     private final String peer;
     private volatile boolean shuttingDown;
+    private volatile boolean authTimedOut;
 
     /**
      * @param certified the caller a verified TLS client certificate stands for; else the connection authenticates
@@ -60,23 +61,32 @@ final class TcpConnection {
     void run() {
         Session session = connection.session();
         String reason;
+        Thread deadline = connection.authenticated() ? null
+                : Thread.ofVirtual().name("mcp-tcp-auth-deadline").start(this::authDeadline);
         try {
             LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
             LineReader.Line line;
             while ((line = lines.next()) != null) {
-                if (line.tooLong()) {
+                if (line.badEncoding()) {
+                    connection.badEncoding();
+                } else if (line.tooLong()) {
                     connection.tooLarge(line.oversize());
                 } else if (!connection.offer(line.text())) {
                     break; // refused at the edge: one JSON-RPC error, then the connection ends
                 }
             }
-            reason = connection.authenticated() ? drain(session) : "not authenticated";
+            reason = authTimedOut ? "no authenticating first message within " + settings.authTimeout().toMillis()
+                    + " ms (transports.tcp.auth-timeout)" : connection.authenticated() ? drain(session)
+                    : "not authenticated";
         } catch (IOException e) {
             reason = shuttingDown ? "server stopping" : writer.isBroken() ? "client gone (write failed)"
                     : "connection lost (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reason = "interrupted";
+        }
+        if (deadline != null) {
+            deadline.interrupt();
         }
         int running = session.inFlightCount();
         connection.close();
@@ -108,6 +118,24 @@ final class TcpConnection {
             }
         }
         return "client closed the connection; every request was answered";
+    }
+
+    /**
+     * With security on, a connection that has not authenticated within {@code auth-timeout} is told so and closed:
+     * otherwise {@code max-connections} silent sockets would lock every real client out.
+     */
+    private void authDeadline() {
+        try {
+            Thread.sleep(settings.authTimeout());
+        } catch (InterruptedException e) {
+            return; // the connection ended first
+        }
+        if (connection.authenticated()) {
+            return;
+        }
+        authTimedOut = true;
+        connection.authenticationTimedOut(settings.authTimeout());
+        closeSocket();
     }
 
     /** Ends the connection from the server's side (shutdown). */

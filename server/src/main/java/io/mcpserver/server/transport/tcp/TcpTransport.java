@@ -3,6 +3,7 @@ package io.mcpserver.server.transport.tcp;
 import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.security.EdgeAuthenticator;
@@ -119,8 +120,19 @@ public final class TcpTransport implements ServerTransport {
             socket.setKeepAlive(true);
             String tlsPeer = handshake(socket);
             // with security on: a verified client certificate is the caller; else the first message must carry a token
-            connection = new TcpConnection(core, socket, edge.certificate(peerCertificates(socket)), settings, tlsPeer,
-                    edge);
+            java.util.Optional<Caller> certified = edge.certificate(peerCertificates(socket));
+            if (certified.isPresent()) {
+                try { // limits.max-sessions-per-principal
+                    edge.admitSession(core.sessions(), certified.get().subject(), false);
+                } catch (McpException e) {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(Json.writeBytes(JsonRpc.error(NullNode.getInstance(), e)));
+                    out.write('\n');
+                    out.flush();
+                    return;
+                }
+            }
+            connection = new TcpConnection(core, socket, certified, settings, tlsPeer, edge);
             connections.add(connection);
             if (closed) {
                 connection.shutdown();

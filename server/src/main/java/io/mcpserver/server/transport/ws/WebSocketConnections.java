@@ -12,6 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WebSocketConnections {
 
     private final Set<WebSocketEndpoint> open = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger slots = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Takes a slot for an upgrade about to be accepted; false when {@code max} are taken (open or opening). */
+    boolean reserve(int max) {
+        if (slots.incrementAndGet() > max) {
+            slots.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Gives back a slot taken by {@link #reserve}. */
+    void release() {
+        slots.decrementAndGet();
+    }
 
     void opened(WebSocketEndpoint endpoint) {
         open.add(endpoint);

@@ -16,6 +16,7 @@ import io.helidon.websocket.WsSession;
 import io.mcpserver.server.config.WebSocketSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
@@ -57,6 +58,7 @@ final class WebSocketEndpoint implements WsListener {
     private final UpgradeCheck upgradeCheck;
     private final WebSocketConnections connections;
     private volatile Caller authenticated;
+    private volatile boolean reserved;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final StringBuilder fragments = new StringBuilder();
@@ -91,7 +93,25 @@ final class WebSocketEndpoint implements WsListener {
                     .message(rejection)
                     .build();
         }
-        authenticated = authenticate(prologue, headers);
+        Caller upgrading = authenticate(prologue, headers);
+        try { // limits.max-sessions-per-principal
+            edge.admitSession(core.sessions(), upgrading.subject(), false);
+        } catch (McpException e) {
+            throw RequestException.builder().type(DirectHandler.EventType.OTHER)
+                    .status(Status.TOO_MANY_REQUESTS_429).message(e.getMessage()).build();
+        }
+        if (!connections.reserve(settings.maxConnections())) {
+            LOG.log(System.Logger.Level.WARNING, "Refused a WebSocket upgrade: " + settings.maxConnections()
+                    + " connections are open (transports.http.websocket.max-connections)");
+            throw RequestException.builder().type(DirectHandler.EventType.OTHER)
+                    .status(Status.SERVICE_UNAVAILABLE_503)
+                    .header(HeaderValues.create("Retry-After", "5"))
+                    .message("Too many WebSocket connections: the server allows " + settings.maxConnections()
+                            + " at once; try again later")
+                    .build();
+        }
+        reserved = true;
+        authenticated = upgrading;
         Optional<String> chosen = chosenSubprotocol(headers);
         if (chosen.isPresent()) {
             WritableHeaders<?> answer = WritableHeaders.create();
@@ -107,11 +127,20 @@ final class WebSocketEndpoint implements WsListener {
      * bearer challenge, and no connection.
      */
     private Caller authenticate(HttpPrologue prologue, Headers headers) {
-        String token = Authenticator.bearerToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null));
+        var peer = UpgradePeer.current();
+        String header = headers.first(HeaderNames.AUTHORIZATION).orElse(null);
+        String token = Authenticator.bearerToken(header);
         if (token == null) {
             token = prologue.query().first("access_token").orElse(null);
         }
-        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer("websocket", null), token);
+        if (header == null && token == null && peer != null && edge.required()) {
+            // WSS with a verified client certificate (transports.http.tls.client-auth): it stands for its subject
+            Caller certified = edge.certificate(peer.tlsCertificates().orElse(null)).orElse(null);
+            if (certified != null) {
+                return certified;
+            }
+        }
+        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer("websocket", UpgradePeer.describe(peer)), token);
         if (result instanceof AuthFailure failure) {
             // the configured public URL (security.resource) when set, else this listener as the client reached it
             String origin = scheme + "://" + headers.first(HeaderNames.HOST).orElse("localhost");
@@ -120,7 +149,7 @@ final class WebSocketEndpoint implements WsListener {
             RequestException.Builder answer = RequestException.builder()
                     .type(DirectHandler.EventType.OTHER)
                     .status(Status.create(refusal.status()))
-                    .message("Unauthorized: " + failure.description());
+                    .message(failure.toMcpException().getMessage());
             refusal.headers().forEach((name, value) -> answer.header(HeaderValues.create(name, value)));
             throw answer.build();
         }
@@ -152,6 +181,7 @@ final class WebSocketEndpoint implements WsListener {
         if (authenticated == null) { // never: an upgrade is authenticated first; but never let one in unchecked
             ended.set(true);
             outputClosed = true;
+            releaseSlot();
             session.close(WsCloseCodes.VIOLATED_POLICY, "Unauthorized");
             return;
         }
@@ -345,6 +375,13 @@ final class WebSocketEndpoint implements WsListener {
         }
     }
 
+    private void releaseSlot() {
+        if (reserved) {
+            reserved = false;
+            connections.release();
+        }
+    }
+
     /** Ends the session once: its running requests are cancelled. */
     private void end() {
         if (!ended.compareAndSet(false, true)) {
@@ -352,6 +389,7 @@ final class WebSocketEndpoint implements WsListener {
         }
         outputClosed = true;
         connections.ended(this);
+        releaseSlot();
         Session session = connection.session();
         int running = session.inFlightCount();
         connection.close();

@@ -1,0 +1,39 @@
+package io.mcpserver.server.transport.ws;
+
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.Headers;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+
+/**
+ * The remote peer of the HTTP request being upgraded to WebSocket. Helidon 4.2.3 hands
+ * {@link io.helidon.websocket.WsListener#onHttpUpgrade} only the request line and headers; it reads the headers
+ * (telling this listener, with the connection) and then runs the upgrade on the same thread, so the peer is kept
+ * in a thread-local in between. It gives refused upgrades their address in the audit trail and its rate limits,
+ * and WSS its client certificate.
+ */
+public final class UpgradePeer implements Http1ConnectionListener {
+
+    private static final ThreadLocal<PeerInfo> CURRENT = new ThreadLocal<>();
+
+    /** The listener to add to the HTTP listener's {@code Http1Config} receive listeners. */
+    public static final UpgradePeer LISTENER = new UpgradePeer();
+
+    private UpgradePeer() {
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+        CURRENT.set(ctx.remotePeer()); // one per connection thread, replaced by each request
+    }
+
+    /** The peer of the request on this thread; null outside an upgrade. */
+    static PeerInfo current() {
+        return CURRENT.get();
+    }
+
+    /** {@code host:port}, or null when unknown. */
+    static String describe(PeerInfo peer) {
+        return peer == null ? null : peer.host() + ":" + peer.port();
+    }
+}

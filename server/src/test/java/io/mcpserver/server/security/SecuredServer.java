@@ -1,0 +1,206 @@
+package io.mcpserver.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.McpServer;
+import io.mcpserver.server.config.ConfigLoader;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.registry.Contributions;
+import io.mcpserver.server.registry.Owner;
+import io.mcpserver.spi.tools.Tool;
+import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolResult;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real server with security on (TCP and HTTP on free loopback ports, real signed JWTs from {@link TestTokens})
+ * and the tool {@code echo}, plus raw clients: NDJSON lines over a socket and the JDK's HTTP client.
+ */
+final class SecuredServer implements AutoCloseable {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final Path home;
+    final TestTokens tokens;
+    final McpServer server;
+    final URI http;
+    final int tcpPort;
+
+    /** TCP and HTTP on free ports and nothing else configured. */
+    SecuredServer(Path home) throws Exception {
+        this(home, "", "");
+    }
+
+    /**
+     * @param yaml     top-level configuration besides {@code server}, {@code plugins} and {@code security};
+     *                 {@code transports} defaults to TCP and HTTP on free ports
+     * @param security more keys of the {@code security} section, indented by two spaces
+     */
+    SecuredServer(Path home, String yaml, String security) throws Exception {
+        this(home, yaml, security, Map.of());
+    }
+
+    /** @param overrides keys set as by {@code --set key=value}, over the file */
+    SecuredServer(Path home, String yaml, String security, Map<String, String> overrides) throws Exception {
+        this.home = home;
+        this.tokens = new TestTokens();
+        tokens.writeJwks(home.resolve("jwks.json"));
+        Path file = home.resolve("mcp.yaml");
+        Files.writeString(file, """
+                server:
+                  host: 127.0.0.1
+                plugins:
+                  dir: no-plugins
+                security:
+                  enabled: true
+                  resource: %s
+                  jwt:
+                    jwks-file: jwks.json
+                    issuer: %s
+                """.formatted(TestTokens.AUDIENCE, TestTokens.ISSUER) + security + "\n"
+                + (yaml.contains("transports:") ? "" : "transports:\n  tcp:\n    port: 0\n  http:\n    port: 0\n")
+                + yaml);
+        ServerConfig config = ServerConfig.from(ConfigLoader.load(file, null, overrides, Map.of()), home, file, "test");
+        server = new McpServer(config, new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+        server.core().features().register(new Contributions(new Owner("test", SecuredServer.class.getClassLoader()),
+                List.of(Tool.of(ToolDescriptor.builder("echo").param("text", "string", "text", true).build(),
+                        (args, ctx) -> ToolResult.text(String.valueOf(args.get("text"))))),
+                List.of(), List.of(), List.of(), List.of()));
+        server.start();
+        String h = server.endpoints().get("http");
+        http = h == null ? null : URI.create("http://" + h);
+        String t = server.endpoints().get("tcp");
+        tcpPort = t == null ? -1 : Integer.parseInt(t.replaceAll(".*:", ""));
+    }
+
+    String token(String subject) throws Exception {
+        return tokens.rs256(TestTokens.claims(subject, null));
+    }
+
+    static String initialize(String bearer) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"},"
+                + "\"_meta\":{\"io.mcpserver/authorization\":\"Bearer " + bearer + "\"}}}";
+    }
+
+    static String echo(int id, String text) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"text\":\"" + text + "\"}}}";
+    }
+
+    static String request(int id, String method, String params) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(http.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String bearer, String sessionId, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(http.resolve("/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (sessionId != null) {
+            b.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-11-25");
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A TCP client that has initialized as {@code subject}. */
+    Line tcpAs(String subject) throws Exception {
+        return tcpAs(subject, null);
+    }
+
+    /** A TCP client that has initialized as {@code subject} with a token granting {@code scope} (space-separated). */
+    Line tcpAs(String subject, String scope) throws Exception {
+        Line line = tcp();
+        JsonNode init = line.request(initialize(tokens.rs256(TestTokens.claims(subject, scope))));
+        if (!init.has("result")) {
+            line.close();
+            throw new AssertionError("initialize refused: " + init);
+        }
+        line.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return line;
+    }
+
+    Line tcp() throws IOException {
+        return new Line(new Socket("127.0.0.1", tcpPort));
+    }
+
+    /** Raw NDJSON over a socket. */
+    static final class Line implements AutoCloseable {
+        final Socket socket;
+        private final BufferedReader in;
+        private final OutputStream out;
+
+        Line(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(30_000);
+            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            this.out = socket.getOutputStream();
+        }
+
+        void send(String line) throws IOException {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** The next line as text; null at the end of the stream. */
+        String readText() throws IOException {
+            return in.readLine();
+        }
+
+        JsonNode read() throws IOException {
+            String line = in.readLine();
+            return line == null ? null : Json.parse(line);
+        }
+
+        JsonNode request(String line) throws IOException {
+            send(line);
+            return read();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    List<JsonNode> lines(Path file) throws Exception {
+        server.security().audit().awaitWritten(5, java.util.concurrent.TimeUnit.SECONDS);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file).stream().map(l -> {
+            try {
+                return Json.parse(l);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError("not JSON: " + l, e);
+            }
+        }).toList();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
