@@ -197,7 +197,7 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newHttpTransport() {
-        return new HttpTransport(core, config, edge(), security.mayRefuseCalls(),
+        return new HttpTransport(core, config, edge(),
                 new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics)
                         .liveness("audit", security.audit()::healthy, security.audit()::problems));
     }

@@ -11,8 +11,8 @@ import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.Request;
 import io.mcpserver.server.protocol.WireFormat;
-import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.registry.FeatureRegistry.RegisteredPrompt;
+import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.spi.prompts.PromptDescriptor;
 import io.mcpserver.spi.prompts.PromptResult;
 
@@ -39,7 +39,7 @@ public final class PromptMethods {
     }
 
     public void register(Dispatcher dispatcher) {
-        dispatcher.register("prompts/list", this::list).register("prompts/get", this::get);
+        dispatcher.register("prompts/list", this::list).register("prompts/get", this::get, this::target);
     }
 
     private JsonNode list(Request request) {
@@ -55,12 +55,19 @@ public final class PromptMethods {
         return result;
     }
 
-    private JsonNode get(Request request) throws Exception {
+    /** The prompt a request names, if the caller may get it: the dispatcher checks this at admission. */
+    private RegisteredPrompt target(Request request) {
         String name = request.requiredString("name");
         RegisteredPrompt prompt = registry.prompt(name)
                 .orElseThrow(() -> McpException.invalidParams("Unknown prompt: " + name));
         access.check(request.session().caller(), AccessPolicy.Kind.PROMPT, name,
                 "Not allowed to get prompt '" + name + "'");
+        return prompt;
+    }
+
+    private JsonNode get(Request request) throws Exception {
+        RegisteredPrompt prompt = target(request); // again: the registry may have changed since admission
+        String name = request.requiredString("name");
         Map<String, String> arguments = new LinkedHashMap<>();
         JsonNode given = request.paramsObject().get("arguments");
         if (given != null && !given.isNull()) {

@@ -13,9 +13,9 @@ import io.mcpserver.server.protocol.Pagination;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.Request;
 import io.mcpserver.server.protocol.WireFormat;
-import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.registry.FeatureRegistry.RegisteredResource;
 import io.mcpserver.server.registry.FeatureRegistry.RegisteredTemplate;
+import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.spi.content.ResourceContents;
 import io.mcpserver.spi.resources.ResourceNotFoundException;
 
@@ -39,7 +39,7 @@ public final class ResourceMethods {
     public void register(Dispatcher dispatcher) {
         dispatcher.register("resources/list", this::list)
                 .register("resources/templates/list", this::templates)
-                .register("resources/read", this::read)
+                .register("resources/read", this::read, this::target)
                 .register("resources/subscribe", this::subscribe)
                 .register("resources/unsubscribe", this::unsubscribe);
     }
@@ -68,18 +68,30 @@ public final class ResourceMethods {
         return result;
     }
 
-    private JsonNode read(Request request) throws Exception {
+    /**
+     * The resource or template a read names, if the caller may read it (the rules name a template by its URI
+     * template): the dispatcher checks this at admission, before the read runs.
+     */
+    private Object target(Request request) {
         String uri = request.requiredString("uri");
         Object target = registry.resolveResource(uri).orElseThrow(() -> notFound(uri));
+        if (target instanceof RegisteredTemplate t) {
+            variables(t, uri); // a URI the template cannot take apart is the caller's mistake, before the rules
+        }
+        check(request, target, uri, "read");
+        return target;
+    }
+
+    private JsonNode read(Request request) throws Exception {
+        String uri = request.requiredString("uri");
+        Object target = target(request); // again: the registry may have changed since admission
         List<ResourceContents> contents;
         try {
             if (target instanceof RegisteredResource r) {
-                check(request, target, uri, "read");
                 contents = r.owner().call(() -> r.resource().read(request.context()));
             } else {
                 RegisteredTemplate t = (RegisteredTemplate) target;
                 Map<String, String> variables = variables(t, uri);
-                check(request, target, uri, "read");
                 contents = t.owner().call(() -> t.template().read(uri, variables, request.context()));
             }
         } catch (ResourceNotFoundException e) {

@@ -73,7 +73,7 @@ public final class ToolMethods {
     }
 
     public void register(Dispatcher dispatcher) {
-        dispatcher.register("tools/list", this::list).register("tools/call", this::call);
+        dispatcher.register("tools/list", this::list).register("tools/call", this::call, this::target);
     }
 
     private JsonNode list(Request request) {
@@ -88,18 +88,27 @@ public final class ToolMethods {
         return result;
     }
 
-    private JsonNode call(Request request) throws Exception {
+    /** The tool a call names, if the caller may call it: the dispatcher checks this at admission, before it runs. */
+    private RegisteredTool target(Request request) {
         String name = request.requiredString("name");
         JsonNode arguments = request.paramsObject().get("arguments");
-        if (arguments == null || arguments.isNull()) {
-            arguments = Json.object();
-        } else if (!arguments.isObject()) {
+        if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
             throw McpException.invalidParams("tools/call: 'arguments' must be an object");
         }
         RegisteredTool tool = registry.tool(name)
                 .orElseThrow(() -> McpException.invalidParams("Unknown tool: " + name));
         access.check(request.session().caller(), AccessPolicy.Kind.TOOL, name,
                 "Not allowed to call tool '" + name + "'");
+        return tool;
+    }
+
+    private JsonNode call(Request request) throws Exception {
+        RegisteredTool tool = target(request); // again: the registry may have changed since admission
+        String name = request.requiredString("name");
+        JsonNode arguments = request.paramsObject().get("arguments");
+        if (arguments == null || arguments.isNull()) {
+            arguments = Json.object();
+        }
         var invalid = tool.validator().validate(arguments);
         if (invalid.isPresent()) {
             String message = "Invalid arguments for tool '" + name + "': " + invalid.get();

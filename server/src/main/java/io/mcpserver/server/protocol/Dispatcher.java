@@ -15,9 +15,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one place every transport hands its messages to: JSON-RPC classification, method routing,
- * the lifecycle rule (initialize first), errors, in-flight tracking and cancellation, and the
- * {@link RequestHook} (rate limits before a request, the audit record after it).
+ * The one place every transport hands its messages to. {@link #submit} is the entry: it classifies a message,
+ * acts on notifications and responses at once, and <em>admits</em> a request synchronously — params shape, the
+ * {@link RequestHook}'s rate limits, the era's and the lifecycle's rules, the method, the in-flight limit, the id,
+ * and the method's own {@link AccessCheck} (the access rules) — so that a transport knows the outcome before it
+ * picks an HTTP status or opens a stream. An admitted request counts as running from then on (shutdown waits for
+ * it, cancellation finds it) and runs when the transport says so; after it, the hook writes the audit record.
  * Rules that must hold on every transport live here.
  */
 public final class Dispatcher {
@@ -28,6 +31,7 @@ public final class Dispatcher {
     private static final Set<String> BEFORE_INITIALIZE = Set.of("initialize", "ping");
 
     private final Map<String, MethodHandler> methods = new HashMap<>();
+    private final Map<String, AccessCheck> accessChecks = new HashMap<>();
     private final ProtocolSettings settings;
     private final ClientRequester requester;
     private final RequestHook hook;
@@ -51,6 +55,12 @@ public final class Dispatcher {
         return this;
     }
 
+    /** A method whose requests name something the access rules govern: {@code check} runs at admission. */
+    public Dispatcher register(String method, MethodHandler handler, AccessCheck check) {
+        accessChecks.put(method, check);
+        return register(method, handler);
+    }
+
     public ProtocolSettings settings() {
         return settings;
     }
@@ -65,9 +75,8 @@ public final class Dispatcher {
     }
 
     /**
-     * For connection transports: parses one message and handles it. Responses and notifications are
-     * handled at once, in order; each request runs on a virtual thread of its own, so a slow tool never
-     * holds up the connection.
+     * For connection transports: parses one message and {@link #accept(Session, JsonNode, MessageSink) accepts} it;
+     * an unparseable one is answered with -32700.
      */
     public void accept(Session session, String raw, MessageSink sink) {
         JsonNode message;
@@ -82,28 +91,51 @@ public final class Dispatcher {
         accept(session, message, sink);
     }
 
+    /**
+     * For connection transports: {@link #submit}s one message and answers on {@code sink}. A refusal is sent at
+     * once; an admitted request runs on a virtual thread of its own, so a slow tool never holds up the connection
+     * ({@code initialize} runs in order, on this thread).
+     */
     public void accept(Session session, JsonNode message, MessageSink sink) {
-        if (JsonRpc.kind(message) == JsonRpc.Kind.REQUEST && !"initialize".equals(message.path("method").asText())) {
-            session.accepted(); // counts as running from now, so awaitIdle cannot miss it before its thread starts
-            Thread.ofVirtual().name("mcp-" + session.clientId() + "-" + message.get("id").asText())
-                    .start(() -> {
-                        try {
-                            handle(session, message, sink);
-                        } finally {
-                            session.finished();
-                        }
-                    });
-        } else {
-            handle(session, message, sink);
+        switch (submit(session, message)) {
+            case Admission.Handled handled -> {
+            }
+            case Admission.Refused refused -> sink.send(refused.error());
+            case Admission.Admitted admitted -> {
+                if ("initialize".equals(message.path("method").asText())) {
+                    admitted.run(sink);
+                } else {
+                    admitted.start(sink, () -> { });
+                }
+            }
         }
     }
 
-    /** Handles one parsed message; for a request, returns once its response has been sent (or it was cancelled). */
+    /**
+     * Submits one message and, for an admitted request, runs it on this thread: returns once its response has been
+     * sent to {@code sink} (or it was cancelled). A refusal is sent to {@code sink} too.
+     */
     public void handle(Session session, JsonNode message, MessageSink sink) {
+        switch (submit(session, message)) {
+            case Admission.Handled handled -> {
+            }
+            case Admission.Refused refused -> sink.send(refused.error());
+            case Admission.Admitted admitted -> admitted.run(sink);
+        }
+    }
+
+    /**
+     * The one entry into the core for every transport. Notifications and responses are acted on at once, in
+     * order. A request is admitted or refused here, synchronously, on the caller's thread, before anything runs:
+     * see {@link Admission}. A refusal is audited already; the transport only answers it.
+     */
+    public Admission submit(Session session, JsonNode message) {
         session.touch();
         MessageTrace.received(session, message);
         switch (JsonRpc.kind(message)) {
-            case REQUEST -> handleRequest(session, (ObjectNode) message, sink);
+            case REQUEST -> {
+                return admit(session, (ObjectNode) message);
+            }
             case NOTIFICATION -> handleNotification(session, message);
             case RESPONSE -> {
                 if (!session.completeClientRequest(message)) {
@@ -112,15 +144,15 @@ public final class Dispatcher {
             }
             case INVALID -> {
                 if (message != null && message.isArray()) {
-                    sink.send(JsonRpc.error(NullNode.getInstance(), ErrorCodes.INVALID_REQUEST,
+                    return new Admission.Refused(JsonRpc.error(NullNode.getInstance(), ErrorCodes.INVALID_REQUEST,
                             "Invalid Request: JSON-RPC batches are not supported; send one message at a time", null));
-                } else {
-                    sink.send(JsonRpc.error(JsonRpc.idOrNull(message), ErrorCodes.INVALID_REQUEST,
-                            "Invalid Request: expected a JSON-RPC 2.0 request, notification or response "
-                                    + "(\"jsonrpc\": \"2.0\", a string \"method\", a string or integer \"id\")", null));
                 }
+                return new Admission.Refused(JsonRpc.error(JsonRpc.idOrNull(message), ErrorCodes.INVALID_REQUEST,
+                        "Invalid Request: expected a JSON-RPC 2.0 request, notification or response "
+                                + "(\"jsonrpc\": \"2.0\", a string \"method\", a string or integer \"id\")", null));
             }
         }
+        return Admission.HANDLED;
     }
 
     private void handleNotification(Session session, JsonNode message) {
@@ -139,7 +171,8 @@ public final class Dispatcher {
         }
     }
 
-    private void handleRequest(Session session, ObjectNode message, MessageSink sink) {
+    /** The admission of one request: refused with its error, or registered as running and handed back to run. */
+    private Admission admit(Session session, ObjectNode message) {
         long started = System.nanoTime();
         JsonNode id = message.get("id");
         String method = message.get("method").asText();
@@ -150,17 +183,52 @@ public final class Dispatcher {
         if (refusal == null && inFlight == null) {
             refusal = McpException.invalidRequest("Request id " + id + " is already in use");
         }
+        if (refusal == null) {
+            refusal = accessRefusal(session, id, method, params, stateless);
+            if (refusal != null) {
+                session.end(inFlight);
+            }
+        }
         if (refusal != null) {
-            sink.send(JsonRpc.error(id, refusal));
             completed(id, new RequestHook.Completion(session, method, params, null, refusal, false,
                     System.nanoTime() - started));
-            return;
+            return new Admission.Refused(JsonRpc.error(id, refusal));
         }
-        running.add(inFlight);
+        running.add(inFlight); // from here on shutdown waits for it, whichever thread will run it
+        return new Admission.Admitted(sink -> run(session, id, method, params, stateless, inFlight, sink, started),
+                "mcp-" + session.clientId() + "-" + id.asText());
+    }
+
+    /** The method's access check (the rules for the tool, resource or prompt it names); null when it may go on. */
+    private McpException accessRefusal(Session session, JsonNode id, String method, JsonNode params,
+                                       boolean stateless) {
+        AccessCheck check = accessChecks.get(method);
+        if (check == null) {
+            return null;
+        }
+        try {
+            check.check(new Request(session, id, method, params, null));
+            return null;
+        } catch (McpException e) {
+            return stateless ? StatelessEra.error(e) : e;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, session + ": internal error admitting " + method, e);
+            return new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error while handling " + method
+                    + "; the server log has the details");
+        }
+    }
+
+    /** Runs an admitted request on the current thread and sends its response (unless it was cancelled). */
+    private void run(Session session, JsonNode id, String method, JsonNode params, boolean stateless,
+                     InFlightRequest inFlight, MessageSink sink, long started) {
+        inFlight.runOn(Thread.currentThread());
         JsonNode result = null;
         McpException error = null;
         CallContext context = null;
         try {
+            if (inFlight.isCancelled()) {
+                throw new InterruptedException("cancelled before it ran");
+            }
             JsonNode progressToken = params == null ? null : params.path("_meta").get("progressToken");
             Session served = stateless ? StatelessEra.sessionFor(session, RequestMeta.read(params), sink) : session;
             context = stateless ? era.context(served, inFlight, sink, progressToken, requester, method, params)

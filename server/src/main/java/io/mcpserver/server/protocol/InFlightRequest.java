@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A request being served: the thread serving it and its cancellation state. */
+/** A request admitted to run: the thread serving it (once it runs) and its cancellation state. */
 public final class InFlightRequest {
 
     /** The cancellation reason of a request stopped by its time limit. */
@@ -13,19 +13,25 @@ public final class InFlightRequest {
     public static final String SHUTDOWN = "server stopping";
 
     private final String key;
-    private final Thread thread;
+    private volatile Thread thread;
     private final AtomicReference<String> cancelReason = new AtomicReference<>();
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
     private volatile boolean longLived;
 
-    InFlightRequest(String key, Thread thread) {
+    InFlightRequest(String key) {
         this.key = key;
+    }
+
+    /** The request starts running on {@code thread}: a cancellation from now on interrupts it. */
+    void runOn(Thread thread) {
         this.thread = thread;
     }
 
     /** A request served by the calling thread outside any session: a task running on after its request. */
     public static InFlightRequest ofCurrentThread(String key) {
-        return new InFlightRequest(key, Thread.currentThread());
+        InFlightRequest request = new InFlightRequest(key);
+        request.runOn(Thread.currentThread());
+        return request;
     }
 
     public String key() {
@@ -62,7 +68,10 @@ public final class InFlightRequest {
                         .log(System.Logger.Level.WARNING, "cancel callback failed: " + e);
             }
         }
-        thread.interrupt();
+        Thread running = thread;
+        if (running != null) { // not running yet: it sees the flag when it starts
+            running.interrupt();
+        }
     }
 
     /** Marks a request that runs until cancelled ({@code subscriptions/listen}): waiting for idle ignores it. */

@@ -37,7 +37,6 @@ public final class Session {
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<JsonNode>> pendingClientRequests = new ConcurrentHashMap<>();
     private final AtomicLong nextClientRequestId = new AtomicLong(1);
-    private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
 
     public Session(String id, String clientId, String transport, Caller caller, LogLevel logLevel,
                    MessageSink standalone, boolean stateless) {
@@ -160,7 +159,7 @@ public final class Session {
     // ---- in-flight requests (client → server) ----
 
     InFlightRequest begin(String key) {
-        InFlightRequest request = new InFlightRequest(key, Thread.currentThread());
+        InFlightRequest request = new InFlightRequest(key);
         if (inFlight.putIfAbsent(key, request) != null) {
             return null;
         }
@@ -173,15 +172,6 @@ public final class Session {
 
     public int inFlightCount() {
         return inFlight.size();
-    }
-
-    /** A request was handed to its own thread; it is running until {@link #finished()}. */
-    void accepted() {
-        accepted.incrementAndGet();
-    }
-
-    void finished() {
-        accepted.decrementAndGet();
     }
 
     /** Waits until no request is in flight or the deadline passes; true when idle. */
@@ -199,7 +189,7 @@ public final class Session {
     /** Running requests other than long-lived ones (subscriptions), which end when the session closes. */
     private boolean busy() {
         long longLived = inFlight.values().stream().filter(InFlightRequest::isLongLived).count();
-        return inFlight.size() > longLived || accepted.get() > longLived;
+        return inFlight.size() > longLived;
     }
 
     /** Cancels the in-flight request with that id key ({@link #idKey}); false if none. */

@@ -75,11 +75,6 @@ public final class ServerSecurity implements AutoCloseable {
         return settings.enabled();
     }
 
-    /** Whether a call may be refused by the rules (security on) or the rate limits. */
-    public boolean mayRefuseCalls() {
-        return settings.enabled() || limiter.isOn();
-    }
-
     public SecuritySettings settings() {
         return settings;
     }

@@ -1,6 +1,7 @@
 package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,48 @@ class GracefulShutdownTest {
             assertFalse(closer.isAlive());
             assertTrue(elapsedMs(stopAt) < 10_000, "stopped well within the grace period: " + elapsedMs(stopAt));
             assertThrows(IOException.class, () -> s.get("/health"), "the HTTP listener is closed at the end");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void streamedAndStatelessHttpCallsAreWaitedForLikeEveryOther() throws Exception {
+        ObservedServer s = new ObservedServer(home, """
+                server:
+                  shutdown-grace: 20s
+                """);
+        try {
+            String session = s.post(null, ObservedServer.INIT).headers().firstValue("Mcp-Session-Id").orElseThrow();
+            // a legacy session's call answered on its own SSE stream (its thread used to start outside admission)
+            CompletableFuture<HttpResponse<String>> streamed = HTTP.sendAsync(HttpRequest.newBuilder(s.http.resolve("/mcp"))
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25")
+                    .POST(HttpRequest.BodyPublishers.ofString(call(2, "sleep", "{\"ms\":1500}"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // a stateless (2026-07-28) call: no session at all
+            String stateless = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"sleep\","
+                    + "\"arguments\":{\"ms\":1500},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{},"
+                    + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}}";
+            CompletableFuture<HttpResponse<String>> statelessReply = HTTP.sendAsync(HttpRequest.newBuilder(
+                    s.http.resolve("/mcp")).header("Content-Type", "application/json").header("Accept", "application/json")
+                    .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tools/call")
+                    .header("Mcp-Name", "sleep").POST(HttpRequest.BodyPublishers.ofString(stateless)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(300); // both calls are running
+            long stopAt = System.nanoTime();
+            Thread closer = Thread.ofVirtual().start(s::close);
+
+            HttpResponse<String> a = streamed.get(10, TimeUnit.SECONDS);
+            assertEquals(200, a.statusCode(), a.body());
+            assertTrue(a.body().contains("slept 1500"), a.body());
+            HttpResponse<String> b = statelessReply.get(10, TimeUnit.SECONDS);
+            assertEquals(200, b.statusCode(), b.body());
+            assertEquals("slept 1500", Json.parse(b.body()).at("/result/content/0/text").asText(), b.body());
+            assertTrue(elapsedMs(stopAt) >= 900, "the calls were let finish");
+            closer.join(10_000);
+            assertFalse(closer.isAlive());
         } finally {
             s.close();
         }

@@ -28,23 +28,20 @@ import io.mcpserver.spi.Caller;
 final class BearerGuard {
 
     private final EdgeAuthenticator edge;
-    private final boolean refusals;
     private final OriginPolicy hosts;
 
     /**
-     * @param edge           the one edge authenticator (the null object when security is off)
-     * @param mayRefuseCalls whether the rules or the rate limits may refuse a call
-     * @param hosts          which {@code Host} values the metadata may be derived from (when
-     *                       {@code security.resource} is not set): the MCP endpoint's DNS-rebinding rule; null: any
+     * @param edge  the one edge authenticator (the null object when security is off)
+     * @param hosts which {@code Host} values the metadata may be derived from (when {@code security.resource} is
+     *              not set): the MCP endpoint's DNS-rebinding rule; null: any
      */
-    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls, OriginPolicy hosts) {
+    BearerGuard(EdgeAuthenticator edge, OriginPolicy hosts) {
         this.edge = edge;
-        this.refusals = mayRefuseCalls;
         this.hosts = hosts;
     }
 
-    BearerGuard(EdgeAuthenticator edge, boolean mayRefuseCalls) {
-        this(edge, mayRefuseCalls, null);
+    BearerGuard(EdgeAuthenticator edge) {
+        this(edge, null);
     }
 
     /** The well-known metadata routes; nothing when security is off. */
@@ -114,11 +111,6 @@ final class BearerGuard {
             refusal.headers().forEach(res::header);
             return Status.create(refusal.status());
         }).orElse(Status.OK_200);
-    }
-
-    /** Whether a request may be refused with an HTTP status of its own (rules or rate limits are on). */
-    boolean mayRefuse() {
-        return refusals;
     }
 
     /** Whether a response is a refusal that has an HTTP status of its own (see {@link #status}). */

@@ -44,7 +44,6 @@ public final class HttpTransport implements ServerTransport {
     private final ServerConfig config;
     private final HttpSettings settings;
     private final EdgeAuthenticator edge;
-    private final boolean mayRefuseCalls;
     private final HttpSessions sessions;
     private final ObserveEndpoints observe;
     private volatile WebServer server;
@@ -54,18 +53,15 @@ public final class HttpTransport implements ServerTransport {
 
     /** Security off: every client is {@code caller}. */
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
-        this(core, config, EdgeAuthenticator.off(caller), false, null);
+        this(core, config, EdgeAuthenticator.off(caller), null);
     }
 
     /**
-     * @param edge           authentication at this listener's edge (HTTP and WebSocket upgrades)
-     * @param mayRefuseCalls whether the rules or the rate limits may refuse a call (which then gets a status of its own)
-     * @param observe        {@code /health}, {@code /ready} and {@code /metrics} on this listener; null for none
+     * @param edge    authentication at this listener's edge (HTTP and WebSocket upgrades)
+     * @param observe {@code /health}, {@code /ready} and {@code /metrics} on this listener; null for none
      */
-    public HttpTransport(McpCore core, ServerConfig config, EdgeAuthenticator edge, boolean mayRefuseCalls,
-                         ObserveEndpoints observe) {
+    public HttpTransport(McpCore core, ServerConfig config, EdgeAuthenticator edge, ObserveEndpoints observe) {
         this.edge = edge;
-        this.mayRefuseCalls = mayRefuseCalls;
         this.observe = observe;
         this.core = core;
         this.config = config;
@@ -169,7 +165,7 @@ public final class HttpTransport implements ServerTransport {
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
-        BearerGuard bearer = new BearerGuard(edge, mayRefuseCalls, new OriginPolicy(settings.host(),
+        BearerGuard bearer = new BearerGuard(edge, new OriginPolicy(settings.host(),
                 settings.allowedOrigins(), settings.allowedHosts()));
         routing.register(bearer::routing); // RFC 9728 metadata, when security is on
         routing.register(new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,

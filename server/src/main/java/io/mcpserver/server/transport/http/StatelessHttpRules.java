@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.Admission;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.McpException;
@@ -105,13 +106,16 @@ final class StatelessHttpRules {
         }
         Exchange exchange = new Exchange(id);
         Session session = core.sessions().stateless(TRANSPORT, caller, exchange);
-        Thread.ofVirtual().name("mcp-http-stateless-" + id.asText()).start(() -> {
-            try {
-                core.dispatcher().handle(session, message, exchange);
-            } finally {
-                exchange.complete();
+        switch (core.dispatcher().submit(session, message)) {
+            case Admission.Refused refused -> { // admission said no: the status says why, at once
+                ObjectNode response = refused.error();
+                Status status = status(response);
+                Replies.json(res, status == Status.OK_200 ? bearer.status(req, res, response) : status, response);
+                return;
             }
-        });
+            case Admission.Admitted admitted -> admitted.start(exchange, exchange::complete);
+            case Admission.Handled handled -> exchange.complete(); // not for a request
+        }
         // A reply that is ready before anything else is one JSON object, with a status that says what
         // happened; otherwise (notifications first, or no answer within keep-alive) it becomes a stream.
         boolean stream = eventStream && exchange.awaitFirst(keepAlive.isZero() ? Duration.ofDays(1) : keepAlive);

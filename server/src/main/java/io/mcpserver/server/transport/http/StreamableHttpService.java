@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.config.HttpSettings;
+import io.mcpserver.server.protocol.Admission;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
@@ -36,8 +37,6 @@ final class StreamableHttpService implements HttpService {
 
     private static final System.Logger LOG = System.getLogger(StreamableHttpService.class.getName());
     private static final String TRANSPORT = "http";
-    /** How long a streamed request's headers wait for a refusal, which comes before the request runs, if at all. */
-    private static final Duration REFUSAL_WAIT = Duration.ofMillis(200);
 
     private final Dispatcher dispatcher;
     private final HttpSessions sessions;
@@ -119,7 +118,7 @@ final class StreamableHttpService implements HttpService {
         HttpSession session = found.get();
         session.touch();
         if (kind != JsonRpc.Kind.REQUEST) {
-            dispatcher.handle(session.session(), message, MessageSink.DISCARD);
+            dispatcher.submit(session.session(), message); // a notification or response: acted on at once
             res.status(Status.ACCEPTED_202).send();
         } else if (eventStream) {
             stream(session, message, req, res);
@@ -168,33 +167,25 @@ final class StreamableHttpService implements HttpService {
         }
     }
 
-    /** The request runs on a virtual thread of its own; this thread holds the response and writes its stream. */
+    /**
+     * Admitted first, on this thread: a refusal with an HTTP status of its own (403 {@code insufficient_scope},
+     * 429) is answered with it, as a client expects, not inside a 200 stream. Otherwise the request runs on a
+     * virtual thread of its own while this thread holds the response and writes its stream.
+     */
     private void stream(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res) {
-        SseStream stream = session.openPostStream();
-        RefusalGate gate = bearer.mayRefuse() ? new RefusalGate(stream, stream::complete, message.get("id")) : null;
-        Thread.ofVirtual().name("mcp-http-" + session.session().clientId() + "-" + message.get("id").asText())
-                .start(() -> {
-                    try {
-                        dispatcher.handle(session.session(), message, gate == null ? stream : gate);
-                    } finally {
-                        if (gate != null) {
-                            gate.end();
-                        } else {
-                            stream.complete();
-                        }
-                    }
-                });
-        ObjectNode refusal = null;
-        try {
-            refusal = gate == null ? null : gate.refusal(REFUSAL_WAIT, bearer::isRefusal);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (refusal != null) { // 403 insufficient_scope or 429, as a client expects them, not inside a 200 stream
-            stream.close();
-            session.releaseIfDrained(stream);
-            Replies.json(res, bearer.status(req, res, refusal), refusal);
+        Admission admission = dispatcher.submit(session.session(), message);
+        if (admission instanceof Admission.Refused refused && bearer.isRefusal(refused.error())) {
+            Replies.json(res, bearer.status(req, res, refused.error()), refused.error());
             return;
+        }
+        SseStream stream = session.openPostStream();
+        switch (admission) {
+            case Admission.Admitted admitted -> admitted.start(stream, stream::complete);
+            case Admission.Refused refused -> {
+                stream.send(refused.error());
+                stream.complete();
+            }
+            case Admission.Handled handled -> stream.complete(); // not for a request
         }
         sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
         session.releaseIfDrained(stream);
