@@ -1,5 +1,9 @@
 package io.mcpserver.server;
 
+import io.mcpserver.server.json.Json;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -42,18 +46,18 @@ final class Logging {
     static final class JsonFormatter extends Formatter {
         @Override
         public String format(LogRecord r) {
-            var n = io.mcpserver.server.json.Json.object();
+            var n = Json.object();
             n.put("time", r.getInstant().toString());
             n.put("level", r.getLevel().getName());
             n.put("logger", r.getLoggerName());
             n.put("thread", Thread.currentThread().getName());
             n.put("message", formatMessage(r));
             if (r.getThrown() != null) {
-                var w = new java.io.StringWriter();
-                r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                var w = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(w));
                 n.put("error", w.toString());
             }
-            return io.mcpserver.server.json.Json.write(n) + "\n";
+            return Json.write(n) + "\n";
         }
     }
 
@@ -65,8 +69,8 @@ final class Logging {
             sb.append(r.getInstant()).append(' ').append(String.format("%-7s", r.getLevel().getName())).append(' ')
                     .append(shortName(r.getLoggerName())).append(": ").append(formatMessage(r)).append('\n');
             if (r.getThrown() != null) {
-                var w = new java.io.StringWriter();
-                r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                var w = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(w));
                 sb.append(w);
             }
             return sb.toString();

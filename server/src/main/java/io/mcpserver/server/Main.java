@@ -3,6 +3,7 @@ package io.mcpserver.server;
 import io.helidon.config.Config;
 import io.mcpserver.server.config.ConfigException;
 import io.mcpserver.server.config.ConfigLoader;
+import io.mcpserver.server.config.ConfigReader;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginSummary;
@@ -14,9 +15,11 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /** Command-line entry: parses flags, loads and validates configuration, then runs the server until it stops. */
@@ -60,7 +63,7 @@ public final class Main {
             Config raw = ConfigLoader.load(cli.configFile(), home.resolve("conf/mcp-server.yaml"), cli.overrides(),
                     System.getenv());
             config = ServerConfig.from(raw, home, cli.configFile(), version());
-            io.mcpserver.server.config.ConfigReader reader = new io.mcpserver.server.config.ConfigReader(raw);
+            ConfigReader reader = new ConfigReader(raw);
             Logging.Format format = reader.enumValue("logging.format", Logging.Format.class, Logging.Format.TEXT);
             reader.check();
             Logging.configure(format);
@@ -85,7 +88,7 @@ public final class Main {
             return 0;
         } catch (Exception e) {
             // a listener that cannot bind is the operator's to fix, not a bug: one line, no stack trace
-            Throwable cause = e.getCause() instanceof java.net.BindException ? null : e.getCause();
+            Throwable cause = e.getCause() instanceof BindException ? null : e.getCause();
             System.getLogger(Main.class.getName()).log(System.Logger.Level.ERROR, e.getMessage(), cause);
             System.err.println("mcp-server: " + e.getMessage());
             return 1;
@@ -98,7 +101,7 @@ public final class Main {
      */
     @SuppressWarnings("removal")
     private static void handleSignals(McpServer server) {
-        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger received = new AtomicInteger();
         sun.misc.SignalHandler handler = signal -> {
             if (received.getAndIncrement() == 0) {
                 System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, "SIG" + signal.getName()

@@ -19,10 +19,14 @@ import io.mcpserver.server.transport.tcp.TcpTransport;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.transport.TransportFactory;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +68,7 @@ public final class McpServer implements AutoCloseable {
         this.stdin = stdin;
         this.stdout = stdout;
         FeatureRegistry features = new FeatureRegistry();
-        this.security = new ServerSecurity(config.security(), config.http().path(), java.time.Clock.systemUTC());
+        this.security = new ServerSecurity(config.security(), config.http().path(), Clock.systemUTC());
         this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
         // one hook for every transport: rate limits and audit (security), then the request meters
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
@@ -130,7 +134,7 @@ public final class McpServer implements AutoCloseable {
     public McpServer start() throws Exception {
         try {
             security.start();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot start security: " + e.getMessage(), e);
         }
         List<PluginSummary> loaded = plugins.loadAll();
@@ -206,7 +210,7 @@ public final class McpServer implements AutoCloseable {
     private void registerGauges() {
         metrics.pluginLoadFailures(plugins::loadFailures);
         metrics.audit(security.audit()::healthy, security.audit()::dropped);
-        Set<String> labels = new java.util.LinkedHashSet<>();
+        Set<String> labels = new LinkedHashSet<>();
         for (ServerTransport t : transports) {
             Map<String, Integer> counts = t.connectionCounts();
             for (String label : counts.keySet()) {
@@ -270,11 +274,11 @@ public final class McpServer implements AutoCloseable {
         try {
             for (var session : core.sessions().all()) { // also counts requests whose thread has not started yet
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !session.awaitIdle(java.time.Duration.ofNanos(left))) {
+                if (left <= 0 || !session.awaitIdle(Duration.ofNanos(left))) {
                     return false;
                 }
             }
-            return core.dispatcher().awaitIdle(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            return core.dispatcher().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -329,11 +333,12 @@ public final class McpServer implements AutoCloseable {
         }
         core.sessions().all().forEach(s -> core.sessions().close(s, "server stopping"));
         try { // cancelled requests end quickly; their audit records and meters come before those close
-            core.dispatcher().awaitIdle(java.time.Duration.ofSeconds(2));
+            core.dispatcher().awaitIdle(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         plugins.close();
+        core.close();
         security.close(); // the records of the calls that just ended are written
         metrics.close();
         LOG.log(System.Logger.Level.INFO, "MCP server stopped");

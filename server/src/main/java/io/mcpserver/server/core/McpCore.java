@@ -1,17 +1,12 @@
 package io.mcpserver.server.core;
 
-import io.mcpserver.server.features.TaskMethods;
-import io.mcpserver.server.tasks.TaskEngine;
-import io.mcpserver.server.tasks.TaskStore;
-
-import java.time.Clock;
-
 import io.mcpserver.server.features.CompletionMethods;
 import io.mcpserver.server.features.DiscoverMethods;
 import io.mcpserver.server.features.LifecycleMethods;
 import io.mcpserver.server.features.PromptMethods;
 import io.mcpserver.server.features.ResourceMethods;
 import io.mcpserver.server.features.SubscriptionMethods;
+import io.mcpserver.server.features.TaskMethods;
 import io.mcpserver.server.features.ToolMethods;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
@@ -19,12 +14,17 @@ import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.SessionRegistry;
 import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.tasks.TaskEngine;
+import io.mcpserver.server.tasks.TaskStore;
+
+import java.time.Clock;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The protocol core as transports see it: one dispatcher, one session registry, one feature registry,
  * shared by every transport in the process.
  */
-public final class McpCore {
+public final class McpCore implements AutoCloseable {
 
     private final FeatureRegistry features;
     private final SessionRegistry sessions;
@@ -32,6 +32,7 @@ public final class McpCore {
     private final LifecycleMethods lifecycle;
     private final SubscriptionMethods subscriptions;
     private final TaskEngine tasks;
+    private final ScheduledThreadPoolExecutor toolTimeouts = toolTimeoutTimer();
 
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, boolean listsMayChange) {
         this(settings, features, access, RequestHook.NONE, listsMayChange);
@@ -50,7 +51,7 @@ public final class McpCore {
         lifecycle.register(dispatcher);
         this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC(),
                 dispatcher.requester());
-        new ToolMethods(features, settings, access, tasks).register(dispatcher);
+        new ToolMethods(features, settings, access, tasks, toolTimeouts).register(dispatcher);
         new TaskMethods(tasks).register(dispatcher);
         new ResourceMethods(features, settings, access).register(dispatcher);
         new PromptMethods(features, settings, access).register(dispatcher);
@@ -92,5 +93,24 @@ public final class McpCore {
 
     public ProtocolSettings settings() {
         return dispatcher.settings();
+    }
+
+    /** Stops the core's own threads (the tool-timeout timer); the last step of a shutdown. */
+    @Override
+    public void close() {
+        toolTimeouts.shutdownNow();
+    }
+
+    private static ScheduledThreadPoolExecutor toolTimeoutTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mcp-tool-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        // Nearly every call ends long before its timeout and cancels it. Without this, a cancelled timeout stays
+        // queued until it would have fired (tool-timeout, 5 min): at 40k calls/s that is millions of dead tasks,
+        // most of the heap, and this thread busy sifting them (22 % of the server's CPU in bench/'s profile).
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 }

@@ -27,49 +27,34 @@ import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
 
 import java.time.Duration;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** {@code tools/list} and {@code tools/call}: validation, timeouts, and turning failures into {@code isError} results. */
 public final class ToolMethods {
 
     private static final System.Logger LOG = System.getLogger(ToolMethods.class.getName());
-    private static final ScheduledExecutorService TIMER = timer();
-
-    private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "mcp-tool-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        // Nearly every call ends long before its timeout and cancels it. Without this, a cancelled timeout stays
-        // queued until it would have fired (tool-timeout, 5 min): at 40k calls/s that is millions of dead tasks,
-        // most of the heap, and this thread busy sifting them (22 % of the server's CPU in bench/'s profile).
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
-
     private final FeatureRegistry registry;
     private final ProtocolSettings settings;
     private final AccessPolicy access;
 
     private final TaskEngine tasks;
+    private final ScheduledExecutorService timer;
 
-    public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access) {
-        this(registry, settings, access, null);
-    }
-
-    /** @param tasks runs calls as tasks; null when this server runs none */
-    public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access, TaskEngine tasks) {
+    /**
+     * @param tasks runs calls as tasks; null when this server runs none
+     * @param timer fires the per-call timeouts; owned by the core, which stops it
+     */
+    public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access, TaskEngine tasks,
+                       ScheduledExecutorService timer) {
         this.registry = registry;
         this.settings = settings;
         this.access = access;
         this.tasks = tasks;
+        this.timer = timer;
     }
 
     public void register(Dispatcher dispatcher) {
@@ -181,7 +166,7 @@ public final class ToolMethods {
      */
     private JsonNode run(RegisteredTool tool, String name, Map<String, Object> args, CallContext context,
                          ProtocolVersion version, Duration limit) throws Exception {
-        ScheduledFuture<?> timeout = limit == null ? null : TIMER.schedule(
+        ScheduledFuture<?> timeout = limit == null ? null : timer.schedule(
                 () -> context.request().cancel(InFlightRequest.TIMEOUT), limit.toMillis(), TimeUnit.MILLISECONDS);
         ToolResult result;
         try {

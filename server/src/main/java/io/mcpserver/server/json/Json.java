@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class Json {
         return MAPPER.readTree(text);
     }
 
-    public static JsonNode parse(byte[] bytes) throws java.io.IOException {
+    public static JsonNode parse(byte[] bytes) throws IOException {
         return MAPPER.readTree(bytes);
     }
 

@@ -16,6 +16,7 @@ import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.Session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -164,7 +165,7 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        List<String> key = new java.util.ArrayList<>(tags.length + 1);
+        List<String> key = new ArrayList<>(tags.length + 1);
         key.add(name);
         key.addAll(List.of(tags));
         return counters.computeIfAbsent(key, k -> {
@@ -186,7 +187,7 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     private static List<Tag> tags(String... keyValues) {
-        List<Tag> tags = new java.util.ArrayList<>(keyValues.length / 2);
+        List<Tag> tags = new ArrayList<>(keyValues.length / 2);
         for (int i = 0; i < keyValues.length; i += 2) {
             tags.add(Tag.create(keyValues[i], keyValues[i + 1]));
         }

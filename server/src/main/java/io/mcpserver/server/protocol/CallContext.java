@@ -16,6 +16,7 @@ import io.mcpserver.spi.client.SamplingResult;
 import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.ToolContext;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,7 @@ public class CallContext implements ToolContext {
     private final JsonNode progressToken;
     private final ClientRequester requester;
     private double lastProgress = Double.NEGATIVE_INFINITY;
+    private final ReentrantLock progressLock = new ReentrantLock();
 
     public CallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                        ClientRequester requester) {
@@ -86,23 +88,30 @@ public class CallContext implements ToolContext {
     }
 
     @Override
-    public synchronized void progress(double progress, Double total, String message) {
-        // The spec requires increasing values; drop a report that would go backwards.
-        if (progressToken == null || request.isCancelled() || progress <= lastProgress) {
-            return;
+    public void progress(double progress, Double total, String message) {
+        // The spec requires increasing values; drop a report that would go backwards. The check and the send are
+        // one step (a tool may report from several threads); a lock, not synchronized: a send can block on I/O,
+        // and a virtual thread blocked inside synchronized pins its carrier on JDK 21.
+        progressLock.lock();
+        try {
+            if (progressToken == null || request.isCancelled() || progress <= lastProgress) {
+                return;
+            }
+            lastProgress = progress;
+            ObjectNode params = Json.object();
+            params.set("progressToken", progressToken);
+            params.put("progress", progress);
+            if (total != null) {
+                params.put("total", total);
+            }
+            if (message != null && session.protocolVersion() != null
+                    && session.protocolVersion().atLeast(ProtocolVersion.V2025_03_26)) {
+                params.put("message", message);
+            }
+            sink.send(JsonRpc.notification("notifications/progress", params));
+        } finally {
+            progressLock.unlock();
         }
-        lastProgress = progress;
-        ObjectNode params = Json.object();
-        params.set("progressToken", progressToken);
-        params.put("progress", progress);
-        if (total != null) {
-            params.put("total", total);
-        }
-        if (message != null && session.protocolVersion() != null
-                && session.protocolVersion().atLeast(ProtocolVersion.V2025_03_26)) {
-            params.put("message", message);
-        }
-        sink.send(JsonRpc.notification("notifications/progress", params));
     }
 
     @Override

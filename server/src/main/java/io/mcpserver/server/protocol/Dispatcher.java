@@ -159,7 +159,9 @@ public final class Dispatcher {
         String method = message.get("method").asText();
         JsonNode params = message.path("params");
         switch (method) {
-            case "notifications/initialized" -> session.markInitialized();
+            case "notifications/initialized" -> {
+                // the handshake's last step: nothing waits for it (a session is served once initialize succeeded)
+            }
             case "notifications/cancelled" -> {
                 JsonNode id = params.get("requestId");
                 if (JsonRpc.validId(id)) {

@@ -2,6 +2,8 @@ package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Locale;
+
 /**
  * The message trace at {@code FINE} ({@code io.mcpserver.server.protocol.MessageTrace.level=FINE}, or
  * {@code io.mcpserver.level=FINE}): one line per message received and per request answered, naming the kind,
@@ -28,7 +30,7 @@ final class MessageTrace {
         }
         JsonRpc.Kind kind = JsonRpc.kind(message);
         StringBuilder line = new StringBuilder().append(session).append(" <- ")
-                .append(kind.name().toLowerCase(java.util.Locale.ROOT));
+                .append(kind.name().toLowerCase(Locale.ROOT));
         if (message != null && message.isObject()) {
             if (message.has("method")) {
                 line.append(' ').append(bounded(message.get("method").asText()));

@@ -1,7 +1,6 @@
 package io.mcpserver.server.protocol;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 /** The MCP revisions this server speaks, oldest first. */
@@ -28,10 +27,6 @@ public enum ProtocolVersion {
 
     public static Optional<ProtocolVersion> of(String id) {
         return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
-    }
-
-    public static List<String> legacyIds() {
-        return Arrays.stream(values()).filter(ProtocolVersion::isLegacy).map(ProtocolVersion::id).toList();
     }
 
     public boolean isLegacy() {

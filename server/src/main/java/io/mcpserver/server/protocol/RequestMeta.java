@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a 2026-07-28 request says about itself in {@code params._meta}: the protocol version, the
@@ -74,7 +75,7 @@ public record RequestMeta(ProtocolVersion version, ObjectNode clientCapabilities
                             + "'] (debug, info, notice, warning, error, critical, alert, emergency)"));
         }
         Map<String, Object> clientInfo = Json.toMap(info);
-        clientInfo.values().removeIf(java.util.Objects::isNull); // sessions keep an immutable copy
+        clientInfo.values().removeIf(Objects::isNull); // sessions keep an immutable copy
         return new RequestMeta(v, (ObjectNode) caps, clientInfo, level);
     }
 

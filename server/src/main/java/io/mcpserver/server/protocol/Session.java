@@ -1,12 +1,14 @@
 package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.LogLevel;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +30,6 @@ public final class Session {
     private volatile Map<String, Object> clientInfo = Map.of();
     private volatile LogLevel logLevel;
     private volatile boolean initializeSeen;
-    private volatile boolean initialized;
     private volatile boolean closed;
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile MessageSink standalone;
@@ -93,7 +94,7 @@ public final class Session {
     /** Records the outcome of {@code initialize} (or of a stateless request's {@code _meta}). */
     public void negotiated(ProtocolVersion version, JsonNode capabilities, Map<String, Object> clientInfo) {
         this.protocolVersion = version;
-        this.clientCapabilities = capabilities == null ? io.mcpserver.server.json.Json.object() : capabilities;
+        this.clientCapabilities = capabilities == null ? Json.object() : capabilities;
         this.clientInfo = clientInfo == null ? Map.of() : Map.copyOf(clientInfo);
         this.caller = caller.withClientInfo(this.clientInfo);
         this.initializeSeen = true;
@@ -102,14 +103,6 @@ public final class Session {
     /** True once {@code initialize} succeeded (or for stateless sessions). */
     public boolean isNegotiated() {
         return initializeSeen;
-    }
-
-    public boolean isInitialized() {
-        return initialized;
-    }
-
-    public void markInitialized() {
-        this.initialized = true;
     }
 
     public LogLevel logLevel() {
@@ -175,7 +168,7 @@ public final class Session {
     }
 
     /** Waits until no request is in flight or the deadline passes; true when idle. */
-    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (busy()) {
             if (System.nanoTime() >= deadline) {
@@ -241,7 +234,7 @@ public final class Session {
         }
         closed = true;
         inFlight.values().forEach(r -> r.cancel(reason));
-        pendingClientRequests.values().forEach(f -> f.completeExceptionally(new java.util.concurrent.CancellationException(reason)));
+        pendingClientRequests.values().forEach(f -> f.completeExceptionally(new CancellationException(reason)));
         pendingClientRequests.clear();
         subscriptions.clear();
         standalone = MessageSink.DISCARD;
@@ -251,9 +244,5 @@ public final class Session {
     @Override
     public String toString() {
         return transport + "/" + clientId;
-    }
-
-    static ObjectNode emptyObject() {
-        return io.mcpserver.server.json.Json.object();
     }
 }

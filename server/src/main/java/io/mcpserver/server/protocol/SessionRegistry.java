@@ -1,5 +1,6 @@
 package io.mcpserver.server.protocol;
 
+import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.ChangeKind;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.LogLevel;
@@ -7,11 +8,14 @@ import io.mcpserver.spi.LogLevel;
 import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Every live session on every transport: hands out client ids unique across transports, and is what
@@ -24,8 +28,8 @@ public final class SessionRegistry {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong nextClient = new AtomicLong(1);
     private final LogLevel defaultLogLevel;
-    private final java.util.List<java.util.function.Consumer<String>> resourceListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> resourceListeners =
+            new CopyOnWriteArrayList<>();
 
     public SessionRegistry(LogLevel defaultLogLevel) {
         this.defaultLogLevel = defaultLogLevel;
@@ -86,7 +90,7 @@ public final class SessionRegistry {
     }
 
     /** Also tells {@code listener} of every resource update (stateless-era subscriptions). */
-    public void onResourceUpdated(java.util.function.Consumer<String> listener) {
+    public void onResourceUpdated(Consumer<String> listener) {
         resourceListeners.add(listener);
     }
 
@@ -95,7 +99,7 @@ public final class SessionRegistry {
         resourceListeners.forEach(l -> l.accept(uri));
         for (Session s : sessions.values()) {
             if (s.subscriptions().contains(uri)) {
-                var params = io.mcpserver.server.json.Json.object();
+                var params = Json.object();
                 params.put("uri", uri);
                 s.standalone().send(JsonRpc.notification("notifications/resources/updated", params));
             }

@@ -6,6 +6,7 @@ import io.mcpserver.server.json.Json;
 import io.mcpserver.spi.client.ClientFeature;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -108,7 +109,7 @@ public final class StatelessEra {
     StatelessCallContext context(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                               ClientRequester requester, String method, JsonNode params) {
         InputRounds rounds = MULTI_ROUND.contains(method) ? InputRounds.of(codec, spent,
-                settings.stateless().requestStateTtl(), java.util.Objects.toString(session.caller().subject(), ""), method,
+                settings.stateless().requestStateTtl(), Objects.toString(session.caller().subject(), ""), method,
                 params) : null;
         return new StatelessCallContext(session, request, sink, progressToken, requester, method, rounds);
     }

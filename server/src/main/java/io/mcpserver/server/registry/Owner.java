@@ -87,15 +87,6 @@ public final class Owner {
         }
     }
 
-    public boolean isRetired() {
-        lock.lock();
-        try {
-            return retired;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Waits until no call is running or the timeout passes; true when none is running. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();

@@ -1,5 +1,7 @@
 package io.mcpserver.server.registry;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,8 +68,8 @@ public final class UriTemplate {
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < variables.size(); i++) {
-            values.put(variables.get(i), java.net.URLDecoder.decode(m.group(i + 1).replace("+", "%2B"),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            values.put(variables.get(i), URLDecoder.decode(m.group(i + 1).replace("+", "%2B"),
+                    StandardCharsets.UTF_8));
         }
         return Optional.of(values);
     }

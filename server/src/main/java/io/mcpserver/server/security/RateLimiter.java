@@ -39,10 +39,6 @@ public final class RateLimiter implements RequestHook {
                 : null;
     }
 
-    public boolean isOn() {
-        return global != null || settings.perPrincipal() > 0;
-    }
-
     @Override
     public void admit(Session session, String method, JsonNode params) {
         long now = nanoClock.getAsLong();

@@ -2,10 +2,12 @@ package io.mcpserver.server.tools;
 
 import io.mcpserver.spi.tools.Param;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -105,7 +107,7 @@ final class JavaSchemas {
             return (Class<?>) p.getRawType();
         }
         if (type instanceof GenericArrayType g) {
-            return java.lang.reflect.Array.newInstance(raw(g.getGenericComponentType()), 0).getClass();
+            return Array.newInstance(raw(g.getGenericComponentType()), 0).getClass();
         }
         return Object.class;
     }
@@ -113,7 +115,7 @@ final class JavaSchemas {
     static Type typeArgument(Type type, int index) {
         if (type instanceof ParameterizedType p && p.getActualTypeArguments().length > index) {
             Type arg = p.getActualTypeArguments()[index];
-            return arg instanceof java.lang.reflect.WildcardType w ? w.getUpperBounds()[0] : arg;
+            return arg instanceof WildcardType w ? w.getUpperBounds()[0] : arg;
         }
         return Object.class;
     }

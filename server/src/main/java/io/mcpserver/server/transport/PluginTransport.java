@@ -1,6 +1,7 @@
 package io.mcpserver.server.transport;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.config.ConfigReader;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
@@ -36,7 +37,7 @@ public final class PluginTransport implements ServerTransport {
         this.core = core;
         this.factory = factory;
         this.plugin = plugin;
-        this.config = new PluginConfig(io.mcpserver.server.config.ConfigReader.plain(
+        this.config = new PluginConfig(ConfigReader.plain(
                 serverConfig.raw().get("transports").get(factory.name())));
         this.maxMessageSize = config.number("max-message-size", ServerConfig.DEFAULT_MAX_MESSAGE_SIZE);
         this.edge = edge;

@@ -1,5 +1,7 @@
 package io.mcpserver.server.transport;
 
+import java.util.Map;
+
 /** A built-in or plugin transport as the server runs it. */
 public interface ServerTransport extends AutoCloseable {
 
@@ -23,8 +25,8 @@ public interface ServerTransport extends AutoCloseable {
      * {@code websocket} on the HTTP listener), for the {@code mcp_connections} gauge. Every label it can
      * report is present from the start, with 0.
      */
-    default java.util.Map<String, Integer> connectionCounts() {
-        return java.util.Map.of();
+    default Map<String, Integer> connectionCounts() {
+        return Map.of();
     }
 
     /** Stops accepting and closes every connection. */

@@ -25,6 +25,7 @@ import io.mcpserver.server.transport.ws.WebSocketRouting;
 import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class HttpTransport implements ServerTransport {
     }
 
     @Override
-    public void start() throws java.net.BindException {
+    public void start() throws BindException {
         String setting = "transports.http.port (--http-port)";
         ListenerAddress.checkBindable(settings.host(), settings.port(), setting);
         WebServerConfig.Builder builder = WebServer.builder()

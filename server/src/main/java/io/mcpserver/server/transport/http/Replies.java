@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.helidon.http.HeaderName;
@@ -15,7 +16,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** How the HTTP endpoints read requests and answer: bounded bodies, JSON bodies, JSON-RPC error bodies. */
 final class Replies {
@@ -78,7 +81,7 @@ final class Replies {
         } catch (TooLarge e) {
             error(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage());
             return null;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
             return null;
         }
@@ -120,8 +123,8 @@ final class Replies {
     }
 
     /** The media ranges of an Accept header, without parameters (q-values are not weighed). */
-    private static java.util.stream.Stream<String> mediaRanges(String accept) {
-        return java.util.Arrays.stream(accept.split(","))
+    private static Stream<String> mediaRanges(String accept) {
+        return Arrays.stream(accept.split(","))
                 .map(r -> r.split(";")[0].trim().toLowerCase(Locale.ROOT));
     }
 

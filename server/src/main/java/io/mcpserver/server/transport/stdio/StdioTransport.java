@@ -10,6 +10,7 @@ import io.mcpserver.spi.Caller;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * Newline-delimited JSON-RPC on this process's stdin/stdout. The peer is the local process that
@@ -81,9 +82,9 @@ public final class StdioTransport implements ServerTransport {
     }
 
     @Override
-    public java.util.Map<String, Integer> connectionCounts() {
+    public Map<String, Integer> connectionCounts() {
         ClientConnection c = connection;
-        return java.util.Map.of("stdio", c != null && !c.session().isClosed() ? 1 : 0);
+        return Map.of("stdio", c != null && !c.session().isClosed() ? 1 : 0);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.tcp;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
@@ -12,16 +13,20 @@ import io.mcpserver.server.transport.ServerTransport;
 import io.mcpserver.server.transport.TlsContextFactory;
 import io.mcpserver.spi.Caller;
 
-import com.fasterxml.jackson.databind.node.NullNode;
-
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
@@ -79,7 +84,7 @@ public final class TcpTransport implements ServerTransport {
         socket.setReuseAddress(true);
         try {
             socket.bind(new InetSocketAddress(settings.host(), settings.port()), BACKLOG);
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             socket.close();
             throw ListenerAddress.unavailable(settings.host(), settings.port(), "transports.tcp.port (--tcp-port)",
                     e.getMessage());
@@ -88,7 +93,7 @@ public final class TcpTransport implements ServerTransport {
         Thread.ofVirtual().name("mcp-tcp-accept").start(this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "TCP listening on " + address() + " (newline-delimited JSON-RPC"
                 + (settings.tls().enabled() ? " over TLS, client certificates: "
-                + settings.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) : "") + ")");
+                + settings.tls().clientAuth().name().toLowerCase(Locale.ROOT) : "") + ")");
     }
 
     private void acceptLoop() {
@@ -159,17 +164,17 @@ public final class TcpTransport implements ServerTransport {
         tls.setSoTimeout(0);
         try {
             var certificates = tls.getSession().getPeerCertificates();
-            return certificates.length > 0 && certificates[0] instanceof java.security.cert.X509Certificate x509
+            return certificates.length > 0 && certificates[0] instanceof X509Certificate x509
                     ? "TLS, client certificate " + x509.getSubjectX500Principal().getName() : "TLS";
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             return "TLS";
         }
     }
 
-    private static java.security.cert.Certificate[] peerCertificates(Socket socket) {
+    private static Certificate[] peerCertificates(Socket socket) {
         try {
             return socket instanceof SSLSocket tls ? tls.getSession().getPeerCertificates() : null;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        } catch (SSLPeerUnverifiedException e) {
             return null;
         }
     }
@@ -215,8 +220,8 @@ public final class TcpTransport implements ServerTransport {
     }
 
     @Override
-    public java.util.Map<String, Integer> connectionCounts() {
-        return java.util.Map.of("tcp", open.get());
+    public Map<String, Integer> connectionCounts() {
+        return Map.of("tcp", open.get());
     }
 
     /** Closes the listening socket (new clients are refused by the OS); connected clients are served on. */
