@@ -63,6 +63,11 @@ public final class RateLimiter implements RequestHook {
         }
     }
 
+    /** How many principals have a bucket now (tests watch the sweep with it). */
+    int principalBuckets() {
+        return principals.size();
+    }
+
     private static McpException limited(String message, long waitNanos) {
         long ms = Math.max(1, (waitNanos + 999_999) / 1_000_000);
         ObjectNode data = Json.object();

@@ -39,11 +39,16 @@ public final class ServerSecurity implements AutoCloseable {
 
     /** @param mcpPath the Streamable HTTP endpoint's path, which the protected resource metadata describes */
     public ServerSecurity(SecuritySettings settings, String mcpPath, Clock clock) {
+        this(settings, mcpPath, clock, System::nanoTime);
+    }
+
+    /** @param nanoClock the rate limits' monotonic clock ({@link System#nanoTime}; tests move their own) */
+    public ServerSecurity(SecuritySettings settings, String mcpPath, Clock clock, java.util.function.LongSupplier nanoClock) {
         this.settings = settings;
         this.clock = clock;
         RuleAccessPolicy rules = RuleAccessPolicy.of(settings);
         this.access = settings.enabled() ? rules : AccessPolicy.ALLOW_ALL;
-        this.limiter = new RateLimiter(settings.rateLimits(), settings.enabled(), System::nanoTime);
+        this.limiter = new RateLimiter(settings.rateLimits(), settings.enabled(), nanoClock);
         this.audit = new AuditLog(settings.audit(), clock);
         this.metadata = new ProtectedResourceMetadata(settings.resource(), mcpPath, settings.authorizationServers(),
                 settings.scopesSupported().isEmpty() ? List.copyOf(rules.allScopes()) : settings.scopesSupported());

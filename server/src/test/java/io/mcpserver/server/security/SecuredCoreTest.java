@@ -51,6 +51,9 @@ class SecuredCoreTest {
     @TempDir
     Path dir;
     private ServerSecurity security;
+    /** The rate limits' clock: it moves only when a test moves it, so a slow machine changes no count. */
+    private final java.util.concurrent.CountDownLatch slowInterrupted = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
     private McpCore core;
     private final List<Client> clients = new ArrayList<>();
 
@@ -71,7 +74,7 @@ class SecuredCoreTest {
                 Map.of("build-bot", new SecuritySettings.Identity("build-bot", Set.of("secrets:read"), Set.of())),
                 new SecuritySettings.AuditSettings(true, dir.resolve("logs/audit.log"), 1 << 20, 3, logArguments),
                 limits);
-        security = new ServerSecurity(settings, "/mcp", Clock.systemUTC());
+        security = new ServerSecurity(settings, "/mcp", Clock.systemUTC(), nanos::get);
         security.start();
         FeatureRegistry registry = new FeatureRegistry();
         List<Tool> tools = List.of(
@@ -80,7 +83,12 @@ class SecuredCoreTest {
                 Tool.of(ToolDescriptor.builder("secret_read").build(), (args, ctx) -> ToolResult.text("the secret")),
                 Tool.of(ToolDescriptor.builder("admin_x").build(), (args, ctx) -> ToolResult.text("admin done")),
                 Tool.of(ToolDescriptor.builder("slow").build(), (args, ctx) -> {
-                    Thread.sleep(10_000);
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        slowInterrupted.countDown();
+                        throw e;
+                    }
                     return ToolResult.text("late");
                 }));
         List<Resource> resources = List.of(
@@ -217,13 +225,16 @@ class SecuredCoreTest {
         JsonNode limited = flooder.call("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}");
         assertEquals(ErrorCodes.LIMIT_EXCEEDED, limited.path("error").path("code").asInt(), limited.toString());
         long retryMs = limited.path("error").path("data").path("retryAfterMs").asLong();
-        assertTrue(retryMs > 0 && retryMs <= 1000, limited.toString());
+        assertEquals(1000, retryMs, "one token a second, none left: " + limited);
         assertEquals(1, limited.path("error").path("data").path("retryAfterSeconds").asInt());
 
         Client other = client("other", Set.of(), Set.of());
         assertEquals("y", other.call("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"y\"}}")
                 .path("result").path("content").path(0).path("text").asText());
-        Thread.sleep(retryMs + 50);
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(retryMs - 1));
+        assertEquals(ErrorCodes.LIMIT_EXCEEDED, flooder.call("tools/list", "{}").path("error").path("code").asInt(),
+                "one millisecond short of a token");
+        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
         assertTrue(flooder.call("tools/list", "{}").has("result"), "the bucket refills");
         JsonNode flooded = auditLines(2).stream().filter(l -> l.path("principal").asText().equals("flooder"))
                 .findFirst().orElseThrow();
@@ -241,11 +252,10 @@ class SecuredCoreTest {
     @Test
     void aPerToolTimeoutOverridesTheDefault() throws Exception {
         start(false, SecuritySettings.RateLimitSettings.OFF, Map.of("slow", Duration.ofMillis(200)));
-        long t0 = System.nanoTime();
         JsonNode r = client("alice", Set.of(), Set.of()).call("tools/call", "{\"name\":\"slow\"}");
         assertTrue(r.path("result").path("isError").asBoolean(), r.toString());
         assertTrue(r.path("result").path("content").path(0).path("text").asText().contains("200 ms"), r.toString());
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5));
+        assertTrue(slowInterrupted.await(10, TimeUnit.SECONDS), "the timed-out tool's thread was interrupted");
         assertEquals("tool_error", auditLines(1).getFirst().path("outcome").asText());
     }
 

@@ -25,17 +25,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A real HTTP transport on a free loopback port over a protocol core holding a few test tools:
- * {@code echo}, {@code sleep} ({@code ms}), {@code chatty} (progress and logs), {@code ask} (sampling)
- * and the resource {@code test://counter}.
+ * {@code echo}, {@code sleep} ({@code ms}), {@code block} (runs until {@link #release released} or interrupted, and
+ * reports when it starts and when it is interrupted: the server-side proof of a cancellation), {@code chatty}
+ * (progress and logs), {@code ask} (sampling) and the resource {@code test://counter}.
  */
 final class HttpFixture implements AutoCloseable {
 
     final McpCore core;
     final HttpTransport transport;
     final URI base;
+    /** The {@code tag} of every {@code block} call, when it starts. */
+    final BlockingQueue<String> blockStarted = new LinkedBlockingQueue<>();
+    /** The {@code tag} of every {@code block} call whose thread was interrupted. */
+    final BlockingQueue<String> blockInterrupted = new LinkedBlockingQueue<>();
+    private final Map<String, CountDownLatch> releases = new ConcurrentHashMap<>();
 
     private HttpFixture(Map<String, String> overrides) throws Exception {
         Map<String, String> keys = new HashMap<>();
@@ -78,8 +88,26 @@ final class HttpFixture implements AutoCloseable {
         transport.close();
     }
 
-    private static List<Tool> tools() {
+    /** Lets the {@code block} call named {@code tag} return. */
+    void release(String tag) {
+        releases.computeIfAbsent(tag, t -> new CountDownLatch(1)).countDown();
+    }
+
+    private List<Tool> tools() {
         return List.of(
+                Tool.of(ToolDescriptor.builder("block").param("tag", "string", "names the call", true).build(),
+                        (args, ctx) -> {
+                            String tag = String.valueOf(args.get("tag"));
+                            CountDownLatch release = releases.computeIfAbsent(tag, t -> new CountDownLatch(1));
+                            blockStarted.add(tag);
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                blockInterrupted.add(tag);
+                                throw e;
+                            }
+                            return ToolResult.text("released " + tag);
+                        }),
                 Tool.of(ToolDescriptor.builder("echo").param("text", "string", "what to echo", true).build(),
                         (args, ctx) -> ToolResult.text(String.valueOf(args.get("text")))),
                 Tool.of(ToolDescriptor.builder("sleep").param("ms", "integer", "how long", true).build(),

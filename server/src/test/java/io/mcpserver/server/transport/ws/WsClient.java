@@ -28,6 +28,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final WebSocket socket;
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
+    /** Counts the server's pings (the JDK client answers each with a pong by itself). */
+    final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
     private final List<JsonNode> inbox = new ArrayList<>();
     private final List<String> texts = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
@@ -107,6 +109,13 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
                 notifyAll();
             }
         }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pings.release();
         webSocket.request(1);
         return null;
     }
