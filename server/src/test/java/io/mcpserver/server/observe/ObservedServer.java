@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * A real server (TCP and HTTP on free loopback ports) with the tools {@code echo}, {@code fail} (an
- * {@code isError} result) and {@code sleep} ({@code ms}), and raw clients for it: NDJSON lines over a socket,
+ * {@code isError} result), {@code sleep} ({@code ms}) and {@code block} (runs until {@link #release released} or
+ * interrupted, and reports both: the server-side proof of a cancellation), and raw clients for it: NDJSON lines over a socket,
  * the JDK's HTTP client for {@code /mcp} and the observe endpoints.
  */
 final class ObservedServer implements AutoCloseable {
@@ -44,6 +45,11 @@ final class ObservedServer implements AutoCloseable {
     final McpServer server;
     final URI http;
     final int tcpPort;
+    /** The {@code tag} of every {@code block} call, when it starts. */
+    final java.util.concurrent.BlockingQueue<String> blockStarted = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** The {@code tag} of every {@code block} call whose thread was interrupted. */
+    final java.util.concurrent.BlockingQueue<String> blockInterrupted = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> releases = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param yaml extra configuration, appended to the listeners' (indent it as top-level YAML) */
     ObservedServer(Path home, String yaml) throws Exception {
@@ -69,6 +75,19 @@ final class ObservedServer implements AutoCloseable {
                                 (args, ctx) -> {
                                     Thread.sleep(((Number) args.get("ms")).longValue());
                                     return ToolResult.text("slept " + args.get("ms"));
+                                }),
+                        Tool.of(ToolDescriptor.builder("block").param("tag", "string", "names the call", true).build(),
+                                (args, ctx) -> {
+                                    String tag = String.valueOf(args.get("tag"));
+                                    var release = releases.computeIfAbsent(tag, t -> new java.util.concurrent.CountDownLatch(1));
+                                    blockStarted.add(tag);
+                                    try {
+                                        release.await();
+                                    } catch (InterruptedException e) {
+                                        blockInterrupted.add(tag);
+                                        throw e;
+                                    }
+                                    return ToolResult.text("released " + tag);
                                 })),
                 List.of(), List.of(), List.of(), List.of()));
         server.start();
@@ -115,6 +134,11 @@ final class ObservedServer implements AutoCloseable {
             scraped = metrics();
         }
         return scraped;
+    }
+
+    /** Lets the {@code block} call named {@code tag} return. */
+    void release(String tag) {
+        releases.computeIfAbsent(tag, t -> new java.util.concurrent.CountDownLatch(1)).countDown();
     }
 
     static String call(int id, String tool, String argsJson) {

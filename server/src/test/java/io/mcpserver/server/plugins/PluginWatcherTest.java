@@ -75,8 +75,8 @@ class PluginWatcherTest {
     }
 
     /**
-     * A plugin "reloadable": {@code hello} answers {@code answer}; {@code slow} reports progress, sleeps
-     * {@code ms}, then loads a class it never touched before (which fails once its class loader is
+     * A plugin "reloadable": {@code hello} answers {@code answer}; {@code slow} reports progress, waits until the
+     * test writes {@code release} into the plugin's data directory (never longer than a minute), then loads a class it never touched before (which fails once its class loader is
      * closed); {@code close()} leaves a marker in the data directory.
      */
     private Path reloadableJar(String file, String answer) throws Exception {
@@ -99,10 +99,14 @@ class PluginWatcherTest {
                         return List.of(
                             Tool.of(ToolDescriptor.builder("hello").description("says which version").build(),
                                     (args, ctx) -> ToolResult.text("%s")),
-                            Tool.of(ToolDescriptor.builder("slow").param("ms", "integer", "how long", true).build(),
+                            Tool.of(ToolDescriptor.builder("slow").build(),
                                     (args, ctx) -> {
                                         ctx.progress(0, null, "started");
-                                        Thread.sleep(((Number) args.get("ms")).longValue());
+                                        long deadline = System.nanoTime() + 60_000_000_000L;
+                                        while (!Files.exists(context.dataDirectory().resolve("release"))
+                                                && System.nanoTime() < deadline) {
+                                            Thread.sleep(10);
+                                        }
                                         Object late = Class.forName("r.Late", true, Plugin.class.getClassLoader())
                                                 .getDeclaredConstructor().newInstance();
                                         return ToolResult.text(late.toString());
@@ -148,7 +152,7 @@ class PluginWatcherTest {
             assertEquals(List.of("hello", "slow"), client.toolNames());
             assertEquals("v1", client.callTool("hello", Map.of()).text());
 
-            McpTestClient.PendingCall slow = client.startToolCall("slow", Map.of("ms", 2000));
+            McpTestClient.PendingCall slow = client.startToolCall("slow", Map.of());
             client.awaitNotification("notifications/progress", WAIT); // it is running
             Files.delete(plugins.resolve("reloadable.jar"));
             client.awaitNotification(TOOLS_CHANGED, WAIT);
@@ -157,6 +161,8 @@ class PluginWatcherTest {
                     () -> client.callTool("hello", Map.of()));
             assertEquals(-32602, unknown.code());
             assertFalse(Files.exists(data.resolve("reloadable/closed-v1")), "closed while its call was running");
+            assertFalse(slow.isDone(), "the call still runs");
+            Files.writeString(data.resolve("reloadable/release"), "go");
 
             ToolCallResult result = slow.result();
             assertFalse(result.isError(), "the running call must finish normally: " + result);
