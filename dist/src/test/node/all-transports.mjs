@@ -3,6 +3,8 @@
 // client transports: Streamable HTTP, legacy HTTP+SSE and WebSocket. Raw messages, not the SDK Client's
 // parsed results, so that the Java test can compare them byte for byte with stdio and TCP.
 // Usage: E2E_SEQUENCE='[["initialize",{…}],…]' node all-transports.mjs http://127.0.0.1:PORT
+// Then, on each transport, a tagged sleep is cancelled with notifications/cancelled and the server's own record of
+// it is read back (demo://calls/{tag}): `cancelled` in each step.
 // Prints {steps: {streamable: {...}, sse: …, websocket: …}}.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -22,7 +24,7 @@ if (!Array.isArray(SEQUENCE)) {
 }
 
 /** Sends each request in turn; records its response and the notifications that came while it ran. */
-async function run(transport) {
+async function run(transport, name) {
   const inbox = [];
   let wake = () => {};
   transport.onmessage = (message) => { inbox.push(message); wake(); };
@@ -47,7 +49,49 @@ async function run(transport) {
       await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     }
   }
-  return { exchanges };
+  const cancelled = await cancelOnTheServer(transport, inbox, () => new Promise((resolve) => {
+    wake = resolve; setTimeout(resolve, 100);
+  }), `${name}-cancel`);
+  return { exchanges, cancelled };
+}
+
+/**
+ * Starts a sleep tagged `tag`, waits until the server reports it running, cancels it with
+ * notifications/cancelled, and returns what the server then reports once it no longer runs.
+ */
+async function cancelOnTheServer(transport, inbox, nextMessage, tag) {
+  let nextId = 1000;
+  const request = async (method, params) => {
+    const id = nextId++;
+    await transport.send({ jsonrpc: '2.0', id, method, params });
+    const deadline = Date.now() + 30_000;
+    let response;
+    while (!(response = inbox.find((m) => m.id === id && ('result' in m || 'error' in m)))) {
+      if (Date.now() > deadline) throw new Error(`no response to ${method} (id ${id})`);
+      await nextMessage();
+    }
+    inbox.splice(inbox.indexOf(response), 1);
+    return response;
+  };
+  const outcome = async (done) => {
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      const read = await request('resources/read', { uri: `demo://calls/${tag}` });
+      text = read.result?.contents?.[0]?.text ?? '';
+      if (done(text)) return text;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return text;
+  };
+  const callId = nextId++;
+  await transport.send({ jsonrpc: '2.0', id: callId, method: 'tools/call',
+    params: { name: 'sleep', arguments: { ms: 60_000, tag } } });
+  const running = await outcome((text) => text !== '');
+  if (running !== 'running') throw new Error(`${tag} never ran: '${running}'`);
+  await transport.send({ jsonrpc: '2.0', method: 'notifications/cancelled',
+    params: { requestId: callId, reason: 'cancelled by all-transports.mjs' } });
+  return outcome((text) => text !== 'running');
 }
 
 const summary = new Summary();
@@ -58,7 +102,7 @@ const transports = {
 };
 for (const [name, create] of Object.entries(transports)) {
   const transport = create();
-  await summary.step(name, () => run(transport));
+  await summary.step(name, () => run(transport, name));
   if (transport instanceof StreamableHTTPClientTransport) {
     await transport.terminateSession().catch(() => {});
   }

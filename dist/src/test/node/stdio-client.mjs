@@ -6,7 +6,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { stdioServerParams } from './lib/server-launch.mjs';
-import { Summary, describe, within } from './lib/summary.mjs';
+import { Summary, within } from './lib/summary.mjs';
+import { cancelOnTheServer } from './lib/cancel.mjs';
 
 const summary = new Summary();
 const serverStderr = [];
@@ -79,21 +80,7 @@ try {
     };
   });
 
-  await summary.step('cancel', async () => {
-    const controller = new AbortController();
-    const started = Date.now();
-    const call = client.callTool({ name: 'sleep', arguments: { ms: 60_000 } }, undefined, {
-      signal: controller.signal,
-      timeout: 120_000,
-    });
-    setTimeout(() => controller.abort('cancelled by the e2e test'), 500);
-    try {
-      const result = await within(30_000, call, 'cancelled sleep');
-      return { rejected: false, result, elapsedMs: Date.now() - started };
-    } catch (error) {
-      return { rejected: true, error: describe(error), elapsedMs: Date.now() - started };
-    }
-  });
+  await summary.step('cancel', () => cancelOnTheServer(client, 'stdio-sdk', 'cancelled by the e2e test'));
 
   await summary.step('afterCancel', async () => {
     const text = 'still here';

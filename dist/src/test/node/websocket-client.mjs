@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Summary, describe, within } from './lib/summary.mjs';
+import { cancelOnTheServer } from './lib/cancel.mjs';
 
 const base = process.argv[2];
 if (!base) {
@@ -48,17 +49,7 @@ await summary.step('sdk', () => withClient(`${base}/ws`, 'mcp-server-e2e-websock
   result.readme = (await client.readResource({ uri: 'demo://readme' })).contents[0]?.text?.slice(0, 40);
   result.greet = (await client.getPrompt({ name: 'greet', arguments: { name: 'Ada' } })).messages[0]?.content?.text;
 
-  const controller = new AbortController();
-  const started = Date.now();
-  const sleeping = client.callTool({ name: 'sleep', arguments: { ms: 60_000 } }, undefined,
-    { signal: controller.signal, timeout: 120_000 });
-  setTimeout(() => controller.abort('cancelled by the e2e test'), 300);
-  try {
-    await within(30_000, sleeping, 'cancelled sleep');
-    result.cancel = { rejected: false };
-  } catch (error) {
-    result.cancel = { rejected: true, error: describe(error), elapsedMs: Date.now() - started };
-  }
+  result.cancel = await cancelOnTheServer(client, 'websocket-sdk', 'cancelled by the e2e test');
   result.afterCancel = texts((await within(10_000, client.callTool({ name: 'echo', arguments: { text: 'still here' } }),
     'echo after cancel')).content);
   return result;

@@ -53,9 +53,14 @@ class AllTransportsIT {
                 "all transports listen: " + server.readyLine());
 
         Map<String, JsonNode> runs = new LinkedHashMap<>();
-        runs.put("stdio", run(JsonRpcPeer.stdio(server)));
+        Map<String, String> cancelled = new LinkedHashMap<>();
+        JsonRpcPeer stdio = JsonRpcPeer.stdio(server);
+        runs.put("stdio", run(stdio));
+        cancelled.put("stdio", cancelOnTheServer(stdio, "stdio-cancel"));
         try (Socket socket = new Socket(server.host("tcp"), server.tcpPort())) {
-            runs.put("tcp", run(new JsonRpcPeer(socket.getInputStream(), socket.getOutputStream())));
+            JsonRpcPeer tcp = new JsonRpcPeer(socket.getInputStream(), socket.getOutputStream());
+            runs.put("tcp", run(tcp));
+            cancelled.put("tcp", cancelOnTheServer(tcp, "tcp-cancel"));
         }
         NodeScript.Result node = NodeScript.of("all-transports.mjs")
                 .args("http://" + server.host("http") + ":" + server.httpPort())
@@ -69,6 +74,12 @@ class AllTransportsIT {
                 fail(transport + " failed: " + step + "\n" + node + "\n--- server log ---\n" + server.stderr());
             }
             runs.put(transport, step.path("exchanges"));
+            cancelled.put(transport, step.path("cancelled").asText());
+        }
+        // the server itself stopped the tool: its own record says so, not just the client's "aborted"
+        for (var outcome : cancelled.entrySet()) {
+            assertTrue(outcome.getValue().startsWith("cancelled"), outcome.getKey() + ": the cancelled sleep's outcome on"
+                    + " the server was '" + outcome.getValue() + "'\n--- server log ---\n" + server.stderr());
         }
 
         JsonNode reference = runs.get("stdio");
@@ -140,6 +151,37 @@ class AllTransportsIT {
             }
         }
         return exchanges;
+    }
+
+    /**
+     * Starts a {@code sleep} tagged {@code tag}, waits until the server reports it running ({@code demo://calls/tag}),
+     * cancels it with {@code notifications/cancelled}, and returns what the server then reports (until it is no longer
+     * running, or after the timeout).
+     */
+    private static String cancelOnTheServer(JsonRpcPeer peer, String tag) throws Exception {
+        long id = peer.nextId();
+        peer.send(JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
+                .set("params", JSON.valueToTree(Map.of("name", "sleep", "arguments", Map.of("ms", 60_000, "tag", tag)))));
+        String running = awaitOutcome(peer, tag, o -> !o.isEmpty());
+        assertEquals("running", running, tag);
+        peer.notify("notifications/cancelled", Map.of("requestId", id, "reason", "cancelled by AllTransportsIT"));
+        return awaitOutcome(peer, tag, o -> !o.equals("running"));
+    }
+
+    /** Reads {@code demo://calls/tag} until {@code done} holds for its text ("" while the server does not know it). */
+    private static String awaitOutcome(JsonRpcPeer peer, String tag, java.util.function.Predicate<String> done)
+            throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String outcome = "";
+        while (System.nanoTime() < deadline) {
+            JsonNode read = peer.request("resources/read", Map.of("uri", "demo://calls/" + tag));
+            outcome = read.path("result").path("contents").path(0).path("text").asText("");
+            if (done.test(outcome)) {
+                return outcome;
+            }
+            Thread.sleep(20);
+        }
+        return outcome;
     }
 
     /**

@@ -19,12 +19,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * A raw newline-delimited JSON-RPC peer on a pair of streams (a server's stdio, or a TCP socket):
  * for tests that must send what no SDK would, such as malformed lines. Every line the server sends
- * is parsed and kept; a line that is not JSON is kept as a {@link TextNode} so a test can see it.
+ * is parsed and kept; a line that is not a JSON object fails every later {@link #await} (and {@link #assertClean}):
+ * a server that writes anything else on its protocol stream is broken for real clients.
  */
 public final class JsonRpcPeer implements AutoCloseable {
 
@@ -38,6 +38,7 @@ public final class JsonRpcPeer implements AutoCloseable {
     private final List<JsonNode> history = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong(1);
     private final Thread reader;
+    private final List<String> notJson = new ArrayList<>();
     private boolean closed;
 
     public JsonRpcPeer(InputStream in, OutputStream out) {
@@ -136,12 +137,24 @@ public final class JsonRpcPeer implements AutoCloseable {
                     return message;
                 }
             }
+            if (!notJson.isEmpty()) {
+                throw new AssertionError("the server wrote a line that is not a JSON-RPC message: "
+                        + abbreviate(notJson.getFirst(), 500));
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0 || closed) {
                 throw new AssertionError("no " + what + " within " + timeout + (closed ? " (stream closed)" : "")
                         + "; received so far: " + abbreviate(history.toString(), 4000));
             }
             wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /** Fails if the server wrote a line that is not a JSON-RPC message. */
+    public synchronized void assertClean() {
+        if (!notJson.isEmpty()) {
+            throw new AssertionError("the server wrote " + notJson.size() + " line(s) that are not JSON-RPC messages, "
+                    + "the first: " + abbreviate(notJson.getFirst(), 500));
         }
     }
 
@@ -175,7 +188,15 @@ public final class JsonRpcPeer implements AutoCloseable {
                 try {
                     message = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
-                    message = TextNode.valueOf(line);
+                    message = null;
+                }
+                if (message == null || !message.isObject()) {
+                    // stdout is the protocol channel: one stray line (a println, a banner) breaks real clients
+                    synchronized (this) {
+                        notJson.add(line);
+                        notifyAll();
+                    }
+                    continue;
                 }
                 synchronized (this) {
                     inbox.add(message);

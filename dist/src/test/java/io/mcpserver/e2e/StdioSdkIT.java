@@ -100,7 +100,9 @@ class StdioSdkIT {
         assertTrue(step.path("rejected").asBoolean(), "the aborted sleep call was not reported as cancelled: " + step);
         assertTrue(step.path("error").path("message").asText().contains("cancelled by the e2e test"),
                 "the SDK should reject with the abort reason: " + step);
-        assertTrue(step.path("elapsedMs").asLong() < 10_000, "cancellation took too long: " + step);
+        assertEquals("running", step.path("running").asText(), "cancelled while it ran: " + step);
+        assertTrue(step.path("serverOutcome").asText().startsWith("cancelled"),
+                "the server stopped the tool (demo://calls/stdio-sdk): " + step);
     }
 
     @Test
@@ -108,8 +110,6 @@ class StdioSdkIT {
         JsonNode step = step("afterCancel");
         assertTrue(texts(step.path("texts")).stream().anyMatch(t -> t.contains(step.path("sent").asText())),
                 "echo after the cancellation: " + step);
-        assertTrue(step.path("elapsedMs").asLong() < 5_000,
-                "a call after the cancelled sleep waited " + step.path("elapsedMs") + " ms: is the sleep still blocking?");
     }
 
     private static JsonNode step(String name) {

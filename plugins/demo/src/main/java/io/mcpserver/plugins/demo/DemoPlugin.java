@@ -47,6 +47,7 @@ public final class DemoPlugin implements McpPlugin {
             "Margaret");
 
     private final AtomicLong counter = new AtomicLong();
+    private final CallOutcomes outcomes = new CallOutcomes();
     private PluginContext context;
     private long maxSleepMs = 60_000;
 
@@ -102,7 +103,7 @@ public final class DemoPlugin implements McpPlugin {
             if (context != null) {
                 context.resourceUpdated(COUNTER_URI);
             }
-        }));
+        }, outcomes));
     }
 
     @Override
@@ -120,6 +121,13 @@ public final class DemoPlugin implements McpPlugin {
 
     @Override
     public List<ResourceTemplate> resourceTemplates() {
+        ResourceTemplate calls = ResourceTemplate.of(
+                ResourceTemplateDescriptor.of(CallOutcomes.URI_TEMPLATE, "call",
+                        "What became of the sleep or slow_count call given this tag: running, finished or cancelled",
+                        "text/plain"),
+                (uri, variables, ctx) -> List.of(ResourceContents.text(uri, "text/plain",
+                        outcomes.outcome(percentDecode(variables.getOrDefault("tag", "")))
+                                .orElseThrow(() -> new ResourceNotFoundException(uri)))));
         return List.of(ResourceTemplate.of(
                 ResourceTemplateDescriptor.of(GREETING_TEMPLATE, "greeting", "A greeting for the given name",
                         "text/plain"),
@@ -129,7 +137,7 @@ public final class DemoPlugin implements McpPlugin {
                         throw new ResourceNotFoundException(uri);
                     }
                     return List.of(ResourceContents.text(uri, "text/plain", "Hello, " + name + "!"));
-                }));
+                }), calls);
     }
 
     @Override
@@ -224,6 +232,7 @@ public final class DemoPlugin implements McpPlugin {
             - `echo` returns its `text` argument unchanged (cheap: benchmarks use it).
             - `slow_count` counts to `count`, reporting progress and a log message each step; cancel it mid-way.
             - `sleep` sleeps `ms` milliseconds; cancellable.
+              Give either a `tag` and read `demo://calls/{tag}` to see whether the server stopped it.
             - `fail` always fails: the result has `isError: true`.
             - `ask_model` asks the client's model a question (sampling).
             - `ask_user` asks the user for a name, a colour and a yes/no (elicitation).
@@ -234,6 +243,7 @@ public final class DemoPlugin implements McpPlugin {
             - `demo://readme`: this text.
             - `demo://counter`: the counter; subscribe to it, then call `bump_counter`.
             - `demo://greeting/{name}`: a greeting; `name` completes from a few sample names.
+            - `demo://calls/{tag}`: what became of a tagged `sleep` or `slow_count` call (running, finished, cancelled).
 
             ## Prompts
             - `greet` with `name` (required) and `style` (formal, casual, pirate, shakespearean, haiku); both complete.

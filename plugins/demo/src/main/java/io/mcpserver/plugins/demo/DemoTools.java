@@ -34,11 +34,13 @@ public final class DemoTools {
     private final long maxSleepMs;
     private final AtomicLong counter;
     private final LongConsumer counterChanged;
+    private final CallOutcomes outcomes;
 
-    DemoTools(long maxSleepMs, AtomicLong counter, LongConsumer counterChanged) {
+    DemoTools(long maxSleepMs, AtomicLong counter, LongConsumer counterChanged, CallOutcomes outcomes) {
         this.maxSleepMs = maxSleepMs;
         this.counter = counter;
         this.counterChanged = counterChanged;
+        this.outcomes = outcomes;
     }
 
     @McpTool(name = "slow_count", title = "Count slowly",
@@ -49,6 +51,8 @@ public final class DemoTools {
             @Param(name = "count", description = "Number to count to (1-" + MAX_COUNT + ")") int count,
             @Param(name = "delay_ms", description = "Pause before each step in milliseconds (0-" + MAX_STEP_DELAY_MS
                     + ", default 250)", required = false) Integer delayMs,
+            @Param(name = "tag", description = "Names this call in " + CallOutcomes.URI_TEMPLATE
+                    + ", which tells whether it finished or was cancelled", required = false) String tag,
             ToolContext context) throws InterruptedException {
         if (count < 1 || count > MAX_COUNT) {
             throw new IllegalArgumentException("count must be between 1 and " + MAX_COUNT + ", was " + count);
@@ -58,12 +62,14 @@ public final class DemoTools {
             throw new IllegalArgumentException("delay_ms must be between 0 and " + MAX_STEP_DELAY_MS + ", was "
                     + delay);
         }
-        for (int i = 1; i <= count; i++) {
-            pause(delay, context);
-            context.progress(i, (double) count, "Counted " + i + " of " + count);
-            context.log(LogLevel.INFO, "demo.slow_count", "count " + i + " of " + count);
-        }
-        return "Counted to " + count;
+        return outcomes.track(tag, () -> {
+            for (int i = 1; i <= count; i++) {
+                pause(delay, context);
+                context.progress(i, (double) count, "Counted " + i + " of " + count);
+                context.log(LogLevel.INFO, "demo.slow_count", "count " + i + " of " + count);
+            }
+            return "Counted to " + count;
+        });
     }
 
     @McpTool(name = "sleep", title = "Sleep",
@@ -71,12 +77,16 @@ public final class DemoTools {
             readOnly = true, idempotent = true)
     public String sleep(
             @Param(name = "ms", description = "Milliseconds to sleep") long ms,
+            @Param(name = "tag", description = "Names this call in " + CallOutcomes.URI_TEMPLATE
+                    + ", which tells whether it finished or was cancelled", required = false) String tag,
             ToolContext context) throws InterruptedException {
         if (ms < 0 || ms > maxSleepMs) {
             throw new IllegalArgumentException("ms must be between 0 and " + maxSleepMs + ", was " + ms);
         }
-        pause(ms, context);
-        return "Slept " + ms + " ms";
+        return outcomes.track(tag, () -> {
+            pause(ms, context);
+            return "Slept " + ms + " ms";
+        });
     }
 
     @McpTool(name = "fail", title = "Fail",

@@ -34,15 +34,30 @@ class DemoPluginKitTest {
                     .map(n -> ((Number) n.params().get("progress")).doubleValue()).toList());
             assertEquals(3, client.notifications("notifications/message").size());
 
-            McpTestClient.PendingCall call = client.startToolCall("slow_count", Map.of("count", 1000, "delay_ms", 20));
+            McpTestClient.PendingCall call = client.startToolCall("slow_count",
+                    Map.of("count", 1000, "delay_ms", 20, "tag", "kit"));
             call.awaitProgress(WAIT);
             call.cancel("enough");
-            Thread.sleep(300);
+            String outcome = awaitOutcome(client, "kit");
+            assertTrue(outcome.startsWith("cancelled"), "the server stopped the tool: " + outcome);
+            // the tool has ended and its progress was written before this read's answer: nothing more can come
             int seen = call.progress().size();
-            Thread.sleep(300);
+            assertEquals(outcome, client.readResource("demo://calls/kit").text());
             assertEquals(seen, call.progress().size(), "progress stopped after the cancellation");
+            assertTrue(seen < 1000, seen + " steps");
             assertFalse(call.isDone(), "a cancelled request gets no answer");
         }
+    }
+
+    /** Reads demo://calls/{tag} until the call is no longer running. */
+    private static String awaitOutcome(McpTestClient client, String tag) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String outcome = client.readResource("demo://calls/" + tag).text();
+        while (outcome.equals("running") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            outcome = client.readResource("demo://calls/" + tag).text();
+        }
+        return outcome;
     }
 
     @Test

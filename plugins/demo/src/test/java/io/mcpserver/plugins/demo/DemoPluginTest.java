@@ -78,7 +78,7 @@ class DemoPluginTest {
     @Test
     void slowCountReportsProgressAndLogsEachStep() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext();
-        assertEquals("Counted to 3", tools.slowCount(3, 0, ctx));
+        assertEquals("Counted to 3", tools.slowCount(3, 0, null, ctx));
         assertEquals(List.of(1.0, 2.0, 3.0), ctx.progress.stream().map(RecordingToolContext.Progress::progress)
                 .toList());
         assertTrue(ctx.progress.stream().allMatch(p -> p.total() == 3.0));
@@ -91,7 +91,7 @@ class DemoPluginTest {
     void slowCountStopsPromptlyWhenCancelled() {
         RecordingToolContext ctx = new RecordingToolContext();
         ctx.cancelAfterProgress = 2;
-        assertThrows(CancellationException.class, () -> tools.slowCount(100, 100, ctx));
+        assertThrows(CancellationException.class, () -> tools.slowCount(100, 100, null, ctx));
         assertEquals(2, ctx.progress.size(), "not one step after the cancellation");
     }
 
@@ -101,7 +101,7 @@ class DemoPluginTest {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().start(() -> {
             try {
-                tools.slowCount(1000, 100, ctx);
+                tools.slowCount(1000, 100, null, ctx);
                 outcome.complete(null);
             } catch (Throwable t) {
                 outcome.complete(t);
@@ -116,22 +116,22 @@ class DemoPluginTest {
 
     @Test
     void slowCountValidatesItsArguments() {
-        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(0, 0, new RecordingToolContext()));
-        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(5, -1, new RecordingToolContext()));
+        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(0, 0, null, new RecordingToolContext()));
+        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(5, -1, null, new RecordingToolContext()));
     }
 
     @Test
     void sleepSleepsAndIsCancellable() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext();
         long start = System.nanoTime();
-        assertEquals("Slept 50 ms", tools.sleep(50, ctx));
+        assertEquals("Slept 50 ms", tools.sleep(50, null, ctx));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50));
 
         RecordingToolContext cancelled = new RecordingToolContext();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread worker = Thread.ofVirtual().start(() -> {
             try {
-                tools.sleep(5000, cancelled);
+                tools.sleep(5000, null, cancelled);
                 outcome.complete(null);
             } catch (Throwable t) {
                 outcome.complete(t);
@@ -156,7 +156,7 @@ class DemoPluginTest {
     @Test
     void sleepIsCappedByConfig() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> tools.sleep(5001, new RecordingToolContext()));
+                () -> tools.sleep(5001, null, new RecordingToolContext()));
         assertTrue(e.getMessage().contains("5000"));
     }
 
@@ -244,6 +244,41 @@ class DemoPluginTest {
         assertEquals("Hello, Ada Lovelace!", c.text());
         assertEquals("demo://greeting/Ada%20Lovelace", c.uri());
         assertThrows(ResourceNotFoundException.class, () -> t.read("demo://greeting/", Map.of("name", ""), null));
+    }
+
+    @Test
+    void aTaggedCallsOutcomeIsReadableAsAResource() throws Exception {
+        ResourceTemplate calls = plugin.resourceTemplates().get(1);
+        assertEquals("demo://calls/{tag}", calls.descriptor().uriTemplate());
+        assertEquals("Slept 0 ms", tools.sleep(0, "done", new RecordingToolContext()));
+        assertEquals("finished", outcome(calls, "done"));
+
+        RecordingToolContext ctx = new RecordingToolContext();
+        ctx.cancelAfterProgress = 1;
+        assertThrows(CancellationException.class, () -> tools.slowCount(5, 0, "flagged", ctx));
+        assertEquals("cancelled: the tool saw the cancelled flag", outcome(calls, "flagged"));
+
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().start(() -> {
+            try {
+                tools.sleep(5000, "interrupted", new RecordingToolContext());
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitSleeping(worker);
+        assertEquals("running", outcome(calls, "interrupted"));
+        worker.interrupt();
+        assertInstanceOf(InterruptedException.class, outcome.get(30, TimeUnit.SECONDS));
+        assertEquals("cancelled: the thread was interrupted", outcome(calls, "interrupted"));
+
+        assertThrows(ResourceNotFoundException.class,
+                () -> calls.read("demo://calls/never", Map.of("tag", "never"), null));
+    }
+
+    private static String outcome(ResourceTemplate calls, String tag) throws Exception {
+        return ((ResourceContents.Text) calls.read("demo://calls/" + tag, Map.of("tag", tag), null).getFirst()).text();
     }
 
     @Test
