@@ -8,6 +8,8 @@
 #   chromium      Debian's chromium, installed with apt-get when missing and running as root
 #   nc            netcat (Debian's netcat-openbsd), the same way, for TcpNcIT
 #   nginx         Debian's nginx, the same way, for NginxIT (which starts its own on a free port)
+#   python3       Debian's python3, the same way, for TcpNcIT (the docs' Python example client)
+# A test whose tool is missing fails saying so; nothing is silently replaced or skipped.
 # Node and the npm deps are cached in ${MCP_TEST_CACHE:-$HOME/.cache/mcp-server-test}, keyed by the
 # Node version and a hash of package.json + package-lock.json: the first run on a machine takes
 # about a minute, later runs (any checkout) a fraction of a second. Concurrent runs are serialized
@@ -110,18 +112,24 @@ if [ -z "$chromium" ] && [ "${MCP_TEST_SKIP_BROWSER:-}" != 1 ]; then
   fi
 fi
 
-# --- nc (TcpNcIT drives the TCP transport with netcat, as the docs do) ---------------------------
-nc_bin=$(command -v nc || true)
-if [ -z "$nc_bin" ]; then
-  if as_root && command -v apt-get >/dev/null 2>&1; then
-    log "installing Debian netcat-openbsd with apt-get (once per machine)"
-    apt_install netcat-openbsd || loud "apt-get install netcat-openbsd FAILED: TcpNcIT falls back to a raw socket"
-    nc_bin=$(command -v nc || true)
-  else
-    loud "nc is missing and I cannot install it (needs root and apt-get): TcpNcIT falls back to a raw socket" \
-         "install it with: apt-get update && apt-get install -y netcat-openbsd"
+# --- nc and python3 (TcpNcIT drives the TCP transport with netcat and the docs' Python client) -----
+need_command() {  # $1 = command, $2 = Debian package; prints the command's path ('' when it is still missing)
+  local bin
+  bin=$(command -v "$1" || true)
+  if [ -z "$bin" ]; then
+    if as_root && command -v apt-get >/dev/null 2>&1; then
+      log "installing Debian $2 with apt-get (once per machine)" >&2
+      apt_install "$2" >&2 || loud "apt-get install $2 FAILED: the tests that need $1 will fail"
+      bin=$(command -v "$1" || true)
+    else
+      loud "$1 is missing and I cannot install it (needs root and apt-get): the tests that need it will fail" \
+           "install it with: apt-get update && apt-get install -y $2"
+    fi
   fi
-fi
+  printf '%s' "$bin"
+}
+nc_bin=$(need_command nc netcat-openbsd)
+python3_bin=$(need_command python3 python3)
 
 # --- nginx (NginxIT runs the docs' proxy recipe with Debian's nginx, 1.22 on Debian 12) ------------
 nginx_bin=$(command -v nginx || true)
@@ -149,6 +157,7 @@ mkdir -p "$(dirname "$out")"
   echo "chromium=$chromium"
   echo "nc=$nc_bin"
   echo "nginx=$nginx_bin"
+  echo "python3=$python3_bin"
 } > "$out.tmp"
 mv -f "$out.tmp" "$out"
 log "node $("$node" --version) at $node; npm deps at $deps_dir/node_modules; chromium at ${chromium:-NONE}; ready in $(( $(date +%s) - started ))s"

@@ -7,10 +7,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What bin/mcp-server promises: the JVM options it passes, the JDK it picks, and that it execs java. */
 class LauncherIT {
@@ -93,16 +91,29 @@ class LauncherIT {
 
     @Test
     void findsAJdk21WhenJavaHomeIsOlder() throws Exception {
-        Optional<Path> oldJdk = olderJdk();
-        assumeTrue(oldJdk.isPresent(), "no JDK older than 21 under /usr/lib/jvm");
+        Path oldJdk = fakeJdk17();
         ServerProcess.Result result = ServerProcess.builder()
                 .name("launcher-old-java-home")
-                .env("JAVA_HOME", oldJdk.get().toString())
-                .env("PATH", oldJdk.get().resolve("bin") + ":/usr/bin:/bin")
+                .env("JAVA_HOME", oldJdk.toString())
+                .env("PATH", oldJdk.resolve("bin") + ":/usr/bin:/bin")
                 .args("--version")
                 .run(TIMEOUT);
         assertEquals(0, result.exitCode(), result.stderr());
         assertTrue(result.stdout().contains(TestEnv.projectVersion()), result.stdout());
+        assertFalse(result.stderr().contains("the JDK 17 stand-in was run"), result.stderr());
+    }
+
+    /**
+     * A JDK 17 as the launcher sees it (a {@code release} file saying 17, a {@code bin/java}), made here so the test
+     * never depends on an old JDK being installed: its {@code java} fails loudly if the launcher runs it anyway.
+     */
+    private static Path fakeJdk17() throws IOException {
+        Path jdk = Files.createTempDirectory(TestEnv.workRoot(), "jdk-17-");
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.2\"\n");
+        Path launcherJava = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(launcherJava, "#!/bin/sh\necho 'the JDK 17 stand-in was run' >&2\nexit 1\n");
+        Files.setPosixFilePermissions(launcherJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return jdk;
     }
 
     /**
@@ -149,40 +160,10 @@ class LauncherIT {
         try {
             String command = server.process().info().command().orElse("");
             assertTrue(command.endsWith("/java"), "the launcher's process should be java itself (exec), is " + command);
-            long started = System.nanoTime();
-            int exit = server.stop();
-            long millis = (System.nanoTime() - started) / 1_000_000;
+            int exit = server.stop(); // SIGTERM, and SIGKILL (exit 137) only if it did not stop within the grace
             assertTrue(exit == 0 || exit == 143, "exit code after SIGTERM: " + exit + "\n" + server.stderr());
-            assertTrue(millis < 10_000, "SIGTERM took " + millis + " ms to stop the server");
         } finally {
             server.close();
         }
-    }
-
-    private static Optional<Path> olderJdk() throws IOException {
-        Path jvms = Path.of("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> dirs = Files.list(jvms)) {
-            return dirs.filter(dir -> Files.isExecutable(dir.resolve("bin/java")))
-                    .filter(dir -> feature(dir) > 0 && feature(dir) < 21)
-                    .findFirst();
-        }
-    }
-
-    /** The feature version in a JDK's release file: JAVA_VERSION="17.0.15" → 17. */
-    private static int feature(Path jdk) {
-        try {
-            for (String line : Files.readAllLines(jdk.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=\"")) {
-                    String version = line.substring("JAVA_VERSION=\"".length());
-                    return Integer.parseInt(version.split("[.\"]")[0]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -49,6 +49,8 @@ class SecurityIT {
     private static TestJwt issuer;
     private static Path audit;
     private static ServerProcess server;
+    /** Every token this test sent. */
+    private static final List<String> used = new ArrayList<>();
     private static JsonNode sdk;
     private static final Map<String, List<JsonNode>> tcp = new LinkedHashMap<>();
 
@@ -76,13 +78,19 @@ class SecurityIT {
         Map<String, String> tokens = new LinkedHashMap<>(issuer.badTokens());
         tokens.put("full", issuer.token("sdk-full", "demo:echo"));
         tokens.put("scopeless", issuer.token("sdk-scopeless", null));
+        used.addAll(tokens.values());
         String base = "http://" + server.host("http") + ":" + server.httpPort();
         sdk = NodeScript.of("security-client.mjs").args(base).env("E2E_TOKENS", JSON.writeValueAsString(tokens))
                 .timeout(Duration.ofMinutes(3)).run().assertSuccess().json();
 
-        tcp.put("full", tcpSession(issuer.token("tcp-full", "demo:echo")));
-        tcp.put("scopeless", tcpSession(issuer.token("tcp-scopeless", null)));
+        String tcpFull = issuer.token("tcp-full", "demo:echo");
+        String tcpScopeless = issuer.token("tcp-scopeless", null);
+        used.add(tcpFull);
+        used.add(tcpScopeless);
+        tcp.put("full", tcpSession(tcpFull));
+        tcp.put("scopeless", tcpSession(tcpScopeless));
         for (var bad : issuer.badTokens().entrySet()) {
+            used.add(bad.getValue());
             tcp.put(bad.getKey(), tcpSession(bad.getValue()));
         }
         tcp.put("missing", tcpSession(null));
@@ -241,8 +249,29 @@ class SecurityIT {
             assertEquals(fields, fieldNames(line), "every line has the same fields: " + line);
         }
         String text = Files.readString(audit) + Files.readString(refusals);
-        assertFalse(text.contains(issuer.badTokens().get("expired").substring(0, 30)), "tokens never reach the audit file");
+        assertNoTokenIn(text, "the audit files");
         assertFalse(text.contains("secured"), "argument values are not written by default");
+    }
+
+    @Test
+    void noTokenReachesTheServerLog() {
+        assertNoTokenIn(server.stderr(), "the server log");
+    }
+
+    /**
+     * No part of any token this test sent appears in {@code text}: the payload and the signature are what tell one
+     * token from another (every token from one key has the same header), so those are what must not leak.
+     */
+    private static void assertNoTokenIn(String text, String where) {
+        assertTrue(used.size() >= 4, "the tokens this test sent: " + used);
+        for (String token : used) {
+            String[] parts = token.split("\\.");
+            for (int i = 1; i < parts.length; i++) {
+                if (parts[i].length() >= 16) {
+                    assertFalse(text.contains(parts[i]), "part " + i + " of a token (" + token + ") is in " + where);
+                }
+            }
+        }
     }
 
     private static Set<String> outcomes(List<JsonNode> lines, String target) {

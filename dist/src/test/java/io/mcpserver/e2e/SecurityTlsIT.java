@@ -212,6 +212,8 @@ class SecurityTlsIT {
             plain.getOutputStream().flush();
             String answer = new String(plain.getInputStream().readNBytes(4096), StandardCharsets.ISO_8859_1);
             assertFalse(answer.contains("jsonrpc"), "no JSON-RPC without TLS: " + answer);
+        } catch (java.net.SocketTimeoutException hung) {
+            org.junit.jupiter.api.Assertions.fail("the TLS port neither refused nor closed a plain-text connection");
         } catch (IOException reset) {
             // a reset is a clean refusal too
         }

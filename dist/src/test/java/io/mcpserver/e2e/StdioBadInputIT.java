@@ -141,12 +141,19 @@ class StdioBadInputIT {
         List<JsonNode> received = all.subList(receivedBefore, all.size());
         assertFalse(received.stream().anyMatch(m -> m.path("id").asLong(-1) == id && m.has("result")),
                 "a 20 MiB request was executed instead of refused");
-        boolean errorResponse = received.stream().anyMatch(m -> m.has("error")
-                && (m.path("id").isNull() || m.path("id").asLong(-1) == id));
+        // one -32600 error (id null: the id was never read) naming the size and the limit, and one log line saying so
+        JsonNode refusal = received.stream().filter(m -> m.has("error")).findFirst().orElseThrow(
+                () -> new AssertionError("no error answered the 20 MiB line: " + received));
+        assertTrue(refusal.path("id").isNull(), refusal.toString());
+        assertEquals(-32600, refusal.at("/error/code").asInt(), refusal.toString());
+        java.util.regex.Matcher said = java.util.regex.Pattern
+                .compile("Message too large: (\\d+) bytes exceeds the limit of 4194304 bytes")
+                .matcher(refusal.at("/error/message").asText());
+        assertTrue(said.find(), refusal.toString());
+        assertTrue(Long.parseLong(said.group(1)) > 4_194_304L, refusal.toString());
         String newLog = server.stderr().substring(stderrBefore);
-        boolean logged = newLog.toLowerCase().matches("(?s).*(too large|too long|exceed|limit|max-message-size).*");
-        assertTrue(errorResponse || logged,
-                "the 20 MiB line was neither answered with an error nor logged; stderr since:\n" + newLog);
+        assertTrue(newLog.matches("(?s).*stdio/\\S+: dropped a message of \\d+ bytes \\(limit 4194304\\).*"),
+                "one log line for the dropped message; stderr since:\n" + newLog);
         assertTrue(newLog.length() < 100_000, "the server logged the oversized message itself ("
                 + newLog.length() + " chars of stderr)");
     }

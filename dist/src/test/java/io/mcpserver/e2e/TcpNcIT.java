@@ -3,7 +3,6 @@ package io.mcpserver.e2e;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +21,11 @@ import org.junit.jupiter.api.Test;
 import static io.mcpserver.e2e.JsonRpcPeer.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The TCP transport of {@code bin/mcp-server} driven as a newcomer would: JSON lines through {@code nc}
- * (a raw socket when netcat is missing), and the two TCP examples in {@code docs/examples/}.
+ * The TCP transport of {@code bin/mcp-server} driven as a newcomer would: JSON lines through {@code nc}, and the two
+ * TCP examples in {@code docs/examples/} (with {@code nc} and {@code python3}, which setup-test-env.sh installs: a
+ * missing one fails the test, it is never swapped for something else).
  */
 class TcpNcIT {
 
@@ -96,8 +93,7 @@ class TcpNcIT {
 
     @Test
     void theNetcatExampleFromTheDocsWorks() throws Exception {
-        Optional<Path> nc = netcat();
-        assumeTrue(nc.isPresent(), "nc is not installed (setup-test-env.sh installs netcat-openbsd)");
+        TestEnv.tool("nc"); // the example calls nc from PATH
         Path example = repositoryRoot().resolve("docs/examples/tcp-session.sh");
         String output = runProcess(List.of("bash", example.toString(), server.host("tcp"),
                 Integer.toString(server.tcpPort())));
@@ -114,10 +110,9 @@ class TcpNcIT {
 
     @Test
     void thePythonExampleClientWorks() throws Exception {
-        Optional<Path> python = onPath("python3");
-        assumeTrue(python.isPresent(), "python3 is not installed");
+        Path python = TestEnv.tool("python3");
         Path example = repositoryRoot().resolve("docs/examples/tcp_client.py");
-        String output = runProcess(List.of(python.get().toString(), example.toString(), "slow_count",
+        String output = runProcess(List.of(python.toString(), example.toString(), "slow_count",
                 "{\"count\": 2, \"delay_ms\": 10}", "--host", server.host("tcp"), "--port",
                 Integer.toString(server.tcpPort())));
         assertTrue(output.contains("connected to mcp-server"), output);
@@ -125,24 +120,12 @@ class TcpNcIT {
         assertTrue(output.contains("Counted to 2"), output);
     }
 
-    /** Sends the text through nc (or a raw socket), shuts down the sending side and returns every line received. */
+    /** Sends the text through nc, which shuts down its sending side at the end, and returns every line received. */
     private static List<String> exchange(String text) throws Exception {
-        Optional<Path> nc = netcat();
-        String output;
-        if (nc.isPresent()) {
-            Path input = Files.createTempFile(TestEnv.workRoot(), "nc-session-", ".jsonl");
-            Files.writeString(input, text);
-            output = runProcess(List.of("bash", "-c", "\"$0\" -N \"$1\" \"$2\" < \"$3\"", nc.get().toString(),
-                    server.host("tcp"), Integer.toString(server.tcpPort()), input.toString()));
-        } else {
-            System.err.println("TcpNcIT: nc not found, using a raw socket instead");
-            try (Socket socket = new Socket(server.host("tcp"), server.tcpPort())) {
-                socket.setSoTimeout((int) TIMEOUT.toMillis());
-                socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-                socket.shutdownOutput();
-                output = new String(readAll(socket.getInputStream()), StandardCharsets.UTF_8);
-            }
-        }
+        Path input = Files.createTempFile(TestEnv.workRoot(), "nc-session-", ".jsonl");
+        Files.writeString(input, text);
+        String output = runProcess(List.of("bash", "-c", "\"$0\" -N \"$1\" \"$2\" < \"$3\"",
+                TestEnv.tool("nc").toString(), server.host("tcp"), Integer.toString(server.tcpPort()), input.toString()));
         return output.lines().filter(l -> !l.isBlank()).toList();
     }
 
@@ -162,16 +145,6 @@ class TcpNcIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         in.transferTo(out);
         return out.toByteArray();
-    }
-
-    private static Optional<Path> netcat() {
-        return onPath("nc");
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin:/usr/local/bin";
-        return Stream.of(path.split(":")).filter(d -> !d.isBlank()).map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst();
     }
 
     /** dist/src/test/node → the repository's root. */

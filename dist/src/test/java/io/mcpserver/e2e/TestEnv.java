@@ -117,6 +117,19 @@ public final class TestEnv {
         return chromium.isBlank() ? Optional.empty() : Optional.of(Path.of(chromium));
     }
 
+    /**
+     * A command setup-test-env.sh found or installed ({@code nc}, {@code python3}); a test that needs it fails, naming
+     * what is missing, rather than quietly testing something else.
+     */
+    public static Path tool(String name) {
+        String path = testEnv().getProperty(name, "");
+        if (path.isBlank() || !Files.isExecutable(Path.of(path))) {
+            throw new AssertionError(name + " is missing (" + name + "=" + path + " in " + testEnvFile()
+                    + "): src/test/setup-test-env.sh installs it with apt-get when run as root; install it by hand otherwise");
+        }
+        return Path.of(path);
+    }
+
     private static Path testEnvFile() {
         return Path.of(System.getProperty("mcp.test.env", "target/test-env.properties"));
     }

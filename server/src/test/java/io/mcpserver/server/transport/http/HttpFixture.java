@@ -108,7 +108,7 @@ final class HttpFixture implements AutoCloseable {
                             }
                             return ToolResult.text("released " + tag);
                         }),
-                Tool.of(ToolDescriptor.builder("echo").param("text", "string", "what to echo", true).build(),
+                Tool.of(ToolDescriptor.builder("echo").title("Echo").param("text", "string", "what to echo", true).build(),
                         (args, ctx) -> ToolResult.text(String.valueOf(args.get("text")))),
                 Tool.of(ToolDescriptor.builder("sleep").param("ms", "integer", "how long", true).build(),
                         (args, ctx) -> {

@@ -107,15 +107,37 @@ class StreamableHttpTest {
     // ---- headers -------------------------------------------------------------------------------
 
     @Test
-    void unsupportedProtocolVersionIs400AndAbsentMeansTheOldest() throws Exception {
+    void unsupportedProtocolVersionIs400AndAbsentMeansTheNegotiatedOne() throws Exception {
         McpHttpClient client = server.client().initialize();
         Reply bad = client.send("POST", client.request("ping", null), Map.of("Accept", BOTH,
                 "Content-Type", "application/json", "Mcp-Session-Id", client.sessionId, "MCP-Protocol-Version", "1999-01-01"));
         assertEquals(400, bad.status());
         assertTrue(bad.json().path("error").has("code"), "a JSON-RPC error body");
-        Reply absent = client.send("POST", client.request("ping", null), Map.of("Accept", "application/json",
+        // without the header the server serves the version the session negotiated (the spec's 2025-03-26 is for a
+        // server with no other way to tell): tool titles exist from 2025-06-18 on, so they show which one was used
+        Reply absent = client.send("POST", client.request("tools/list", null), Map.of("Accept", "application/json",
                 "Content-Type", "application/json", "Mcp-Session-Id", client.sessionId));
         assertEquals(200, absent.status());
+        assertEquals("Echo", toolNamed(absent.json(), "echo").path("title").asText(), "2025-11-25: " + absent.json());
+
+        McpHttpClient old = server.client();
+        Reply init = old.post(old.request("initialize", "{\"protocolVersion\":\"2025-03-26\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"old\",\"version\":\"1\"}}"), "application/json");
+        assertEquals("2025-03-26", init.json().at("/result/protocolVersion").asText());
+        String oldSession = init.header("Mcp-Session-Id");
+        Reply oldList = old.send("POST", old.request("tools/list", null), Map.of("Accept", "application/json",
+                "Content-Type", "application/json", "Mcp-Session-Id", oldSession));
+        assertEquals(200, oldList.status());
+        assertTrue(toolNamed(oldList.json(), "echo").path("title").isMissingNode(), "2025-03-26: " + oldList.json());
+    }
+
+    private static JsonNode toolNamed(JsonNode listReply, String name) {
+        for (JsonNode tool : listReply.at("/result/tools")) {
+            if (tool.path("name").asText().equals(name)) {
+                return tool;
+            }
+        }
+        throw new AssertionError("no tool " + name + " in " + listReply);
     }
 
     @Test

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +132,9 @@ class TcpTransportTest {
         int port = start();
         int clients = 200;
         int calls = 5;
-        ConcurrentLinkedQueue<String> clientIds = new ConcurrentLinkedQueue<>();
+        List<String> clientIds = new ArrayList<>();
+        java.util.concurrent.CountDownLatch allConnected = new java.util.concurrent.CountDownLatch(clients);
+        java.util.concurrent.CountDownLatch counted = new java.util.concurrent.CountDownLatch(1);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -143,6 +144,8 @@ class TcpTransportTest {
                         c.send(initialize(0));
                         c.response(0);
                         c.send(INITIALIZED);
+                        allConnected.countDown();
+                        assertTrue(counted.await(120, TimeUnit.SECONDS), "the sessions were counted");
                         for (int k = 1; k <= calls; k++) {
                             c.send(callTool(k, "echo", "{\"text\":\"client " + client + " call " + k + "\"}"));
                         }
@@ -156,18 +159,20 @@ class TcpTransportTest {
                         return ok;
                     }
                 }));
-                if (i == clients - 1) {
-                    fixture.core.sessions().all().forEach(s -> clientIds.add(s.clientId()));
-                }
             }
+            // every client is connected now: each has a session, and each session its own id
+            assertTrue(allConnected.await(120, TimeUnit.SECONDS), "all clients connected");
+            fixture.core.sessions().all().forEach(s -> clientIds.add(s.clientId()));
+            counted.countDown();
             int total = 0;
             for (Future<Integer> f : results) {
                 total += f.get(120, TimeUnit.SECONDS);
             }
             assertEquals(clients * calls, total);
         }
+        assertEquals(clients, clientIds.size(), "one session per connected client: " + clientIds);
         Set<String> unique = new HashSet<>(clientIds);
-        assertEquals(clientIds.size(), unique.size(), "client ids must be unique");
+        assertEquals(clients, unique.size(), "client ids must be unique");
         assertTrue(unique.stream().allMatch(id -> id.startsWith("tcp-")), unique.toString());
         awaitNoSessions();
     }
