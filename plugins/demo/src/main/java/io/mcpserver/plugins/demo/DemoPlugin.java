@@ -126,7 +126,7 @@ public final class DemoPlugin implements McpPlugin {
                         "What became of the sleep or slow_count call given this tag: running, finished or cancelled",
                         "text/plain"),
                 (uri, variables, ctx) -> List.of(ResourceContents.text(uri, "text/plain",
-                        outcomes.outcome(percentDecode(variables.getOrDefault("tag", "")))
+                        outcomes.outcome(variables.getOrDefault("tag", ""))
                                 .orElseThrow(() -> new ResourceNotFoundException(uri)))));
         return List.of(ResourceTemplate.of(
                 ResourceTemplateDescriptor.of(GREETING_TEMPLATE, "greeting", "A greeting for the given name",
