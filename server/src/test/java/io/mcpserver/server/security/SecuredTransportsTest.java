@@ -266,6 +266,31 @@ class SecuredTransportsTest {
         assertEquals(401, post("/message?sessionId=x", null, null, call(1, "ping", "{}")).statusCode());
     }
 
+    @Test
+    void anotherSubjectCannotPostToSomeoneElsesLegacySseSession() throws Exception {
+        String alice = token("alice", null);
+        java.util.concurrent.BlockingQueue<String> data = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(http.resolve("/sse"))
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + alice).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        Thread.ofVirtual().start(() -> stream.body().filter(l -> l.startsWith("data:"))
+                .forEach(l -> data.add(l.substring(5).trim())));
+        try {
+            String endpoint = data.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(endpoint, "the endpoint event");
+            HttpResponse<String> mallory = post(endpoint, token("mallory", "secrets:read"), null, call(99, "ping", "{}"));
+            assertEquals(404, mallory.statusCode(), "another subject's session is as if it did not exist: " + mallory.body());
+            HttpResponse<String> own = post(endpoint, alice, null, INIT);
+            assertEquals(202, own.statusCode(), own.body());
+            JsonNode answer = Json.parse(data.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(1, answer.path("id").asInt(), "alice's initialize is answered, nothing else: " + answer);
+            assertTrue(answer.has("result"), answer.toString());
+        } finally {
+            stream.body().close();
+        }
+    }
+
     // ---- WebSocket -------------------------------------------------------------------------------------
 
     @Test
