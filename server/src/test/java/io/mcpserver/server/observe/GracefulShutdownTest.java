@@ -57,7 +57,8 @@ class GracefulShutdownTest {
             awaitGauge(s, "mcp_connections", "websocket", 1);
 
             tcp.send(call(2, "block", "{\"tag\":\"drain\"}"));
-            CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> read(tcp));
+            CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> read(tcp),
+                    command -> Thread.ofVirtual().start(command)); // a blocking read: not on the (1-thread) common pool
             assertEquals("drain", s.blockStarted.poll(10, TimeUnit.SECONDS), "the call is running");
             Thread closer = Thread.ofVirtual().start(s::close);
 
