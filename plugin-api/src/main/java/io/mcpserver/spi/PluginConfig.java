@@ -66,10 +66,21 @@ public record PluginConfig(Map<String, Object> values) {
         if (v instanceof List<?> l) {
             return l.stream().map(String::valueOf).toList();
         }
-        if (v instanceof Map<?, ?> m) { // YAML lists may arrive as {0: a, 1: b}
-            return m.values().stream().map(String::valueOf).toList();
+        if (v instanceof Map<?, ?> m) { // YAML lists may arrive as {0: a, 1: b}: in index order, 2 before 10
+            return m.entrySet().stream()
+                    .sorted(java.util.Comparator.comparingLong(e -> index(String.valueOf(e.getKey()))))
+                    .map(e -> String.valueOf(e.getValue())).toList();
         }
         return List.of(v.toString());
+    }
+
+    /** A list index as a map key ("0", "1", …); other keys sort after every index, in no promised order. */
+    private static long index(String key) {
+        try {
+            return Long.parseLong(key.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     @SuppressWarnings("unchecked")
