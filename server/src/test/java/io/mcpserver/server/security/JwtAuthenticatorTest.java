@@ -224,6 +224,42 @@ class JwtAuthenticatorTest {
         assertEquals("dave", accepted(token).subject());
     }
 
+    /** Refreshed every minute: what the periodic re-read does, on the test's clock. */
+    private JwtAuthenticator refreshedEveryMinute() throws Exception {
+        return JwtAuthenticator.create(new JwtSettings(jwksFile, null, Duration.ofMinutes(1), TestTokens.ISSUER,
+                List.of(TestTokens.AUDIENCE), Duration.ofSeconds(30), "roles"), clock);
+    }
+
+    @Test
+    void aKeyRemovedFromTheJwksStopsWorkingAtTheNextPeriodicRefresh() throws Exception {
+        JwtAuthenticator auth = refreshedEveryMinute();
+        String token = tokens.rs256(TestTokens.claims("erin", null)); // key rsa-1
+        assertInstanceOf(AuthResult.Authenticated.class, auth.authenticate(token));
+        ObjectNode jwks = tokens.jwks();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) jwks.get("keys"))
+                .removeIf(k -> k.path("kid").asText().equals("rsa-1")); // the issuer retires rsa-1
+        Files.writeString(jwksFile, Json.write(jwks));
+        assertInstanceOf(AuthResult.Authenticated.class, auth.authenticate(token), "the keys read a moment ago hold");
+        clock.advance(Duration.ofSeconds(61));
+        AuthResult after = auth.authenticate(token);
+        AuthFailure failure = assertInstanceOf(AuthFailure.class, after, "a retired key must stop working: " + after);
+        assertEquals(Reason.UNKNOWN_KEY, failure.reason(), failure.description());
+        assertInstanceOf(AuthResult.Authenticated.class, auth.authenticate(tokens.es256(TestTokens.claims("erin", null))),
+                "the keys still published go on working");
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheKeysWeHad() throws Exception {
+        JwtAuthenticator auth = refreshedEveryMinute();
+        String token = tokens.rs256(TestTokens.claims("fred", null));
+        Files.writeString(jwksFile, "{ this is not a JWKS");
+        clock.advance(Duration.ofSeconds(61));
+        assertInstanceOf(AuthResult.Authenticated.class, auth.authenticate(token), "a broken file must not lock everyone out");
+        Files.delete(jwksFile);
+        clock.advance(Duration.ofSeconds(61));
+        assertInstanceOf(AuthResult.Authenticated.class, auth.authenticate(token), "nor a missing one");
+    }
+
     @Test
     void keysComeFromAJwksUrlAndAreReFetchedForAnUnknownKid() throws Exception {
         java.util.concurrent.atomic.AtomicReference<String> served = new java.util.concurrent.atomic.AtomicReference<>(
