@@ -71,6 +71,41 @@ class LegacySseTest {
         assertEquals(403, reply.status());
     }
 
+    @Test
+    void theSessionCapRefusesAnotherStreamWith503UntilOneCloses() throws Exception {
+        // a dropped stream is noticed at the next write: a short keep-alive makes that soon
+        try (HttpFixture capped = HttpFixture.start(Map.of("transports.http.max-sessions", "1",
+                "transports.http.sse-keep-alive", "100ms"))) {
+            Reply first = McpHttpClient.exchange(capped.uri("/sse"), "GET", null, Map.of("Accept", "text/event-stream"));
+            assertEquals(200, first.status());
+            try (SseEvents events = first.events()) {
+                assertEquals("endpoint", events.next().event());
+                Reply refused = McpHttpClient.exchange(capped.uri("/sse"), "GET", null,
+                        Map.of("Accept", "text/event-stream"));
+                assertEquals(503, refused.status());
+                assertEquals("10", refused.header("Retry-After"));
+                JsonNode error = refused.json();
+                assertEquals(-32000, error.at("/error/code").asInt(), error.toString());
+                assertTrue(error.at("/error/message").asText().contains("max-sessions"), error.toString());
+                // a Streamable HTTP initialize counts against the same cap
+                McpHttpClient streamable = capped.client();
+                assertEquals(503, streamable.post(streamable.request("initialize", "{\"protocolVersion\":\"2025-11-25\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}"),
+                        "application/json").status());
+            }
+            // the first stream closed: its session ends and the slot is free again
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (capped.transport.sessionCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Reply again = McpHttpClient.exchange(capped.uri("/sse"), "GET", null, Map.of("Accept", "text/event-stream"));
+            assertEquals(200, again.status());
+            try (SseEvents events = again.events()) {
+                assertEquals("endpoint", events.next().event());
+            }
+        }
+    }
+
     private static int post(String pathAndQuery, String body) throws Exception {
         return McpHttpClient.exchange(server.uri(pathAndQuery), "POST", body,
                 Map.of("Content-Type", "application/json")).status();
