@@ -249,6 +249,28 @@ class PluginWatcherTest {
         }
     }
 
+    @Test
+    void aPluginsDirectoryThatDisappearsStopsTheWatchingNotTheServer() throws Exception {
+        deploy(reloadableJar("v1.jar", "v1"), "reloadable.jar");
+        try (McpTestServer server = watchingServer(); McpTestClient client = server.client()) {
+            assertEquals("v1", client.callTool("hello", Map.of()).text());
+            try (var files = Files.list(plugins)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(plugins);
+            awaitLog("is gone; runtime reload stops");
+            // the JAR's removal may or may not be applied before the watcher stops: either way the server serves on
+            client.ping();
+            List<String> tools = client.toolNames();
+            assertTrue(tools.equals(List.of()) || tools.equals(List.of("hello", "slow")), tools.toString());
+            try (McpTestClient other = server.client()) {
+                assertEquals(tools, other.toolNames(), "new clients are served the same");
+            }
+        }
+    }
+
     private static void awaitFile(Path file) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!Files.exists(file)) {
