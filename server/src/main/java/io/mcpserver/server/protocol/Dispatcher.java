@@ -227,6 +227,7 @@ public final class Dispatcher {
         JsonNode result = null;
         McpException error = null;
         CallContext context = null;
+        boolean answered = false; // a client that closes right after reading its answer did not cancel it
         try {
             if (inFlight.isCancelled()) {
                 throw new InterruptedException("cancelled before it ran");
@@ -241,11 +242,13 @@ public final class Dispatcher {
             }
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
+                answered = true;
             }
         } catch (InputRequired e) {
             result = era.inputRequired((StatelessCallContext) context);
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.result(id, result));
+                answered = true;
             }
         } catch (UnsupportedByClientException e) {
             // a prompt or resource asked for something the client cannot give (tools turn this into a result)
@@ -258,6 +261,7 @@ public final class Dispatcher {
             error = stateless ? StatelessEra.error(e) : e;
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.error(id, error));
+                answered = true;
             }
         } catch (InterruptedException e) {
             error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error: request interrupted");
@@ -267,6 +271,7 @@ public final class Dispatcher {
             } else if (!inFlight.isAbandoned()) {
                 LOG.log(System.Logger.Level.WARNING, session + ": " + method + " interrupted without cancellation");
                 sink.send(JsonRpc.error(id, error));
+                answered = true;
             }
         } catch (Exception | LinkageError | StackOverflowError e) {
             error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error while handling " + method
@@ -277,13 +282,14 @@ public final class Dispatcher {
             } else if (!inFlight.isAbandoned()) {
                 LOG.log(System.Logger.Level.ERROR, session + ": internal error in " + method, e);
                 sink.send(JsonRpc.error(id, error));
+                answered = true;
             }
         } finally {
             running.remove(inFlight);
             session.touch(); // idle time counts from the end of the last request, not its start
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
-            boolean cancelled = inFlight.isAbandoned();
+            boolean cancelled = !answered && inFlight.isAbandoned();
             completed(id, new RequestHook.Completion(session, method, params, cancelled ? null : result,
                     cancelled ? null : error, cancelled, System.nanoTime() - started));
         }
