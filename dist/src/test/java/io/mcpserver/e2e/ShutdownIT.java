@@ -74,10 +74,11 @@ class ShutdownIT {
                     HttpResponse.BodyHandlers.ofString());
 
             // the slow call, then SIGTERM while it runs
+            // long enough that readiness has gone down well before it ends, even on a loaded machine
             long id = tcp.nextId();
             tcp.send(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":"
-                    + "{\"name\":\"sleep\",\"arguments\":{\"ms\":3000}}}"));
-            Thread.sleep(300);
+                    + "{\"name\":\"sleep\",\"arguments\":{\"ms\":8000,\"tag\":\"drained\"}}}"));
+            awaitRunning(tcp, "drained");
             long signalled = System.nanoTime();
             sigterm(server);
 
@@ -90,8 +91,8 @@ class ShutdownIT {
                     "no new TCP clients");
 
             JsonNode answer = tcp.awaitResponse(id, TIMEOUT);
-            assertEquals("Slept 3000 ms", answer.at("/result/content/0/text").asText(), answer.toString());
-            assertTrue(elapsedMs(signalled) >= 2_000, "the call was let finish");
+            assertEquals("Slept 8000 ms", answer.at("/result/content/0/text").asText(), answer.toString());
+            assertTrue(elapsedMs(signalled) >= 1_000, "the call was let finish");
 
             assertEquals(1001, ws.closeCode.get(30, TimeUnit.SECONDS), "WebSocket close frame: going away");
             assertTrue(sse.get(30, TimeUnit.SECONDS).body().startsWith("event: endpoint"), "the SSE stream ended");
@@ -111,17 +112,31 @@ class ShutdownIT {
              JsonRpcPeer tcp = new JsonRpcPeer(socket.getInputStream(), socket.getOutputStream())) {
             tcp.initialize();
             tcp.send(JSON.readTree("{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"tools/call\",\"params\":"
-                    + "{\"name\":\"sleep\",\"arguments\":{\"ms\":50000}}}"));
-            Thread.sleep(300);
+                    + "{\"name\":\"sleep\",\"arguments\":{\"ms\":50000,\"tag\":\"twice\"}}}"));
+            awaitRunning(tcp, "twice");
             sigterm(server);
             assertTrue(server.awaitStderr("Stopping MCP server", TIMEOUT), server.stderr());
             assertTrue(server.process().isAlive(), "waiting for the call (grace 60s)");
-            long second = System.nanoTime();
             sigterm(server);
-            assertTrue(server.process().waitFor(10, TimeUnit.SECONDS), "the second SIGTERM ends it");
-            assertTrue(elapsedMs(second) < 5_000, "at once: " + elapsedMs(second) + " ms");
+            // at once: long before the 50 s call or the 60 s grace period would have ended
+            assertTrue(server.process().waitFor(20, TimeUnit.SECONDS), "the second SIGTERM ends it");
             assertEquals(130, server.process().exitValue(), server.stderr());
         }
+    }
+
+    /** Waits until the demo plugin reports the tagged call running (demo://calls/{tag}): the event, not a guess. */
+    private static void awaitRunning(JsonRpcPeer tcp, String tag) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String outcome = "";
+        while (System.nanoTime() < deadline) {
+            outcome = tcp.request("resources/read", java.util.Map.of("uri", "demo://calls/" + tag))
+                    .at("/result/contents/0/text").asText("");
+            if (outcome.equals("running")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(tag + " never ran: '" + outcome + "'");
     }
 
     /** SIGTERM, as a service manager sends it ({@code Process.destroy()} would also close our end of its stderr). */

@@ -127,7 +127,7 @@ final class ObservedServer implements AutoCloseable {
      * sent, so a scrape right after reading the response may come a moment too early.
      */
     String metricsUntil(java.util.function.Predicate<String> settled) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
         String scraped = metrics();
         while (!settled.test(scraped) && System.nanoTime() < deadline) {
             Thread.sleep(20);

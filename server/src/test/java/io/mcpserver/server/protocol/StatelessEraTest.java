@@ -416,7 +416,7 @@ class StatelessEraTest {
         assertTrue(slowStarted.await(5, TimeUnit.SECONDS));
         client.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id
                 + "}}");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!slowInterrupted.get() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
@@ -451,7 +451,7 @@ class StatelessEraTest {
 
         client.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":" + id
                 + "}}");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (core.subscriptions().size() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }

@@ -49,7 +49,7 @@ class LegacySseTest {
             assertEquals("legacy", echo.path("result").path("content").get(0).path("text").asText());
         }
         // the session ends with its stream
-        long deadline = System.currentTimeMillis() + 5_000;
+        long deadline = System.currentTimeMillis() + 15_000;
         int status;
         do {
             Thread.sleep(50);

@@ -20,7 +20,7 @@ class SessionLimitsTest {
         try (HttpFixture server = HttpFixture.start(Map.of("transports.http.session-idle-timeout", "300ms"))) {
             McpHttpClient client = server.client().initialize();
             assertEquals(1, server.transport.sessionCount());
-            long deadline = System.currentTimeMillis() + 5_000;
+            long deadline = System.currentTimeMillis() + 15_000;
             while (server.transport.sessionCount() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }

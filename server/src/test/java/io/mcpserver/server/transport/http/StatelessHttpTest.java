@@ -274,7 +274,7 @@ class StatelessHttpTest {
         assertTrue(first.startsWith("data: ") && first.contains("notifications/progress"), first);
         assertTrue(waiting.await(5, TimeUnit.SECONDS));
         r.body().close();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!waitInterrupted.get() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

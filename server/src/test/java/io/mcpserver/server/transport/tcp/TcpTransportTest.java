@@ -210,7 +210,7 @@ class TcpTransportTest {
         c.socket.shutdownOutput();
         assertEquals("counted to 20", c.response(2).path("result").path("content").get(0).path("text").asText());
         assertEquals("last", c.response(3).path("result").path("content").get(0).path("text").asText());
-        assertTrue(c.awaitEof(5_000), "the server closes once every request is answered");
+        assertTrue(c.awaitEof(15_000), "the server closes once every request is answered");
         awaitNoSessions();
     }
 
@@ -223,7 +223,7 @@ class TcpTransportTest {
         assertEquals("half", fixture.blockStarted.poll(10, TimeUnit.SECONDS));
         c.socket.shutdownOutput();
         assertEquals("half", fixture.blockCancelled.poll(10, TimeUnit.SECONDS));
-        assertTrue(c.awaitEof(5_000));
+        assertTrue(c.awaitEof(15_000));
     }
 
     @Test
@@ -258,11 +258,11 @@ class TcpTransportTest {
         JsonNode error = refused.await(m -> m.has("error"), "refusal");
         assertEquals(-32000, error.path("error").path("code").asInt());
         assertTrue(error.path("error").path("message").asText().contains("Too many connections"), error.toString());
-        assertTrue(refused.awaitEof(5_000));
+        assertTrue(refused.awaitEof(15_000));
         assertEquals(1, refused.lines().size());
         a.close();
         awaitSessions(1);
-        long deadline = System.currentTimeMillis() + 5_000;
+        long deadline = System.currentTimeMillis() + 15_000;
         while (transport.openConnections() > 1 && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
@@ -275,7 +275,7 @@ class TcpTransportTest {
     void closingTheTransportClosesItsClients() throws Exception {
         LineClient c = initialized(start());
         transport.close();
-        assertTrue(c.awaitEof(5_000));
+        assertTrue(c.awaitEof(15_000));
         awaitNoSessions();
     }
 
