@@ -207,6 +207,12 @@ final class McpHttpClient {
             return e == END ? null : e;
         }
 
+        /** The next event within {@code wait}; null when the stream ended or nothing came. */
+        Event poll(Duration wait) throws InterruptedException {
+            Event e = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return e == END ? null : e;
+        }
+
         /** The next event that carries a JSON-RPC message (skips priming events). */
         Event nextMessage() throws InterruptedException {
             Event e;

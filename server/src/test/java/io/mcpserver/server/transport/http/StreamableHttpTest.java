@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -337,6 +338,46 @@ class StreamableHttpTest {
             assertEquals("notifications/resources/updated", own.nextMessage().json().path("method").asText(),
                     "the client's own GET still has the standalone stream");
         }
+    }
+
+    @Test
+    void anotherSessionsLastEventIdReplaysNothingOfThatSession() throws Exception {
+        McpHttpClient alice = server.client().initialize();
+        McpHttpClient bob = server.client().initialize();
+        String aliceLast = null;
+        try (SseEvents events = alice.post(alice.request("tools/call",
+                "{\"name\":\"echo\",\"arguments\":{\"text\":\"alice's secret\"}}"), BOTH).events()) {
+            SseEvents.Event e;
+            while ((e = events.next()) != null) {
+                aliceLast = e.id() != null ? e.id() : aliceLast;
+            }
+        }
+        assertNotNull(aliceLast);
+        // bob's own streams are numbered the same way: his POST stream may well carry the same key
+        try (SseEvents events = bob.post(bob.request("tools/call",
+                "{\"name\":\"echo\",\"arguments\":{\"text\":\"bob's\"}}"), BOTH).events()) {
+            while (events.next() != null) {
+                // drain it
+            }
+        }
+        for (String id : List.of(aliceLast, SseStream.streamKeyOf(aliceLast) + "-0")) {
+            Reply resumed = bob.get(Map.of("Last-Event-ID", id));
+            String body = resumed.status() == 200 ? firstEvents(resumed) : resumed.text();
+            assertTrue(resumed.status() == 200 || resumed.status() == 204, resumed.status() + " " + body);
+            assertFalse(body.contains("alice's secret"), "another session's events must never be replayed: " + body);
+        }
+    }
+
+    /** The events a stream sends within a moment (a live GET stream never ends by itself). */
+    private static String firstEvents(Reply reply) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        try (SseEvents events = reply.events()) {
+            SseEvents.Event e;
+            while ((e = events.poll(Duration.ofMillis(500))) != null) {
+                seen.append(e).append('\n');
+            }
+        }
+        return seen.toString();
     }
 
     @Test
