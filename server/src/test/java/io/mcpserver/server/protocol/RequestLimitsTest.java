@@ -144,7 +144,9 @@ class RequestLimitsTest {
         assertEquals("released first", answer.at("/result/content/0/text").asText(), answer.toString());
         assertTrue(releases.get("second") == null, "the second request never ran");
 
-        // once answered, the id may be used again
+        // once it is done, the id may be used again (the answer goes out a moment before the request is done:
+        // reusing the id within that moment is still refused, see the report of issue 21)
+        assertEquals(0, awaitInFlight(c, 0));
         c.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":\"dup\",\"method\":\"ping\"}");
         ObjectNode pong = c.next();
         assertEquals("dup", pong.path("id").asText());
