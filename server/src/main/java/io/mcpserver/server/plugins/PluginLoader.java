@@ -218,6 +218,53 @@ public final class PluginLoader implements AutoCloseable {
     }
 
     /**
+     * Loads the named plugin classes through a new plugin class loader over these class path entries
+     * (JARs or class directories), as the distribution loads a plugin directory: the same parent (the JDK
+     * and the SPI, nothing of the server), the same checks, {@code init} and log lines. For the test kit,
+     * which isolates the plugin under test this way; the class loader is closed when its plugins unload.
+     * Never throws.
+     */
+    public List<PluginSummary> loadClasses(List<Path> classPath, List<String> classNames) {
+        URL[] urls = new URL[classPath.size()];
+        for (int i = 0; i < urls.length; i++) {
+            try {
+                urls[i] = classPath.get(i).toUri().toURL();
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalArgumentException("not a class path entry: " + classPath.get(i), e);
+            }
+        }
+        changes.lock();
+        try {
+            PluginClassLoader loader = new PluginClassLoader("classpath", urls, spiParent);
+            List<PluginSummary> results = new ArrayList<>();
+            for (String className : classNames) {
+                Path source = Path.of(className);
+                McpPlugin plugin;
+                try {
+                    Class<?> type = Class.forName(className, true, loader);
+                    source = codeSource(type);
+                    plugin = type.asSubclass(McpPlugin.class).getConstructor().newInstance();
+                } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+                    Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite
+                            && ite.getCause() != null ? ite.getCause() : e;
+                    results.add(failed(source, null, "cannot instantiate " + className + ": " + describe(cause)));
+                    continue;
+                }
+                results.add(start(plugin, source, loader));
+            }
+            if (results.stream().noneMatch(r -> r.status().equals("loaded"))) {
+                closeQuietly(loader);
+            }
+            synchronized (summaries) {
+                summaries.addAll(results);
+            }
+            return results;
+        } finally {
+            changes.unlock();
+        }
+    }
+
+    /**
      * Loads a JAR or directory that was added or changed while running. If plugins were loaded from
      * it, they are replaced in one step; should the new version fail in any way, they stay as they were.
      * Never throws.

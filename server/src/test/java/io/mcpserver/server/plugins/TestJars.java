@@ -21,7 +21,7 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /** Builds real plugin JARs in tests: compiles Java sources against plugin-api and packs them with their service file. */
-final class TestJars {
+public final class TestJars {
 
     private TestJars() {
     }
@@ -32,7 +32,7 @@ final class TestJars {
      * @param spiVersion the Mcp-Spi-Version manifest value, or null to leave it out
      * @param classpath  extra JARs to compile against (e.g. a library the plugin bundles)
      */
-    static Path jar(Path target, Map<String, String> sources, String provider, String spiVersion, Path... classpath)
+    public static Path jar(Path target, Map<String, String> sources, String provider, String spiVersion, Path... classpath)
             throws IOException {
         Path work = Files.createTempDirectory("plugin-src");
         Path src = work.resolve("src");
@@ -91,7 +91,7 @@ final class TestJars {
     }
 
     /** Source of a plugin named {@code name} with one tool {@code tool} that answers {@code body} (a Java expression). */
-    static String pluginSource(String pkg, String className, String name, String tool, String body) {
+    public static String pluginSource(String pkg, String className, String name, String tool, String body) {
         return """
                 package %s;
 

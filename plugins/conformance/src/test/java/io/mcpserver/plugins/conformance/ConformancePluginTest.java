@@ -1,5 +1,7 @@
 package io.mcpserver.plugins.conformance;
 
+import io.mcpserver.testkit.RecordingToolContext;
+import io.mcpserver.testkit.TestPluginContext;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ElicitationResult;
@@ -33,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,7 +54,7 @@ class ConformancePluginTest {
     @BeforeEach
     void init() throws Exception {
         plugin = new ConformancePlugin();
-        plugin.init(FakeContexts.plugin(Map.of("watched-resource-interval-ms", 0, "reconnection-delay-ms", 10)));
+        plugin.init(TestPluginContext.of("conformance").config(Map.of("watched-resource-interval-ms", 0, "reconnection-delay-ms", 10)));
         tools = plugin.tools().stream().collect(Collectors.toMap(t -> t.descriptor().name(), Function.identity()));
     }
 
@@ -170,8 +171,8 @@ class ConformancePluginTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertFalse(r.isError());
         assertEquals(List.of("Tool execution started", "Tool processing data", "Tool execution completed"),
-                ctx.logs.stream().map(RecordingToolContext.Log::data).toList());
-        assertTrue(ctx.logs.stream().allMatch(l -> l.level() == LogLevel.INFO));
+                ctx.logs().stream().map(RecordingToolContext.Log::data).toList());
+        assertTrue(ctx.logs().stream().allMatch(l -> l.level() == LogLevel.INFO));
         assertTrue(ms >= 100, "took only " + ms + " ms");
     }
 
@@ -181,7 +182,7 @@ class ConformancePluginTest {
         assertFalse(call("test_tool_with_progress", Map.of(), ctx).isError());
         assertEquals(List.of(new RecordingToolContext.Progress(0, 100.0, "Step 0 of 100"),
                 new RecordingToolContext.Progress(50, 100.0, "Step 50 of 100"),
-                new RecordingToolContext.Progress(100, 100.0, "Step 100 of 100")), ctx.progress);
+                new RecordingToolContext.Progress(100, 100.0, "Step 100 of 100")), ctx.progress());
     }
 
     @Test
@@ -193,11 +194,11 @@ class ConformancePluginTest {
     @Test
     void samplingAsksTheClient() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.SAMPLING);
-        ctx.sampler = req -> new SamplingResult(Role.ASSISTANT,
-                Content.text("This is a test response from the client"), "test-model", "endTurn");
+        ctx.sampler(req -> new SamplingResult(Role.ASSISTANT,
+                Content.text("This is a test response from the client"), "test-model", "endTurn"));
         ToolResult r = call("test_sampling", Map.of("prompt", "Test prompt for sampling"), ctx);
         assertEquals("LLM response: This is a test response from the client", onlyText(r));
-        var request = ctx.samplingRequests.getFirst();
+        var request = ctx.samplingRequests().getFirst();
         assertEquals(100, request.maxTokens());
         assertEquals(1, request.messages().size());
         assertEquals(Role.USER, request.messages().getFirst().role());
@@ -211,14 +212,14 @@ class ConformancePluginTest {
     void elicitationAsksForUsernameAndEmail() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.ELICITATION);
         List<String> messages = new ArrayList<>();
-        ctx.elicitor = (message, schema) -> {
+        ctx.elicitor((message, schema) -> {
             messages.add(message);
             return new ElicitationResult("accept", Map.of("username", "testuser"));
-        };
+        });
         ToolResult r = call("test_elicitation", Map.of("message", "Please provide your information"), ctx);
         assertEquals("User response: action=accept, content={\"username\":\"testuser\"}", onlyText(r));
         assertEquals(List.of("Please provide your information"), messages);
-        Map<String, Object> schema = ctx.elicitationSchemas.getFirst();
+        Map<String, Object> schema = ctx.elicitationSchemas().getFirst();
         assertEquals(List.of("username", "email"), schema.get("required"));
         assertEquals(List.of("username", "email"),
                 List.copyOf(((Map<String, Object>) schema.get("properties")).keySet()));
@@ -229,10 +230,10 @@ class ConformancePluginTest {
     @SuppressWarnings("unchecked")
     void sep1034DefaultsForEveryPrimitiveType() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.ELICITATION);
-        ctx.elicitor = (message, schema) -> new ElicitationResult("accept", Map.of("age", 25));
+        ctx.elicitor((message, schema) -> new ElicitationResult("accept", Map.of("age", 25)));
         assertTrue(onlyText(call("test_elicitation_sep1034_defaults", Map.of(), ctx))
                 .startsWith("Elicitation completed: action=accept, content={\"age\":25}"));
-        Map<String, Map<String, Object>> p = (Map<String, Map<String, Object>>) ctx.elicitationSchemas.getFirst()
+        Map<String, Map<String, Object>> p = (Map<String, Map<String, Object>>) ctx.elicitationSchemas().getFirst()
                 .get("properties");
         assertEquals("string", p.get("name").get("type"));
         assertEquals("John Doe", p.get("name").get("default"));
@@ -251,10 +252,10 @@ class ConformancePluginTest {
     @SuppressWarnings("unchecked")
     void sep1330AllFiveEnumShapes() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.ELICITATION);
-        ctx.elicitor = (message, schema) -> new ElicitationResult("decline", null);
+        ctx.elicitor((message, schema) -> new ElicitationResult("decline", null));
         assertEquals("Elicitation completed: action=decline, content={}",
                 onlyText(call("test_elicitation_sep1330_enums", Map.of(), ctx)));
-        Map<String, Map<String, Object>> p = (Map<String, Map<String, Object>>) ctx.elicitationSchemas.getFirst()
+        Map<String, Map<String, Object>> p = (Map<String, Map<String, Object>>) ctx.elicitationSchemas().getFirst()
                 .get("properties");
 
         Map<String, Object> untitledSingle = p.get("untitledSingle");
@@ -347,23 +348,23 @@ class ConformancePluginTest {
 
     @Test
     void watchedResourceChangesAndNotifies() throws Exception {
-        List<String> updates = new CopyOnWriteArrayList<>();
+        TestPluginContext context = TestPluginContext.of("conformance").config(Map.of("watched-resource-interval-ms", 20));
         ConformancePlugin watched = new ConformancePlugin();
-        watched.init(FakeContexts.plugin(Map.of("watched-resource-interval-ms", 20), updates));
+        watched.init(context);
         Resource resource = watched.resources().stream()
                 .filter(r -> r.descriptor().uri().equals("test://watched-resource")).findFirst().orElseThrow();
         String before = ((ResourceContents.Text) resource.read(null).getFirst()).text();
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (updates.size() < 2 && System.nanoTime() < deadline) {
+        while (context.updatedResources().size() < 2 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         watched.close();
-        assertTrue(updates.size() >= 2, updates.toString());
-        assertTrue(updates.stream().allMatch("test://watched-resource"::equals));
+        assertTrue(context.updatedResources().size() >= 2, context.updatedResources().toString());
+        assertTrue(context.updatedResources().stream().allMatch("test://watched-resource"::equals));
         assertFalse(before.equals(((ResourceContents.Text) resource.read(null).getFirst()).text()));
-        int afterClose = updates.size();
+        int afterClose = context.updatedResources().size();
         Thread.sleep(100);
-        assertEquals(afterClose, updates.size(), "updates continued after close()");
+        assertEquals(afterClose, context.updatedResources().size(), "updates continued after close()");
     }
 
     @Test

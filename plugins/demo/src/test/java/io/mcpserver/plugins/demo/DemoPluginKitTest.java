@@ -1,8 +1,8 @@
 package io.mcpserver.plugins.demo;
 
-import io.mcpserver.server.testkit.McpTestClient;
-import io.mcpserver.server.testkit.McpTestServer;
-import io.mcpserver.server.testkit.ToolCallResult;
+import io.mcpserver.testkit.McpTestClient;
+import io.mcpserver.testkit.McpTestServer;
+import io.mcpserver.testkit.ToolCallResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,14 +20,14 @@ class DemoPluginKitTest {
 
     @Test
     void echoes() {
-        try (var server = McpTestServer.with(new DemoPlugin()).start(); var client = server.client()) {
+        try (var server = McpTestServer.with(DemoPlugin.class).start(); var client = server.client()) {
             assertEquals("hi there", client.callTool("echo", Map.of("text", "hi there")).text());
         }
     }
 
     @Test
     void slowCountReportsProgressAndLogsAndStopsWhenCancelled() throws Exception {
-        try (var server = McpTestServer.with(new DemoPlugin()).start(); var client = server.client()) {
+        try (var server = McpTestServer.with(DemoPlugin.class).start(); var client = server.client()) {
             ToolCallResult done = client.callTool("slow_count", Map.of("count", 3, "delay_ms", 0));
             assertEquals("Counted to 3", done.text());
             assertEquals(List.of(1.0, 2.0, 3.0), done.progress().stream()
@@ -62,7 +62,7 @@ class DemoPluginKitTest {
 
     @Test
     void asksTheClientsModelTheUserAndItsRoots() {
-        try (var server = McpTestServer.with(new DemoPlugin()).start();
+        try (var server = McpTestServer.with(DemoPlugin.class).start();
              var client = server.client(McpTestClient.options()
                      .samplingText(question -> "42, as for '" + question + "'")
                      .elicitationAccept(Map.of("name", "Ada", "colour", "green"))
@@ -76,7 +76,7 @@ class DemoPluginKitTest {
 
     @Test
     void withoutThoseCapabilitiesTheToolsSaySo() {
-        try (var server = McpTestServer.with(new DemoPlugin()).start(); var client = server.client()) {
+        try (var server = McpTestServer.with(DemoPlugin.class).start(); var client = server.client()) {
             ToolCallResult result = client.callTool("ask_model", Map.of("question", "why?"));
             assertTrue(result.isError());
             assertTrue(result.text().contains("does not support sampling"), result.text());
@@ -85,7 +85,7 @@ class DemoPluginKitTest {
 
     @Test
     void resourcesSubscriptionsPromptsAndCompletions() {
-        try (var server = McpTestServer.with(new DemoPlugin()).start(); var client = server.client()) {
+        try (var server = McpTestServer.with(DemoPlugin.class).start(); var client = server.client()) {
             client.subscribe(DemoPlugin.COUNTER_URI);
             client.callTool("bump_counter", Map.of("by", 5));
             assertEquals(DemoPlugin.COUNTER_URI, client.awaitNotification("notifications/resources/updated", WAIT)
@@ -101,7 +101,7 @@ class DemoPluginKitTest {
 
     @Test
     void configuredLimitsApply() {
-        try (var server = McpTestServer.with(new DemoPlugin()).config("max-sleep-ms", 100).start();
+        try (var server = McpTestServer.with(DemoPlugin.class).config("max-sleep-ms", 100).start();
              var client = server.client()) {
             ToolCallResult result = client.callTool("sleep", Map.of("ms", 500));
             assertTrue(result.isError());

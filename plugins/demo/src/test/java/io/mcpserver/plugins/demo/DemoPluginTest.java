@@ -1,5 +1,7 @@
 package io.mcpserver.plugins.demo;
 
+import io.mcpserver.testkit.RecordingToolContext;
+import io.mcpserver.testkit.TestPluginContext;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ElicitationResult;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -39,14 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DemoPluginTest {
 
-    private final List<String> updated = new ArrayList<>();
+    private final TestPluginContext context = TestPluginContext.of("demo").config(Map.of("max-sleep-ms", 5000));
     private DemoPlugin plugin;
     private DemoTools tools;
 
     @BeforeEach
     void init() throws Exception {
         plugin = new DemoPlugin();
-        plugin.init(FakeContexts.plugin(Map.of("max-sleep-ms", 5000), updated));
+        plugin.init(context);
         tools = (DemoTools) plugin.annotatedTools().getFirst();
     }
 
@@ -79,20 +80,20 @@ class DemoPluginTest {
     void slowCountReportsProgressAndLogsEachStep() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext();
         assertEquals("Counted to 3", tools.slowCount(3, 0, null, ctx));
-        assertEquals(List.of(1.0, 2.0, 3.0), ctx.progress.stream().map(RecordingToolContext.Progress::progress)
+        assertEquals(List.of(1.0, 2.0, 3.0), ctx.progress().stream().map(RecordingToolContext.Progress::progress)
                 .toList());
-        assertTrue(ctx.progress.stream().allMatch(p -> p.total() == 3.0));
-        assertEquals(3, ctx.logs.size());
-        assertEquals(LogLevel.INFO, ctx.logs.getFirst().level());
-        assertEquals("count 2 of 3", ctx.logs.get(1).data());
+        assertTrue(ctx.progress().stream().allMatch(p -> p.total() == 3.0));
+        assertEquals(3, ctx.logs().size());
+        assertEquals(LogLevel.INFO, ctx.logs().getFirst().level());
+        assertEquals("count 2 of 3", ctx.logs().get(1).data());
     }
 
     @Test
     void slowCountStopsPromptlyWhenCancelled() {
         RecordingToolContext ctx = new RecordingToolContext();
-        ctx.cancelAfterProgress = 2;
+        ctx.cancelAfterProgress(2);
         assertThrows(CancellationException.class, () -> tools.slowCount(100, 100, null, ctx));
-        assertEquals(2, ctx.progress.size(), "not one step after the cancellation");
+        assertEquals(2, ctx.progress().size(), "not one step after the cancellation");
     }
 
     @Test
@@ -111,7 +112,7 @@ class DemoPluginTest {
         worker.interrupt();
         Throwable thrown = outcome.get(30, TimeUnit.SECONDS);
         assertInstanceOf(InterruptedException.class, thrown);
-        assertTrue(ctx.progress.size() < 1000, ctx.progress.size() + " steps: it stopped before the end");
+        assertTrue(ctx.progress().size() < 1000, ctx.progress().size() + " steps: it stopped before the end");
     }
 
     @Test
@@ -138,7 +139,7 @@ class DemoPluginTest {
             }
         });
         awaitSleeping(worker);
-        cancelled.cancelled = true; // the flag alone, no interrupt: the sleep polls it
+        cancelled.cancel(); // the flag alone, no interrupt: the sleep polls it
         assertInstanceOf(CancellationException.class, outcome.get(30, TimeUnit.SECONDS),
                 "ended by the cancellation, not by sleeping its 5 s out");
     }
@@ -169,12 +170,12 @@ class DemoPluginTest {
     @Test
     void askModelSamplesTheClient() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.SAMPLING);
-        ctx.sampler = req -> new SamplingResult(Role.ASSISTANT, Content.text("Paris."), "test-model", "endTurn");
+        ctx.sampler(req -> new SamplingResult(Role.ASSISTANT, Content.text("Paris."), "test-model", "endTurn"));
         ToolResult r = tools.askModel("Capital of France?", null, ctx);
         assertFalse(r.isError());
         assertEquals("Paris.", ((TextContent) r.content().getFirst()).text());
         assertTrue(text(r).contains("test-model"));
-        var request = ctx.samplingRequests.getFirst();
+        var request = ctx.samplingRequests().getFirst();
         assertEquals(200, request.maxTokens());
         assertEquals(Role.USER, request.messages().getFirst().role());
         assertEquals("Capital of France?", ((TextContent) request.messages().getFirst().content()).text());
@@ -191,16 +192,16 @@ class DemoPluginTest {
     @SuppressWarnings("unchecked")
     void askUserElicits() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.ELICITATION);
-        ctx.elicitor = (message, schema) -> new ElicitationResult("accept",
-                Map.of("name", "Ada", "colour", "green", "subscribe", true));
+        ctx.elicitor((message, schema) -> new ElicitationResult("accept",
+                Map.of("name", "Ada", "colour", "green", "subscribe", true)));
         ToolResult r = tools.askUser(null, ctx);
         assertFalse(r.isError());
         assertTrue(text(r).contains("name = Ada"), text(r));
-        Map<String, Object> schema = ctx.elicitationSchemas.getFirst();
+        Map<String, Object> schema = ctx.elicitationSchemas().getFirst();
         assertEquals("object", schema.get("type"));
         Map<String, Object> props = (Map<String, Object>) schema.get("properties");
         assertEquals(List.of("name", "colour", "subscribe"), List.copyOf(props.keySet()));
-        ctx.elicitor = (message, s) -> new ElicitationResult("decline", null);
+        ctx.elicitor((message, s) -> new ElicitationResult("decline", null));
         assertTrue(text(tools.askUser("Hi", ctx)).contains("declined"));
         assertTrue(tools.askUser("Hi", new RecordingToolContext()).isError());
     }
@@ -208,7 +209,7 @@ class DemoPluginTest {
     @Test
     void listRootsShowsTheClientsRoots() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.ROOTS);
-        ctx.clientRoots = List.of(new Root("file:///home/ada/project", "project"), new Root("file:///tmp", null));
+        ctx.roots(List.of(new Root("file:///home/ada/project", "project"), new Root("file:///tmp", null)));
         String out = text(tools.listRoots(ctx));
         assertTrue(out.contains("- file:///home/ada/project (project)"), out);
         assertTrue(out.contains("- file:///tmp"), out);
@@ -222,7 +223,7 @@ class DemoPluginTest {
         assertEquals("0", ((ResourceContents.Text) counter.read(null).getFirst()).text());
         assertEquals("Counter is now 1", tools.bumpCounter(null));
         assertEquals("Counter is now 6", tools.bumpCounter(5L));
-        assertEquals(List.of("demo://counter", "demo://counter"), updated);
+        assertEquals(List.of("demo://counter", "demo://counter"), context.updatedResources());
         assertEquals("6", ((ResourceContents.Text) counter.read(null).getFirst()).text());
     }
 
@@ -254,7 +255,7 @@ class DemoPluginTest {
         assertEquals("finished", outcome(calls, "done"));
 
         RecordingToolContext ctx = new RecordingToolContext();
-        ctx.cancelAfterProgress = 1;
+        ctx.cancelAfterProgress(1);
         assertThrows(CancellationException.class, () -> tools.slowCount(5, 0, "flagged", ctx));
         assertEquals("cancelled: the tool saw the cancelled flag", outcome(calls, "flagged"));
 
@@ -322,7 +323,7 @@ class DemoPluginTest {
     @Test
     void negativeMaxSleepFailsInit() {
         DemoPlugin p = new DemoPlugin();
-        assertThrows(IllegalArgumentException.class, () -> p.init(FakeContexts.plugin(Map.of("max-sleep-ms", -1))));
+        assertThrows(IllegalArgumentException.class, () -> p.init(TestPluginContext.of("demo").config(Map.of("max-sleep-ms", -1))));
     }
 
     @Test
@@ -335,9 +336,9 @@ class DemoPluginTest {
     @Test
     void clientRequestFailureIsAnErrorResult() throws Exception {
         RecordingToolContext ctx = new RecordingToolContext().supporting(ClientFeature.SAMPLING);
-        ctx.sampler = req -> {
+        ctx.sampler(req -> {
             throw new io.mcpserver.spi.client.ClientRequestException(-1, "User rejected sampling request");
-        };
+        });
         ToolResult r = tools.askModel("hi", null, ctx);
         assertTrue(r.isError());
         assertTrue(text(r).contains("User rejected"));

@@ -1,5 +1,7 @@
 package io.mcpserver.plugins.filesystem;
 
+import io.mcpserver.testkit.RecordingToolContext;
+import io.mcpserver.testkit.TestPluginContext;
 import io.mcpserver.spi.content.TextContent;
 import io.mcpserver.spi.tools.McpTool;
 import io.mcpserver.spi.tools.ToolResult;
@@ -45,7 +47,7 @@ class FilesystemPluginTest {
 
     private List<Object> tools(Map<String, Object> config) throws Exception {
         FilesystemPlugin plugin = new FilesystemPlugin();
-        plugin.init(FakeContexts.plugin(config));
+        plugin.init(TestPluginContext.of("filesystem").config(config));
         return plugin.annotatedTools();
     }
 
@@ -120,8 +122,8 @@ class FilesystemPluginTest {
         assertRefused(tools.listDirectory(null), expected);
         assertRefused(tools.readFile("hello.txt", null, null), expected);
         assertRefused(tools.readFile(root.resolve("hello.txt").toString(), null, null), expected);
-        assertRefused(tools.searchFiles("*.txt", null, FakeContexts.tool()), expected);
-        assertRefused(tools.searchFileContents("x", null, null, null, FakeContexts.tool()), expected);
+        assertRefused(tools.searchFiles("*.txt", null, new RecordingToolContext()), expected);
+        assertRefused(tools.searchFileContents("x", null, null, null, new RecordingToolContext()), expected);
         assertRefused(tools.getFileInfo("hello.txt"), expected);
         assertRefused(tools.listAllowedDirectories(), expected);
     }
@@ -195,7 +197,7 @@ class FilesystemPluginTest {
         assertRefused(tools.readFile("src/../hello.txt", null, null), "traversal");
         assertRefused(tools.readFile(root + "/../outside/secret.txt", null, null), "traversal");
         assertRefused(tools.listDirectory(".."), "traversal");
-        assertRefused(tools.searchFiles("*", "..", FakeContexts.tool()), "traversal");
+        assertRefused(tools.searchFiles("*", "..", new RecordingToolContext()), "traversal");
         assertRefused(tools.getFileInfo("src/main/../../../outside"), "traversal");
     }
 
@@ -221,13 +223,13 @@ class FilesystemPluginTest {
         assertRefused(tools.readFile(root.resolve("secret-link.txt").toString(), null, null), "symbolic link");
         assertRefused(tools.listDirectory("escape"), "symbolic link");
         assertRefused(tools.getFileInfo("escape"), "symbolic link");
-        assertRefused(tools.searchFileContents("needle", "escape", null, null, FakeContexts.tool()),
+        assertRefused(tools.searchFileContents("needle", "escape", null, null, new RecordingToolContext()),
                 "symbolic link");
         // the listing of the root shows the link but searching does not follow it out
         assertTrue(text(tools.listDirectory(null)).contains("[link] escape -> " + outside));
-        String hits = text(tools.searchFileContents("needle", null, null, true, FakeContexts.tool()));
+        String hits = text(tools.searchFileContents("needle", null, null, true, new RecordingToolContext()));
         assertFalse(hits.contains("secret"), hits);
-        assertFalse(text(tools.searchFiles("secret*", null, FakeContexts.tool())).contains("outside"));
+        assertFalse(text(tools.searchFiles("secret*", null, new RecordingToolContext())).contains("outside"));
     }
 
     @Test
@@ -241,12 +243,12 @@ class FilesystemPluginTest {
     @Test
     void searchesByGlob() throws Exception {
         FileReadTools tools = readTools();
-        String byName = text(tools.searchFiles("*.java", null, FakeContexts.tool()));
+        String byName = text(tools.searchFiles("*.java", null, new RecordingToolContext()));
         assertTrue(byName.endsWith("src/main/App.java"), byName);
-        String byPath = text(tools.searchFiles("src/**.md", null, FakeContexts.tool()));
+        String byPath = text(tools.searchFiles("src/**.md", null, new RecordingToolContext()));
         assertTrue(byPath.endsWith("src/Notes.md"), byPath);
-        assertTrue(text(tools.searchFiles("*.nothing", null, FakeContexts.tool())).startsWith("No files"));
-        assertRefused(tools.searchFiles("", null, FakeContexts.tool()), "pattern");
+        assertTrue(text(tools.searchFiles("*.nothing", null, new RecordingToolContext())).startsWith("No files"));
+        assertRefused(tools.searchFiles("", null, new RecordingToolContext()), "pattern");
     }
 
     @Test
@@ -256,7 +258,7 @@ class FilesystemPluginTest {
         }
         FileReadTools tools = (FileReadTools) tools(Map.of("roots", List.of(root.toString()), "max-results", 3))
                 .getFirst();
-        String out = text(tools.searchFiles("*.log", null, FakeContexts.tool()));
+        String out = text(tools.searchFiles("*.log", null, new RecordingToolContext()));
         assertEquals(4, out.lines().count(), out);
         assertTrue(out.contains("stopped at 3"), out);
         assertTrue(text(tools.listDirectory(null)).contains("stopped at 3"));
@@ -265,14 +267,14 @@ class FilesystemPluginTest {
     @Test
     void searchesContent() throws Exception {
         FileReadTools tools = readTools();
-        String sensitive = text(tools.searchFileContents("needle", null, null, null, FakeContexts.tool()));
+        String sensitive = text(tools.searchFileContents("needle", null, null, null, new RecordingToolContext()));
         assertTrue(sensitive.contains("App.java:1: class App { /* needle */ }"), sensitive);
         assertFalse(sensitive.contains("Notes.md"), sensitive);
-        String folded = text(tools.searchFileContents("needle", null, null, true, FakeContexts.tool()));
+        String folded = text(tools.searchFileContents("needle", null, null, true, new RecordingToolContext()));
         assertTrue(folded.contains("Notes.md:2: NEEDLE in caps"), folded);
-        String filtered = text(tools.searchFileContents("needle", null, "*.md", true, FakeContexts.tool()));
+        String filtered = text(tools.searchFileContents("needle", null, "*.md", true, new RecordingToolContext()));
         assertFalse(filtered.contains("App.java"), filtered);
-        assertTrue(text(tools.searchFileContents("absent", null, null, null, FakeContexts.tool()))
+        assertTrue(text(tools.searchFileContents("absent", null, null, null, new RecordingToolContext()))
                 .startsWith("No matches"));
     }
 

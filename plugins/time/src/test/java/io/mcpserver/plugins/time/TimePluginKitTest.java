@@ -1,6 +1,6 @@
 package io.mcpserver.plugins.time;
 
-import io.mcpserver.server.testkit.McpTestServer;
+import io.mcpserver.testkit.McpTestServer;
 import org.junit.jupiter.api.Test;
 import io.mcpserver.server.testkit.McpTestClient;
 import java.util.Map;
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TimePluginKitTest {
     @Test
     void convertsATimeForAClient() {
-        try (var server = McpTestServer.with(new TimePlugin()).config("default-timezone", "UTC").start();
+        try (var server = McpTestServer.with(TimePlugin.class).config("default-timezone", "UTC").start();
              var client = server.client()) {
             var result = client.callTool("convert_time", Map.of("time", "2025-06-01T12:00",
                     "source_timezone", "Europe/Paris", "target_timezone", "Asia/Tokyo"));

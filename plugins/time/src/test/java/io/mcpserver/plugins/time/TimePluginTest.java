@@ -1,5 +1,6 @@
 package io.mcpserver.plugins.time;
 
+import io.mcpserver.testkit.TestPluginContext;
 import io.mcpserver.spi.completion.Completion;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.content.TextContent;
@@ -28,7 +29,7 @@ class TimePluginTest {
 
     private static TimePlugin plugin(Map<String, Object> config) throws Exception {
         TimePlugin plugin = new TimePlugin(CLOCK);
-        plugin.init(FakeContexts.plugin(config));
+        plugin.init(TestPluginContext.of("time").config(config));
         return plugin;
     }
 

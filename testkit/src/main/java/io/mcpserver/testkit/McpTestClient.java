@@ -1,9 +1,5 @@
-package io.mcpserver.server.testkit;
+package io.mcpserver.testkit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,7 +32,7 @@ import java.util.function.Predicate;
  * strings, numbers, booleans), as in the plugin SPI.
  *
  * <pre>{@code
- * try (McpTestServer server = McpTestServer.with(new MyPlugin()).start();
+ * try (McpTestServer server = McpTestServer.with(MyPlugin.class).start();
  *      McpTestClient client = server.client()) {
  *     ToolCallResult result = client.callTool("greet", Map.of("name", "Ada"));
  *     assertEquals("Hello, Ada!", result.text());
@@ -55,12 +51,10 @@ public final class McpTestClient implements AutoCloseable {
     /** The revision {@link #connect} asks for unless {@link Options#protocolVersion} says otherwise. */
     public static final String DEFAULT_PROTOCOL_VERSION = "2025-11-25";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
     private final Socket socket;
     private final OutputStream out;
     private final Options options;
+    private final Codec json;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicLong ids = new AtomicLong(1);
     private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
@@ -71,10 +65,11 @@ public final class McpTestClient implements AutoCloseable {
     private volatile boolean closed;
     private Map<String, Object> initializeResult = Map.of();
 
-    private McpTestClient(Socket socket, Options options) throws IOException {
+    private McpTestClient(Socket socket, Options options, Codec json) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
         this.options = options;
+        this.json = json;
         BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         this.reader = Thread.ofVirtual().name("mcp-test-client-reader").start(() -> read(in));
     }
@@ -84,13 +79,25 @@ public final class McpTestClient implements AutoCloseable {
         return new Options();
     }
 
-    /** Connects to an MCP server's TCP transport and initializes the session. */
-    public static McpTestClient connect(String host, int port, Options options) {
+    /**
+     * JSON text to and from plain values. The kit's clients borrow the server's mapper, so the test's class
+     * path needs no JSON library (and keeps the plugin's own, whatever its version).
+     */
+    interface Codec {
+
+        String write(Object value);
+
+        /** @throws IllegalArgumentException when the text is not JSON */
+        Object read(String text);
+    }
+
+    /** Connects to an MCP server's TCP transport and initializes the session: {@link McpTestServer#client()}. */
+    static McpTestClient connect(String host, int port, Options options, Codec json) {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) options.timeout.toMillis());
             socket.setTcpNoDelay(true);
-            McpTestClient client = new McpTestClient(socket, options);
+            McpTestClient client = new McpTestClient(socket, options, json);
             try {
                 client.initialize();
             } catch (RuntimeException e) {
@@ -403,12 +410,7 @@ public final class McpTestClient implements AutoCloseable {
     }
 
     private void write(Map<String, Object> message) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON-able: " + message, e);
-        }
+        byte[] bytes = json.write(message).getBytes(StandardCharsets.UTF_8);
         writeLock.lock();
         try {
             out.write(bytes);
@@ -431,8 +433,11 @@ public final class McpTestClient implements AutoCloseable {
                 }
                 Map<String, Object> message;
                 try {
-                    message = JSON.readValue(line, LinkedHashMap.class);
-                } catch (JsonProcessingException e) {
+                    if (!(json.read(line) instanceof Map<?, ?> map)) {
+                        continue;
+                    }
+                    message = (Map<String, Object>) map;
+                } catch (IllegalArgumentException e) {
                     continue; // not ours to judge here; the server's own tests check its output
                 }
                 Object method = message.get("method");

@@ -1,8 +1,6 @@
-package io.mcpserver.server.plugins;
+package io.mcpserver.testkit;
 
-import io.mcpserver.server.testkit.McpTestClient;
-import io.mcpserver.server.testkit.McpTestServer;
-import io.mcpserver.server.testkit.ToolCallResult;
+import io.mcpserver.server.plugins.TestJars;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.mcpserver.server.testkit;
+package io.mcpserver.testkit;
 
 import java.util.List;
 import java.util.Map;

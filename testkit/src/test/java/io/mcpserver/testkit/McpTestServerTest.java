@@ -1,4 +1,4 @@
-package io.mcpserver.server.testkit;
+package io.mcpserver.testkit;
 
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.McpPlugin;
@@ -135,7 +135,7 @@ class McpTestServerTest {
 
     @Test
     void aPluginTestIsAFewLines() {
-        try (McpTestServer server = McpTestServer.with(new KitPlugin()).config("greeting", "Hi").start();
+        try (McpTestServer server = McpTestServer.with(KitPlugin.class).config("greeting", "Hi").start();
              McpTestClient client = server.client()) {
             assertEquals("Hi, Ada!", client.callTool("greet", Map.of("name", "Ada")).text());
         }
@@ -143,7 +143,7 @@ class McpTestServerTest {
 
     @Test
     void everyFeatureThroughTheClient() throws Exception {
-        try (McpTestServer server = McpTestServer.with(new KitPlugin()).start();
+        try (McpTestServer server = McpTestServer.with(KitPlugin.class).start();
              McpTestClient client = server.client()) {
             assertEquals(List.of("add", "ask", "colour", "greet", "roots", "save"), client.toolNames());
             assertEquals(List.of("name"), client.listTools().stream().filter(t -> t.name().equals("greet"))
@@ -175,7 +175,7 @@ class McpTestServerTest {
 
     @Test
     void clientHandlersAnswerSamplingElicitationAndRoots() {
-        try (McpTestServer server = McpTestServer.with(new KitPlugin()).start();
+        try (McpTestServer server = McpTestServer.with(KitPlugin.class).start();
              McpTestClient client = server.client(McpTestClient.options()
                      .samplingText(question -> "because " + question)
                      .elicitationAccept(Map.of("colour", "teal"))
@@ -200,7 +200,7 @@ class McpTestServerTest {
             }
         };
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> McpTestServer.with(broken).start().close());
+                () -> McpTestServer.withInstances(broken).start().close());
         assertTrue(e.getMessage().contains("needs an api-key"), e.getMessage());
     }
 }
