@@ -1,8 +1,8 @@
 package com.example.notes;
 
-import io.mcpserver.server.testkit.McpTestClient;
-import io.mcpserver.server.testkit.McpTestServer;
-import io.mcpserver.server.testkit.ToolCallResult;
+import io.mcpserver.testkit.McpTestClient;
+import io.mcpserver.testkit.McpTestServer;
+import io.mcpserver.testkit.ToolCallResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,7 +18,7 @@ class NotesPluginTest {
 
     @Test
     void addsFindsReadsAndDeletesNotes() {
-        try (McpTestServer server = McpTestServer.with(new NotesPlugin()).config("default-tags", List.of("mine")).start();
+        try (McpTestServer server = McpTestServer.with(NotesPlugin.class).config("default-tags", List.of("mine")).start();
              McpTestClient client = server.client()) {
             ToolCallResult added = client.callTool("add_note", Map.of("title", "Groceries", "text", "milk, eggs",
                     "tags", List.of("Home")));
@@ -40,7 +40,7 @@ class NotesPluginTest {
 
     @Test
     void tooLongANoteIsAToolErrorTheModelCanRead() {
-        try (McpTestServer server = McpTestServer.with(new NotesPlugin()).config("max-length", 5).start();
+        try (McpTestServer server = McpTestServer.with(NotesPlugin.class).config("max-length", 5).start();
              McpTestClient client = server.client()) {
             ToolCallResult result = client.callTool("add_note", Map.of("title", "t", "text", "far too long"));
             assertTrue(result.isError());
@@ -50,7 +50,7 @@ class NotesPluginTest {
 
     @Test
     void suggestsATitleWithTheClientsModelWhenItMay() {
-        try (McpTestServer server = McpTestServer.with(new NotesPlugin()).start();
+        try (McpTestServer server = McpTestServer.with(NotesPlugin.class).start();
              McpTestClient plain = server.client();
              McpTestClient sampling = server.client(McpTestClient.options().samplingText(q -> "Shopping list"))) {
             assertEquals("buy milk and eggs", plain.callTool("suggest_title", Map.of("text", "buy milk and eggs")).text());
@@ -60,10 +60,10 @@ class NotesPluginTest {
 
     @Test
     void notesSurviveARestartInTheDataDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) {
-        try (McpTestServer server = McpTestServer.with(new NotesPlugin()).dataDir(data).start()) {
+        try (McpTestServer server = McpTestServer.with(NotesPlugin.class).dataDir(data).start()) {
             server.client().callTool("add_note", Map.of("title", "Kept", "text", "across restarts"));
         }
-        try (McpTestServer server = McpTestServer.with(new NotesPlugin()).dataDir(data).start()) {
+        try (McpTestServer server = McpTestServer.with(NotesPlugin.class).dataDir(data).start()) {
             McpTestClient client = server.client();
             client.subscribe("notes://index");
             assertTrue(client.readResource("notes://index").text().contains("Kept"));
