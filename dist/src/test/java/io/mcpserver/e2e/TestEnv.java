@@ -76,6 +76,11 @@ public final class TestEnv {
         return jar;
     }
 
+    /** The repository's root folder (where {@code mvnw} is). */
+    public static Path projectRoot() {
+        return Path.of(System.getProperty("mcp.project.root", "..")).toAbsolutePath().normalize();
+    }
+
     /** Where tests keep their temporary files (configs, logs), under target/ so they survive for inspection. */
     public static Path workRoot() {
         Path root = Path.of(System.getProperty("mcp.test.work.dir", "target/e2e"));

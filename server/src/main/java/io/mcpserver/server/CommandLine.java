@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The launcher's flags. Flags that set configuration become overrides of the matching keys. */
 record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version,
-                   boolean listPlugins, boolean checkConfig, boolean stdio) {
+                   boolean listPlugins, boolean checkConfig, boolean stdio, Path newPlugin) {
 
     static final String USAGE = """
             Usage: mcp-server [options]
@@ -20,6 +20,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
               --set KEY=VALUE     set any configuration key, e.g. --set protocol.page-size=50
               --list-plugins      list plugins and their tools, then exit
               --check-config      validate the configuration, print it with secrets masked, then exit
+              --new-plugin DIR    write a plugin project (Maven, with tests) into DIR, then exit
               --version           print the version and exit
               --help              print this help and exit
             Environment: MCP_<KEY> overrides a key (MCP_TRANSPORTS_TCP_PORT=9100; '__' stands for '-').
@@ -34,6 +35,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         boolean check = false;
         boolean stdio = false;
         boolean networkFlag = false;
+        Path newPlugin = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String inlineValue = null;
@@ -49,6 +51,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 case "--check-config" -> check = true;
                 case "--stdio" -> stdio = true;
                 case "--config" -> config = Path.of(value(args, ++i, arg, inlineValue));
+                case "--new-plugin" -> newPlugin = Path.of(value(args, ++i, arg, inlineValue));
                 case "--host" -> overrides.put("server.host", value(args, ++i, arg, inlineValue));
                 case "--tcp-port" -> {
                     overrides.put("transports.tcp.port", value(args, ++i, arg, inlineValue));
@@ -82,7 +85,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                     }
                 }
             }
-            if (inlineValue != null && (arg.equals("--config") || arg.equals("--host") || arg.equals("--tcp-port")
+            if (inlineValue != null && (arg.equals("--config") || arg.equals("--new-plugin") || arg.equals("--host") || arg.equals("--tcp-port")
                     || arg.equals("--http-port") || arg.equals("--plugins-dir"))) {
                 i--; // the value was inline, not the next argument
             }
@@ -94,7 +97,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 overrides.put("transports.http.enabled", "false");
             }
         }
-        return new CommandLine(config, overrides, help, version, list, check, stdio);
+        return new CommandLine(config, overrides, help, version, list, check, stdio, newPlugin);
     }
 
     private static String value(String[] args, int i, String flag, String inline) {

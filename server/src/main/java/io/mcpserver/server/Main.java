@@ -58,6 +58,16 @@ public final class Main {
             return 0;
         }
         Path home = Path.of(System.getProperty("mcp.home", ".")).toAbsolutePath().normalize();
+        if (cli.newPlugin() != null) {
+            try {
+                NewPluginProject project = NewPluginProject.write(cli.newPlugin(), version(), home);
+                console.print(project.nextSteps());
+                return 0;
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                System.err.println("mcp-server: --new-plugin: " + e.getMessage());
+                return 2;
+            }
+        }
         ServerConfig config;
         try {
             Config raw = ConfigLoader.load(cli.configFile(), home.resolve("conf/mcp-server.yaml"), cli.overrides(),

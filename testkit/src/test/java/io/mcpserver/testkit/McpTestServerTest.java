@@ -36,6 +36,9 @@ class McpTestServerTest {
     /** A plugin written the way a third party would. */
     public static final class KitPlugin implements McpPlugin {
 
+        /** How often init ran in this copy of the class: the test's copy stays at 0 while isolated servers run. */
+        static final java.util.concurrent.atomic.AtomicInteger INITS = new java.util.concurrent.atomic.AtomicInteger();
+
         private String greeting = "Hello";
         private Path data;
 
@@ -48,6 +51,7 @@ class McpTestServerTest {
         public void init(PluginContext context) {
             greeting = context.config().string("greeting", greeting);
             data = context.dataDirectory();
+            INITS.incrementAndGet();
         }
 
         @Override
@@ -94,6 +98,12 @@ class McpTestServerTest {
             @McpTool(description = "Lists the client's roots")
             public String roots(ToolContext context) throws InterruptedException {
                 return context.roots().getFirst().uri();
+            }
+
+            @McpTool(description = "Which class loaders the plugin and the Jackson it sees come from")
+            public String loaders() throws Exception {
+                return KitPlugin.class.getClassLoader().getName() + " "
+                        + Class.forName("com.fasterxml.jackson.databind.ObjectMapper").getClassLoader().getName();
             }
 
             @McpTool(description = "Writes into the data directory")
@@ -145,7 +155,7 @@ class McpTestServerTest {
     void everyFeatureThroughTheClient() throws Exception {
         try (McpTestServer server = McpTestServer.with(KitPlugin.class).start();
              McpTestClient client = server.client()) {
-            assertEquals(List.of("add", "ask", "colour", "greet", "roots", "save"), client.toolNames());
+            assertEquals(List.of("add", "ask", "colour", "greet", "loaders", "roots", "save"), client.toolNames());
             assertEquals(List.of("name"), client.listTools().stream().filter(t -> t.name().equals("greet"))
                     .findFirst().orElseThrow().inputSchema().get("required"));
 
@@ -183,6 +193,23 @@ class McpTestServerTest {
             assertEquals("because why?", client.callTool("ask", Map.of("question", "why?")).text());
             assertEquals("accept teal", client.callTool("colour", Map.of()).text());
             assertEquals("file:///work/project", client.callTool("roots", Map.of()).text());
+        }
+    }
+
+    @Test
+    void aPluginGivenByItsClassLoadsThroughAPluginClassLoaderAsInTheDistribution() {
+        int before = KitPlugin.INITS.get();
+        try (McpTestServer server = McpTestServer.with(KitPlugin.class).start();
+             McpTestClient client = server.client()) {
+            assertEquals("plugin:classpath plugin:classpath", client.callTool("loaders", Map.of()).text(),
+                    "the plugin and the libraries it sees come from its own loader, not the test's or the server's");
+            assertEquals(before, KitPlugin.INITS.get(), "the server initialized its own copy of the class");
+        }
+        try (McpTestServer server = McpTestServer.withInstances(new KitPlugin()).start();
+             McpTestClient client = server.client()) {
+            assertEquals("app", client.callTool("loaders", Map.of()).text().split(" ")[0],
+                    "an instance the test made keeps the test's class loader");
+            assertEquals(before + 1, KitPlugin.INITS.get());
         }
     }
 
