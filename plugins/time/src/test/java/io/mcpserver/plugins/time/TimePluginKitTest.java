@@ -2,7 +2,7 @@ package io.mcpserver.plugins.time;
 
 import io.mcpserver.testkit.McpTestServer;
 import org.junit.jupiter.api.Test;
-import io.mcpserver.server.testkit.McpTestClient;
+import io.mcpserver.testkit.McpTestClient;
 import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +22,7 @@ class TimePluginKitTest {
 
     @Test
     void aBadPromptArgumentIsInvalidParamsWithThePluginsMessage() {
-        try (var server = McpTestServer.with(new TimePlugin()).config("default-timezone", "UTC").start();
+        try (var server = McpTestServer.with(TimePlugin.class).config("default-timezone", "UTC").start();
              var client = server.client()) {
             var error = assertThrows(McpTestClient.McpError.class, () -> client.getPrompt("plan_meeting",
                     Map.of("time", "2025-06-01T15:00", "timezone", "Paris",
