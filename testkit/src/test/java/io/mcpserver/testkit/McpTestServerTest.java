@@ -213,6 +213,25 @@ class McpTestServerTest {
         }
     }
 
+    /** A plugin the distribution could not create either: no public no-argument constructor. */
+    public static final class NeedsAnArgument implements McpPlugin {
+
+        public NeedsAnArgument(String name) {
+        }
+
+        @Override
+        public String name() {
+            return "needs-an-argument";
+        }
+    }
+
+    @Test
+    void aPluginClassTheServerCannotCreateFailsTheStartWithTheReason() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> McpTestServer.with(NeedsAnArgument.class).start().close());
+        assertTrue(e.getMessage().contains("cannot instantiate " + NeedsAnArgument.class.getName()), e.getMessage());
+    }
+
     @Test
     void aPluginThatDoesNotLoadFailsTheStartWithItsReason() {
         McpPlugin broken = new McpPlugin() {
