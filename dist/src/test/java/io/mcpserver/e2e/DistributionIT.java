@@ -30,7 +30,10 @@ class DistributionIT {
         for (String expected : List.of("bin/mcp-server", "bin/find-jdk", "conf/logging.properties", "conf/mcp-server.yaml",
                 "plugins/filesystem.jar", "plugins/time.jar", "plugins/demo.jar",
                 "lib/mcp-server-" + TestEnv.projectVersion() + ".jar",
-                "lib/mcp-plugin-api-" + TestEnv.projectVersion() + ".jar")) {
+                "lib/mcp-plugin-api-" + TestEnv.projectVersion() + ".jar",
+                sdk("mcp-plugin-api", ".jar"), sdk("mcp-plugin-api", ".pom"), sdk("mcp-plugin-testkit", ".jar"),
+                sdk("mcp-plugin-testkit", ".pom"), sdk("mcp-plugin-testkit", "-sources.jar"),
+                sdk("mcp-server-parent", ".pom"))) {
             assertTrue(names.contains(base + expected), "missing " + base + expected + " in\n" + String.join("\n", names));
         }
         for (String line : listing) {
@@ -102,5 +105,11 @@ class DistributionIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " hangs");
         assertEquals(0, process.exitValue(), String.join(" ", command) + ":\n" + output);
         return output.lines().toList();
+    }
+
+    /** An artifact of the distribution's Maven repository (sdk/repository), which --new-plugin projects use. */
+    private static String sdk(String artifactId, String suffix) {
+        String v = TestEnv.projectVersion();
+        return "sdk/repository/io/mcpserver/" + artifactId + "/" + v + "/" + artifactId + "-" + v + suffix;
     }
 }
