@@ -102,8 +102,10 @@ class ObserveTest {
                 s.post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
                 assertEquals(200, s.post(session, call(2, "echo", "{\"text\":\"over http\"}")).statusCode());
 
+                // and until the server has noticed that the early connection closed (it does so on its own thread)
                 String after = s.metricsUntil(m -> delta(before, m, "mcp_tool_calls_total", "transport", "http",
-                        "tool", "echo", "outcome", "ok") >= 1);
+                        "tool", "echo", "outcome", "ok") >= 1
+                        && sample(m, "mcp_connections", Map.of("transport", "tcp")) == 1);
                 assertEquals(2, delta(before, after, "mcp_tool_calls_total", "transport", "tcp", "tool", "echo",
                         "outcome", "ok"), after);
                 assertEquals(1, delta(before, after, "mcp_tool_calls_total", "transport", "http", "tool", "echo",
