@@ -49,6 +49,8 @@ final class WebSocketEndpoint implements WsListener {
     private static final System.Logger LOG = System.getLogger(WebSocketEndpoint.class.getName());
     /** After our close frame, how long the client has to answer with its own before the socket is dropped. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** The largest payload of a control frame (ping, pong, close), RFC 6455 §5.5. */
+    private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final byte[] PING = "mcp".getBytes(StandardCharsets.US_ASCII);
 
     private final McpCore core;
@@ -233,6 +235,12 @@ final class WebSocketEndpoint implements WsListener {
     @Override
     public void onPing(WsSession session, BufferData buffer) {
         lastHeard = System.nanoTime();
+        if (buffer.available() > MAX_CONTROL_PAYLOAD) { // RFC 6455 §5.5; Helidon passes it on unchecked
+            LOG.log(System.Logger.Level.WARNING, connection.session() + ": sent a ping of " + buffer.available()
+                    + " bytes; closing with 1002");
+            closeWith(WsCloseCodes.PROTOCOL_ERROR, "Control frames carry at most " + MAX_CONTROL_PAYLOAD + " bytes");
+            return;
+        }
         sendFrame(() -> ws.pong(buffer));
     }
 
