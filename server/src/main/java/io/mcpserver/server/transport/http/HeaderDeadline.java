@@ -37,6 +37,10 @@ final class HeaderDeadline implements Http1ConnectionListener, AutoCloseable {
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        ScheduledFuture<?> stale = pending.get(); // a request whose headers failed to parse (400) never got headers()
+        if (stale != null) {
+            stale.cancel(false);
+        }
         Thread connection = Thread.currentThread();
         pending.set(timer.schedule(() -> {
             LOG.log(System.Logger.Level.INFO, "HTTP client " + ctx.remotePeer().host() + ":" + ctx.remotePeer().port()
