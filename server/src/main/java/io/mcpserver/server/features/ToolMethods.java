@@ -192,7 +192,7 @@ public final class ToolMethods {
                     + (limit.toMillis() < 1000 ? limit.toMillis() + " ms" : limit.toSeconds() + " s"));
             Thread.interrupted();
         }
-        return WireFormat.toolResult(result == null ? new ToolResult(List.of(), null, false) : result, version);
+        return WireFormat.toolResult(result == null ? ToolResult.empty() : result, version);
     }
 
     private static ToolResult failure(String name, Throwable e, String cancelReason) {

@@ -9,6 +9,7 @@ import io.mcpserver.spi.content.Annotations;
 import io.mcpserver.spi.content.AudioContent;
 import io.mcpserver.spi.content.Content;
 import io.mcpserver.spi.content.EmbeddedResource;
+import io.mcpserver.spi.content.Icon;
 import io.mcpserver.spi.content.ImageContent;
 import io.mcpserver.spi.content.ResourceContents;
 import io.mcpserver.spi.content.ResourceLink;
@@ -24,6 +25,7 @@ import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns the SPI's plain records into MCP wire JSON and back. Fields that a negotiated revision
@@ -69,9 +71,13 @@ public final class WireFormat {
                 n.set("resource", resourceContents(e.resource()));
             }
         }
+        if (content instanceof ResourceLink l) {
+            putIcons(n, l.icons());
+        }
         if (content.annotations() != null) {
             n.set("annotations", annotations(content.annotations()));
         }
+        putMeta(n, content.meta());
         return n;
     }
 
@@ -102,6 +108,7 @@ public final class WireFormat {
             case ResourceContents.Text t -> n.put("text", t.text());
             case ResourceContents.Blob b -> n.put("blob", b.blob());
         }
+        putMeta(n, contents.meta());
         return n;
     }
 
@@ -111,20 +118,28 @@ public final class WireFormat {
         if (type == null) {
             throw McpException.invalidParams("content block has no type");
         }
+        try {
+            return parseKnown(type, n);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw McpException.invalidParams("malformed " + type + " content block: " + e.getMessage());
+        }
+    }
+
+    private static Content parseKnown(String type, JsonNode n) {
         return switch (type) {
-            case "text" -> new TextContent(Json.text(n, "text"), null);
-            case "image" -> new ImageContent(Json.text(n, "data"), Json.text(n, "mimeType"), null);
-            case "audio" -> new AudioContent(Json.text(n, "data"), Json.text(n, "mimeType"), null);
-            case "resource_link" -> new ResourceLink(Json.text(n, "uri"), Json.text(n, "name"),
-                    Json.text(n, "title"), Json.text(n, "description"), Json.text(n, "mimeType"), null, null);
+            case "text" -> Content.text(textOrEmpty(n, "text"));
+            case "image" -> Content.image(textOrEmpty(n, "data"), Json.text(n, "mimeType"));
+            case "audio" -> Content.audio(textOrEmpty(n, "data"), Json.text(n, "mimeType"));
+            case "resource_link" -> ResourceLink.builder(Json.text(n, "uri"), Json.text(n, "name"))
+                    .title(Json.text(n, "title")).description(Json.text(n, "description"))
+                    .mimeType(Json.text(n, "mimeType")).build();
             case "resource" -> {
                 JsonNode r = n.path("resource");
-                yield new EmbeddedResource(r.has("blob")
-                        ? ResourceContents.blob(Json.text(r, "uri"), Json.text(r, "mimeType"), Json.text(r, "blob"))
-                        : ResourceContents.text(Json.text(r, "uri"), Json.text(r, "mimeType"), Json.text(r, "text")),
-                        null);
+                yield EmbeddedResource.of(r.has("blob")
+                        ? ResourceContents.blob(Json.text(r, "uri"), Json.text(r, "mimeType"), textOrEmpty(r, "blob"))
+                        : ResourceContents.text(Json.text(r, "uri"), Json.text(r, "mimeType"), textOrEmpty(r, "text")));
             }
-            default -> new TextContent(Json.write(n), null);
+            default -> Content.text(Json.write(n));
         };
     }
 
@@ -147,6 +162,8 @@ public final class WireFormat {
         if (d.taskSupport() != TaskSupport.FORBIDDEN && v == ProtocolVersion.V2025_11_25) {
             n.putObject("execution").put("taskSupport", d.taskSupport().wireName()); // 2026-07-28: the extension's
         }
+        putIcons(n, d.icons());
+        putMeta(n, d.meta());
         return n;
     }
 
@@ -177,6 +194,7 @@ public final class WireFormat {
         if (r.isError()) {
             n.put("isError", true);
         }
+        putMeta(n, r.meta());
         return n;
     }
 
@@ -197,6 +215,8 @@ public final class WireFormat {
         if (d.annotations() != null) {
             n.set("annotations", annotations(d.annotations()));
         }
+        putIcons(n, d.icons());
+        putMeta(n, d.meta());
         return n;
     }
 
@@ -212,6 +232,8 @@ public final class WireFormat {
         if (d.annotations() != null) {
             n.set("annotations", annotations(d.annotations()));
         }
+        putIcons(n, d.icons());
+        putMeta(n, d.meta());
         return n;
     }
 
@@ -229,10 +251,15 @@ public final class WireFormat {
             for (PromptDescriptor.Argument a : d.arguments()) {
                 ObjectNode an = args.addObject();
                 an.put("name", a.name());
+                if (modernFields(v)) {
+                    putIfNotNull(an, "title", a.title());
+                }
                 putIfNotNull(an, "description", a.description());
                 an.put("required", a.required());
             }
         }
+        putIcons(n, d.icons());
+        putMeta(n, d.meta());
         return n;
     }
 
@@ -267,6 +294,35 @@ public final class WireFormat {
 
     private static boolean modernFields(ProtocolVersion v) {
         return v == null || v.atLeast(ProtocolVersion.V2025_06_18);
+    }
+
+    /** Icons arrived with 2025-11-25; older clients ignore unknown fields, so they are sent to every revision. */
+    private static void putIcons(ObjectNode n, List<Icon> icons) {
+        if (icons.isEmpty()) {
+            return;
+        }
+        ArrayNode a = n.putArray("icons");
+        for (Icon icon : icons) {
+            ObjectNode i = a.addObject();
+            i.put("src", icon.src());
+            putIfNotNull(i, "mimeType", icon.mimeType());
+            if (!icon.sizes().isEmpty()) {
+                ArrayNode sizes = i.putArray("sizes");
+                icon.sizes().forEach(sizes::add);
+            }
+            putIfNotNull(i, "theme", icon.theme());
+        }
+    }
+
+    private static void putMeta(ObjectNode n, Map<String, Object> meta) {
+        if (!meta.isEmpty()) {
+            n.set("_meta", Json.toTree(meta));
+        }
+    }
+
+    private static String textOrEmpty(JsonNode n, String field) {
+        String s = Json.text(n, field);
+        return s == null ? "" : s;
     }
 
     private static void putIfNotNull(ObjectNode n, String field, String value) {

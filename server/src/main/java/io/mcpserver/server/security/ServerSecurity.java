@@ -128,7 +128,7 @@ public final class ServerSecurity implements AutoCloseable {
 
     /** The caller of a network transport when security is off. */
     public static Caller anonymous() {
-        return new Caller("anonymous", Set.of(), Set.of(), null, null, Map.of());
+        return Caller.builder("anonymous").build();
     }
 
     /**

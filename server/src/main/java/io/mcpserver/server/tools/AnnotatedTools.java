@@ -100,12 +100,19 @@ public final class AnnotatedTools {
             Map<String, Object> outputSchema = returns.isRecord() && returns != ToolResult.class
                     ? JavaSchemas.of(method.getGenericReturnType()) : null;
             String name = annotation.name().isEmpty() ? method.getName() : annotation.name();
-            this.descriptor = new ToolDescriptor(name, blankToNull(annotation.title()),
-                    blankToNull(annotation.description()), inputSchema, outputSchema,
-                    new ToolAnnotations(blankToNull(annotation.title()), annotation.readOnly(),
-                            annotation.readOnly() ? null : annotation.destructive(),
-                            annotation.idempotent() ? Boolean.TRUE : null,
-                            annotation.openWorld()));
+            this.descriptor = ToolDescriptor.builder(name)
+                    .title(blankToNull(annotation.title()))
+                    .description(blankToNull(annotation.description()))
+                    .inputSchema(inputSchema)
+                    .outputSchema(outputSchema)
+                    .annotations(ToolAnnotations.builder()
+                            .title(blankToNull(annotation.title()))
+                            .readOnlyHint(annotation.readOnly())
+                            .destructiveHint(annotation.readOnly() ? null : annotation.destructive())
+                            .idempotentHint(annotation.idempotent() ? Boolean.TRUE : null)
+                            .openWorldHint(annotation.openWorld())
+                            .build())
+                    .build();
         }
 
         /** A boxed parameter explicitly marked {@code required = false} may be null. */
@@ -180,7 +187,7 @@ public final class AnnotatedTools {
         @SuppressWarnings("unchecked")
         private static ToolResult toResult(Object value) {
             if (value == null) {
-                return new ToolResult(List.of(), null, false);
+                return ToolResult.empty();
             }
             if (value instanceof ToolResult r) {
                 return r;

@@ -104,9 +104,11 @@ public final class NotesPlugin implements McpPlugin {
 
     @Override
     public List<Prompt> prompts() {
-        PromptDescriptor descriptor = new PromptDescriptor(SUMMARIZE, "Summarize notes",
-                "Asks the model to summarize the notes, or only those with a tag.",
-                List.of(new PromptDescriptor.Argument("tag", "Only notes with this tag", false)));
+        PromptDescriptor descriptor = PromptDescriptor.builder(SUMMARIZE)
+                .title("Summarize notes")
+                .description("Asks the model to summarize the notes, or only those with a tag.")
+                .argument("tag", "Only notes with this tag", false)
+                .build();
         return List.of(Prompt.of(descriptor, (args, context) -> summarize(args.get("tag"))));
     }
 

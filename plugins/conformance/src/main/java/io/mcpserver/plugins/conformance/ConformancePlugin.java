@@ -133,16 +133,17 @@ public final class ConformancePlugin implements McpPlugin {
     @Override
     public List<Resource> resources() {
         return List.of(
-                Resource.of(new ResourceDescriptor(STATIC_TEXT_URI, "static-text", "Static Text Resource",
-                                "A text resource whose content never changes", "text/plain", null, null),
+                Resource.of(ResourceDescriptor.builder(STATIC_TEXT_URI, "static-text").title("Static Text Resource")
+                                .description("A text resource whose content never changes").mimeType("text/plain")
+                                .build(),
                         ctx -> List.of(ResourceContents.text(STATIC_TEXT_URI, "text/plain", STATIC_TEXT))),
-                Resource.of(new ResourceDescriptor(STATIC_BINARY_URI, "static-binary", "Static Binary Resource",
-                                "A binary resource: a 1x1 red PNG", "image/png", null, null),
+                Resource.of(ResourceDescriptor.builder(STATIC_BINARY_URI, "static-binary").title("Static Binary Resource")
+                                .description("A binary resource: a 1x1 red PNG").mimeType("image/png").build(),
                         ctx -> List.of(ResourceContents.blob(STATIC_BINARY_URI, "image/png",
                                 TestMedia.RED_PIXEL_PNG))),
-                Resource.of(new ResourceDescriptor(WATCHED_URI, "watched-resource", "Watched Resource",
-                                "A resource that changes every few seconds; subscribe to hear about it",
-                                "text/plain", null, null),
+                Resource.of(ResourceDescriptor.builder(WATCHED_URI, "watched-resource").title("Watched Resource")
+                                .description("A resource that changes every few seconds; subscribe to hear about it")
+                                .mimeType("text/plain").build(),
                         ctx -> List.of(ResourceContents.text(WATCHED_URI, "text/plain",
                                 "Watched resource content, revision " + watchedRevision.get()))));
     }
@@ -150,8 +151,8 @@ public final class ConformancePlugin implements McpPlugin {
     @Override
     public List<ResourceTemplate> resourceTemplates() {
         return List.of(ResourceTemplate.of(
-                new ResourceTemplateDescriptor(TEMPLATE, "template", "Resource Template",
-                        "JSON data for the id in the URI", "application/json", null),
+                ResourceTemplateDescriptor.builder(TEMPLATE, "template").title("Resource Template")
+                        .description("JSON data for the id in the URI").mimeType("application/json").build(),
                 ConformancePlugin::readTemplate));
     }
 
@@ -181,27 +182,26 @@ public final class ConformancePlugin implements McpPlugin {
 
     private static List<Prompt> ownPrompts() {
         return List.of(
-                Prompt.of(new PromptDescriptor("test_simple_prompt", "Simple Test Prompt",
-                                "A prompt without arguments", List.of()),
+                Prompt.of(PromptDescriptor.builder("test_simple_prompt").title("Simple Test Prompt")
+                                .description("A prompt without arguments").build(),
                         (args, ctx) -> PromptResult.ofUserText(null, "This is a simple prompt for testing.")),
-                Prompt.of(new PromptDescriptor("test_prompt_with_arguments", "Prompt With Arguments",
-                                "A prompt with two required arguments",
-                                List.of(new PromptDescriptor.Argument("arg1", "First test argument", true),
-                                        new PromptDescriptor.Argument("arg2", "Second test argument", true))),
+                Prompt.of(PromptDescriptor.builder("test_prompt_with_arguments").title("Prompt With Arguments")
+                                .description("A prompt with two required arguments")
+                                .argument("arg1", "First test argument", true)
+                                .argument("arg2", "Second test argument", true).build(),
                         (args, ctx) -> PromptResult.ofUserText(null, "Prompt with arguments: arg1='"
                                 + args.get("arg1") + "', arg2='" + args.get("arg2") + "'")),
-                Prompt.of(new PromptDescriptor("test_prompt_with_embedded_resource", "Prompt With Embedded Resource",
-                                "A prompt that embeds a resource",
-                                List.of(new PromptDescriptor.Argument("resourceUri", "URI of the resource to embed",
-                                        true))),
+                Prompt.of(PromptDescriptor.builder("test_prompt_with_embedded_resource")
+                                .title("Prompt With Embedded Resource").description("A prompt that embeds a resource")
+                                .argument("resourceUri", "URI of the resource to embed", true).build(),
                         (args, ctx) -> new PromptResult(null, List.of(
                                 new PromptResult.Message(Role.USER, EmbeddedResource.of(ResourceContents.text(
                                         args.get("resourceUri"), "text/plain",
                                         "Embedded resource content for testing."))),
                                 new PromptResult.Message(Role.USER,
                                         Content.text("Please process the embedded resource above."))))),
-                Prompt.of(new PromptDescriptor("test_prompt_with_image", "Prompt With Image",
-                                "A prompt that includes an image", List.of()),
+                Prompt.of(PromptDescriptor.builder("test_prompt_with_image").title("Prompt With Image")
+                                .description("A prompt that includes an image").build(),
                         (args, ctx) -> new PromptResult(null, List.of(
                                 new PromptResult.Message(Role.USER,
                                         Content.image(TestMedia.RED_PIXEL_PNG, "image/png")),

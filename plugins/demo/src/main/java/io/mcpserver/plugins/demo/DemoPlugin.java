@@ -92,7 +92,8 @@ public final class DemoPlugin implements McpPlugin {
                 .title("Echo")
                 .description("Returns the text it is given, unchanged.")
                 .param("text", "string", "Text to return", true)
-                .annotations(new ToolAnnotations("Echo", true, false, true, false))
+                .annotations(ToolAnnotations.builder().title("Echo").readOnlyHint(true).destructiveHint(false)
+                        .idempotentHint(true).openWorldHint(false).build())
                 .build();
         return List.of(Tool.of(echo, (args, ctx) -> ToolResult.text(Objects.toString(args.get("text"), ""))));
     }
@@ -142,12 +143,13 @@ public final class DemoPlugin implements McpPlugin {
 
     @Override
     public List<Prompt> prompts() {
-        PromptDescriptor greet = new PromptDescriptor(GREET_PROMPT, "Greet someone",
-                "Asks the model to write a greeting for someone in a chosen style.",
-                List.of(new PromptDescriptor.Argument("name", "Who to greet", true),
-                        new PromptDescriptor.Argument("style",
-                                "Style: " + String.join(", ", STYLES.keySet().stream().sorted().toList())
-                                        + " (default casual)", false)));
+        PromptDescriptor greet = PromptDescriptor.builder(GREET_PROMPT)
+                .title("Greet someone")
+                .description("Asks the model to write a greeting for someone in a chosen style.")
+                .argument("name", "Who to greet", true)
+                .argument("style", "Style: " + String.join(", ", STYLES.keySet().stream().sorted().toList())
+                        + " (default casual)", false)
+                .build();
         return List.of(Prompt.of(greet, (args, ctx) -> greet(args)));
     }
 

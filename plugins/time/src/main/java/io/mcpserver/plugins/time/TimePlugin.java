@@ -64,13 +64,14 @@ public final class TimePlugin implements McpPlugin {
 
     @Override
     public List<Prompt> prompts() {
-        PromptDescriptor descriptor = new PromptDescriptor(PROMPT, "Plan a meeting across time zones",
-                "Asks for the local time of a meeting for attendees in other time zones, flagging times outside "
-                        + "working hours.",
-                List.of(new PromptDescriptor.Argument("time", "Meeting date and time, e.g. 2025-06-01T15:00", true),
-                        new PromptDescriptor.Argument("timezone", "IANA zone of the organiser", true),
-                        new PromptDescriptor.Argument("attendee_timezones",
-                                "Comma-separated IANA zones of the attendees", true)));
+        PromptDescriptor descriptor = PromptDescriptor.builder(PROMPT)
+                .title("Plan a meeting across time zones")
+                .description("Asks for the local time of a meeting for attendees in other time zones, flagging "
+                        + "times outside working hours.")
+                .argument("time", "Meeting date and time, e.g. 2025-06-01T15:00", true)
+                .argument("timezone", "IANA zone of the organiser", true)
+                .argument("attendee_timezones", "Comma-separated IANA zones of the attendees", true)
+                .build();
         return List.of(Prompt.of(descriptor, (args, ctx) -> planMeeting(args)));
     }
 
