@@ -47,6 +47,17 @@ try {
     return { sent: text, texts: texts(result.content), isError: result.isError ?? false };
   });
 
+  // text_stats returns a record whose absent values are null (and empty Optionals): the SDK checks
+  // structuredContent against the tool's outputSchema and rejects the call if they disagree.
+  await summary.step('structuredWithNulls', async () => {
+    const empty = await client.callTool({ name: 'text_stats', arguments: { text: '...' } });
+    const full = await client.callTool({ name: 'text_stats', arguments: { text: 'Call 42 friends on 2025-06-01' } });
+    return {
+      empty: { structured: empty.structuredContent, isError: empty.isError ?? false },
+      full: { structured: full.structuredContent, isError: full.isError ?? false },
+    };
+  });
+
   await summary.step('readResource', async () => {
     const result = await client.readResource({ uri: 'demo://readme' });
     return { contents: result.contents };

@@ -60,6 +60,23 @@ class StdioSdkIT {
                 "echo did not return '" + sent + "': " + step);
     }
 
+    /** The official client validates structuredContent against outputSchema: nulls and empty Optionals pass. */
+    @Test
+    void acceptsStructuredContentWithNullAndOptionalValues() {
+        JsonNode step = step("structuredWithNulls");
+        JsonNode empty = step.path("empty");
+        assertFalse(empty.path("isError").asBoolean(), "text_stats on '...': " + step);
+        assertEquals(0, empty.path("structured").path("words").asInt(), "words: " + step);
+        assertTrue(empty.path("structured").has("longestWord") && empty.path("structured").path("longestWord").isNull(),
+                "longestWord should be present and null: " + step);
+        assertTrue(empty.path("structured").path("firstNumber").isNull(), "empty Optional: " + step);
+        JsonNode full = step.path("full");
+        assertFalse(full.path("isError").asBoolean(), "text_stats on a full text: " + step);
+        assertEquals("friends", full.path("structured").path("longestWord").asText(), "longestWord: " + step);
+        assertEquals("42", full.path("structured").path("firstNumber").asText(), "firstNumber: " + step);
+        assertEquals("2025-06-01", full.path("structured").path("firstDate").asText(), "firstDate: " + step);
+    }
+
     @Test
     void readsTheReadmeResource() {
         JsonNode contents = step("readResource").path("contents");

@@ -192,7 +192,15 @@ public final class ToolMethods {
                     + (limit.toMillis() < 1000 ? limit.toMillis() + " ms" : limit.toSeconds() + " s"));
             Thread.interrupted();
         }
-        return WireFormat.toolResult(result == null ? ToolResult.empty() : result, version);
+        result = result == null ? ToolResult.empty() : result;
+        var mismatch = tool.output().problem(result);
+        if (mismatch.isPresent()) {
+            // Sent on, a client that checks (the TypeScript SDK does) would reject the whole call; a tool error
+            // tells the model and the log names the plugin whose author has to fix it.
+            LOG.log(System.Logger.Level.WARNING, "plugin " + tool.owner().pluginName() + ": " + mismatch.get());
+            result = ToolResult.error(mismatch.get());
+        }
+        return WireFormat.toolResult(result, version);
     }
 
     private static ToolResult failure(String name, Throwable e, String cancelReason) {

@@ -1,5 +1,6 @@
 package io.mcpserver.server.registry;
 
+import io.mcpserver.server.tools.OutputSchemaCheck;
 import io.mcpserver.server.tools.SchemaValidator;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.completion.CompletionRef;
@@ -32,7 +33,8 @@ public final class FeatureRegistry {
 
     private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
 
-    public record RegisteredTool(Tool tool, SchemaValidator validator, Owner owner) {
+    /** A tool with its compiled argument validator and the check of its results against its output schema. */
+    public record RegisteredTool(Tool tool, SchemaValidator validator, OutputSchemaCheck output, Owner owner) {
         public String name() {
             return tool.descriptor().name();
         }
@@ -178,7 +180,8 @@ public final class FeatureRegistry {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("tool '" + name + "' has an " + e.getMessage(), e);
                 }
-                RegisteredTool prev = tools.put(name, new RegisteredTool(tool, validator, owner));
+                OutputSchemaCheck output = OutputSchemaCheck.of(tool.descriptor());
+                RegisteredTool prev = tools.put(name, new RegisteredTool(tool, validator, output, owner));
                 if (prev != null) {
                     throw new IllegalArgumentException("duplicate tool name '" + name + "' (already provided by plugin "
                             + prev.owner().pluginName() + ")");

@@ -43,7 +43,7 @@ public final class NoteTools {
         this.changed = changed;
     }
 
-    @McpTool(name = "add_note", title = "Add a note",
+    @McpTool(name = "add_note", openWorld = false, destructive = false, title = "Add a note",
             description = "Saves a note with a title, Markdown text and optional tags. Returns its id and the "
                     + "URI that reads it (notes://note/<id>).")
     public NoteSummary addNote(
@@ -69,7 +69,7 @@ public final class NoteTools {
         return NoteSummary.of(note);
     }
 
-    @McpTool(name = "search_notes", title = "Search notes", readOnly = true,
+    @McpTool(name = "search_notes", openWorld = false, title = "Search notes", readOnly = true,
             description = "Finds notes whose title or text contains the query (case-insensitive), optionally "
                     + "only those with a tag. With neither, lists every note.")
     public SearchResult searchNotes(
@@ -93,7 +93,7 @@ public final class NoteTools {
         return new SearchResult(found.size(), found);
     }
 
-    @McpTool(name = "delete_note", title = "Delete a note", destructive = true, idempotent = true,
+    @McpTool(name = "delete_note", openWorld = false, title = "Delete a note", destructive = true, idempotent = true,
             description = "Deletes the note with this id. Deleting a note that does not exist is not an error.")
     public String deleteNote(@Param(description = "The note's id, as add_note or search_notes gave it") String id) {
         boolean deleted = store.delete(id);

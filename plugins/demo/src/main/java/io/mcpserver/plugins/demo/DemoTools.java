@@ -16,9 +16,14 @@ import io.mcpserver.spi.tools.ToolContext;
 import io.mcpserver.spi.tools.ToolResult;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -43,7 +48,7 @@ public final class DemoTools {
         this.outcomes = outcomes;
     }
 
-    @McpTool(name = "slow_count", title = "Count slowly",
+    @McpTool(name = "slow_count", openWorld = false, title = "Count slowly",
             description = "Counts from 1 to count, pausing delay_ms before each step, and reports each step as "
                     + "progress and as a log message. Cancel it to see it stop at once.",
             readOnly = true)
@@ -72,7 +77,7 @@ public final class DemoTools {
         });
     }
 
-    @McpTool(name = "sleep", title = "Sleep",
+    @McpTool(name = "sleep", openWorld = false, title = "Sleep",
             description = "Sleeps for the given number of milliseconds, then says so. Cancellable.",
             readOnly = true, idempotent = true)
     public String sleep(
@@ -89,7 +94,7 @@ public final class DemoTools {
         });
     }
 
-    @McpTool(name = "fail", title = "Fail",
+    @McpTool(name = "fail", openWorld = false, title = "Fail",
             description = "Always fails, to show how a failing tool looks to the client (a result with isError).",
             readOnly = true, idempotent = true)
     public String fail(
@@ -181,7 +186,7 @@ public final class DemoTools {
         return out.toString();
     }
 
-    @McpTool(name = "list_roots", title = "List the client's roots",
+    @McpTool(name = "list_roots", openWorld = false, title = "List the client's roots",
             description = "Lists the roots (directories) the client exposes to servers (roots/list). Needs a "
                     + "client that supports roots.",
             readOnly = true)
@@ -209,7 +214,7 @@ public final class DemoTools {
         }
     }
 
-    @McpTool(name = "bump_counter", title = "Bump the counter",
+    @McpTool(name = "bump_counter", openWorld = false, destructive = false, title = "Bump the counter",
             description = "Adds to the counter shown by the resource demo://counter (default: 1) and tells "
                     + "clients subscribed to that resource that it changed.")
     public String bumpCounter(
@@ -217,6 +222,29 @@ public final class DemoTools {
         long value = counter.addAndGet(by == null ? 1 : by);
         counterChanged.accept(value);
         return "Counter is now " + value;
+    }
+
+    /** What text_stats finds; what a text lacks is null (an empty Optional is sent as null too). */
+    public record TextStats(int words, String longestWord, Optional<String> firstNumber,
+                            Optional<LocalDate> firstDate) {
+    }
+
+    @McpTool(name = "text_stats", openWorld = false, readOnly = true, title = "Text statistics",
+            description = "Counts the words of a text and finds its longest word, its first number and its first "
+                    + "ISO date (YYYY-MM-DD); whatever the text lacks is null.")
+    public TextStats textStats(@Param(description = "The text to look at") String text) {
+        List<String> words = Arrays.stream(text.split("[^\\p{L}\\p{N}-]+")).filter(w -> !w.isEmpty()).toList();
+        String longest = words.stream().filter(w -> w.chars().anyMatch(Character::isLetter))
+                .max(Comparator.comparingInt(String::length)).orElse(null);
+        Optional<String> number = words.stream().filter(w -> w.matches("-?\\d+")).findFirst();
+        Optional<LocalDate> date = words.stream().filter(w -> w.matches("\\d{4}-\\d{2}-\\d{2}")).flatMap(w -> {
+            try {
+                return java.util.stream.Stream.of(LocalDate.parse(w));
+            } catch (DateTimeParseException e) {
+                return java.util.stream.Stream.empty();
+            }
+        }).findFirst();
+        return new TextStats(words.size(), longest, number, date);
     }
 
     /**

@@ -48,7 +48,7 @@ public final class FileReadTools {
         this.settings = settings;
     }
 
-    @McpTool(name = "list_allowed_directories", title = "List allowed directories",
+    @McpTool(name = "list_allowed_directories", openWorld = false, title = "List allowed directories",
             description = "Lists the root directories the filesystem tools may access. Paths given to the other "
                     + "tools must lie inside one of them; relative paths are resolved against them.",
             readOnly = true, idempotent = true)
@@ -62,7 +62,7 @@ public final class FileReadTools {
         return ToolResult.text(out.toString().stripTrailing());
     }
 
-    @McpTool(name = "list_directory", title = "List directory",
+    @McpTool(name = "list_directory", openWorld = false, title = "List directory",
             description = "Lists the entries of a directory: [dir], [file] with its size, or [link] with its "
                     + "target. Sorted by name; at most max-results entries.",
             readOnly = true, idempotent = true)
@@ -104,7 +104,7 @@ public final class FileReadTools {
         }
     }
 
-    @McpTool(name = "read_file", title = "Read text file",
+    @McpTool(name = "read_file", openWorld = false, title = "Read text file",
             description = "Reads a UTF-8 text file. Returns at most max_bytes bytes (capped by the server's "
                     + "max-read-bytes) starting at byte offset; the result says how to read the rest when the "
                     + "file is longer. Binary files are refused.",
@@ -169,7 +169,7 @@ public final class FileReadTools {
         }
     }
 
-    @McpTool(name = "search_files", title = "Find files by name",
+    @McpTool(name = "search_files", openWorld = false, title = "Find files by name",
             description = "Finds files and directories whose path matches a glob, searching recursively under a "
                     + "directory. '*' matches within one path segment, '**' across segments; a pattern without "
                     + "'/' is matched against names only (e.g. '*.java'). Symbolic links are not followed.",
@@ -247,7 +247,7 @@ public final class FileReadTools {
         }
     }
 
-    @McpTool(name = "search_file_contents", title = "Search file contents",
+    @McpTool(name = "search_file_contents", openWorld = false, title = "Search file contents",
             description = "Finds lines containing a text (a plain substring, not a regular expression) in the text "
                     + "files under a directory, recursively. Returns 'path:line: text' for each hit, at most "
                     + "max-results hits. Binary files and files larger than max-read-bytes are skipped.",
@@ -342,7 +342,7 @@ public final class FileReadTools {
         }
     }
 
-    @McpTool(name = "get_file_info", title = "File information",
+    @McpTool(name = "get_file_info", openWorld = false, title = "File information",
             description = "Describes a file or directory: type, size, times, permissions and owner where the "
                     + "file system reports them, and whether the path is a symbolic link.",
             readOnly = true, idempotent = true)

@@ -21,7 +21,7 @@ public final class FileWriteTools {
         this.guard = guard;
     }
 
-    @McpTool(name = "write_file", title = "Write file",
+    @McpTool(name = "write_file", openWorld = false, title = "Write file",
             description = "Writes UTF-8 text to a file inside an allowed directory, replacing it if it exists "
                     + "(or appending when append is true). The parent directory must exist.",
             destructive = true)
@@ -60,7 +60,7 @@ public final class FileWriteTools {
         }
     }
 
-    @McpTool(name = "create_directory", title = "Create directory",
+    @McpTool(name = "create_directory", openWorld = false, destructive = false, title = "Create directory",
             description = "Creates a directory inside an allowed directory, with any missing parents. Succeeds if "
                     + "it already exists.",
             idempotent = true)

@@ -52,7 +52,7 @@ public final class TimeTools {
                        String description) {
     }
 
-    @McpTool(name = "current_time", title = "Current time",
+    @McpTool(name = "current_time", openWorld = false, title = "Current time",
             description = "Returns the current date and time in a time zone as ISO-8601, with the UTC offset, day "
                     + "of week and whether daylight saving time is in effect.",
             readOnly = true)
@@ -63,7 +63,7 @@ public final class TimeTools {
         return ZonedTime.of(ZonedDateTime.now(clock).withZoneSameInstant(zone));
     }
 
-    @McpTool(name = "convert_time", title = "Convert time between zones",
+    @McpTool(name = "convert_time", openWorld = false, title = "Convert time between zones",
             description = "Converts a time from one time zone to another. The time may be a time of day (14:30, "
                     + "taken as today), a date-time (2025-06-01T14:30) or 'now'.",
             readOnly = true)
@@ -80,7 +80,7 @@ public final class TimeTools {
         return new Conversion(ZonedTime.of(source), ZonedTime.of(target), formatOffsetDifference(diff));
     }
 
-    @McpTool(name = "time_between", title = "Time between two moments",
+    @McpTool(name = "time_between", openWorld = false, title = "Time between two moments",
             description = "Computes the time from start to end: exact elapsed time as an ISO-8601 duration and in "
                     + "seconds, the calendar difference (years, months, days) and a readable description. "
                     + "Negative when end is before start.",
@@ -99,7 +99,7 @@ public final class TimeTools {
                 calendar.toString(), describe(elapsed));
     }
 
-    @McpTool(name = "add_duration", title = "Add a duration",
+    @McpTool(name = "add_duration", openWorld = false, title = "Add a duration",
             description = "Adds an ISO-8601 duration to a date-time (default: now) and returns the result. Date "
                     + "parts are calendar-aware (P1M is one month), time parts are exact (PT24H is 24 hours). "
                     + "Use a leading '-' to subtract, e.g. -P1W.",
