@@ -20,17 +20,21 @@ import io.mcpserver.server.registry.FeatureRegistry.RegisteredTool;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.tasks.Deferred;
 import io.mcpserver.server.tasks.TaskEngine;
+import io.mcpserver.spi.McpProtocolException;
 import io.mcpserver.spi.client.ClientRequestException;
 import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.TaskSupport;
 import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.tools.ToolResult;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** {@code tools/list} and {@code tools/call}: validation, timeouts, and turning failures into {@code isError} results. */
@@ -171,6 +175,8 @@ public final class ToolMethods {
         ToolResult result;
         try {
             result = tool.owner().call(() -> tool.tool().call(args, context));
+        } catch (McpProtocolException e) {
+            throw e; // the plugin chose a JSON-RPC error: the dispatcher answers with its code
         } catch (UnsupportedByClientException | ClientRequestException e) {
             if (e instanceof UnsupportedByClientException u && !version.isLegacy()) {
                 throw StatelessEra.missingCapability(u.feature()); // 2026-07-28: -32021, not a tool error
@@ -181,7 +187,7 @@ public final class ToolMethods {
                     || InFlightRequest.SHUTDOWN.equals(context.request().cancelReason())) {
                 throw e; // the dispatcher sends nothing for a cancelled request, an error at shutdown
             }
-            result = failure(name, e, context.request().cancelReason());
+            result = failure(tool, e, context.request().cancelReason());
         } finally {
             if (timeout != null) {
                 timeout.cancel(false);
@@ -203,12 +209,24 @@ public final class ToolMethods {
         return WireFormat.toolResult(result, version);
     }
 
-    private static ToolResult failure(String name, Throwable e, String cancelReason) {
+    /**
+     * The result for a tool that threw. A {@link ToolException} (or a cancellation) says what the plugin wants the model
+     * to read; any other exception is unexpected, and its message may carry internals (paths, queries, hosts), so the
+     * model gets a reference to the log line that has it instead.
+     */
+    private static ToolResult failure(RegisteredTool tool, Throwable e, String cancelReason) {
+        String name = tool.name();
         if (InFlightRequest.TIMEOUT.equals(cancelReason)) {
             return ToolResult.error("Tool '" + name + "' timed out");
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        LOG.log(System.Logger.Level.INFO, "tool " + name + " failed: " + e);
-        return ToolResult.error(message);
+        if (e instanceof ToolException || e instanceof CancellationException) {
+            LOG.log(System.Logger.Level.DEBUG, "tool " + name + " failed: " + e);
+            return ToolResult.error(e.getMessage() == null ? "Tool '" + name + "' failed" : e.getMessage());
+        }
+        String reference = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        LOG.log(System.Logger.Level.WARNING, "tool " + name + " of plugin " + tool.owner().pluginName()
+                + " failed unexpectedly [" + reference + "]", e);
+        return ToolResult.error("Tool '" + name + "' failed with an unexpected error (reference " + reference
+                + " in the server log)");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.spi.McpProtocolException;
 import io.mcpserver.spi.client.UnsupportedByClientException;
 
 import java.time.Duration;
@@ -257,8 +258,11 @@ public final class Dispatcher {
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.error(id, error));
             }
-        } catch (McpException e) {
-            error = stateless ? StatelessEra.error(e) : e;
+        } catch (McpException | McpProtocolException e) {
+            McpException answer = e instanceof McpProtocolException p // a plugin's deliberate JSON-RPC error
+                    ? new McpException(p.code(), p.getMessage(), p.data() == null ? null : Json.toTree(p.data()))
+                    : (McpException) e;
+            error = stateless ? StatelessEra.error(answer) : answer;
             if (!inFlight.isAbandoned()) {
                 sink.send(JsonRpc.error(id, error));
                 answered = true;

@@ -10,6 +10,7 @@ import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolAnnotations;
 import io.mcpserver.spi.tools.ToolContext;
 import io.mcpserver.spi.tools.ToolDescriptor;
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.tools.ToolResult;
 
 import java.lang.invoke.MethodHandles;
@@ -277,7 +278,7 @@ public final class AnnotatedTools {
                 return convert(node, a.type());
             } catch (Exception e) {
                 // Jackson's message names its own classes and offsets; the client needs the argument and the type
-                throw new IllegalArgumentException("argument '" + a.name() + "' is not a valid "
+                throw new ToolException("argument '" + a.name() + "' is not a valid "
                         + JavaSchemas.raw(a.type()).getSimpleName() + ": " + abbreviate(node));
             }
         }

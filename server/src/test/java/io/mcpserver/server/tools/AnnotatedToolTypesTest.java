@@ -152,7 +152,7 @@ class AnnotatedToolTypesTest {
         assertEquals(Map.of("type", "object", "additionalProperties", Map.of("type", "integer")), schema.get("counts"));
         assertEquals(List.of("string", "null"), ((Map<?, ?>) schema.get("until")).get("type"));
 
-        var bad = assertThrows(IllegalArgumentException.class,
+        var bad = assertThrows(io.mcpserver.spi.tools.ToolException.class,
                 () -> tools.get("echo").call(Map.of("day", "2025-02-30", "at", "x", "length", "PT1H",
                         "id", "123e4567-e89b-12d3-a456-426614174000", "link", "a", "status", "OPEN",
                         "counts", Map.of()), null));

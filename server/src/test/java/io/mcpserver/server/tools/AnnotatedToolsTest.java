@@ -95,7 +95,7 @@ class AnnotatedToolsTest {
 
     @Test
     void aBadArgumentNamesTheParameter() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(io.mcpserver.spi.tools.ToolException.class,
                 () -> tools.get("convert").call(Map.of("value", 1, "to", "KELVIN"), null));
         assertTrue(e.getMessage().contains("'to'"), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package com.example.notes;
 
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ClientRequestException;
@@ -53,10 +54,10 @@ public final class NoteTools {
             ToolContext context) {
         if (title.isBlank()) {
             // thrown exceptions become an isError result carrying this message, for the model to read
-            throw new IllegalArgumentException("title must not be blank");
+            throw new ToolException("title must not be blank");
         }
         if (text.length() > maxLength) {
-            throw new IllegalArgumentException("text is " + text.length() + " characters; this server keeps notes "
+            throw new ToolException("text is " + text.length() + " characters; this server keeps notes "
                     + "of at most " + maxLength + " (plugins.notes.max-length)");
         }
         List<String> allTags = new java.util.ArrayList<>(defaultTags);

@@ -1,5 +1,6 @@
 package io.mcpserver.plugins.demo;
 
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ClientRequestException;
@@ -60,11 +61,11 @@ public final class DemoTools {
                     + ", which tells whether it finished or was cancelled", required = false) String tag,
             ToolContext context) throws InterruptedException {
         if (count < 1 || count > MAX_COUNT) {
-            throw new IllegalArgumentException("count must be between 1 and " + MAX_COUNT + ", was " + count);
+            throw new ToolException("count must be between 1 and " + MAX_COUNT + ", was " + count);
         }
         int delay = delayMs == null ? 250 : delayMs;
         if (delay < 0 || delay > MAX_STEP_DELAY_MS) {
-            throw new IllegalArgumentException("delay_ms must be between 0 and " + MAX_STEP_DELAY_MS + ", was "
+            throw new ToolException("delay_ms must be between 0 and " + MAX_STEP_DELAY_MS + ", was "
                     + delay);
         }
         return outcomes.track(tag, () -> {
@@ -86,7 +87,7 @@ public final class DemoTools {
                     + ", which tells whether it finished or was cancelled", required = false) String tag,
             ToolContext context) throws InterruptedException {
         if (ms < 0 || ms > maxSleepMs) {
-            throw new IllegalArgumentException("ms must be between 0 and " + maxSleepMs + ", was " + ms);
+            throw new ToolException("ms must be between 0 and " + maxSleepMs + ", was " + ms);
         }
         return outcomes.track(tag, () -> {
             pause(ms, context);
@@ -117,7 +118,7 @@ public final class DemoTools {
         }
         int tokens = maxTokens == null ? 200 : maxTokens;
         if (tokens < 1) {
-            throw new IllegalArgumentException("max_tokens must be at least 1, was " + tokens);
+            throw new ToolException("max_tokens must be at least 1, was " + tokens);
         }
         SamplingRequest request = new SamplingRequest(
                 List.of(new SamplingRequest.Message(Role.USER, Content.text(question))),

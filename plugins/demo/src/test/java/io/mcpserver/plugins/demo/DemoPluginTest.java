@@ -2,6 +2,7 @@ package io.mcpserver.plugins.demo;
 
 import io.mcpserver.testkit.RecordingToolContext;
 import io.mcpserver.testkit.TestPluginContext;
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ElicitationResult;
@@ -117,8 +118,8 @@ class DemoPluginTest {
 
     @Test
     void slowCountValidatesItsArguments() {
-        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(0, 0, null, new RecordingToolContext()));
-        assertThrows(IllegalArgumentException.class, () -> tools.slowCount(5, -1, null, new RecordingToolContext()));
+        assertThrows(ToolException.class, () -> tools.slowCount(0, 0, null, new RecordingToolContext()));
+        assertThrows(ToolException.class, () -> tools.slowCount(5, -1, null, new RecordingToolContext()));
     }
 
     @Test
@@ -156,7 +157,7 @@ class DemoPluginTest {
 
     @Test
     void sleepIsCappedByConfig() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ToolException e = assertThrows(ToolException.class,
                 () -> tools.sleep(5001, null, new RecordingToolContext()));
         assertTrue(e.getMessage().contains("5000"));
     }

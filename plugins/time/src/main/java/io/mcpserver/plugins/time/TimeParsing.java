@@ -1,5 +1,7 @@
 package io.mcpserver.plugins.time;
 
+import io.mcpserver.spi.tools.ToolException;
+
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -27,7 +29,7 @@ final class TimeParsing {
      * An IANA zone (case-insensitive), {@code UTC}, or an offset such as {@code +05:30}; blank gives
      * {@code fallback}.
      *
-     * @throws IllegalArgumentException naming the zone when it is unknown
+     * @throws ToolException naming the zone when it is unknown
      */
     static ZoneId zone(String name, ZoneId fallback) {
         if (name == null || name.isBlank()) {
@@ -43,7 +45,7 @@ final class TimeParsing {
                     return ZoneId.of(id);
                 }
             }
-            throw new IllegalArgumentException("Unknown time zone '" + trimmed
+            throw new ToolException("Unknown time zone '" + trimmed
                     + "': use an IANA name such as Europe/Paris, America/New_York or UTC");
         }
     }
@@ -84,7 +86,7 @@ final class TimeParsing {
             LocalTime time = LocalTime.parse(s);
             return ZonedDateTime.of(LocalDate.now(clock.withZone(zone)), time, zone);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Cannot read '" + text + "' as a date or time: use ISO-8601 such as "
+            throw new ToolException("Cannot read '" + text + "' as a date or time: use ISO-8601 such as "
                     + "2025-06-01T14:30, 2025-06-01T14:30:00Z, 2025-06-01 or 14:30");
         }
     }
@@ -96,7 +98,7 @@ final class TimeParsing {
      */
     static ZonedDateTime plus(ZonedDateTime start, String duration) {
         if (duration == null || duration.isBlank()) {
-            throw new IllegalArgumentException("duration must not be empty");
+            throw new ToolException("duration must not be empty");
         }
         String s = duration.trim().toUpperCase(Locale.ROOT);
         boolean negative = s.startsWith("-");
@@ -120,12 +122,12 @@ final class TimeParsing {
         } catch (DateTimeParseException e) {
             throw badDuration(duration);
         } catch (DateTimeException | ArithmeticException e) {
-            throw new IllegalArgumentException("Adding " + duration + " to " + start + " leaves the supported range");
+            throw new ToolException("Adding " + duration + " to " + start + " leaves the supported range");
         }
     }
 
-    private static IllegalArgumentException badDuration(String duration) {
-        return new IllegalArgumentException("Cannot read '" + duration + "' as an ISO-8601 duration: use e.g. "
+    private static ToolException badDuration(String duration) {
+        return new ToolException("Cannot read '" + duration + "' as an ISO-8601 duration: use e.g. "
                 + "PT30M, PT2H, P1D, P1W, P1M, P1Y2M3DT4H5M, or -P1D to go back");
     }
 }

@@ -1,5 +1,7 @@
 package io.mcpserver.plugins.time;
 
+import io.mcpserver.spi.McpProtocolException;
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.McpPlugin;
 import io.mcpserver.spi.PluginContext;
 import io.mcpserver.spi.RequestContext;
@@ -49,7 +51,11 @@ public final class TimePlugin implements McpPlugin {
     public void init(PluginContext context) {
         String configured = context.config().string("default-timezone", "");
         if (!configured.isBlank()) {
-            defaultZone = TimeParsing.zone(configured, null); // an unknown zone fails init, naming it
+            try {
+                defaultZone = TimeParsing.zone(configured, null);
+            } catch (ToolException e) { // an unknown zone fails init, naming it
+                throw new IllegalArgumentException("'default-timezone': " + e.getMessage(), e);
+            }
         }
     }
 
@@ -72,7 +78,13 @@ public final class TimePlugin implements McpPlugin {
                 .argument("timezone", "IANA zone of the organiser", true)
                 .argument("attendee_timezones", "Comma-separated IANA zones of the attendees", true)
                 .build();
-        return List.of(Prompt.of(descriptor, (args, ctx) -> planMeeting(args)));
+        return List.of(Prompt.of(descriptor, (args, ctx) -> {
+            try {
+                return planMeeting(args);
+            } catch (ToolException e) { // a zone the prompt cannot use: the caller's mistake, -32602
+                throw McpProtocolException.invalidParams(e.getMessage());
+            }
+        }));
     }
 
     static PromptResult planMeeting(Map<String, String> args) {

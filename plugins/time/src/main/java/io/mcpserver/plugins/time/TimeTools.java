@@ -1,5 +1,6 @@
 package io.mcpserver.plugins.time;
 
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.tools.McpTool;
 import io.mcpserver.spi.tools.Param;
 
@@ -118,7 +119,7 @@ public final class TimeTools {
 
     private static String required(String value, String name) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be empty");
+            throw new ToolException(name + " must not be empty");
         }
         return value;
     }

@@ -1,6 +1,7 @@
 package io.mcpserver.plugins.time;
 
 import io.mcpserver.testkit.TestPluginContext;
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.completion.Completion;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.content.TextContent;
@@ -64,10 +65,10 @@ class TimePluginTest {
 
     @Test
     void unknownZoneIsAnErrorNamingIt() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ToolException e = assertThrows(ToolException.class,
                 () -> tools().currentTime("Mars/Olympus_Mons"));
         assertTrue(e.getMessage().contains("'Mars/Olympus_Mons'"), e.getMessage());
-        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+        ToolException c = assertThrows(ToolException.class,
                 () -> tools().convertTime("10:00", "Europe/Paris", "Nowhere/Land"));
         assertTrue(c.getMessage().contains("Nowhere/Land"), c.getMessage());
     }
@@ -99,7 +100,7 @@ class TimePluginTest {
 
     @Test
     void badTimeIsAnError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        ToolException e = assertThrows(ToolException.class,
                 () -> tools().convertTime("half past ten", "UTC", "UTC"));
         assertTrue(e.getMessage().contains("half past ten"));
     }
@@ -139,7 +140,7 @@ class TimePluginTest {
     void badDurationsAreErrors() throws Exception {
         TimeTools t = tools();
         for (String bad : List.of("", "P", "PT", "1D", "P1H", "PXD", "P1DT")) {
-            assertThrows(IllegalArgumentException.class, () -> t.addDuration(bad, null, null), bad);
+            assertThrows(ToolException.class, () -> t.addDuration(bad, null, null), bad);
         }
     }
 
@@ -168,7 +169,7 @@ class TimePluginTest {
         String text = ((TextContent) r.messages().getFirst().content()).text();
         assertTrue(text.contains("2025-06-01T15:00 in Europe/Paris"), text);
         assertTrue(text.contains("Asia/Tokyo, America/New_York"), text);
-        assertThrows(IllegalArgumentException.class, () -> prompt.get(Map.of("time", "x", "timezone", "UTC",
+        assertThrows(io.mcpserver.spi.McpProtocolException.class, () -> prompt.get(Map.of("time", "x", "timezone", "UTC",
                 "attendee_timezones", "Mars/Base"), null));
     }
 
