@@ -3,9 +3,13 @@ package io.mcpserver.server.plugins;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.registry.Owner;
-import io.mcpserver.server.tools.AnnotatedTools;
+import io.mcpserver.server.tools.AnnotatedObjects;
 import io.mcpserver.spi.McpPlugin;
 import io.mcpserver.spi.PluginConfig;
+import io.mcpserver.spi.completion.CompletionProvider;
+import io.mcpserver.spi.prompts.Prompt;
+import io.mcpserver.spi.resources.Resource;
+import io.mcpserver.spi.resources.ResourceTemplate;
 import io.mcpserver.spi.tools.Tool;
 
 import java.io.IOException;
@@ -562,11 +566,19 @@ public final class PluginLoader implements AutoCloseable {
     private static Contributions collect(McpPlugin plugin, Owner owner) throws Exception {
         return owner.call(() -> {
             List<Tool> tools = new ArrayList<>(nonNull(plugin.tools()));
+            List<Resource> resources = new ArrayList<>(nonNull(plugin.resources()));
+            List<ResourceTemplate> templates = new ArrayList<>(nonNull(plugin.resourceTemplates()));
+            List<Prompt> prompts = new ArrayList<>(nonNull(plugin.prompts()));
+            List<CompletionProvider> completions = new ArrayList<>(nonNull(plugin.completions()));
             for (Object annotated : nonNull(plugin.annotatedTools())) {
-                tools.addAll(AnnotatedTools.from(annotated));
+                AnnotatedObjects found = AnnotatedObjects.scan(annotated);
+                tools.addAll(found.tools());
+                resources.addAll(found.resources());
+                templates.addAll(found.templates());
+                prompts.addAll(found.prompts());
+                completions.addAll(found.completions());
             }
-            return new Contributions(owner, tools, nonNull(plugin.resources()), nonNull(plugin.resourceTemplates()),
-                    nonNull(plugin.prompts()), nonNull(plugin.completions()));
+            return new Contributions(owner, tools, resources, templates, prompts, completions);
         });
     }
 
