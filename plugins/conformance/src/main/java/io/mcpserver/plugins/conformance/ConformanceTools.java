@@ -1,5 +1,6 @@
 package io.mcpserver.plugins.conformance;
 
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.LogLevel;
 import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.ClientRequestException;
@@ -66,7 +67,7 @@ final class ConformanceTools {
                         this::withProgress),
                 Tool.of(noArgs("test_error_handling", "Always fails, so that the result has isError: true"),
                         (args, ctx) -> {
-                            throw new IllegalStateException(ERROR_MESSAGE);
+                            throw new ToolException(ERROR_MESSAGE);
                         }),
                 Tool.of(ToolDescriptor.builder("test_sampling")
                                 .description("Asks the client's model (sampling/createMessage) to answer the prompt "

@@ -1,5 +1,6 @@
 package io.mcpserver.plugins.conformance;
 
+import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.testkit.RecordingToolContext;
 import io.mcpserver.testkit.TestPluginContext;
 import io.mcpserver.spi.LogLevel;
@@ -187,7 +188,7 @@ class ConformancePluginTest {
 
     @Test
     void errorHandlingThrowsWithTheMessage() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> call("test_error_handling"));
+        ToolException e = assertThrows(ToolException.class, () -> call("test_error_handling"));
         assertEquals("This tool intentionally returns an error for testing", e.getMessage());
     }
 

@@ -100,7 +100,7 @@ public final class DemoTools {
             readOnly = true, idempotent = true)
     public String fail(
             @Param(name = "message", description = "Error message to fail with", required = false) String message) {
-        throw new IllegalStateException(message == null || message.isBlank()
+        throw new ToolException(message == null || message.isBlank()
                 ? "This tool always fails: it demonstrates an error result" : message);
     }
 

@@ -164,8 +164,8 @@ class DemoPluginTest {
 
     @Test
     void failThrows() {
-        assertEquals("boom", assertThrows(IllegalStateException.class, () -> tools.fail("boom")).getMessage());
-        assertFalse(assertThrows(IllegalStateException.class, () -> tools.fail(null)).getMessage().isBlank());
+        assertEquals("boom", assertThrows(ToolException.class, () -> tools.fail("boom")).getMessage());
+        assertFalse(assertThrows(ToolException.class, () -> tools.fail(null)).getMessage().isBlank());
     }
 
     @Test
