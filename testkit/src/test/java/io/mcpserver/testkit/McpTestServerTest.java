@@ -83,7 +83,7 @@ class McpTestServerTest {
             @McpTool(description = "Asks the client's model")
             public String ask(String question, ToolContext context) throws InterruptedException {
                 if (!context.clientSupports(ClientFeature.SAMPLING)) {
-                    throw new IllegalStateException("no sampling here");
+                    throw new io.mcpserver.spi.tools.ToolException("no sampling here");
                 }
                 return context.sample(SamplingRequest.ofUserText(question, 50)).text();
             }
