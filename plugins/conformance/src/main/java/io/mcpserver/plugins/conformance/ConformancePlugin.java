@@ -173,8 +173,8 @@ public final class ConformancePlugin implements McpPlugin {
         List<Prompt> prompts = new java.util.ArrayList<>(ownPrompts());
         prompts.addAll(InputFixtures.prompts());
         if (extraPrompt.get()) {
-            prompts.add(Prompt.of(new PromptDescriptor("test_dynamic_prompt", "Dynamic Prompt",
-                            "Present between two calls of test_trigger_prompt_change", List.of()),
+            prompts.add(Prompt.of(PromptDescriptor.builder("test_dynamic_prompt").title("Dynamic Prompt")
+                            .description("Present between two calls of test_trigger_prompt_change").build(),
                     (args, ctx) -> PromptResult.ofUserText(null, "dynamic")));
         }
         return prompts;

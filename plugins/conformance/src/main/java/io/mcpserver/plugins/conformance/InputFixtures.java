@@ -113,8 +113,8 @@ final class InputFixtures {
     }
 
     static List<Prompt> prompts() {
-        return List.of(Prompt.of(new PromptDescriptor("test_input_required_result_prompt",
-                        "Prompt That Asks", "Asks the user for context (key user_context) before it is built", List.of()),
+        return List.of(Prompt.of(PromptDescriptor.builder("test_input_required_result_prompt").title("Prompt That Asks")
+                        .description("Asks the user for context (key user_context) before it is built").build(),
                 (args, ctx) -> {
                     Map<String, Object> schema = TaskFixtures.object(Map.of("context", Map.of("type", "string")));
                     schema.put("required", List.of("context"));
