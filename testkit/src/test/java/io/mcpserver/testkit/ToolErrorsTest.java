@@ -1,8 +1,5 @@
-package io.mcpserver.server.features;
+package io.mcpserver.testkit;
 
-import io.mcpserver.server.testkit.McpTestClient;
-import io.mcpserver.server.testkit.McpTestServer;
-import io.mcpserver.server.testkit.ToolCallResult;
 import io.mcpserver.spi.McpPlugin;
 import io.mcpserver.spi.McpProtocolException;
 import io.mcpserver.spi.prompts.Prompt;
@@ -54,7 +51,7 @@ class ToolErrorsTest {
 
     @Test
     void eachKindOfFailureReachesTheClientAsThePluginIntended() throws Exception {
-        try (McpTestServer server = McpTestServer.with(new Plugin()).start();
+        try (McpTestServer server = McpTestServer.with(Plugin.class).start();
              McpTestClient client = server.client()) {
             ToolCallResult chosen = client.callTool("chosen", Map.of());
             assertTrue(chosen.isError());

@@ -1,8 +1,5 @@
-package io.mcpserver.server.features;
+package io.mcpserver.testkit;
 
-import io.mcpserver.server.testkit.McpTestClient;
-import io.mcpserver.server.testkit.McpTestServer;
-import io.mcpserver.server.testkit.ToolCallResult;
 import io.mcpserver.spi.McpPlugin;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
@@ -43,7 +40,7 @@ class StructuredOutputTest {
 
     @Test
     void aResultThatBreaksItsOutputSchemaBecomesAToolError() throws Exception {
-        try (McpTestServer server = McpTestServer.with(new Plugin()).start();
+        try (McpTestServer server = McpTestServer.with(Plugin.class).start();
              McpTestClient client = server.client()) {
             ToolCallResult ok = client.callTool("shape", Map.of("a", "x"));
             assertFalse(ok.isError(), ok.toString());
