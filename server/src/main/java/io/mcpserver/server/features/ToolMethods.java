@@ -147,14 +147,27 @@ public final class ToolMethods {
             return TaskMethods.created(tasks.start(request.session(), "tools/call",
                     ctx -> run(tool, name, args, ctx, version, null)));
         }
+        // until the tool starts its task it is an ordinary call, with the tool's time limit
+        Duration limit = settings.toolTimeout(name);
+        ScheduledFuture<?> timeout = timer.schedule(() -> request.context().request().cancel(InFlightRequest.TIMEOUT),
+                limit.toMillis(), TimeUnit.MILLISECONDS);
         Deferred.Outcome outcome;
         try {
             outcome = tasks.deferred(request.session(), "tools/call", request.context())
                     .run(ctx -> run(tool, name, args, ctx, version, null));
+        } catch (InterruptedException e) {
+            if (InFlightRequest.TIMEOUT.equals(request.context().request().cancelReason())) {
+                Thread.interrupted();
+                return WireFormat.toolResult(ToolResult.error("Tool '" + name + "' timed out after "
+                        + limit.toSeconds() + " s before it started its task"), version);
+            }
+            throw e;
         } catch (Exception | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        } finally {
+            timeout.cancel(false);
         }
         return switch (outcome) {
             case Deferred.Started started -> TaskMethods.created(started.task());

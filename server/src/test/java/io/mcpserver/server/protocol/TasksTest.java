@@ -232,6 +232,23 @@ class TasksTest {
     }
 
     @Test
+    void beforeItStartsItsTaskAToolHasItsTimeLimit() throws Exception {
+        Tool hangs = Tool.of(ToolDescriptor.builder("hangs").taskSupport(TaskSupport.REQUIRED).deferTaskStart(true)
+                .build(), (args, ctx) -> {
+                    Thread.sleep(30_000);
+                    ctx.startTask();
+                    return ToolResult.text("never");
+                });
+        McpCore quick = TestClient.core(TestClient.settings(100, Duration.ofMillis(300)), List.of(hangs), List.of(),
+                List.of(), List.of(), List.of());
+        try (TestClient c = new TestClient(quick)) {
+            JsonNode r = c.call("tools/call", params("{\"name\":\"hangs\"}", TASKS)).get("result");
+            assertTrue(r.path("isError").asBoolean(), r.toString());
+            assertTrue(r.at("/content/0/text").asText().contains("timed out"), r.toString());
+        }
+    }
+
+    @Test
     void aTaskIsOnlyItsOwners() throws Exception {
         String id = call("tools/call", "{\"name\":\"gated\"}", TASKS).at("/result/taskId").asText();
         LinkedBlockingQueue<ObjectNode> received = new LinkedBlockingQueue<>();
