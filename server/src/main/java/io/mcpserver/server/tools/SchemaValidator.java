@@ -1,6 +1,8 @@
 package io.mcpserver.server.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -12,6 +14,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -20,7 +23,26 @@ import java.util.stream.Collectors;
  */
 public final class SchemaValidator {
 
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private static final Map<SpecVersion.VersionFlag, JsonSchemaFactory> FACTORIES = new ConcurrentHashMap<>();
+
+    /**
+     * A factory that knows {@code x-mcp-header} (2026-07-28: a property mirrored into an {@code Mcp-Param-*} header)
+     * as an annotation, so that it is kept and not reported as an unknown keyword.
+     */
+    private static JsonSchemaFactory factory(SpecVersion.VersionFlag version) {
+        return FACTORIES.computeIfAbsent(version, v -> {
+            JsonMetaSchema base = switch (v) {
+                case V4 -> JsonMetaSchema.getV4();
+                case V6 -> JsonMetaSchema.getV6();
+                case V7 -> JsonMetaSchema.getV7();
+                case V201909 -> JsonMetaSchema.getV201909();
+                case V202012 -> JsonMetaSchema.getV202012();
+            };
+            JsonMetaSchema withHeader = JsonMetaSchema.builder(base).keyword(new AnnotationKeyword("x-mcp-header"))
+                    .build();
+            return JsonSchemaFactory.getInstance(v, b -> b.metaSchema(withHeader));
+        });
+    }
 
     private final JsonSchema schema;
 
@@ -32,9 +54,8 @@ public final class SchemaValidator {
     public static SchemaValidator compile(Map<String, Object> schema) {
         JsonNode node = Json.toTree(schema);
         try {
-            JsonSchemaFactory factory = node.has("$schema")
-                    ? JsonSchemaFactory.getInstance(SpecVersionDetector.detect(node))
-                    : FACTORY;
+            JsonSchemaFactory factory = factory(node.has("$schema") ? SpecVersionDetector.detect(node)
+                    : SpecVersion.VersionFlag.V202012);
             JsonSchema compiled = factory.getSchema(node);
             compiled.initializeValidators();
             return new SchemaValidator(compiled);
