@@ -235,6 +235,7 @@ public final class Bench {
 
         List<Results.Row> medians = Results.medians(rows);
         Results.writeCsv(out.resolve("summary.csv"), medians);
+        regressionGuard(medians);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
         json.put("settings", Map.of("reps", reps, "duration_s", duration, "ramp_s", ramp, "warmup_s", warmup,
@@ -275,6 +276,29 @@ public final class Bench {
             failed++;
         }
         return (int) failed;
+    }
+
+    /**
+     * The regression guard in every CI log (issue 14): the small HTTP cell's ratios, one line per concurrency.
+     * Printed, never checked: CI machines are shared and a smoke cell lasts half a second.
+     */
+    void regressionGuard(List<Results.Row> medians) {
+        for (int c : medians.stream().filter(r -> r.transport().equals("http") && r.payload().equals("small"))
+                .map(Results.Row::concurrency).distinct().sorted().toList()) {
+            double ours = throughput(medians, "conns", "ours", c);
+            double both = throughput(medians, "sse", "ours", c);
+            double sdk = throughput(medians, "conns", "sdk", c);
+            double lim = throughput(medians, "conns", "limit", c);
+            log(String.format(Locale.ROOT, "regression guard, http small c=%d (load %.2f; printed, not checked): "
+                            + "ours/SDK %s, ours accepting JSON+SSE/SDK %s, ours/limit %s",
+                    c, Machine.loadavg1(), Results.ratio(ours, sdk), Results.ratio(both, sdk), Results.ratio(ours, lim)));
+        }
+    }
+
+    private static double throughput(List<Results.Row> medians, String mode, String server, int c) {
+        return medians.stream().filter(r -> r.transport().equals("http") && r.payload().equals("small")
+                        && r.mode().equals(mode) && r.server().equals(server) && r.concurrency() == c)
+                .mapToDouble(Results.Row::throughput).findFirst().orElse(Double.NaN);
     }
 
     interface Part {

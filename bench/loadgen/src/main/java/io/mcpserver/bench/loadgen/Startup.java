@@ -68,6 +68,7 @@ final class Startup {
             }
         }
         result.put("ours_to_ready_log_ms_median", median(logMs));
+        result.put("launcher", launcher(runs));
         if (!b.mode.equals("smoke")) {
             // what class-data sharing would give the launcher: a dynamic AppCDS archive (JDK 19+), and JDK 25's
             // AOT cache (JEP 483/514); each written by one training run that is not counted
@@ -113,6 +114,70 @@ final class Startup {
         }
         Bench.log("startup: " + result);
         return result;
+    }
+
+    /**
+     * Startup as shipped: {@code bin/mcp-server} in an install directory of its own (a copy of the launcher, the
+     * server's lib/ and the bundled plugins), which writes its class-data archive under cds/ on the first start and
+     * uses it on later ones. The first start (no archive yet), then later starts with the archive and with
+     * MCP_CLASS_DATA=off alternating, so that the ratio comes from one run on one machine load.
+     */
+    private Map<String, Object> launcher(int runs) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Path home = b.work.resolve("ours-launcher");
+        Machine.run(List.of("rm", "-rf", home.toString()));
+        java.nio.file.Files.createDirectories(home.resolve("bin"));
+        java.nio.file.Files.createDirectories(home.resolve("conf"));
+        Path root = b.benchDir.getParent();
+        for (String f : List.of("mcp-server", "find-jdk")) {
+            java.nio.file.Files.copy(root.resolve("dist/bin/" + f), home.resolve("bin/" + f));
+        }
+        Machine.run(List.of("cp", "-r", b.benchDir.resolve("ours/target/lib").toString(), home.resolve("lib").toString()));
+        Machine.run(List.of("cp", "-r", b.benchDir.resolve("ours/target/plugins").toString(), home.resolve("plugins").toString()));
+        Path conf = home.resolve("conf/mcp-server.yaml");
+        java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(b.oursHome().resolve("conf/mcp-server.yaml"))
+                .replace("${TCP}", "false").replace("${HTTP}", "true")
+                .replace(b.benchDir.resolve("ours/target/plugins").toString(), home.resolve("plugins").toString()));
+        String javaHome = Path.of(b.java).toAbsolutePath().getParent().getParent().toString();
+        List<Double> with = new ArrayList<>();
+        List<Double> without = new ArrayList<>();
+        for (int i = -1; i < 2 * runs; i++) {
+            boolean off = i >= 0 && i % 2 == 1;
+            String kind = i < 0 ? "first" : off ? "off" : "archive";
+            List<String> cmd = new ArrayList<>(List.of("env", "JAVA_HOME=" + javaHome, "JAVA_OPTS=", "MCP_JAVA_OPTS=",
+                    "MCP_CLASS_DATA=" + (off ? "off" : "auto"), home.resolve("bin/mcp-server").toString(),
+                    "--config", conf.toString(), "--http-port", Integer.toString(freePort())));
+            ServerProc p = ServerProc.start("ours-launcher", cmd, b.work.resolve("logs/startup-launcher-" + kind + "-" + i + ".log"),
+                    false, b.cpusServer());
+            try {
+                p.awaitReady(60_000);
+                double ms = (p.readyNanos - p.startNanos) / 1e6;
+                if (i < 0) {
+                    r.put("first_start_to_ready_log_ms", Double.parseDouble(String.format(Locale.ROOT, "%.1f", ms)));
+                    long stop = System.nanoTime();
+                    p.process.destroy(); // the archive is written as the JVM exits: give it the time it takes
+                    p.process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS);
+                    r.put("first_stop_writing_archive_ms", Math.round((System.nanoTime() - stop) / 1e6));
+                } else {
+                    (off ? without : with).add(ms);
+                }
+            } finally {
+                p.close();
+            }
+        }
+        try (var files = java.nio.file.Files.list(home.resolve("cds"))) {
+            r.put("archive", files.map(f -> f.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+            r.put("archive", "none: " + e.getMessage());
+        }
+        r.put("with_archive_to_ready_log_ms_median", median(with));
+        r.put("with_archive_runs", with);
+        r.put("without_archive_to_ready_log_ms_median", median(without));
+        r.put("without_archive_runs", without);
+        r.put("with_over_without", Double.parseDouble(String.format(Locale.ROOT, "%.2f", median(with) / median(without))));
+        r.put("loadavg1", Machine.loadavg1());
+        Bench.log("startup through bin/mcp-server: " + r);
+        return r;
     }
 
     /** Median ms to the ready line with extra JVM options, after one training run with {@code train}. */
