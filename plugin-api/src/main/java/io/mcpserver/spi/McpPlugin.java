@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Lifecycle: the server constructs the plugin (public no-arg constructor), calls {@link #init}
  * once, then reads its contributions. It reads them again after the plugin calls
  * {@link PluginContext#contributionsChanged()}. {@link #close()} is called when the server stops or
- * the plugin is unloaded, after its in-flight calls have finished.
+ * the plugin is unloaded, after its in-flight calls have finished; it is not called when {@code init} threw.
  *
  * <p>Every contribution method has a default returning an empty list; new kinds of contribution
  * are added the same way, so a plugin compiled against an older SPI keeps working.
@@ -49,7 +49,21 @@ public interface McpPlugin {
         return true;
     }
 
-    /** Called once before any contribution is read. Throwing here skips the plugin. */
+    /**
+     * The keys of this plugin's section {@code plugins.<name>} (besides {@code enabled}, which every plugin has).
+     * When the list is not empty the server refuses any other key and any value of the wrong type, before
+     * {@link #init} and in {@code --check-config}, and the plugin's {@link PluginConfig} holds the declared
+     * defaults. Called on a new instance before {@code init}, so it must not depend on state set there.
+     * The default, an empty list, declares nothing: every key is accepted as before.
+     */
+    default List<PluginConfigKey> configKeys() {
+        return List.of();
+    }
+
+    /**
+     * Called once before any contribution is read. Throwing here skips the plugin, and {@link #close()} is then
+     * not called: release what {@code init} acquired before it throws.
+     */
     default void init(PluginContext context) throws Exception {
     }
 
@@ -87,7 +101,11 @@ public interface McpPlugin {
         return List.of();
     }
 
-    /** Release resources. Called once; in-flight calls have finished or been cancelled. */
+    /**
+     * Release resources. Called once for every plugin whose {@link #init} returned normally (also when reading
+     * its contributions failed afterwards), never for one whose {@code init} threw; in-flight calls have
+     * finished or been cancelled.
+     */
     default void close() throws Exception {
     }
 }

@@ -57,6 +57,32 @@ public record PluginConfig(Map<String, Object> values) {
         throw new IllegalArgumentException("'" + key + "' must be true or false, was '" + v + "'");
     }
 
+    /** A byte size written as in the server's configuration ({@code 4096}, {@code 512KiB}, {@code 4MiB}). */
+    public long size(String key, long defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return ConfigValues.parseSize(v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + key + "' " + e.getMessage());
+        }
+    }
+
+    /** A duration written as in the server's configuration ({@code 500ms}, {@code 30s}, {@code 5m}, {@code PT1H}). */
+    public java.time.Duration duration(String key, java.time.Duration defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        try {
+            return ConfigValues.parseDuration(v.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + key + "' " + e.getMessage());
+        }
+    }
+
     /** A list of strings; a single scalar becomes a one-element list. */
     public List<String> strings(String key) {
         Object v = values.get(key);

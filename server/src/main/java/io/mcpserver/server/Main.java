@@ -6,6 +6,11 @@ import io.mcpserver.server.config.ConfigLoader;
 import io.mcpserver.server.config.ConfigReader;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.plugins.PluginLoader;
+import io.mcpserver.server.config.ConfigKey;
+import io.mcpserver.server.config.ConfigKeys;
+import io.mcpserver.server.plugins.PluginConfigScan;
+import io.mcpserver.server.plugins.PluginConfigSchema;
+import io.mcpserver.server.plugins.PluginStatus;
 import io.mcpserver.server.plugins.PluginSummary;
 import io.mcpserver.server.registry.FeatureRegistry;
 
@@ -18,6 +23,8 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -25,7 +32,7 @@ import java.util.regex.Pattern;
 /** Command-line entry: parses flags, loads and validates configuration, then runs the server until it stops. */
 public final class Main {
 
-    /** Keys whose values --check-config masks (also e.g. protocol.request-state-key: a name ending in "key"). */
+    /** Names of undeclared plugin keys that --check-config masks all the same. */
     private static final Pattern SECRET_KEY = Pattern.compile(
             ".*(secret|password|passphrase|token|private|credential).*|.*key", Pattern.CASE_INSENSITIVE);
 
@@ -69,12 +76,13 @@ public final class Main {
             }
         }
         ServerConfig config;
+        java.util.function.Supplier<Config> configuration = () -> ConfigLoader.load(cli.configFile(),
+                home.resolve("conf/mcp-server.yaml"), cli.overrides(), System.getenv());
         try {
-            Config raw = ConfigLoader.load(cli.configFile(), home.resolve("conf/mcp-server.yaml"), cli.overrides(),
-                    System.getenv());
+            Config raw = configuration.get();
             config = ServerConfig.from(raw, home, cli.configFile(), version());
             ConfigReader reader = new ConfigReader(raw);
-            Logging.Format format = reader.enumValue("logging.format", Logging.Format.class, Logging.Format.TEXT);
+            Logging.Format format = reader.enumValue("logging.format", Logging.Format.class);
             reader.check();
             Logging.configure(format);
         } catch (ConfigException e) {
@@ -83,13 +91,26 @@ public final class Main {
             return 2;
         }
         if (cli.checkConfig()) {
-            printConfig(config, console);
+            PluginConfigScan plugins = PluginConfigScan.of(config.plugins().dir());
+            List<String> problems = new ArrayList<>(plugins.problems());
+            pluginSections(config).forEach(name -> {
+                PluginConfigSchema schema = plugins.schemas().get(name);
+                if (schema != null) {
+                    problems.addAll(schema.problems(config.pluginConfig(name)));
+                }
+            });
+            if (!problems.isEmpty()) {
+                System.err.println("mcp-server: invalid configuration:");
+                problems.forEach(p -> System.err.println("  " + p));
+                return 2;
+            }
+            printConfig(config, plugins, console);
             return 0;
         }
         if (cli.listPlugins()) {
             return listPlugins(config, console);
         }
-        McpServer server = new McpServer(config, stdin, stdout);
+        McpServer server = new McpServer(config, stdin, stdout, configuration);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mcp-shutdown"));
         handleSignals(server);
         try {
@@ -156,11 +177,34 @@ public final class Main {
                 s.resources().forEach(r -> out.println("  resource  " + r));
                 s.prompts().forEach(p -> out.println("  prompt    " + p));
             }
-            return summaries.stream().anyMatch(s -> s.status().equals("failed")) ? 1 : 0;
+            return summaries.stream().anyMatch(s -> s.status() == PluginStatus.FAILED) ? 1 : 0;
         }
     }
 
-    private static void printConfig(ServerConfig config, PrintStream out) {
+    /** Names of the plugin sections ({@code plugins.<name>}) the configuration has. */
+    private static List<String> pluginSections(ServerConfig config) {
+        return config.raw().get("plugins").asNodeList().orElse(List.of()).stream()
+                .filter(node -> ConfigKeys.find(node.key().toString()).isEmpty())
+                .map(Config::name).toList();
+    }
+
+    /**
+     * A declared key is secret when its declaration (the server's, or the plugin's) says so; a key of a plugin
+     * section no plugin declares is judged by its name, so that an undeclared password is still masked.
+     */
+    private static boolean isSecret(String key, PluginConfigScan plugins) {
+        return ConfigKeys.find(key).map(ConfigKey::secret).orElseGet(() -> {
+            String[] parts = key.split("\\.", 4);
+            if (parts.length < 3 || !parts[0].equals("plugins")) {
+                return false;
+            }
+            PluginConfigSchema schema = plugins.schemas().get(parts[1]);
+            return schema != null && schema.declared() ? schema.isSecret(parts[2])
+                    : SECRET_KEY.matcher(key).matches();
+        });
+    }
+
+    private static void printConfig(ServerConfig config, PluginConfigScan plugins, PrintStream out) {
         out.println("# configuration is valid");
         out.println("# file: " + (config.configFile() != null ? config.configFile()
                 : config.home().resolve("conf/mcp-server.yaml")));
@@ -170,7 +214,14 @@ public final class Main {
         config.raw().traverse().filter(Config::isLeaf).forEach(node -> {
             String key = node.key().toString();
             String value = node.asString().orElse("");
-            out.println(key + " = " + (SECRET_KEY.matcher(key).matches() ? "******" : value));
+            out.println(key + " = " + (isSecret(key, plugins) ? "******" : value));
         });
+        for (String name : pluginSections(config)) {
+            if (!plugins.schemas().containsKey(name)) {
+                out.println("# plugins." + name + ": no plugin of that name in " + config.plugins().dir()
+                        + ConfigKeys.closest(name, plugins.schemas().keySet()).map(s -> " (did you mean " + s + "?)")
+                        .orElse(""));
+            }
+        }
     }
 }

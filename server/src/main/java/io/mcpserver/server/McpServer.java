@@ -6,6 +6,7 @@ import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.observe.ServerMetrics;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.plugins.PluginLoader;
+import io.mcpserver.server.plugins.PluginStatus;
 import io.mcpserver.server.plugins.PluginSummary;
 import io.mcpserver.server.plugins.PluginWatcher;
 import io.mcpserver.server.registry.FeatureRegistry;
@@ -64,6 +65,15 @@ public final class McpServer implements AutoCloseable {
     private volatile boolean closed;
 
     public McpServer(ServerConfig config, InputStream stdin, OutputStream stdout) {
+        this(config, stdin, stdout, config::raw);
+    }
+
+    /**
+     * @param configuration the configuration as it is now, read again whenever a plugin is (re)loaded, so that a
+     *                      reloaded plugin sees its section as the file says now
+     */
+    public McpServer(ServerConfig config, InputStream stdin, OutputStream stdout,
+                     java.util.function.Supplier<io.helidon.config.Config> configuration) {
         this.config = config;
         this.stdin = stdin;
         this.stdout = stdout;
@@ -73,9 +83,11 @@ public final class McpServer implements AutoCloseable {
         // one hook for every transport: rate limits and audit (security), then the request meters
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch());
-        this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(), config::pluginConfig,
+        this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
+                name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
-                .drainTimeout(config.protocol().toolTimeout());
+                .drainTimeout(config.protocol().toolTimeout())
+                .onFailure(metrics::pluginLoadFailed);
     }
 
     public McpCore core() {
@@ -113,6 +125,12 @@ public final class McpServer implements AutoCloseable {
         details.put("state", ready ? "ready" : closed ? "stopping" : "starting");
         details.put("endpoints", String.join(" ", transports.stream().map(ServerTransport::endpoint).toList()));
         details.put("plugins", plugins.loaded().size());
+        List<PluginSummary> failed = plugins.failures();
+        if (!failed.isEmpty()) {
+            // plugins are optional: a failed one does not make the server unready, but operators see it here
+            details.put("failedPlugins", failed.stream().map(s -> s.name() + ": " + s.reason())
+                    .collect(Collectors.joining("; ")));
+        }
         return details;
     }
 
@@ -138,8 +156,8 @@ public final class McpServer implements AutoCloseable {
             throw new IllegalStateException("cannot start security: " + e.getMessage(), e);
         }
         List<PluginSummary> loaded = plugins.loadAll();
-        long failed = loaded.stream().filter(s -> s.status().equals("failed")).count();
-        LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status().equals("loaded")).count()
+        long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
+        LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status() == PluginStatus.LOADED).count()
                 + " loaded, " + failed + " failed, from " + config.plugins().dir());
         if (config.plugins().watch()) {
             watcher = PluginWatcher.start(plugins, config.plugins().watchDebounce());
@@ -208,7 +226,6 @@ public final class McpServer implements AutoCloseable {
 
     /** Connections and sessions per transport label, and plugin load failures, for {@code /metrics}. */
     private void registerGauges() {
-        metrics.pluginLoadFailures(plugins::loadFailures);
         metrics.audit(security.audit()::healthy, security.audit()::dropped);
         Set<String> labels = new LinkedHashSet<>();
         for (ServerTransport t : transports) {
@@ -225,6 +242,7 @@ public final class McpServer implements AutoCloseable {
     private List<ServerTransport> pluginTransports() {
         List<ServerTransport> result = new ArrayList<>();
         Set<String> builtIn = Set.of("stdio", "tcp", "http");
+        Set<String> offered = new java.util.HashSet<>();
         for (LoadedPlugin p : plugins.loaded()) {
             List<TransportFactory> factories;
             try {
@@ -235,6 +253,7 @@ public final class McpServer implements AutoCloseable {
             }
             for (TransportFactory f : factories == null ? List.<TransportFactory>of() : factories) {
                 String name = f.name();
+                offered.add(name);
                 if (builtIn.contains(name)) {
                     LOG.log(System.Logger.Level.WARNING, "Plugin " + p.name() + " offers transport '" + name
                             + "', which is built in; ignored");
@@ -248,6 +267,14 @@ public final class McpServer implements AutoCloseable {
                     continue;
                 }
                 result.add(new PluginTransport(core, f, p, config, edge()));
+            }
+        }
+        // transports.<name> is left to plugins when the configuration is read; say so if none took it (a typo?)
+        for (var section : config.raw().get("transports").asNodeList().orElse(List.of())) {
+            if (!builtIn.contains(section.name()) && !offered.contains(section.name())) {
+                LOG.log(System.Logger.Level.WARNING, "transports." + section.name() + " configures nothing: no plugin "
+                        + "offers a transport of that name" + io.mcpserver.server.config.ConfigKeys
+                        .closest(section.name(), builtIn).map(s -> " (did you mean transports." + s + "?)").orElse(""));
             }
         }
         return result;

@@ -269,6 +269,37 @@ class PluginWatcherTest {
         }
     }
 
+    @Test
+    void aPluginDirectorySwappedByRenameIsReloadedOnce() throws Exception {
+        Path v1 = plugins.resolve("reloadable");
+        Files.createDirectories(v1);
+        Files.copy(reloadableJar("v1.jar", "v1"), v1.resolve("plugin.jar"));
+        try (McpTestServer server = watchingServer(); McpTestClient client = server.client()) {
+            assertEquals("v1", client.callTool("hello", Map.of()).text());
+
+            // how a deploy swaps a directory: build the new one under a hidden name, rename the old one away,
+            // rename the new one in, then delete the old one
+            Path next = Files.createDirectories(plugins.resolve(".reloadable.new"));
+            Files.copy(reloadableJar("v2.jar", "v2"), next.resolve("plugin.jar"));
+            Path old = plugins.resolve(".reloadable.old");
+            Files.move(v1, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(next, v1, StandardCopyOption.ATOMIC_MOVE);
+            client.awaitNotification(TOOLS_CHANGED, WAIT);
+            assertEquals("v2", client.callTool("hello", Map.of()).text());
+            awaitLog("Replaced plugin reloadable");
+            try (var files = Files.list(old)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(old);
+
+            assertTrue(client.noNotification(TOOLS_CHANGED, Duration.ofMillis(1500)), "reloaded again: " + log);
+            assertEquals(1, log.stream().filter(m -> m != null && m.startsWith("Reloading ")).count(), log.toString());
+            assertEquals("v2", client.callTool("hello", Map.of()).text());
+        }
+    }
+
     private static void awaitFile(Path file) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!Files.exists(file)) {

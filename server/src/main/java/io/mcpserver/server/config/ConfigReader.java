@@ -1,30 +1,28 @@
 package io.mcpserver.server.config;
 
 import io.helidon.config.Config;
+import io.mcpserver.spi.ConfigValues;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Reads typed values from the Helidon config tree, collecting every problem (key and reason) instead
- * of stopping at the first, so one run of {@code --check-config} shows them all.
+ * of stopping at the first, so one run of {@code --check-config} shows them all. Every key it reads must be
+ * declared in {@link ConfigKeys}, and its default comes from there (parsed like a value the user wrote);
+ * only a default derived from another key is passed in by the caller.
  */
 public final class ConfigReader {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
-
     private final Config root;
     private final List<String> problems = new ArrayList<>();
+    private final Set<String> read = new java.util.HashSet<>();
 
     public ConfigReader(Config root) {
         this.root = root;
@@ -50,148 +48,249 @@ public final class ConfigReader {
     }
 
     public boolean exists(String key) {
+        ConfigKeys.declared(key);
+        read.add(key);
         return root.get(key).exists();
     }
 
-    public String string(String key, String defaultValue) {
-        return root.get(key).asString().orElse(defaultValue);
+    /** Keys read so far (declared ones and the children of declared maps), for the test that none is dead. */
+    Set<String> keysRead() {
+        return Set.copyOf(read);
     }
 
-    public boolean bool(String key, boolean defaultValue) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        problem(key, "must be true or false, was '" + v + "'");
-        return defaultValue;
+    /** The value set for {@code key}, or null; the key must be declared. */
+    private String value(String key) {
+        ConfigKeys.declared(key);
+        read.add(key);
+        return root.get(key).asString().orElse(null);
     }
 
-    public int integer(String key, int defaultValue, int min, int max) {
-        String v = string(key, null);
+    /**
+     * The default declared for {@code key}; a key without a literal default (none, or derived from another
+     * key) must be read with an explicit fallback instead.
+     */
+    private static String declaredDefault(String key) {
+        ConfigKey declared = ConfigKeys.declared(key);
+        if (declared.defaultValue() == null) {
+            throw new IllegalStateException(key + " declares no literal default: read it with an explicit fallback");
+        }
+        return declared.defaultValue();
+    }
+
+    /** For keys whose default is derived at read time: the declaration must not also carry a literal one. */
+    private static void noDeclaredDefault(String key) {
+        ConfigKey declared = ConfigKeys.declared(key);
+        if (declared.defaultValue() != null) {
+            throw new IllegalStateException(key + " declares the default '" + declared.defaultValue()
+                    + "': read it without a fallback, so that the default lives in one place");
+        }
+    }
+
+    /** A string with the declared default (null when the declaration says "none"). */
+    public String string(String key) {
+        String v = value(key);
+        return v != null ? v : ConfigKeys.declared(key).defaultValue();
+    }
+
+    /** A string whose default is derived from another key (or from the environment). */
+    public String string(String key, String fallback) {
+        noDeclaredDefault(key);
+        String v = value(key);
+        return v != null ? v : fallback;
+    }
+
+    /** One of the declared choices, lower case. */
+    public String choice(String key) {
+        ConfigKey declared = ConfigKeys.declared(key);
+        String v = value(key);
         if (v == null) {
-            return defaultValue;
+            return declaredDefault(key);
+        }
+        String normalized = v.trim().toLowerCase(Locale.ROOT);
+        if (!declared.choices().contains(normalized)) {
+            problem(key, "must be one of " + String.join(", ", declared.choices()) + ", was '" + v + "'");
+            return declaredDefault(key);
+        }
+        return normalized;
+    }
+
+    public boolean bool(String key) {
+        return bool(value(key), key, Boolean.parseBoolean(declaredDefault(key)));
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        noDeclaredDefault(key);
+        return bool(value(key), key, fallback);
+    }
+
+    private boolean bool(String v, String key, boolean fallback) {
+        if (v == null) {
+            return fallback;
+        }
+        Boolean b = parseBool(v);
+        if (b == null) {
+            problem(key, "must be true or false, was '" + v + "'");
+            return fallback;
+        }
+        return b;
+    }
+
+    private static Boolean parseBool(String v) {
+        return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? Boolean.parseBoolean(v) : null;
+    }
+
+    /** A whole number within the declared range (a port: 0 to 65535). */
+    public int integer(String key) {
+        return integer(key, Integer.parseInt(declaredDefault(key)), ConfigKeys.declared(key));
+    }
+
+    /** A whole number whose default is derived from another key. */
+    public int integer(String key, int fallback) {
+        noDeclaredDefault(key);
+        return integer(key, fallback, ConfigKeys.declared(key));
+    }
+
+    private int integer(String key, int fallback, ConfigKey declared) {
+        String v = value(key);
+        if (v == null) {
+            return fallback;
         }
         try {
             int i = Integer.parseInt(v.trim());
-            if (i < min || i > max) {
-                problem(key, "must be between " + min + " and " + max + ", was " + i);
-                return defaultValue;
+            if (i < declared.min() || i > declared.max()) {
+                problem(key, "must be between " + declared.min() + " and " + declared.max() + ", was " + i);
+                return fallback;
             }
             return i;
         } catch (NumberFormatException e) {
             problem(key, "must be a whole number, was '" + v + "'");
-            return defaultValue;
+            return fallback;
         }
-    }
-
-    public int port(String key, int defaultValue) {
-        return integer(key, defaultValue, 0, 65535);
     }
 
     /** A byte size: a number with an optional unit (KiB, MiB, GiB; k/m/g mean the same). */
-    public long size(String key, long defaultValue) {
-        String v = string(key, null);
+    public long size(String key) {
+        return size(key, ConfigValues.parseSize(declaredDefault(key)), false);
+    }
+
+    /** A size whose default is derived from another key. */
+    public long size(String key, long fallback) {
+        return size(key, fallback, true);
+    }
+
+    private long size(String key, long fallback, boolean derived) {
+        if (derived) {
+            noDeclaredDefault(key);
+        }
+        String v = value(key);
         if (v == null) {
-            return defaultValue;
+            return fallback;
         }
-        Matcher m = SIZE.matcher(v.trim());
-        if (!m.matches()) {
-            problem(key, "must be a size such as 4194304, 512KiB or 4MiB, was '" + v + "'");
-            return defaultValue;
+        long n;
+        try {
+            n = ConfigValues.parseSize(v);
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+            return fallback;
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit.charAt(0)) {
-            case 'k' -> 1024L;
-            case 'm' -> 1024L * 1024;
-            case 'g' -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
         if (n <= 0) {
             problem(key, "must be positive, was '" + v + "'");
-            return defaultValue;
+            return fallback;
         }
-        return n * factor;
+        return n;
     }
 
     /** A duration: ISO-8601 ({@code PT30S}) or short form ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}). */
-    public Duration duration(String key, Duration defaultValue) {
-        String v = string(key, null);
+    public Duration duration(String key) {
+        Duration d = ConfigValues.parseDuration(declaredDefault(key));
+        String v = value(key);
         if (v == null) {
-            return defaultValue;
+            return d;
         }
-        Duration d = parseDuration(v);
-        if (d == null) {
-            problem(key, "must be a duration such as 30s, 5m or PT1H, was '" + v + "'");
-            return defaultValue;
+        Duration parsed;
+        try {
+            parsed = ConfigValues.parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            problem(key, e.getMessage());
+            return d;
         }
-        if (d.isNegative()) {
+        if (parsed.isNegative()) {
             problem(key, "must not be negative, was '" + v + "'");
-            return defaultValue;
+            return d;
         }
-        return d;
+        return parsed;
     }
 
+    /** A duration, or null when {@code v} is not one. */
     static Duration parseDuration(String v) {
-        String s = v.trim();
-        Matcher m = SHORT_DURATION.matcher(s);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
         try {
-            return Duration.parse(s.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
+            return ConfigValues.parseDuration(v);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
-        String v = string(key, null);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = new ArrayList<>();
-            for (E c : type.getEnumConstants()) {
-                allowed.add(c.name().toLowerCase(Locale.ROOT));
-            }
-            problem(key, "must be one of " + allowed + ", was '" + v + "'");
-            return defaultValue;
-        }
+    /** An enum constant; the declared choices name the constants in lower case with '-' for '_'. */
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+        String choice = choice(key);
+        return Enum.valueOf(type, choice.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     /** A list of strings; a comma-separated string (as from an environment variable) also works. */
-    public List<String> strings(String key, List<String> defaultValue) {
+    public List<String> strings(String key) {
+        return strings(key, parseList(declaredDefault(key)));
+    }
+
+    /** A list whose default is derived from another key. */
+    public List<String> strings(String key, List<String> fallback) {
+        ConfigKeys.declared(key);
+        read.add(key);
         Config node = root.get(key);
         if (!node.exists()) {
-            return defaultValue;
+            return fallback;
         }
         if (node.isLeaf()) {
             String v = node.asString().orElse("");
             return v.isBlank() ? List.of() : List.of(v.split("\\s*,\\s*"));
         }
-        return node.asList(String.class).orElse(defaultValue);
+        return node.asList(String.class).orElse(fallback);
     }
 
-    public Path path(String key, Path base, Path defaultValue) {
-        String v = string(key, null);
+    /** {@code []} or {@code [a, b]}, as the declarations write list defaults. */
+    private static List<String> parseList(String literal) {
+        String inner = literal.strip();
+        if (!inner.startsWith("[") || !inner.endsWith("]")) {
+            throw new IllegalStateException("a list default is written [a, b], was '" + literal + "'");
+        }
+        inner = inner.substring(1, inner.length() - 1).strip();
+        return inner.isEmpty() ? List.of() : List.of(inner.split("\\s*,\\s*"));
+    }
+
+    /** A path; relative ones resolve against {@code base}. Null when neither set nor declared with a default. */
+    public Path path(String key, Path base) {
+        String v = value(key);
         if (v == null || v.isBlank()) {
-            return defaultValue;
+            v = ConfigKeys.declared(key).defaultValue();
+        }
+        if (v == null) {
+            return null;
         }
         Path p = Path.of(v.startsWith("~/") ? System.getProperty("user.home") + v.substring(1) : v);
         return p.isAbsolute() ? p.normalize() : base.resolve(p).normalize();
+    }
+
+    /** A path whose default is derived from another key; relative ones resolve against {@code base}. */
+    public Path path(String key, Path base, Path fallback) {
+        noDeclaredDefault(key);
+        Path p = path(key, base);
+        return p != null ? p : fallback;
+    }
+
+    /** The subtree of a declared map or rule list, for reading its user-named children. */
+    public Config section(String key) {
+        ConfigKeys.declared(key);
+        read.add(key);
+        return root.get(key);
     }
 
     /** A config subtree as plain values (maps, lists, strings), for plugin sections. */

@@ -37,40 +37,40 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
     }
 
     static HttpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize, java.nio.file.Path home) {
-        String path = endpointPath(r, "transports.http.path", "/mcp");
-        String ssePath = endpointPath(r, "transports.http.sse-path", "/sse");
-        String messagePath = endpointPath(r, "transports.http.message-path", "/message");
-        Duration idle = r.duration("transports.http.session-idle-timeout", Duration.ofMinutes(30));
+        String path = endpointPath(r, "transports.http.path");
+        String ssePath = endpointPath(r, "transports.http.sse-path");
+        String messagePath = endpointPath(r, "transports.http.message-path");
+        Duration idle = r.duration("transports.http.session-idle-timeout");
         if (idle.isZero()) {
             r.problem("transports.http.session-idle-timeout", "must be greater than zero");
         }
-        Duration headerTimeout = r.duration("transports.http.header-timeout", DEFAULT_HEADER_TIMEOUT);
+        Duration headerTimeout = r.duration("transports.http.header-timeout");
         if (headerTimeout.isZero() || headerTimeout.isNegative()) {
             r.problem("transports.http.header-timeout", "must be greater than zero");
         }
         return new HttpSettings(
-                r.bool("transports.http.enabled", true),
+                r.bool("transports.http.enabled"),
                 r.string("transports.http.host", defaultHost),
-                r.port("transports.http.port", 9001),
+                r.integer("transports.http.port"),
                 path,
                 r.size("transports.http.max-message-size", defaultMessageSize),
-                r.bool("transports.http.legacy-sse", true),
+                r.bool("transports.http.legacy-sse"),
                 ssePath,
                 messagePath,
-                r.strings("transports.http.allowed-origins", List.of()),
-                r.strings("transports.http.allowed-hosts", List.of()),
+                r.strings("transports.http.allowed-origins"),
+                r.strings("transports.http.allowed-hosts"),
                 idle,
-                r.integer("transports.http.max-sessions", 10_000, 1, 1_000_000),
-                r.integer("transports.http.sse-replay-buffer", 256, 1, 100_000),
-                r.duration("transports.http.sse-retry", Duration.ofSeconds(1)),
-                r.duration("transports.http.sse-keep-alive", Duration.ofSeconds(15)),
-                r.duration("transports.http.sse-close-after", Duration.ZERO),
+                r.integer("transports.http.max-sessions"),
+                r.integer("transports.http.sse-replay-buffer"),
+                r.duration("transports.http.sse-retry"),
+                r.duration("transports.http.sse-keep-alive"),
+                r.duration("transports.http.sse-close-after"),
                 TlsSettings.read(r, "transports.http.tls", home),
                 headerTimeout);
     }
 
-    private static String endpointPath(ConfigReader r, String key, String defaultValue) {
-        String path = r.string(key, defaultValue);
+    private static String endpointPath(ConfigReader r, String key) {
+        String path = r.string(key);
         if (!path.startsWith("/")) {
             r.problem(key, "must start with '/', was '" + path + "'");
         }

@@ -18,9 +18,9 @@ public record ObserveSettings(boolean enabled, String healthPath, String readyPa
 
     static ObserveSettings read(ConfigReader r, HttpSettings http, WebSocketSettings websocket) {
         Map<String, String> paths = new LinkedHashMap<>();
-        String health = path(r, "observe.health-path", "/health", paths);
-        String ready = path(r, "observe.ready-path", "/ready", paths);
-        String metrics = path(r, "observe.metrics-path", "/metrics", paths);
+        String health = path(r, "observe.health-path", paths);
+        String ready = path(r, "observe.ready-path", paths);
+        String metrics = path(r, "observe.metrics-path", paths);
         // The observe endpoints are outside every MCP check: they must not shadow an MCP endpoint.
         List<String> taken = new java.util.ArrayList<>(List.of(http.path(), http.ssePath(), http.messagePath()));
         taken.addAll(websocket.paths().stream().filter(p -> !p.equals("/")).toList());
@@ -29,12 +29,12 @@ public record ObserveSettings(boolean enabled, String healthPath, String readyPa
                 r.problem(key, "'" + path + "' is already an MCP endpoint of transports.http");
             }
         });
-        return new ObserveSettings(r.bool("observe.enabled", true), health, ready,
-                r.bool("observe.metrics", true), metrics);
+        return new ObserveSettings(r.bool("observe.enabled"), health, ready,
+                r.bool("observe.metrics"), metrics);
     }
 
-    private static String path(ConfigReader r, String key, String defaultValue, Map<String, String> seen) {
-        String path = r.string(key, defaultValue);
+    private static String path(ConfigReader r, String key, Map<String, String> seen) {
+        String path = r.string(key);
         if (!path.startsWith("/") || path.length() < 2) {
             r.problem(key, "must start with '/' and name a path, was '" + path + "'");
         } else if (seen.containsValue(path)) {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -139,8 +138,8 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
     }
 
     static SecuritySettings read(ConfigReader r, Path home) {
-        boolean enabled = r.bool("security.enabled", false);
-        String resource = r.string("security.resource", null);
+        boolean enabled = r.bool("security.enabled");
+        String resource = r.string("security.resource");
         if (resource != null && !resource.isBlank()) {
             checkAbsoluteUri(r, "security.resource", resource);
         } else {
@@ -153,12 +152,9 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
         for (AccessPolicy.Kind kind : AccessPolicy.Kind.values()) {
             rules.addAll(readRules(r, kind));
         }
-        String policy = r.string("security.default-policy", "allow").trim().toLowerCase(Locale.ROOT);
-        if (!policy.equals("allow") && !policy.equals("deny")) {
-            r.problem("security.default-policy", "must be allow or deny, was '" + policy + "'");
-        }
+        String policy = r.choice("security.default-policy");
         Map<String, List<String>> implies = new java.util.LinkedHashMap<>();
-        r.root().get("security.scope-implies").asNodeList().orElse(List.of()).forEach(node ->
+        r.section("security.scope-implies").asNodeList().orElse(List.of()).forEach(node ->
                 implies.put(node.name(), node.isLeaf() ? List.of(node.asString().get().split("[\\s,]+"))
                         : node.asList(String.class).orElse(List.of())));
         Identity stdio = new Identity(
@@ -166,7 +162,7 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
                 r.exists("transports.stdio.scopes") ? Set.copyOf(r.strings("transports.stdio.scopes", List.of())) : null,
                 r.exists("transports.stdio.roles") ? Set.copyOf(r.strings("transports.stdio.roles", List.of())) : null);
         Map<String, Identity> certificates = new java.util.LinkedHashMap<>();
-        r.root().get("security.client-certificates").asNodeList().orElse(List.of()).forEach(node ->
+        r.section("security.client-certificates").asNodeList().orElse(List.of()).forEach(node ->
                 certificates.put(node.name(), new Identity(node.name(), strings(node.get("scopes")),
                         strings(node.get("roles")))));
         return new SecuritySettings(enabled, resource, authorizationServers,
@@ -184,18 +180,18 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
     }
 
     private static JwtSettings readJwt(ConfigReader r, Path home, String resource, boolean enabled) {
-        Path file = r.path("security.jwt.jwks-file", home, null);
-        String url = r.string("security.jwt.jwks-url", null);
+        Path file = r.path("security.jwt.jwks-file", home);
+        String url = r.string("security.jwt.jwks-url");
         URI jwksUrl = null;
         if (url != null && !url.isBlank()) {
             jwksUrl = checkAbsoluteUri(r, "security.jwt.jwks-url", url);
         }
-        String issuer = r.string("security.jwt.issuer", null);
+        String issuer = r.string("security.jwt.issuer");
         List<String> audience = r.strings("security.jwt.audience", resource == null ? List.of() : List.of(resource));
-        JwtSettings jwt = new JwtSettings(file, jwksUrl, r.duration("security.jwt.jwks-refresh", Duration.ofMinutes(10)),
+        JwtSettings jwt = new JwtSettings(file, jwksUrl, r.duration("security.jwt.jwks-refresh"),
                 issuer == null || issuer.isBlank() ? null : issuer, audience,
-                r.duration("security.jwt.clock-skew", Duration.ofSeconds(30)),
-                r.string("security.jwt.roles-claim", "roles"));
+                r.duration("security.jwt.clock-skew"),
+                r.string("security.jwt.roles-claim"));
         if (!enabled) {
             return jwt;
         }
@@ -224,7 +220,7 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
             case PROMPT -> "prompts";
         };
         List<AccessRule> rules = new ArrayList<>();
-        int count = r.root().get(key).asNodeList().map(List::size).orElse(0);
+        int count = r.section(key).asNodeList().map(List::size).orElse(0);
         for (int i = 0; i < count; i++) {
             String at = key + "." + i;
             String match = r.string(at + ".match", null);
@@ -239,8 +235,8 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
     }
 
     private static AuditSettings readAudit(ConfigReader r, Path home, boolean securityEnabled) {
-        Path file = r.path("audit.file", home, home.resolve("logs/audit.log"));
-        String onFailure = r.string("audit.on-failure", "refuse").trim().toLowerCase(Locale.ROOT);
+        Path file = r.path("audit.file", home);
+        String onFailure = r.choice("audit.on-failure");
         if (!onFailure.equals("refuse") && !onFailure.equals("continue")) {
             r.problem("audit.on-failure", "must be refuse or continue, was '" + onFailure + "'");
         }
@@ -252,26 +248,23 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
         return new AuditSettings(
                 r.bool("audit.enabled", securityEnabled),
                 file, refusals,
-                r.size("audit.max-file-size", 10L * 1024 * 1024),
-                r.integer("audit.max-files", 5, 1, 1000),
-                r.bool("audit.log-arguments", false),
+                r.size("audit.max-file-size"),
+                r.integer("audit.max-files"),
+                r.bool("audit.log-arguments"),
                 onFailure.equals("continue") ? AuditSettings.OnFailure.CONTINUE : AuditSettings.OnFailure.REFUSE);
     }
 
     private static RateLimitSettings readRateLimits(ConfigReader r) {
-        int perPrincipal = r.integer("limits.rate.per-principal", 0, 0, 1_000_000);
-        int global = r.integer("limits.rate.global", 0, 0, 10_000_000);
-        int authFailures = r.integer("limits.rate.auth-failures-per-address",
-                RateLimitSettings.DEFAULT_AUTH_FAILURES_PER_ADDRESS, 0, 1_000_000);
+        int perPrincipal = r.integer("limits.rate.per-principal");
+        int global = r.integer("limits.rate.global");
+        int authFailures = r.integer("limits.rate.auth-failures-per-address");
         RateLimitSettings limits = new RateLimitSettings(perPrincipal,
-                r.integer("limits.rate.per-principal-burst", 2 * perPrincipal, 0, 10_000_000),
+                r.integer("limits.rate.per-principal-burst", 2 * perPrincipal),
                 global,
-                r.integer("limits.rate.global-burst", 2 * global, 0, 100_000_000),
+                r.integer("limits.rate.global-burst", 2 * global),
                 authFailures,
-                r.integer("limits.rate.auth-failures-burst", RateLimitSettings.DEFAULT_AUTH_FAILURES_BURST, 1,
-                        10_000_000),
-                r.integer("limits.max-sessions-per-principal", RateLimitSettings.DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, 1,
-                        1_000_000));
+                r.integer("limits.rate.auth-failures-burst"),
+                r.integer("limits.max-sessions-per-principal"));
         if (perPrincipal > 0 && limits.perPrincipalBurst() < 1) {
             r.problem("limits.rate.per-principal-burst", "must be at least 1 while limits.rate.per-principal is on");
         }

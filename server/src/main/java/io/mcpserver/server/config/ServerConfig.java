@@ -21,8 +21,10 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
                            PluginSettings plugins, SecuritySettings security, ObserveSettings observe,
                            Config raw) {
 
-    /** Default for every transport's message size limit. */
-    public static final long DEFAULT_MAX_MESSAGE_SIZE = 4L * 1024 * 1024;
+    /** {@code limits.max-message-size}: the limit of every transport that sets none of its own. */
+    public long maxMessageSize() {
+        return new ConfigReader(raw).size("limits.max-message-size");
+    }
 
     public record StdioSettings(boolean enabled, long maxMessageSize) {
     }
@@ -34,61 +36,71 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
     /** Reads and validates everything; throws {@link ConfigException} listing every problem. */
     public static ServerConfig from(Config config, Path home, Path configFile, String version) {
         ConfigReader r = new ConfigReader(config);
-        String host = r.string("server.host", "127.0.0.1");
-        long defaultSize = r.size("limits.max-message-size", DEFAULT_MAX_MESSAGE_SIZE);
+        ConfigKeys.unknownKeys(config).forEach(r.problems()::add);
+        ServerConfig result = read(r, config, home, configFile, version);
+        r.check();
+        return result;
+    }
 
+    /**
+     * Every setting at its declared default (home: the working directory): for tests and embedding, so that
+     * no default is written twice.
+     */
+    public static ServerConfig defaults() {
+        return from(Config.empty(), Path.of("").toAbsolutePath(), null, "dev");
+    }
+
+    /** Reads every key, leaving the problems found in {@code r}. */
+    static ServerConfig read(ConfigReader r, Config config, Path home, Path configFile, String version) {
+        String host = r.string("server.host");
+        long defaultSize = r.size("limits.max-message-size");
+
+        Duration toolTimeout = r.duration("protocol.tool-timeout");
+        if (toolTimeout.isZero()) {
+            r.problem("protocol.tool-timeout", "must be greater than zero");
+        }
         ProtocolSettings protocol = new ProtocolSettings(
-                r.string("server.name", "mcp-server"),
+                r.string("server.name"),
                 version,
-                r.string("server.instructions", null),
-                r.integer("protocol.page-size", 100, 1, 10_000),
-                r.enumValue("protocol.log-level", LogLevel.class, LogLevel.INFO),
-                r.duration("protocol.client-request-timeout", Duration.ofSeconds(60)),
-                r.duration("protocol.tool-timeout", Duration.ofMinutes(5)),
-                r.integer("limits.max-in-flight-per-session", 64, 1, 100_000),
-                r.duration("server.shutdown-grace", Duration.ofSeconds(10)));
+                r.string("server.instructions"),
+                r.integer("protocol.page-size"),
+                r.enumValue("protocol.log-level", LogLevel.class),
+                r.duration("protocol.client-request-timeout"),
+                toolTimeout,
+                r.integer("limits.max-in-flight-per-session"),
+                r.duration("server.shutdown-grace"),
+                statelessSettings(r),
+                toolTimeouts(r),
+                taskSettings(r),
+                r.integer("limits.max-subscriptions-per-session"),
+                r.integer("limits.max-uri-length"));
 
         StdioSettings stdio = new StdioSettings(
-                r.bool("transports.stdio.enabled", false),
+                r.bool("transports.stdio.enabled"),
                 r.size("transports.stdio.max-message-size", defaultSize));
         TcpSettings tcp = TcpSettings.read(r, host, defaultSize, home);
         HttpSettings http = HttpSettings.read(r, host, defaultSize, home);
         WebSocketSettings websocket = WebSocketSettings.read(r, http.maxMessageSize());
         PluginSettings plugins = new PluginSettings(
-                r.path("plugins.dir", home, home.resolve("plugins")),
-                r.path("plugins.data-dir", home, home.resolve("data")),
-                r.bool("plugins.watch", false),
-                r.duration("plugins.watch-debounce", Duration.ofSeconds(1)));
+                r.path("plugins.dir", home),
+                r.path("plugins.data-dir", home),
+                r.bool("plugins.watch"),
+                r.duration("plugins.watch-debounce"));
         if (plugins.watchDebounce().isNegative()) {
             r.problem("plugins.watch-debounce", "must not be negative");
         }
-        if (protocol.toolTimeout().isZero()) {
-            r.problem("protocol.tool-timeout", "must be greater than zero");
-        }
-        protocol = protocol.withToolTimeouts(toolTimeouts(r)).withStateless(statelessSettings(r))
-                .withTasks(taskSettings(r))
-                .withSubscriptionLimits(
-                        r.integer("limits.max-subscriptions-per-session", ProtocolSettings.DEFAULT_MAX_SUBSCRIPTIONS, 1,
-                                1_000_000),
-                        r.integer("limits.max-uri-length", ProtocolSettings.DEFAULT_MAX_URI_LENGTH, 16, 1 << 20));
         SecuritySettings security = SecuritySettings.read(r, home);
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
-        r.check();
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
                 config);
     }
 
     /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */
     private static StatelessSettings statelessSettings(ConfigReader r) {
-        StatelessSettings d = StatelessSettings.defaults();
-        String scope = r.string("protocol.cache.scope", d.cacheScope());
-        if (!scope.equals("private") && !scope.equals("public")) {
-            r.problem("protocol.cache.scope", "must be private or public, was '" + scope + "'");
-            scope = d.cacheScope();
-        }
+        String scope = r.choice("protocol.cache.scope");
         byte[] key = null;
-        String encoded = r.string("protocol.request-state-key", "");
-        if (!encoded.isBlank()) {
+        String encoded = r.string("protocol.request-state-key");
+        if (encoded != null && !encoded.isBlank()) {
             try {
                 key = java.util.Base64.getDecoder().decode(encoded.strip());
             } catch (IllegalArgumentException e) {
@@ -100,36 +112,33 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
                 key = null;
             }
         }
-        Duration stateTtl = r.duration("protocol.request-state-ttl", d.requestStateTtl());
+        Duration stateTtl = r.duration("protocol.request-state-ttl");
         if (stateTtl.isZero()) {
             r.problem("protocol.request-state-ttl", "must be greater than zero");
-            stateTtl = d.requestStateTtl();
         }
-        return new StatelessSettings(r.duration("protocol.cache.list-ttl", d.listTtl()),
-                r.duration("protocol.cache.read-ttl", d.readTtl()), scope, key, stateTtl);
+        return new StatelessSettings(r.duration("protocol.cache.list-ttl"), r.duration("protocol.cache.read-ttl"), scope,
+                key, stateTtl);
     }
 
     /** {@code protocol.tasks}: how long tasks are kept, the poll interval suggested, how many run at once. */
     private static TaskSettings taskSettings(ConfigReader r) {
-        TaskSettings d = TaskSettings.defaults();
-        Duration ttl = r.duration("protocol.tasks.ttl", d.ttl());
-        if (ttl.isZero() || ttl.isNegative()) {
+        Duration ttl = r.duration("protocol.tasks.ttl");
+        if (ttl.isZero()) {
             r.problem("protocol.tasks.ttl", "must be greater than zero");
-            ttl = d.ttl();
+            ttl = Duration.ofSeconds(1); // reported above; keeps TaskSettings constructible until check()
         }
-        Duration poll = r.duration("protocol.tasks.poll-interval", d.pollInterval());
-        if (poll.isZero() || poll.isNegative()) {
+        Duration poll = r.duration("protocol.tasks.poll-interval");
+        if (poll.isZero()) {
             r.problem("protocol.tasks.poll-interval", "must be greater than zero");
-            poll = d.pollInterval();
+            poll = Duration.ofSeconds(1);
         }
-        return new TaskSettings(ttl, poll, r.integer("protocol.tasks.max-running", d.maxRunning(), 1,
-                Integer.MAX_VALUE));
+        return new TaskSettings(ttl, poll, r.integer("protocol.tasks.max-running"));
     }
 
     /** {@code protocol.tool-timeouts}: per-tool overrides of {@code protocol.tool-timeout}, by tool name. */
     private static Map<String, Duration> toolTimeouts(ConfigReader r) {
         Map<String, Duration> timeouts = new java.util.LinkedHashMap<>();
-        for (Config node : r.root().get("protocol.tool-timeouts").asNodeList().orElse(List.of())) {
+        for (Config node : r.section("protocol.tool-timeouts").asNodeList().orElse(List.of())) {
             String value = node.asString().orElse("");
             Duration d = ConfigReader.parseDuration(value);
             if (d == null || d.isNegative() || d.isZero()) {
@@ -144,7 +153,12 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
 
     /** A plugin's own {@code plugins.<name>} section. */
     public PluginConfig pluginConfig(String pluginName) {
-        return new PluginConfig(ConfigReader.plain(raw.get("plugins").get(pluginName)));
+        return pluginConfig(raw, pluginName);
+    }
+
+    /** A plugin's own {@code plugins.<name>} section of {@code config}. */
+    public static PluginConfig pluginConfig(Config config, String pluginName) {
+        return new PluginConfig(ConfigReader.plain(config.get("plugins").get(pluginName)));
     }
 
     /** Names of the transports that will listen. */

@@ -24,18 +24,18 @@ public record TcpSettings(boolean enabled, String host, int port, long maxMessag
     }
 
     static TcpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize, Path home) {
-        Duration authTimeout = r.duration("transports.tcp.auth-timeout", DEFAULT_AUTH_TIMEOUT);
+        Duration authTimeout = r.duration("transports.tcp.auth-timeout");
         if (authTimeout.isZero() || authTimeout.isNegative()) {
             r.problem("transports.tcp.auth-timeout", "must be greater than zero: a silent connection would hold its "
                     + "slot for ever");
         }
         return new TcpSettings(
-                r.bool("transports.tcp.enabled", true),
+                r.bool("transports.tcp.enabled"),
                 r.string("transports.tcp.host", defaultHost),
-                r.port("transports.tcp.port", 9000),
+                r.integer("transports.tcp.port"),
                 r.size("transports.tcp.max-message-size", defaultMessageSize),
-                r.integer("transports.tcp.max-connections", 10_000, 1, 1_000_000),
-                r.duration("transports.tcp.half-close-timeout", Duration.ofSeconds(60)),
+                r.integer("transports.tcp.max-connections"),
+                r.duration("transports.tcp.half-close-timeout"),
                 TlsSettings.read(r, "transports.tcp.tls", home),
                 authTimeout);
     }

@@ -32,14 +32,14 @@ public record TlsSettings(boolean enabled, Path certificate, Path privateKey, Pa
 
     /** Reads the block under {@code prefix} (e.g. {@code transports.tcp.tls}); relative paths resolve against home. */
     public static TlsSettings read(ConfigReader r, String prefix, Path home) {
-        boolean enabled = r.bool(prefix + ".enabled", false);
+        boolean enabled = r.bool(prefix + ".enabled");
         TlsSettings tls = new TlsSettings(enabled,
-                r.path(prefix + ".certificate", home, null),
-                r.path(prefix + ".private-key", home, null),
-                r.path(prefix + ".keystore", home, null),
-                r.string(prefix + ".keystore-password", null),
-                r.enumValue(prefix + ".client-auth", ClientAuth.class, ClientAuth.NONE),
-                r.path(prefix + ".client-ca", home, null));
+                r.path(prefix + ".certificate", home),
+                r.path(prefix + ".private-key", home),
+                r.path(prefix + ".keystore", home),
+                r.string(prefix + ".keystore-password"),
+                r.enumValue(prefix + ".client-auth", ClientAuth.class),
+                r.path(prefix + ".client-ca", home));
         if (enabled) {
             tls.validate(r, prefix);
         }

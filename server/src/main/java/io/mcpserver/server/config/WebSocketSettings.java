@@ -29,7 +29,7 @@ public record WebSocketSettings(boolean enabled, List<String> paths, long maxMes
 
     static WebSocketSettings read(ConfigReader r, long defaultMessageSize) {
         String prefix = "transports.http.websocket.";
-        List<String> paths = r.strings(prefix + "paths", List.of("/ws", "/"));
+        List<String> paths = r.strings(prefix + "paths");
         for (String path : paths) {
             if (!path.startsWith("/")) {
                 r.problem(prefix + "paths", "every path must start with '/', was '" + path + "'");
@@ -40,16 +40,16 @@ public record WebSocketSettings(boolean enabled, List<String> paths, long maxMes
             r.problem(prefix + "max-message-size", "must be below 2GiB, was " + size);
             size = defaultMessageSize;
         }
-        Duration pongTimeout = r.duration(prefix + "pong-timeout", Duration.ofSeconds(10));
+        Duration pongTimeout = r.duration(prefix + "pong-timeout");
         if (pongTimeout.isZero()) {
             r.problem(prefix + "pong-timeout", "must be greater than zero");
         }
         return new WebSocketSettings(
-                r.bool(prefix + "enabled", true),
+                r.bool(prefix + "enabled"),
                 paths,
                 size,
-                r.duration(prefix + "ping-interval", Duration.ofSeconds(30)),
+                r.duration(prefix + "ping-interval"),
                 pongTimeout,
-                r.integer(prefix + "max-connections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000));
+                r.integer(prefix + "max-connections"));
     }
 }

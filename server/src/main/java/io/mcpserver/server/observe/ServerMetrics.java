@@ -74,6 +74,7 @@ public final class ServerMetrics implements AutoCloseable {
         // Helidon's registry is process-wide; this server's meters are removed again by close()
         this.registry = MetricsFactory.getInstance().globalRegistry(METRICS_CONFIG);
         this.knownTool = knownTool;
+        pluginLoadFailures(); // shown as 0 from the start
     }
 
     public MeterRegistry registry() {
@@ -142,11 +143,19 @@ public final class ServerMetrics implements AutoCloseable {
         gauge("mcp.sessions", "MCP sessions open now", transport, open);
     }
 
-    /** {@code mcp_plugin_load_failures_total}: read from the loader's own count. */
-    public void pluginLoadFailures(LongSupplier failures) {
-        meters.add(registry.getOrCreate(FunctionalCounter.builder("mcp.plugin.load.failures", failures,
-                        LongSupplier::getAsLong)
-                .description("Plugins that failed to load (at startup or on reload) and were skipped")));
+    /**
+     * {@code mcp_plugin_load_failures_total}: one more plugin failed to load (at startup or on reload). A counter
+     * of its own: the functional counter over the loader's count that this replaces was registered after startup
+     * and then kept the value it first read, so failures during reloads never showed (PluginFailuresTest).
+     */
+    public void pluginLoadFailed() {
+        if (!closed) {
+            pluginLoadFailures().increment();
+        }
+    }
+
+    private Counter pluginLoadFailures() {
+        return counter("mcp.plugin.load.failures", "Plugins that failed to load (at startup or on reload) and were skipped");
     }
 
     /** {@code mcp_audit_healthy} (1 while every audit file is written) and {@code mcp_audit_records_dropped_total}. */

@@ -113,11 +113,17 @@ public final class PluginWatcher implements AutoCloseable {
             }
             Path child = watched.resolve((Path) event.context());
             Path source = watched.equals(dir) ? child : watched; // a change inside a plugin directory
+            if (watched.equals(dir) && event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
+                // Renamed away or deleted: its key follows the old directory wherever it went, and must not
+                // report that directory's later changes (its removal, say) as changes of this name.
+                unwatch(child);
+            }
             if (hidden(child) || hidden(source)) {
                 continue;
             }
             if (watched.equals(dir) && event.kind() == StandardWatchEventKinds.ENTRY_CREATE
                     && Files.isDirectory(child)) {
+                unwatch(child);
                 register(child);
             }
             if (isCandidate(source)) {
@@ -167,14 +173,19 @@ public final class PluginWatcher implements AutoCloseable {
         due.stream().filter(Files::exists).forEach(this::changed);
     }
 
-    private void removed(Path source) {
+    /** Stops watching whatever directory was registered under {@code path}. */
+    private void unwatch(Path path) {
         keys.entrySet().removeIf(e -> {
-            if (e.getValue().equals(source)) {
+            if (e.getValue().equals(path)) {
                 e.getKey().cancel();
                 return true;
             }
             return false;
         });
+    }
+
+    private void removed(Path source) {
+        unwatch(source);
         List<String> names = loader.unloadSource(source);
         if (!names.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, source.getFileName() + " removed: unloaded " + String.join(", ", names));

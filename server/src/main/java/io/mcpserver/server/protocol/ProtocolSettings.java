@@ -30,29 +30,9 @@ public record ProtocolSettings(String serverName, String serverVersion, String i
     public static final int DEFAULT_MAX_URI_LENGTH = 8192;
 
     public ProtocolSettings {
-        stateless = stateless == null ? StatelessSettings.defaults() : stateless;
-        tasks = tasks == null ? TaskSettings.defaults() : tasks;
+        java.util.Objects.requireNonNull(stateless, "stateless");
+        java.util.Objects.requireNonNull(tasks, "tasks");
         toolTimeouts = toolTimeouts == null ? Map.of() : Map.copyOf(toolTimeouts);
-    }
-
-    public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
-                            LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
-                            int maxInFlight, Duration shutdownGrace, StatelessSettings stateless) {
-        this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, stateless, Map.of(), null, DEFAULT_MAX_SUBSCRIPTIONS, DEFAULT_MAX_URI_LENGTH);
-    }
-
-    public ProtocolSettings(String serverName, String serverVersion, String instructions, int pageSize,
-                            LogLevel defaultLogLevel, Duration clientRequestTimeout, Duration toolTimeout,
-                            int maxInFlight, Duration shutdownGrace) {
-        this(serverName, serverVersion, instructions, pageSize, defaultLogLevel, clientRequestTimeout, toolTimeout,
-                maxInFlight, shutdownGrace, StatelessSettings.defaults(), Map.of(), null, DEFAULT_MAX_SUBSCRIPTIONS,
-                DEFAULT_MAX_URI_LENGTH);
-    }
-
-    public static ProtocolSettings defaults() {
-        return new ProtocolSettings("mcp-server", "dev", null, 100, LogLevel.INFO, Duration.ofSeconds(60),
-                Duration.ofMinutes(5), 64, Duration.ofSeconds(10));
     }
 
     public ProtocolSettings withToolTimeouts(Map<String, Duration> overrides) {

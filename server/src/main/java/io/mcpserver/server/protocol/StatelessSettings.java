@@ -33,10 +33,6 @@ public record StatelessSettings(Duration listTtl, Duration readTtl, String cache
         requestStateKey = requestStateKey == null ? null : requestStateKey.clone();
     }
 
-    public static StatelessSettings defaults() {
-        return new StatelessSettings(Duration.ofMinutes(1), Duration.ZERO, "private", null, Duration.ofMinutes(10));
-    }
-
     @Override
     public byte[] requestStateKey() {
         return requestStateKey == null ? null : requestStateKey.clone();

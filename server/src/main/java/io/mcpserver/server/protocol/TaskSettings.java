@@ -22,8 +22,4 @@ public record TaskSettings(Duration ttl, Duration pollInterval, int maxRunning) 
             throw new IllegalArgumentException("max running tasks must be at least 1");
         }
     }
-
-    public static TaskSettings defaults() {
-        return new TaskSettings(Duration.ofHours(1), Duration.ofMillis(500), 1000);
-    }
 }

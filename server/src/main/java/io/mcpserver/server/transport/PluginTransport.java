@@ -39,7 +39,7 @@ public final class PluginTransport implements ServerTransport {
         this.plugin = plugin;
         this.config = new PluginConfig(ConfigReader.plain(
                 serverConfig.raw().get("transports").get(factory.name())));
-        this.maxMessageSize = config.number("max-message-size", ServerConfig.DEFAULT_MAX_MESSAGE_SIZE);
+        this.maxMessageSize = config.size("max-message-size", serverConfig.maxMessageSize());
         this.edge = edge;
     }
 

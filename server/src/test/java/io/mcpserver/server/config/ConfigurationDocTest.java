@@ -79,7 +79,12 @@ class ConfigurationDocTest {
      * list items and the children of a commented-out section (examples of user-chosen names) are skipped.
      */
     static Set<String> yamlKeys(List<String> lines) {
-        Set<String> keys = new LinkedHashSet<>();
+        return yamlEntries(lines).keySet();
+    }
+
+    /** {@link #yamlKeys} with each key's value as written (a trailing note after two spaces aside), or null. */
+    static Map<String, String> yamlEntries(List<String> lines) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
         Deque<Entry> stack = new ArrayDeque<>();
         for (String line : lines) {
             String trimmed = line.strip();
@@ -118,7 +123,7 @@ class ConfigurationDocTest {
             stack.push(new Entry(indent, m.group(1), commented));
             boolean section = !commented && m.group(2) == null; // its keys are listed, not it
             if (!example && !section) {
-                keys.add(path.toString());
+                keys.put(path.toString(), m.group(2) == null ? null : m.group(2).split("\\s{2,}", 2)[0].strip());
             }
         }
         return keys;

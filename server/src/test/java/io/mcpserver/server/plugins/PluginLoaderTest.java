@@ -52,7 +52,7 @@ class PluginLoaderTest {
         goodPlugin("good.jar", "good", "hello", "hi there");
         try (PluginLoader loader = loader(Map.of())) {
             PluginSummary s = only(loader.loadAll(), "good.jar");
-            assertEquals("loaded", s.status());
+            assertEquals(PluginStatus.LOADED, s.status());
             assertEquals(List.of("hello"), s.tools());
             assertEquals("hi there", call(registry, "hello"));
         }
@@ -83,7 +83,7 @@ class PluginLoaderTest {
 
         try (PluginLoader loader = loader(Map.of())) {
             List<PluginSummary> all = loader.loadAll();
-            assertEquals("loaded", only(all, "a-good.jar").status());
+            assertEquals(PluginStatus.LOADED, only(all, "a-good.jar").status());
             assertFailed(only(all, "corrupt.jar"), "not a valid JAR");
             assertFailed(only(all, "noprovider.jar"), "no provider of io.mcpserver.spi.McpPlugin");
             assertFailed(only(all, "throws.jar"), "boom in constructor");
@@ -99,7 +99,7 @@ class PluginLoaderTest {
         goodPlugin("b.jar", "second", "same", "from second");
         try (PluginLoader loader = loader(Map.of())) {
             List<PluginSummary> all = loader.loadAll();
-            assertEquals("loaded", only(all, "a.jar").status());
+            assertEquals(PluginStatus.LOADED, only(all, "a.jar").status());
             assertFailed(only(all, "b.jar"), "duplicate tool name 'same' (already provided by plugin first)");
             assertEquals("from first", call(registry, "same"));
         }
@@ -124,7 +124,7 @@ class PluginLoaderTest {
 
         try (PluginLoader loader = loader(Map.of())) {
             List<PluginSummary> all = loader.loadAll();
-            assertTrue(all.stream().allMatch(s -> s.status().equals("loaded")), all.toString());
+            assertTrue(all.stream().allMatch(s -> s.status() == PluginStatus.LOADED), all.toString());
             assertEquals("1.0", call(registry, "lib_one"));
             assertEquals("2.0", call(registry, "lib_two"));
         }
@@ -151,7 +151,7 @@ class PluginLoaderTest {
         goodPlugin("b.jar", "beta", "beta_tool", "b");
         try (PluginLoader loader = loader(Map.of("beta", Map.of("enabled", "false")))) {
             List<PluginSummary> all = loader.loadAll();
-            assertEquals("disabled", only(all, "b.jar").status());
+            assertEquals(PluginStatus.DISABLED, only(all, "b.jar").status());
             assertEquals(List.of("alpha_tool"), List.copyOf(registry.snapshot().tools().keySet()));
             assertTrue(loader.unload("alpha"));
             assertTrue(registry.snapshot().tools().isEmpty());
@@ -159,7 +159,7 @@ class PluginLoaderTest {
     }
 
     private static void assertFailed(PluginSummary s, String reasonPart) {
-        assertEquals("failed", s.status(), s.toString());
+        assertEquals(PluginStatus.FAILED, s.status(), s.toString());
         assertTrue(s.reason().contains(reasonPart), "reason '" + s.reason() + "' should contain '" + reasonPart + "'");
     }
 }

@@ -66,7 +66,7 @@ public final class TestJars {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         if (spiVersion != null) {
-            manifest.getMainAttributes().put(PluginLoader.SPI_VERSION, spiVersion);
+            manifest.getMainAttributes().put(PluginSources.SPI_VERSION, spiVersion);
         }
         Files.createDirectories(target.getParent());
         try (OutputStream out = Files.newOutputStream(target);

@@ -44,7 +44,7 @@ class CompletionRecordTest {
         registry.register(new Contributions(new Owner("test", getClass().getClassLoader()),
                 List.of(Tool.of(ToolDescriptor.builder("echo").build(), (args, ctx) -> ToolResult.text("hi"))),
                 List.of(), List.of(), List.of(), List.of()));
-        McpCore core = new McpCore(ProtocolSettings.defaults(), registry, AccessPolicy.ALLOW_ALL, hook, false);
+        McpCore core = new McpCore(io.mcpserver.server.config.ServerConfig.defaults().protocol(), registry, AccessPolicy.ALLOW_ALL, hook, false);
 
         AtomicReference<ClientConnection> connection = new AtomicReference<>();
         BlockingQueue<ObjectNode> received = new LinkedBlockingQueue<>();

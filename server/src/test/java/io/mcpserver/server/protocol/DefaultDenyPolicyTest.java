@@ -49,7 +49,7 @@ class DefaultDenyPolicyTest {
         // a rule with no scopes opens what it matches to everyone; everything else has no rule
         List<AccessRule> rules = List.of(new AccessRule(AccessPolicy.Kind.TOOL, "open_*", Set.of(), Set.of()),
                 new AccessRule(AccessPolicy.Kind.RESOURCE, "test://open/*", Set.of(), Set.of()));
-        McpCore core = new McpCore(ProtocolSettings.defaults(), registry, new RuleAccessPolicy(rules, false, Map.of()),
+        McpCore core = new McpCore(io.mcpserver.server.config.ServerConfig.defaults().protocol(), registry, new RuleAccessPolicy(rules, false, Map.of()),
                 false);
         client = new TestClient(core);
         client.initialize("2025-11-25", "{}");

@@ -69,9 +69,10 @@ class RequestLimitsTest {
                 throw e;
             }
         });
-        var d = ProtocolSettings.defaults();
+        var d = io.mcpserver.server.config.ServerConfig.defaults().protocol();
         ProtocolSettings settings = new ProtocolSettings(d.serverName(), "test", d.instructions(), d.pageSize(),
-                d.defaultLogLevel(), clientRequestTimeout, Duration.ofMinutes(1), MAX_IN_FLIGHT, d.shutdownGrace());
+                d.defaultLogLevel(), clientRequestTimeout, Duration.ofMinutes(1), MAX_IN_FLIGHT, d.shutdownGrace(), d.stateless(),
+                java.util.Map.of(), d.tasks(), d.maxSubscriptions(), d.maxUriLength());
         core = TestClient.core(settings, List.of(block, ask), List.of(), List.of(), List.of(), List.of());
     }
 

@@ -55,7 +55,7 @@ class StatelessEraTest {
 
     @BeforeEach
     void setUp() {
-        core = core(StatelessSettings.defaults());
+        core = core(io.mcpserver.server.config.ServerConfig.defaults().protocol().stateless());
         client = new TestClient(core);
     }
 

@@ -47,9 +47,10 @@ final class TestClient implements AutoCloseable {
     }
 
     static ProtocolSettings settings(int pageSize, Duration toolTimeout) {
-        var d = ProtocolSettings.defaults();
+        var d = io.mcpserver.server.config.ServerConfig.defaults().protocol();
         return new ProtocolSettings(d.serverName(), "test", d.instructions(), pageSize, d.defaultLogLevel(),
-                Duration.ofSeconds(5), toolTimeout, d.maxInFlight(), d.shutdownGrace());
+                Duration.ofSeconds(5), toolTimeout, d.maxInFlight(), d.shutdownGrace(), d.stateless(), Map.of(), d.tasks(), d.maxSubscriptions(),
+                d.maxUriLength());
     }
 
     void sendRaw(String text) {

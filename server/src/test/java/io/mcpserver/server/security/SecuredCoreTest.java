@@ -100,7 +100,7 @@ class SecuredCoreTest {
                 (args, ctx) -> PromptResult.ofUserText(null, "hidden")));
         registry.register(new Contributions(new Owner("test", getClass().getClassLoader()), tools, resources, List.of(),
                 prompts, List.of()));
-        ProtocolSettings protocol = ProtocolSettings.defaults().withToolTimeouts(timeouts);
+        ProtocolSettings protocol = io.mcpserver.server.config.ServerConfig.defaults().protocol().withToolTimeouts(timeouts);
         core = new McpCore(protocol, registry, security.accessPolicy(), security.requestHook(), false);
     }
 

@@ -58,7 +58,7 @@ public final class TransportFixture {
         FeatureRegistry registry = new FeatureRegistry();
         registry.register(new Contributions(new Owner("test", TransportFixture.class.getClassLoader()),
                 List.of(echo, count, block), List.of(), List.of(), List.of(), List.of()));
-        core = new McpCore(ProtocolSettings.defaults(), registry, AccessPolicy.ALLOW_ALL, false);
+        core = new McpCore(io.mcpserver.server.config.ServerConfig.defaults().protocol(), registry, AccessPolicy.ALLOW_ALL, false);
     }
 
     public static Caller anonymous() {

@@ -58,10 +58,10 @@ public final class KitServer implements EmbeddedServer {
                     summaries.addAll(server.plugins().loadClasses(pluginClassPath, pluginClasses));
                 }
                 for (PluginSummary summary : summaries) {
-                    if (!summary.status().equals("loaded")) {
+                    if (summary.status() != io.mcpserver.server.plugins.PluginStatus.LOADED) {
                         String name = summary.name() == null ? String.valueOf(summary.source()) : summary.name();
                         throw new IllegalStateException("plugin " + name + " was not loaded: " + summary.reason()
-                                + (summary.status().equals("disabled") ? " (set(\"plugins." + summary.name()
+                                + (summary.status() == io.mcpserver.server.plugins.PluginStatus.DISABLED ? " (set(\"plugins." + summary.name()
                                 + ".enabled\", true) turns it on)" : ""));
                     }
                 }

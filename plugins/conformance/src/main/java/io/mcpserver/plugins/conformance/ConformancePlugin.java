@@ -1,6 +1,7 @@
 package io.mcpserver.plugins.conformance;
 
 import io.mcpserver.spi.McpPlugin;
+import io.mcpserver.spi.PluginConfigKey;
 import io.mcpserver.spi.PluginContext;
 import io.mcpserver.spi.RequestContext;
 import io.mcpserver.spi.completion.Completion;
@@ -45,7 +46,9 @@ public final class ConformancePlugin implements McpPlugin {
             "test-value");
 
     private final AtomicLong watchedRevision = new AtomicLong(1);
-    private Duration reconnectionDelay = Duration.ofMillis(500);
+    private static final long DEFAULT_RECONNECTION_DELAY_MS = 500;
+    private static final long DEFAULT_WATCHED_INTERVAL_MS = 3000;
+    private Duration reconnectionDelay = Duration.ofMillis(DEFAULT_RECONNECTION_DELAY_MS);
     private Thread watcher;
     private PluginContext context;
     /** Flipped by test_trigger_tool_change / test_trigger_prompt_change, so that the lists change. */
@@ -68,10 +71,21 @@ public final class ConformancePlugin implements McpPlugin {
     }
 
     @Override
+    public List<PluginConfigKey> configKeys() {
+        return List.of(
+                PluginConfigKey.builder("watched-resource-interval-ms", PluginConfigKey.Type.INTEGER)
+                        .defaultValue(String.valueOf(DEFAULT_WATCHED_INTERVAL_MS))
+                        .description("how often `test://watched-resource` changes; `0` never").build(),
+                PluginConfigKey.builder("reconnection-delay-ms", PluginConfigKey.Type.INTEGER)
+                        .defaultValue(String.valueOf(DEFAULT_RECONNECTION_DELAY_MS))
+                        .description("how long `test_reconnection` waits before answering").build());
+    }
+
+    @Override
     public void init(PluginContext context) {
         this.context = context;
         long delay = context.config().number("reconnection-delay-ms", reconnectionDelay.toMillis());
-        long interval = context.config().number("watched-resource-interval-ms", 3000);
+        long interval = context.config().number("watched-resource-interval-ms", DEFAULT_WATCHED_INTERVAL_MS);
         if (delay < 0 || interval < 0) {
             throw new IllegalArgumentException("reconnection-delay-ms and watched-resource-interval-ms must not be "
                     + "negative");

@@ -1,6 +1,7 @@
 package io.mcpserver.plugins.demo;
 
 import io.mcpserver.spi.McpPlugin;
+import io.mcpserver.spi.PluginConfigKey;
 import io.mcpserver.spi.PluginContext;
 import io.mcpserver.spi.RequestContext;
 import io.mcpserver.spi.completion.Completion;
@@ -49,7 +50,8 @@ public final class DemoPlugin implements McpPlugin {
     private final AtomicLong counter = new AtomicLong();
     private final CallOutcomes outcomes = new CallOutcomes();
     private PluginContext context;
-    private long maxSleepMs = 60_000;
+    private static final long DEFAULT_MAX_SLEEP_MS = 60_000;
+    private long maxSleepMs = DEFAULT_MAX_SLEEP_MS;
 
     private static Map<String, String> styles() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -70,6 +72,13 @@ public final class DemoPlugin implements McpPlugin {
     public String description() {
         return "Exercises the protocol: echo, progress, cancellation, sampling, elicitation, roots, resources, "
                 + "prompts, completions";
+    }
+
+    @Override
+    public List<PluginConfigKey> configKeys() {
+        return List.of(PluginConfigKey.builder("max-sleep-ms", PluginConfigKey.Type.INTEGER)
+                .defaultValue(String.valueOf(DEFAULT_MAX_SLEEP_MS))
+                .description("longest sleep the `sleep` tool accepts").build());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mcpserver.plugins.filesystem;
 
 import io.mcpserver.spi.McpPlugin;
+import io.mcpserver.spi.PluginConfigKey;
 import io.mcpserver.spi.PluginContext;
 
 import java.util.List;
@@ -23,6 +24,11 @@ public final class FilesystemPlugin implements McpPlugin {
     @Override
     public String description() {
         return "Read, list and search files under configured root directories; optional writes";
+    }
+
+    @Override
+    public List<PluginConfigKey> configKeys() {
+        return FilesystemSettings.KEYS;
     }
 
     @Override

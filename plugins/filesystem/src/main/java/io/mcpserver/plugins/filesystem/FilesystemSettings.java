@@ -1,6 +1,8 @@
 package io.mcpserver.plugins.filesystem;
 
+import io.mcpserver.spi.ConfigValues;
 import io.mcpserver.spi.PluginConfig;
+import io.mcpserver.spi.PluginConfigKey;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -16,8 +18,21 @@ import java.util.List;
  */
 record FilesystemSettings(List<String> roots, boolean allowWrite, long maxReadBytes, int maxResults) {
 
-    static final long DEFAULT_MAX_READ_BYTES = 1024 * 1024;
+    private static final String MAX_READ_BYTES = "1MiB";
+    static final long DEFAULT_MAX_READ_BYTES = ConfigValues.parseSize(MAX_READ_BYTES);
     static final int DEFAULT_MAX_RESULTS = 200;
+
+    /** The keys of {@code plugins.filesystem}, with the defaults used below. */
+    static final List<PluginConfigKey> KEYS = List.of(
+            PluginConfigKey.builder("roots", PluginConfigKey.Type.LIST).defaultValue("[]")
+                    .description("directories the filesystem tools may read; nothing is reachable until listed").build(),
+            PluginConfigKey.builder("allow-write", PluginConfigKey.Type.BOOLEAN).defaultValue("false")
+                    .description("offer `write_file` and `create_directory`").build(),
+            PluginConfigKey.builder("max-read-bytes", PluginConfigKey.Type.SIZE).defaultValue(MAX_READ_BYTES)
+                    .description("largest file `read_file` returns").build(),
+            PluginConfigKey.builder("max-results", PluginConfigKey.Type.INTEGER)
+                    .defaultValue(String.valueOf(DEFAULT_MAX_RESULTS))
+                    .description("most matches a search returns").build());
 
     FilesystemSettings {
         roots = List.copyOf(roots);
@@ -42,7 +57,7 @@ record FilesystemSettings(List<String> roots, boolean allowWrite, long maxReadBy
         long maxResults = config.number("max-results", DEFAULT_MAX_RESULTS);
         return new FilesystemSettings(roots,
                 config.bool("allow-write", false),
-                config.number("max-read-bytes", DEFAULT_MAX_READ_BYTES),
+                config.size("max-read-bytes", DEFAULT_MAX_READ_BYTES),
                 (int) Math.min(Integer.MAX_VALUE, maxResults));
     }
 }

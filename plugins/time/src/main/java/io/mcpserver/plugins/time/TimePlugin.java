@@ -3,6 +3,7 @@ package io.mcpserver.plugins.time;
 import io.mcpserver.spi.McpProtocolException;
 import io.mcpserver.spi.tools.ToolException;
 import io.mcpserver.spi.McpPlugin;
+import io.mcpserver.spi.PluginConfigKey;
 import io.mcpserver.spi.PluginContext;
 import io.mcpserver.spi.RequestContext;
 import io.mcpserver.spi.completion.Completion;
@@ -45,6 +46,12 @@ public final class TimePlugin implements McpPlugin {
     @Override
     public String description() {
         return "Current time, time-zone conversion and date arithmetic";
+    }
+
+    @Override
+    public List<PluginConfigKey> configKeys() {
+        return List.of(PluginConfigKey.builder("default-timezone", PluginConfigKey.Type.STRING)
+                .description("zone used when a call names none").build());
     }
 
     @Override
