@@ -323,4 +323,43 @@ class JwtAuthenticatorTest {
         assertEquals(null, Authenticator.bearerToken(null));
         assertFalse(new AuthFailure(Reason.EXPIRED, "x \"quoted\"").wwwAuthenticate("u").contains("\"quoted\""));
     }
+
+    /** Issue 12, Low list: a plain-http JWKS URL on another host is accepted, but never silently. */
+    @Test
+    void aPlainHttpJwksUrlIsAcceptedWithAWarning() throws Exception {
+        assertTrue(jwksUrlWarnings("http://jwks.invalid/keys").stream().anyMatch(line ->
+                line.contains("security.jwt.jwks-url") && line.contains("plain http")), "warned");
+        assertTrue(jwksUrlWarnings("https://jwks.invalid/keys").stream().noneMatch(line ->
+                line.contains("plain http")), "https is not warned about");
+    }
+
+    /** The WARNING lines the authenticator logs while it is created for {@code url} (the host never resolves). */
+    private List<String> jwksUrlWarnings(String url) throws Exception {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    lines.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(JwtAuthenticator.class.getName());
+        logger.addHandler(capture);
+        try {
+            JwtAuthenticator.create(new JwtSettings(null, java.net.URI.create(url), Duration.ofMinutes(10),
+                    TestTokens.ISSUER, List.of(TestTokens.AUDIENCE), Duration.ofSeconds(30), "roles"), clock);
+        } finally {
+            logger.removeHandler(capture);
+        }
+        return lines;
+    }
 }

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * WebSocket framing as outside testing found it (issue 12, Low list): a control frame over 125 bytes (RFC 6455
- * §5.5) stalled the connection instead of closing it with 1002.
+ * WebSocket framing as outside testing found it (issue 12, Low list): a control frame (ping, pong, close) over
+ * 125 bytes (RFC 6455 §5.5) stalled the connection or was answered as if valid, instead of closing it with 1002.
  */
 class WebSocketFramingTest {
 
@@ -25,6 +25,25 @@ class WebSocketFramingTest {
 
     @Test
     void aControlFrameOver125BytesClosesTheConnectionWith1002() throws Exception {
+        assertClosedWith1002(0x89, "p".repeat(200).getBytes(StandardCharsets.US_ASCII)); // ping
+    }
+
+    @Test
+    void aPongOver125BytesClosesTheConnectionWith1002() throws Exception {
+        assertClosedWith1002(0x8A, "q".repeat(200).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aCloseFrameOver125BytesIsAnsweredWith1002() throws Exception {
+        byte[] payload = new byte[200]; // status 1000 and a 198-byte reason
+        payload[0] = (byte) 0x03;
+        payload[1] = (byte) 0xE8;
+        java.util.Arrays.fill(payload, 2, payload.length, (byte) 'r');
+        assertClosedWith1002(0x88, payload);
+    }
+
+    /** Sends one masked frame of {@code firstByte} (FIN and opcode) with a 16-bit length, expects close 1002. */
+    private void assertClosedWith1002(int firstByte, byte[] payload) throws Exception {
         try (SecuredServer s = new SecuredServer(home); Socket socket = new Socket("127.0.0.1", s.http.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -36,16 +55,16 @@ class WebSocketFramingTest {
             out.flush();
             String head = readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            // a masked ping with 200 bytes of payload: the 16-bit extended length a control frame must not use
+            // the 16-bit extended length a control frame must not use
             ByteArrayOutputStream frame = new ByteArrayOutputStream();
-            frame.write(0x89);
+            frame.write(firstByte);
             frame.write(0x80 | 126);
-            frame.write(0);
-            frame.write(200);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
             byte[] mask = {1, 2, 3, 4};
             frame.write(mask);
-            for (int i = 0; i < 200; i++) {
-                frame.write('p' ^ mask[i % 4]);
+            for (int i = 0; i < payload.length; i++) {
+                frame.write(payload[i] ^ mask[i % 4]);
             }
             out.write(frame.toByteArray());
             out.flush();

@@ -247,6 +247,11 @@ final class WebSocketEndpoint implements WsListener {
     @Override
     public void onPong(WsSession session, BufferData buffer) {
         lastHeard = System.nanoTime();
+        if (buffer.available() > MAX_CONTROL_PAYLOAD) { // RFC 6455 §5.5, as for a ping
+            LOG.log(System.Logger.Level.WARNING, connection.session() + ": sent a pong of " + buffer.available()
+                    + " bytes; closing with 1002");
+            closeWith(WsCloseCodes.PROTOCOL_ERROR, "Control frames carry at most " + MAX_CONTROL_PAYLOAD + " bytes");
+        }
     }
 
     @Override
@@ -255,9 +260,23 @@ final class WebSocketEndpoint implements WsListener {
         if (closeReason == null) {
             closeReason = "client closed (" + status + (reason == null || reason.isBlank() ? "" : " " + reason) + ")";
         }
-        // Helidon answers the close frame itself once we return: stop our own frames first.
+        // Helidon answers the close frame itself once we return (with 1000, unless a close was sent already):
+        // stop our own frames first. It hands us the frame's payload decoded, the 2-byte code and the reason;
+        // re-encoding the reason never gives fewer bytes than were sent, so an oversized frame is always seen.
+        long payload = 2 + utf8Length(reason == null ? "" : reason);
         sendLock.lock();
         try {
+            if (payload > MAX_CONTROL_PAYLOAD && !outputClosed) { // RFC 6455 §5.5
+                LOG.log(System.Logger.Level.WARNING, (connection == null ? "websocket" : connection.session()
+                        .toString()) + ": sent a close frame of " + payload + " bytes; closing with 1002");
+                closeReason = "server closed (1002: a close frame over " + MAX_CONTROL_PAYLOAD + " bytes)";
+                try {
+                    ws.close(WsCloseCodes.PROTOCOL_ERROR, "Control frames carry at most " + MAX_CONTROL_PAYLOAD
+                            + " bytes");
+                } catch (RuntimeException e) {
+                    // the peer is gone: the connection ends below either way
+                }
+            }
             outputClosed = true;
         } finally {
             sendLock.unlock();
