@@ -2,6 +2,8 @@ package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.testing.LineClient;
+import io.mcpserver.server.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static io.mcpserver.server.observe.ObservedServer.HTTP;
@@ -42,9 +43,9 @@ class GracefulShutdownTest {
                 server:
                   shutdown-grace: 60s
                 """);
-        try (ObservedServer.LineClient tcp = s.tcp()) {
-            tcp.initialize();
-            WsProbe ws = WsProbe.open(URI.create("ws://" + s.server.endpoints().get("http") + "/ws"));
+        try (LineClient tcp = s.tcp()) {
+            tcp.initialize(ObservedServer.INIT);
+            WsClient ws = WsClient.connect(URI.create("ws://" + s.server.endpoints().get("http") + "/ws"), "mcp");
             String session = s.post(null, ObservedServer.INIT).headers().firstValue("Mcp-Session-Id").orElseThrow();
             CompletableFuture<HttpResponse<String>> getStream = HTTP.sendAsync(HttpRequest.newBuilder(s.http.resolve("/mcp"))
                     .header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
@@ -77,7 +78,7 @@ class GracefulShutdownTest {
             assertTrue(s.blockInterrupted.isEmpty(), "the call was let finish, not interrupted");
 
             assertNull(read(tcp), "then the server closes the TCP connection");
-            assertEquals(1001, ws.closeCode.get(10, TimeUnit.SECONDS), "WebSocket close frame: going away");
+            assertEquals(1001, ws.closed.get(10, TimeUnit.SECONDS).code(), "WebSocket close frame: going away");
             assertEquals(200, getStream.get(10, TimeUnit.SECONDS).statusCode(), "the GET stream ended properly");
             assertTrue(legacyStream.get(10, TimeUnit.SECONDS).body().startsWith("event: endpoint"),
                     "the legacy SSE stream ended properly");
@@ -143,8 +144,8 @@ class GracefulShutdownTest {
                 server:
                   shutdown-grace: 300ms
                 """);
-        try (ObservedServer.LineClient tcp = s.tcp()) {
-            tcp.initialize();
+        try (LineClient tcp = s.tcp()) {
+            tcp.initialize(ObservedServer.INIT);
             tcp.send(call(2, "block", "{\"tag\":\"late\"}"));
             assertEquals("late", s.blockStarted.poll(10, TimeUnit.SECONDS), "the call is running");
             Thread closer = Thread.ofVirtual().start(s::close);
@@ -162,11 +163,12 @@ class GracefulShutdownTest {
         }
     }
 
-    private static JsonNode read(ObservedServer.LineClient client) {
+    private static JsonNode read(LineClient client) {
         try {
             return client.read();
-        } catch (IOException e) {
-            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
@@ -194,27 +196,5 @@ class GracefulShutdownTest {
             Thread.sleep(20);
         }
         throw new AssertionError(name + "{transport=" + transport + "} never became " + value + ":\n" + text);
-    }
-
-    /** A JDK WebSocket client that records the close code the server sends. */
-    private static final class WsProbe implements WebSocket.Listener {
-        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-
-        static WsProbe open(URI uri) {
-            WsProbe probe = new WsProbe();
-            HTTP.newWebSocketBuilder().subprotocols("mcp").buildAsync(uri, probe).join();
-            return probe;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closeCode.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closeCode.completeExceptionally(error);
-        }
     }
 }

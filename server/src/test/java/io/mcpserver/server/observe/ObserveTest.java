@@ -6,6 +6,7 @@ import io.helidon.config.ConfigSources;
 import io.mcpserver.server.config.ConfigException;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,8 +84,8 @@ class ObserveTest {
     void metricsCountRequestsAndToolCallsPerTransportAndTool() throws Exception {
         try (ObservedServer s = new ObservedServer(home, "")) {
             String before = s.metrics();
-            try (ObservedServer.LineClient tcp = s.tcp()) {
-                tcp.initialize();
+            try (LineClient tcp = s.tcp()) {
+                tcp.initialize(ObservedServer.INIT);
                 assertEquals("hi", tcp.request(call(2, "echo", "{\"text\":\"hi\"}")).at("/result/content/0/text").asText());
                 tcp.request(call(3, "echo", "{\"text\":\"again\"}"));
                 assertTrue(tcp.request(call(4, "fail", "{}")).at("/result/isError").asBoolean());
@@ -92,7 +93,7 @@ class ObserveTest {
                 assertEquals(-32601, tcp.request("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"made/up\"}")
                         .at("/error/code").asInt());
 
-                try (ObservedServer.LineClient early = s.tcp()) { // before initialize: refused, still no label
+                try (LineClient early = s.tcp()) { // before initialize: refused, still no label
                     assertEquals(-32600, early.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"nonsense/x\"}")
                             .at("/error/code").asInt());
                 }
@@ -147,8 +148,8 @@ class ObserveTest {
                 """)) {
             String before = s.metrics();
             int refused = 0;
-            try (ObservedServer.LineClient tcp = s.tcp()) {
-                tcp.initialize(); // the first token
+            try (LineClient tcp = s.tcp()) {
+                tcp.initialize(ObservedServer.INIT); // the first token
                 // ten pings sent at once: whatever the machine's speed, some find the bucket empty
                 for (int id = 2; id < 12; id++) {
                     tcp.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");

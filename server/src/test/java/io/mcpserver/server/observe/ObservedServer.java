@@ -7,24 +7,21 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -163,49 +160,9 @@ final class ObservedServer implements AutoCloseable {
         return sum;
     }
 
-    /** A raw NDJSON client on the TCP listener. */
+    /** A raw NDJSON client on the TCP listener (30 s for each message: shutdown tests wait on drains). */
     LineClient tcp() throws IOException {
-        return new LineClient(new Socket("127.0.0.1", tcpPort));
-    }
-
-    static final class LineClient implements AutoCloseable {
-        final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        LineClient(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setSoTimeout(30_000);
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            this.out = socket.getOutputStream();
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        /** The next message; null at the end of the stream. */
-        JsonNode read() throws IOException {
-            String line = in.readLine();
-            return line == null ? null : Json.parse(line);
-        }
-
-        JsonNode request(String line) throws IOException {
-            send(line);
-            return read();
-        }
-
-        JsonNode initialize() throws IOException {
-            JsonNode response = request(INIT);
-            send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
-            return response;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+        return LineClient.connect(tcpPort).timeout(Duration.ofSeconds(30));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.config.SecuritySettings.AuditSettings;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +40,7 @@ class AuditFailureTest {
                   file: /dev/full
                   on-failure: continue
                 """, "");
-        try (SecuredServer.Line alice = s.tcpAs("alice")) {
+        try (LineClient alice = s.tcpAs("alice")) {
             for (int i = 0; i < 30; i++) {
                 assertEquals("n" + i, alice.request(SecuredServer.echo(10 + i, "n" + i)).path("result")
                         .path("content").path(0).path("text").asText());
@@ -76,7 +77,7 @@ class AuditFailureTest {
                   file: /dev/full
                   on-failure: refuse
                 """, "");
-             SecuredServer.Line alice = s.tcpAs("alice")) {
+             LineClient alice = s.tcpAs("alice")) {
             alice.request(SecuredServer.echo(2, "first")); // its record is what fails
             awaitTrue(() -> !s.server.security().audit().healthy());
             JsonNode refused = alice.request(SecuredServer.echo(3, "second"));

@@ -1,6 +1,7 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class AuditTrailAttackTest {
                   max-file-size: 64KiB
                   max-files: 1
                 """, "")) {
-            try (SecuredServer.Line alice = s.tcpAs("alice")) {
+            try (LineClient alice = s.tcpAs("alice")) {
                 assertEquals("kept", alice.request(SecuredServer.echo(2, "kept")).path("result").path("content")
                         .path(0).path("text").asText());
             }
@@ -38,7 +39,7 @@ class AuditTrailAttackTest {
             String token = TestTokens.sign("RS256", hugeKid, TestTokens.claims("mallory", null), "SHA256withRSA",
                     s.tokens.rsa.getPrivate());
             for (int i = 0; i < 20; i++) {
-                try (SecuredServer.Line attacker = s.tcp()) {
+                try (LineClient attacker = s.tcp()) {
                     attacker.send(SecuredServer.initialize(token));
                     String reply = attacker.readText();
                     assertTrue(reply.length() < 1_000, "the refusal is bounded, was " + reply.length() + " chars");

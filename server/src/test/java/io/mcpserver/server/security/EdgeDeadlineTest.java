@@ -1,10 +1,12 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,15 +34,15 @@ class EdgeDeadlineTest {
                   http:
                     enabled: false
                 """, "")) {
-            List<SecuredServer.Line> silent = new ArrayList<>();
+            List<LineClient> silent = new ArrayList<>();
             try {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < 2; i++) {
-                    SecuredServer.Line line = s.tcp();
-                    line.socket.setSoTimeout(10_000);
+                    LineClient line = s.tcp();
+                    line.timeout(Duration.ofSeconds(10));
                     silent.add(line);
                 }
-                for (SecuredServer.Line line : silent) {
+                for (LineClient line : silent) {
                     JsonNode refusal = line.read();
                     assertEquals(-32001, refusal.path("error").path("code").asInt(), refusal.toString());
                     assertEquals("timeout", refusal.path("error").path("data").path("reason").asText());
@@ -48,11 +50,11 @@ class EdgeDeadlineTest {
                 }
                 assertTrue(System.nanoTime() - t0 < 8_000_000_000L, "closed after about a second");
             } finally {
-                for (SecuredServer.Line line : silent) {
+                for (LineClient line : silent) {
                     line.close();
                 }
             }
-            try (SecuredServer.Line alice = connectOnceASlotIsFree(s)) {
+            try (LineClient alice = connectOnceASlotIsFree(s)) {
                 assertEquals("in", alice.request(SecuredServer.echo(2, "in")).path("result").path("content").path(0)
                         .path("text").asText(), "the slots are free again");
                 Thread.sleep(1_500);
@@ -66,7 +68,7 @@ class EdgeDeadlineTest {
     }
 
     /** The server counts a slot free a moment after the client saw the connection end: retry for a few seconds. */
-    private static SecuredServer.Line connectOnceASlotIsFree(SecuredServer s) throws Exception {
+    private static LineClient connectOnceASlotIsFree(SecuredServer s) throws Exception {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (true) {
             try {

@@ -8,6 +8,7 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
@@ -16,18 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -149,7 +145,7 @@ class LimitsTest {
     @Test
     void aFloodingTcpClientIsLimitedWhileAnotherIsServed() throws Exception {
         long started = System.nanoTime(); // the flooder's bucket starts with its initialize
-        try (Tcp flooder = new Tcp(tcpPort, "flood-tcp"); Tcp calm = new Tcp(tcpPort, "calm-tcp")) {
+        try (LineClient flooder = tcp("flood-tcp"); LineClient calm = tcp("calm-tcp")) {
             for (int i = 1; i <= 40; i++) {
                 flooder.send(echo(i, "x"));
             }
@@ -297,7 +293,7 @@ class LimitsTest {
     @Test
     void aMessageOverTheSizeLimitIsRefusedOnEveryTransport() throws Exception {
         String big = echo(99, "y".repeat(LIMIT + 10));
-        try (Tcp tcp = new Tcp(tcpPort, "big-tcp")) {
+        try (LineClient tcp = tcp("big-tcp")) {
             tcp.send(big);
             assertEquals(-32600, tcp.next().path("error").path("code").asInt());
             tcp.send(echo(100, "small")); // the connection goes on
@@ -324,37 +320,13 @@ class LimitsTest {
         assertEquals(1009, closed.get(10, TimeUnit.SECONDS));
     }
 
-    /** An authenticated NDJSON connection. */
-    private static final class Tcp implements AutoCloseable {
-        final Socket socket;
-        final BufferedReader in;
-        final OutputStream out;
-
-        Tcp(int port, String subject) throws Exception {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(15_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-            ObjectNode init = (ObjectNode) Json.parse(INIT);
-            ((ObjectNode) init.get("params")).putObject("_meta").put(FirstMessageAuth.META_KEY, bearer(subject));
-            send(Json.write(init));
-            assertEquals(0, next().path("id").asInt());
-        }
-
-        void send(String line) throws Exception {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        JsonNode next() throws Exception {
-            String line = in.readLine();
-            assertNotNull(line, "connection closed");
-            return Json.parse(line);
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
+    /** An NDJSON connection authenticated by its first message (an initialize carrying the bearer token). */
+    private static LineClient tcp(String subject) throws Exception {
+        LineClient tcp = LineClient.connect(tcpPort);
+        ObjectNode init = (ObjectNode) Json.parse(INIT);
+        ((ObjectNode) init.get("params")).putObject("_meta").put(FirstMessageAuth.META_KEY, bearer(subject));
+        tcp.send(Json.write(init));
+        assertEquals(0, tcp.next().path("id").asInt());
+        return tcp;
     }
 }

@@ -2,6 +2,7 @@ package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,7 @@ class RefusalLimitTest {
             // an honest client behind the same address (a proxy, a NAT) is not locked out
             assertEquals(200, s.post(s.token("alice"), null, SecuredServer.initialize("x")).statusCode());
             // and TCP from that address is limited the same way
-            try (SecuredServer.Line tcp = s.tcp()) {
+            try (LineClient tcp = s.tcp()) {
                 JsonNode r = tcp.request(SecuredServer.initialize(expired));
                 assertEquals(-32000, r.path("error").path("code").asInt(), r.toString());
                 assertEquals("rate_limited", r.path("error").path("data").path("reason").asText());

@@ -3,6 +3,7 @@ package io.mcpserver.server.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
 import io.mcpserver.spi.completion.Completion;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.completion.CompletionRef;
@@ -83,7 +84,7 @@ class ResourceRulesTest {
         server.close();
     }
 
-    private static JsonNode read(SecuredServer.Line c, int id, String uri) throws Exception {
+    private static JsonNode read(LineClient c, int id, String uri) throws Exception {
         return c.request(SecuredServer.request(id, "resources/read", "{\"uri\":\"" + uri + "\"}"));
     }
 
@@ -93,8 +94,8 @@ class ResourceRulesTest {
 
     @Test
     void aRuleOnConcreteUrisHoldsWhenATemplateServesThem() throws Exception {
-        try (SecuredServer.Line alice = server.tcpAs("alice");
-             SecuredServer.Line admin = server.tcpAs("root", "admin")) {
+        try (LineClient alice = server.tcpAs("alice");
+             LineClient admin = server.tcpAs("root", "admin")) {
             assertEquals("Hello, bob", read(alice, 2, "demo://greeting/bob").path("result").path("contents").path(0)
                     .path("text").asText());
             assertEquals(-32003, code(read(alice, 3, "demo://greeting/admin")));
@@ -107,7 +108,7 @@ class ResourceRulesTest {
 
     @Test
     void subscribingNeedsTheRightToRead() throws Exception {
-        try (SecuredServer.Line alice = server.tcpAs("alice")) {
+        try (LineClient alice = server.tcpAs("alice")) {
             JsonNode denied = alice.request(SecuredServer.request(2, "resources/subscribe",
                     "{\"uri\":\"demo://greeting/admin\"}"));
             assertEquals(-32003, code(denied), denied.toString());
@@ -119,8 +120,8 @@ class ResourceRulesTest {
     @Test
     void completionsOfAPromptNeedTheRightToUseIt() throws Exception {
         String params = "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p_hidden\"},\"argument\":{\"name\":\"x\",\"value\":\"c\"}}";
-        try (SecuredServer.Line alice = server.tcpAs("alice");
-             SecuredServer.Line insider = server.tcpAs("insider", "prompts")) {
+        try (LineClient alice = server.tcpAs("alice");
+             LineClient insider = server.tcpAs("insider", "prompts")) {
             JsonNode denied = alice.request(SecuredServer.request(2, "completion/complete", params));
             assertEquals(-32003, code(denied), denied.toString());
             assertTrue(denied.toString().contains("classified") == false, denied.toString());
@@ -132,7 +133,7 @@ class ResourceRulesTest {
 
     @Test
     void subscriptionsPerSessionAndTheirUrisAreBounded() throws Exception {
-        try (SecuredServer.Line alice = server.tcpAs("alice")) {
+        try (LineClient alice = server.tcpAs("alice")) {
             for (int i = 0; i < 3; i++) {
                 assertTrue(alice.request(SecuredServer.request(10 + i, "resources/subscribe",
                         "{\"uri\":\"demo://greeting/n" + i + "\"}")).has("result"));
@@ -176,7 +177,7 @@ class ResourceRulesTest {
         };
         Logger root = Logger.getLogger("");
         root.addHandler(handler);
-        try (SecuredServer.Line alice = server.tcpAs("alice")) {
+        try (LineClient alice = server.tcpAs("alice")) {
             JsonNode bad = read(alice, 2, "demo://greeting/%");
             assertEquals(-32602, code(bad), bad.toString());
             assertTrue(bad.path("error").path("message").asText().contains("percent-encoding"), bad.toString());

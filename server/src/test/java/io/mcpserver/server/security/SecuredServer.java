@@ -7,24 +7,21 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -126,13 +123,13 @@ final class SecuredServer implements AutoCloseable {
     }
 
     /** A TCP client that has initialized as {@code subject}. */
-    Line tcpAs(String subject) throws Exception {
+    LineClient tcpAs(String subject) throws Exception {
         return tcpAs(subject, null);
     }
 
     /** A TCP client that has initialized as {@code subject} with a token granting {@code scope} (space-separated). */
-    Line tcpAs(String subject, String scope) throws Exception {
-        Line line = tcp();
+    LineClient tcpAs(String subject, String scope) throws Exception {
+        LineClient line = tcp();
         JsonNode init = line.request(initialize(tokens.rs256(TestTokens.claims(subject, scope))));
         if (!init.has("result")) {
             line.close();
@@ -142,47 +139,9 @@ final class SecuredServer implements AutoCloseable {
         return line;
     }
 
-    Line tcp() throws IOException {
-        return new Line(new Socket("127.0.0.1", tcpPort));
-    }
-
-    /** Raw NDJSON over a socket. */
-    static final class Line implements AutoCloseable {
-        final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        Line(Socket socket) throws IOException {
-            this.socket = socket;
-            socket.setSoTimeout(30_000);
-            this.in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            this.out = socket.getOutputStream();
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        /** The next line as text; null at the end of the stream. */
-        String readText() throws IOException {
-            return in.readLine();
-        }
-
-        JsonNode read() throws IOException {
-            String line = in.readLine();
-            return line == null ? null : Json.parse(line);
-        }
-
-        JsonNode request(String line) throws IOException {
-            send(line);
-            return read();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** A raw NDJSON client on the TCP listener (30 s for each message). */
+    LineClient tcp() throws IOException {
+        return LineClient.connect(tcpPort).timeout(Duration.ofSeconds(30));
     }
 
     List<JsonNode> lines(Path file) throws Exception {

@@ -9,6 +9,8 @@ import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.RequestMeta;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
+import io.mcpserver.server.testing.WsClient;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
@@ -17,27 +19,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -295,7 +293,7 @@ class SecuredTransportsTest {
 
     @Test
     void webSocketTakesTheHeaderOrTheAccessTokenParameter() throws Exception {
-        try (Ws ws = Ws.open(http, "/ws", token("alice", null), false)) {
+        try (WsClient ws = ws(token("alice", null), false)) {
             ws.send(INIT);
             assertEquals("2025-11-25", ws.next().at("/result/protocolVersion").asText());
             ws.send(call(2, "tools/list", "{}"));
@@ -303,7 +301,7 @@ class SecuredTransportsTest {
             ws.send(call(3, "tools/call", "{\"name\":\"secret_read\"}"));
             assertEquals(-32003, ws.next().path("error").path("code").asInt());
         }
-        try (Ws ws = Ws.open(http, "/ws", token("bob", "secrets:read"), true)) {
+        try (WsClient ws = ws(token("bob", "secrets:read"), true)) {
             ws.send(INIT);
             ws.next();
             ws.send(call(2, "tools/call", "{\"name\":\"secret_read\"}"));
@@ -320,7 +318,7 @@ class SecuredTransportsTest {
     }
 
     private static int upgradeStatus(String token) {
-        CompletionException e = assertThrows(CompletionException.class, () -> Ws.open(http, "/ws", token, false).close());
+        CompletionException e = assertThrows(CompletionException.class, () -> ws(token, false).close());
         return assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode();
     }
 
@@ -328,7 +326,7 @@ class SecuredTransportsTest {
 
     @Test
     void tcpAuthenticatesWithTheFirstMessage() throws Exception {
-        try (Tcp tcp = new Tcp(tcpPort)) {
+        try (LineClient tcp = tcp()) {
             tcp.send(initializeWith(token("alice", null)));
             JsonNode init = tcp.next();
             assertEquals("2025-11-25", init.at("/result/protocolVersion").asText(), init.toString());
@@ -344,30 +342,30 @@ class SecuredTransportsTest {
         List<String> cases = new ArrayList<>(badTokens().values());
         cases.add(null);
         for (String token : cases) {
-            try (Tcp tcp = new Tcp(tcpPort)) {
+            try (LineClient tcp = tcp()) {
                 tcp.send(token == null ? INIT : initializeWith(token));
                 JsonNode error = tcp.next();
                 assertEquals(-32001, error.path("error").path("code").asInt(), error.toString());
                 assertEquals(1, error.path("id").asInt());
-                assertNull(tcp.in.readLine(), "then the connection is closed");
+                assertNull(tcp.read(), "then the connection is closed");
             }
         }
-        try (Tcp tcp = new Tcp(tcpPort)) { // a first message that is not initialize
+        try (LineClient tcp = tcp()) { // a first message that is not initialize
             tcp.send(call(7, "tools/list", "{}"));
             assertEquals(-32001, tcp.next().path("error").path("code").asInt());
-            assertNull(tcp.in.readLine());
+            assertNull(tcp.read());
         }
     }
 
     @Test
     void theAuditTrailRecordsCallsAndRefusalsFromEveryNetworkTransport() throws Exception {
-        try (Tcp tcp = new Tcp(tcpPort)) {
+        try (LineClient tcp = tcp()) {
             tcp.send(initializeWith(token("audit-tcp", null)));
             tcp.next();
             tcp.send(call(2, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}"));
             tcp.next();
         }
-        try (Ws ws = Ws.open(http, "/ws", token("audit-ws", null), false)) {
+        try (WsClient ws = ws(token("audit-ws", null), false)) {
             ws.send(INIT);
             ws.next();
             ws.send(call(2, "tools/call", "{\"name\":\"secret_read\"}"));
@@ -430,80 +428,15 @@ class SecuredTransportsTest {
         }
     }
 
-    /** A raw NDJSON client. */
-    private static final class Tcp implements AutoCloseable {
-        final Socket socket;
-        final BufferedReader in;
-        final OutputStream out;
-
-        Tcp(int port) throws Exception {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            out = socket.getOutputStream();
-        }
-
-        void send(String line) throws Exception {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        JsonNode next() throws Exception {
-            String line = in.readLine();
-            assertNotNull(line, "connection closed");
-            return Json.parse(line);
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
+    /** A WebSocket client with the token in the Authorization header or the access_token query parameter. */
+    private static WsClient ws(String token, boolean asQueryParameter) {
+        URI uri = URI.create("ws://" + http.getAuthority() + "/ws"
+                + (token != null && asQueryParameter ? "?access_token=" + token : ""));
+        Map<String, String> headers = token != null && !asQueryParameter ? Map.of("Authorization", "Bearer " + token) : Map.of();
+        return WsClient.connectWith(headers, uri, "mcp");
     }
 
-    /** The JDK's WebSocket client; one message at a time. */
-    private static final class Ws implements WebSocket.Listener, AutoCloseable {
-        private final java.util.concurrent.BlockingQueue<String> inbox = new java.util.concurrent.LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private WebSocket socket;
-
-        static Ws open(URI http, String path, String token, boolean asQueryParameter) {
-            Ws ws = new Ws();
-            URI uri = URI.create("ws://" + http.getAuthority() + path
-                    + (token != null && asQueryParameter ? "?access_token=" + token : ""));
-            WebSocket.Builder b = HTTP.newWebSocketBuilder().subprotocols("mcp");
-            if (token != null && !asQueryParameter) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            ws.socket = b.buildAsync(uri, ws).orTimeout(10, TimeUnit.SECONDS).join();
-            return ws;
-        }
-
-        void send(String text) {
-            socket.sendText(text, true).join();
-        }
-
-        JsonNode next() throws Exception {
-            String text = inbox.poll(10, TimeUnit.SECONDS);
-            assertNotNull(text, "no message");
-            return Json.parse(text);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                inbox.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(5, TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
-            socket.abort();
-        }
+    private static LineClient tcp() throws IOException {
+        return LineClient.connect(tcpPort).timeout(Duration.ofSeconds(10));
     }
 }

@@ -2,6 +2,7 @@ package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class SessionCapsTest {
                 """, "")) {
             open.add(s.tcpAs("alice"));
             open.add(s.tcpAs("alice"));
-            try (SecuredServer.Line third = s.tcp()) {
+            try (LineClient third = s.tcp()) {
                 JsonNode refused = third.request(SecuredServer.initialize(s.token("alice")));
                 assertEquals(-32000, refused.path("error").path("code").asInt(), refused.toString());
                 assertTrue(refused.path("error").path("message").asText().contains("max-sessions-per-principal"));

@@ -1,6 +1,7 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class StrictParsingTest {
 
     @Test
     void trailingGarbageIsAParseError() throws Exception {
-        try (SecuredServer.Line c = server.tcpAs("alice")) {
+        try (LineClient c = server.tcpAs("alice")) {
             assertEquals(-32700, code(c.request("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"} garbage")));
             assertEquals(-32700, code(c.request("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}{\"x\":1}")));
             assertEquals("{}", c.request("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}  ").path("result").toString(),
@@ -55,14 +56,14 @@ class StrictParsingTest {
 
     @Test
     void jsonrpcMustBeTheString20() throws Exception {
-        try (SecuredServer.Line c = server.tcpAs("alice")) {
+        try (LineClient c = server.tcpAs("alice")) {
             assertEquals(-32600, code(c.request("{\"jsonrpc\":2.0,\"id\":2,\"method\":\"ping\"}")));
         }
     }
 
     @Test
     void invalidUtf8IsAParseErrorAndTheConnectionGoesOn() throws Exception {
-        try (SecuredServer.Line c = server.tcpAs("alice")) {
+        try (LineClient c = server.tcpAs("alice")) {
             ByteArrayOutputStream bad = new ByteArrayOutputStream();
             bad.write("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\""
                     .getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
+import io.mcpserver.server.testing.LineClient;
 import io.mcpserver.server.transport.TestCertificates;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
@@ -19,12 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +32,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -221,7 +220,7 @@ class TlsSecurityTest {
 
     @Test
     void aClientCertificateStandsForItsConfiguredSubjectOnTcp() throws Exception {
-        try (Lines tcp = Lines.tls(TestCertificates.clientContext(serverCert, botCert), tlsTcpPort)) {
+        try (LineClient tcp = tls(TestCertificates.clientContext(serverCert, botCert), tlsTcpPort)) {
             tcp.send(INIT); // no token: the certificate is the credential
             assertEquals("2025-11-25", tcp.next().at("/result/protocolVersion").asText());
             tcp.send(SECRET_CALL);
@@ -232,11 +231,11 @@ class TlsSecurityTest {
     @Test
     void withoutACertificateTlsTcpWantsATokenInTheFirstMessage() throws Exception {
         SSLContext context = TestCertificates.clientContext(serverCert, null);
-        try (Lines tcp = Lines.tls(context, tlsTcpPort)) {
+        try (LineClient tcp = tls(context, tlsTcpPort)) {
             tcp.send(INIT);
             assertEquals(-32001, tcp.next().path("error").path("code").asInt());
         }
-        try (Lines tcp = Lines.tls(context, tlsTcpPort)) {
+        try (LineClient tcp = tls(context, tlsTcpPort)) {
             tcp.send(initializeWith(tokens.rs256(TestTokens.claims("alice", null))));
             assertEquals("2025-11-25", tcp.next().at("/result/protocolVersion").asText());
             tcp.send(SECRET_CALL);
@@ -265,31 +264,10 @@ class TlsSecurityTest {
         aClientCertificateStandsForItsConfiguredSubjectOnTcp(); // and the server still serves TLS clients
     }
 
-    /** NDJSON over a TLS socket. */
-    private record Lines(SSLSocket socket, BufferedReader in, OutputStream out) implements AutoCloseable {
-
-        static Lines tls(SSLContext context, int port) throws IOException {
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            socket.startHandshake();
-            return new Lines(socket, new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                    StandardCharsets.UTF_8)), socket.getOutputStream());
-        }
-
-        void send(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-
-        JsonNode next() throws Exception {
-            String line = in.readLine();
-            assertNotNull(line, "connection closed");
-            return Json.parse(line);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
+    /** An NDJSON client over a TLS socket, the handshake done. */
+    private static LineClient tls(SSLContext context, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.startHandshake();
+        return new LineClient(socket).timeout(Duration.ofSeconds(10));
     }
 }

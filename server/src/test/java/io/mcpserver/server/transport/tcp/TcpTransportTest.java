@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.tcp;
 
+import io.mcpserver.server.testing.LineClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.config.TlsSettings;

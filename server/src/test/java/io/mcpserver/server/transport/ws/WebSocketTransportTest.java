@@ -1,5 +1,6 @@
 package io.mcpserver.server.transport.ws;
 
+import io.mcpserver.server.testing.WsClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;

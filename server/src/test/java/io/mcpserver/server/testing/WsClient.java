@@ -1,4 +1,4 @@
-package io.mcpserver.server.transport.ws;
+package io.mcpserver.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
@@ -10,59 +10,67 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The JDK's WebSocket client, keeping every text message it receives and how the connection closed. */
-final class WsClient implements WebSocket.Listener, AutoCloseable {
+/**
+ * The JDK's WebSocket client, keeping every text message it receives and how the connection closed. The one
+ * WebSocket JSON-RPC client of the server's tests: messages are taken by id ({@link #response}), by a predicate
+ * ({@link #await}) or in arrival order ({@link #next}); upgrade headers (a bearer token, an Origin) are optional.
+ */
+public final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     private static final long TIMEOUT_MS = 15_000;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** How the server closed the connection. */
-    record Closed(int code, String reason) {
+    public record Closed(int code, String reason) {
     }
 
-    final WebSocket socket;
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
-    final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
+    public final WebSocket socket;
+    public final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    public final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
     /** Counts the server's pings (the JDK client answers each with a pong by itself). */
-    final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
+    public final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
     private final List<JsonNode> inbox = new ArrayList<>();
     private final List<String> texts = new ArrayList<>();
     private final StringBuilder partial = new StringBuilder();
 
-    private WsClient(URI uri, String origin, String... subprotocols) {
+    private WsClient(URI uri, Map<String, String> headers, String... subprotocols) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
-        if (origin != null) {
-            builder.header("Origin", origin);
-        }
+        headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, this).orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
     }
 
-    static WsClient connect(URI uri, String... subprotocols) {
-        return new WsClient(uri, null, subprotocols);
+    public static WsClient connect(URI uri, String... subprotocols) {
+        return new WsClient(uri, Map.of(), subprotocols);
     }
 
-    static WsClient connectFrom(String origin, URI uri) {
-        return new WsClient(uri, origin);
+    public static WsClient connectFrom(String origin, URI uri) {
+        return new WsClient(uri, Map.of("Origin", origin));
     }
 
-    void send(String text) {
+    /** Connects with these upgrade request headers (e.g. {@code Authorization}); a refused upgrade throws. */
+    public static WsClient connectWith(Map<String, String> headers, URI uri, String... subprotocols) {
+        return new WsClient(uri, headers, subprotocols);
+    }
+
+    public void send(String text) {
         socket.sendText(text, true).orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
     }
 
-    JsonNode response(Object id) throws InterruptedException {
+    public JsonNode response(Object id) throws InterruptedException {
         String key = String.valueOf(id);
         return await(m -> m.has("id") && !m.has("method") && m.get("id").asText().equals(key), "response " + id);
     }
 
-    synchronized JsonNode await(Predicate<JsonNode> match, String what) throws InterruptedException {
+    public synchronized JsonNode await(Predicate<JsonNode> match, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (true) {
             for (Iterator<JsonNode> it = inbox.iterator(); it.hasNext(); ) {
@@ -81,15 +89,20 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    synchronized List<String> texts() {
+    /** The next message in arrival order, waiting for it; fails if none comes or the connection closes first. */
+    public JsonNode next() throws InterruptedException {
+        return await(m -> true, "message");
+    }
+
+    public synchronized List<String> texts() {
         return List.copyOf(texts);
     }
 
-    synchronized List<JsonNode> pending() {
+    public synchronized List<JsonNode> pending() {
         return List.copyOf(inbox);
     }
 
-    Closed awaitClose() {
+    public Closed awaitClose() {
         return closed.orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).join();
     }
 
