@@ -3,11 +3,11 @@ package io.mcpserver.bench.jmh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.plugins.demo.DemoPlugin;
+import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.MessageSink;
-import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.FeatureRegistry;
@@ -56,7 +56,7 @@ public class DispatcherBench {
         FeatureRegistry registry = new FeatureRegistry();
         registry.register(new Contributions(new Owner("demo", DemoPlugin.class.getClassLoader()),
                 new DemoPlugin().tools(), List.of(), List.of(), List.of(), List.of()));
-        core = new McpCore(ProtocolSettings.defaults(), registry, AccessPolicy.ALLOW_ALL, false);
+        core = new McpCore(ServerConfig.defaults().protocol(), registry, AccessPolicy.ALLOW_ALL, false);
         Caller caller = new Caller("bench", Set.of(), Set.of(), "bench", null, Map.of());
         session = core.sessions().open("bench", caller, keep);
         core.dispatcher().handle(session, Json.parse("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
