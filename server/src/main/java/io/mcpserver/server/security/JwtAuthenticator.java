@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -147,7 +146,7 @@ public final class JwtAuthenticator implements Authenticator {
         Set<String> scopes = new LinkedHashSet<>(strings(payload.get("scope"), "\\s+"));
         scopes.addAll(strings(payload.get("scp"), "\\s+"));
         Set<String> roles = new LinkedHashSet<>(strings(claim(payload, settings.rolesClaim()), "[\\s,]+"));
-        return new AuthResult.Authenticated(new Caller(subject, scopes, roles, null, null, Map.of()));
+        return new AuthResult.Authenticated(Caller.builder(subject).scopes(scopes).roles(roles).build());
     }
 
     private static boolean invalid(Jwt jwt, Consumer<JwtValidator.Builder> validators) {

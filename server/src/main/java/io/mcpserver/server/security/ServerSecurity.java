@@ -54,10 +54,11 @@ public final class ServerSecurity implements AutoCloseable {
                 settings.scopesSupported().isEmpty() ? List.copyOf(rules.allScopes()) : settings.scopesSupported());
         SecuritySettings.Identity local = settings.stdio();
         // The process that started us over stdio is trusted: unless configured otherwise it may use everything.
-        this.localCaller = new Caller(local.subject(),
-                local.scopes() != null ? local.scopes() : settings.enabled() ? rules.allScopes() : Set.of(),
-                local.roles() != null ? local.roles() : settings.enabled() ? rules.allRoles() : Set.of(),
-                "stdio", null, Map.of());
+        this.localCaller = Caller.builder(local.subject())
+                .scopes(local.scopes() != null ? local.scopes() : settings.enabled() ? rules.allScopes() : Set.of())
+                .roles(local.roles() != null ? local.roles() : settings.enabled() ? rules.allRoles() : Set.of())
+                .transport("stdio")
+                .build();
         this.edge = settings.enabled() ? new BearerEdge(() -> authenticator, settings, audit, metadata,
                 new RefusalLimiter(settings.rateLimits().authFailuresPerAddress(),
                         settings.rateLimits().authFailuresBurst(), System::nanoTime))
