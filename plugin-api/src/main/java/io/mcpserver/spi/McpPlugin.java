@@ -1,6 +1,7 @@
 package io.mcpserver.spi;
 
 import io.mcpserver.spi.completion.CompletionProvider;
+import io.mcpserver.spi.intercept.Interceptor;
 import io.mcpserver.spi.prompts.Prompt;
 import io.mcpserver.spi.resources.Resource;
 import io.mcpserver.spi.resources.ResourceTemplate;
@@ -98,6 +99,14 @@ public interface McpPlugin {
 
     /** Extra transports (framing over some other medium) that feed messages to the server. */
     default List<TransportFactory> transports() {
+        return List.of();
+    }
+
+    /**
+     * Code that runs around every request on every transport (logging, caching, refusing, rewriting); see
+     * {@link Interceptor}. Read again with the other contributions, so a reload swaps them.
+     */
+    default List<Interceptor> interceptors() {
         return List.of();
     }
 

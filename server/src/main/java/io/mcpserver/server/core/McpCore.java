@@ -8,6 +8,7 @@ import io.mcpserver.server.features.ResourceMethods;
 import io.mcpserver.server.features.SubscriptionMethods;
 import io.mcpserver.server.features.TaskMethods;
 import io.mcpserver.server.features.ToolMethods;
+import io.mcpserver.server.intercept.PluginInterceptors;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ProtocolSettings;
@@ -46,7 +47,7 @@ public final class McpCore implements AutoCloseable {
                    boolean listsMayChange) {
         this.features = features;
         this.sessions = new SessionRegistry(settings.defaultLogLevel());
-        this.dispatcher = new Dispatcher(settings, hook);
+        this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features));
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange);
         lifecycle.register(dispatcher);
         this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC(),

@@ -6,6 +6,7 @@ import io.mcpserver.server.tools.AnnotatedObjects;
 import io.mcpserver.spi.McpPlugin;
 import io.mcpserver.spi.PluginConfig;
 import io.mcpserver.spi.completion.CompletionProvider;
+import io.mcpserver.spi.intercept.Interceptor;
 import io.mcpserver.spi.prompts.Prompt;
 import io.mcpserver.spi.resources.Resource;
 import io.mcpserver.spi.resources.ResourceTemplate;
@@ -173,7 +174,12 @@ final class PluginLifecycle {
                 prompts.addAll(found.prompts());
                 completions.addAll(found.completions());
             }
-            return new Contributions(owner, tools, resources, templates, prompts, completions);
+            List<Interceptor> interceptors = nonNull(plugin.interceptors());
+            for (Interceptor i : interceptors) { // a name or order that throws fails the load, not the registry
+                i.name();
+                i.order();
+            }
+            return new Contributions(owner, tools, resources, templates, prompts, completions, interceptors);
         });
     }
 
@@ -228,11 +234,14 @@ final class PluginLifecycle {
                 + " (" + plugin + ")"));
         c.completions().forEach(p -> LOG.log(System.Logger.Level.INFO, "Registering completions for "
                 + p.ref().kind().name().toLowerCase(Locale.ROOT) + " " + p.ref().name() + " (" + plugin + ")"));
+        c.interceptors().forEach(i -> LOG.log(System.Logger.Level.INFO, "Registering interceptor " + i.name()
+                + " (order " + i.order() + ", " + plugin + ")"));
     }
 
     static String summary(Contributions c) {
         return c.tools().size() + " tools, " + c.resources().size() + " resources, " + c.templates().size()
-                + " templates, " + c.prompts().size() + " prompts";
+                + " templates, " + c.prompts().size() + " prompts"
+                + (c.interceptors().isEmpty() ? "" : ", " + c.interceptors().size() + " interceptors");
     }
 
     static String safeVersion(McpPlugin plugin) {

@@ -37,6 +37,7 @@ public final class Dispatcher {
     private final ClientRequester requester;
     private final RequestHook hook;
     private final StatelessEra era;
+    private final Interception interception;
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
 
@@ -45,6 +46,12 @@ public final class Dispatcher {
     }
 
     public Dispatcher(ProtocolSettings settings, RequestHook hook) {
+        this(settings, hook, Interception.NONE);
+    }
+
+    /** @param interception what wraps the run of every admitted request (the plugins' interceptors) */
+    public Dispatcher(ProtocolSettings settings, RequestHook hook, Interception interception) {
+        this.interception = interception;
         this.settings = settings;
         this.requester = new ClientRequester(settings.clientRequestTimeout());
         this.hook = hook;
@@ -237,7 +244,7 @@ public final class Dispatcher {
             Session served = stateless ? StatelessEra.sessionFor(session, RequestMeta.read(params), sink) : session;
             context = stateless ? era.context(served, inFlight, sink, progressToken, requester, method, params)
                     : new CallContext(session, inFlight, sink, progressToken, requester);
-            result = methods.get(method).handle(new Request(served, id, method, params, context));
+            result = interception.around(new Request(served, id, method, params, context), methods.get(method));
             if (context instanceof StatelessCallContext m) {
                 result = m.needsInput() ? era.inputRequired(m) : era.complete(method, params, result);
             }

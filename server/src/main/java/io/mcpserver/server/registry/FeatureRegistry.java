@@ -4,6 +4,7 @@ import io.mcpserver.server.tools.OutputSchemaCheck;
 import io.mcpserver.server.tools.SchemaValidator;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.completion.CompletionRef;
+import io.mcpserver.spi.intercept.Interceptor;
 import io.mcpserver.spi.prompts.Prompt;
 import io.mcpserver.spi.resources.Resource;
 import io.mcpserver.spi.resources.ResourceTemplate;
@@ -12,7 +13,9 @@ import io.mcpserver.spi.tools.Tool;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +55,23 @@ public final class FeatureRegistry {
     public record RegisteredCompletion(CompletionProvider provider, Owner owner) {
     }
 
-    /** One consistent view of everything registered. */
+    /** An interceptor with the plugin it came from. */
+    public record RegisteredInterceptor(Interceptor interceptor, String name, int order, Owner owner) {
+        /** Lowest order first, then plugin name, then interceptor name: the order requests pass them in. */
+        static final Comparator<RegisteredInterceptor> RUN_ORDER = Comparator
+                .comparingInt(RegisteredInterceptor::order)
+                .thenComparing(i -> i.owner().pluginName())
+                .thenComparing(RegisteredInterceptor::name);
+    }
+
+    /**
+     * One consistent view of everything registered; {@code interceptors} in the order requests pass them
+     * (outermost first).
+     */
     public record Snapshot(Map<String, RegisteredTool> tools, Map<String, RegisteredResource> resources,
                            Map<String, RegisteredTemplate> templates, Map<String, RegisteredPrompt> prompts,
-                           Map<CompletionRef, RegisteredCompletion> completions) {
+                           Map<CompletionRef, RegisteredCompletion> completions,
+                           List<RegisteredInterceptor> interceptors) {
     }
 
     private final Object writeLock = new Object();
@@ -160,7 +176,10 @@ public final class FeatureRegistry {
         }
     }
 
+    private static final Pattern INTERCEPTOR_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
     private static Snapshot build(Map<String, Contributions> plugins) {
+        List<RegisteredInterceptor> interceptors = new ArrayList<>();
         Map<String, RegisteredTool> tools = new TreeMap<>();
         Map<String, RegisteredResource> resources = new TreeMap<>();
         Map<String, RegisteredTemplate> templates = new TreeMap<>();
@@ -212,6 +231,17 @@ public final class FeatureRegistry {
                             + prev.owner().pluginName() + ")");
                 }
             }
+            Set<String> interceptorNames = new HashSet<>();
+            for (Interceptor interceptor : c.interceptors()) {
+                String name = interceptor.name();
+                if (name == null || !INTERCEPTOR_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("invalid interceptor name '" + name + "' ([a-z0-9][a-z0-9-]*)");
+                }
+                if (!interceptorNames.add(name)) {
+                    throw new IllegalArgumentException("duplicate interceptor name '" + name + "'");
+                }
+                interceptors.add(new RegisteredInterceptor(interceptor, name, interceptor.order(), owner));
+            }
             for (CompletionProvider provider : c.completions()) {
                 RegisteredCompletion prev = completions.put(provider.ref(), new RegisteredCompletion(provider, owner));
                 if (prev != null) {
@@ -222,7 +252,8 @@ public final class FeatureRegistry {
         }
         return new Snapshot(Collections.unmodifiableMap(tools), Collections.unmodifiableMap(resources),
                 Collections.unmodifiableMap(templates), Collections.unmodifiableMap(prompts),
-                Collections.unmodifiableMap(completions));
+                Collections.unmodifiableMap(completions), interceptors.stream()
+                        .sorted(RegisteredInterceptor.RUN_ORDER).toList());
     }
 
     private static Set<ChangeKind> kinds(Contributions before, Contributions after) {
