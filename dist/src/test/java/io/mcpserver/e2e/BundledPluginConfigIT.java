@@ -37,7 +37,7 @@ class BundledPluginConfigIT {
 
     private static Map<String, PluginConfigSchema> bundled() {
         Map<String, PluginConfigSchema> schemas = PluginConfigScan.of(TestEnv.distHome().resolve("plugins")).schemas();
-        assertEquals(Set.of("filesystem", "time", "demo", "conformance"), schemas.keySet());
+        assertEquals(Set.of("filesystem", "time", "demo", "interceptors", "conformance"), schemas.keySet());
         schemas.values().forEach(s -> assertTrue(s.declared(), "no keys declared"));
         return schemas;
     }

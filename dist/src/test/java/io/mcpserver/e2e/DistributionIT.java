@@ -28,7 +28,7 @@ class DistributionIT {
         List<String> names = listing.stream().map(line -> line.substring(line.lastIndexOf(' ') + 1)).toList();
 
         for (String expected : List.of("bin/mcp-server", "bin/find-jdk", "conf/logging.properties", "conf/mcp-server.yaml",
-                "plugins/filesystem.jar", "plugins/time.jar", "plugins/demo.jar",
+                "plugins/filesystem.jar", "plugins/time.jar", "plugins/demo.jar", "plugins/interceptors.jar",
                 "lib/mcp-server-" + TestEnv.projectVersion() + ".jar",
                 "lib/mcp-plugin-api-" + TestEnv.projectVersion() + ".jar",
                 sdk("mcp-plugin-api", ".jar"), sdk("mcp-plugin-api", ".pom"), sdk("mcp-plugin-testkit", ".jar"),
