@@ -82,7 +82,8 @@ public final class McpServer implements AutoCloseable {
         this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
         // one hook for every transport: rate limits and audit (security), then the request meters
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
-                metrics.observe(security.requestHook()), config.plugins().watch());
+                metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
+                io.mcpserver.server.resume.ResumeStore.inMemory());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
@@ -323,6 +324,7 @@ public final class McpServer implements AutoCloseable {
         // The order matters: /ready says "no" at once while every listener still serves; no new clients;
         // running requests finish (up to the grace period) or are cancelled; then connections close politely.
         ready = false;
+        core.resumption().stop(); // a connection that ends from now on closes its session: nobody can come back
         LOG.log(System.Logger.Level.INFO, "Stopping MCP server: no new clients; running requests have up to "
                 + config.protocol().shutdownGrace().toMillis() + " ms (server.shutdown-grace)");
         PluginWatcher w = watcher;

@@ -101,6 +101,12 @@ public final class ConfigKeys {
             key("limits.rate.auth-failures-per-address", INTEGER, "10", null, "refused authentications per second one remote address may cause; beyond that (and `auth-failures-burst`) its bad credentials get HTTP 429 with `Retry-After` (TCP: -32000, `data.reason: rate_limited`) and only one audit line per minute; valid tokens from that address still pass; `0` turns it off").range(0, 1_000_000),
             key("limits.rate.auth-failures-burst", INTEGER, "100", null, "refusals an address may cause at once before that rate applies").range(1, 10_000_000),
 
+            // sessions (recovery on WebSocket and TCP)
+            key("sessions.resume-window", DURATION, "2m", null,
+                    "how long a WebSocket or TCP session that opted in to recovery (`io.mcpserver/resume`) waits after its connection ends for the client to resume it; its calls keep running meanwhile; `0s` turns recovery off"),
+            key("sessions.replay-buffer", INTEGER, "1000", null,
+                    "messages kept per resumable session for replay (the unacknowledged ones, or the latest); a resume from before the oldest is told how many were lost").range(1, 1_000_000),
+
             // transports.stdio
             key("transports.stdio.enabled", BOOLEAN, "false", null,
                     "serve MCP on stdin/stdout; `--stdio` turns it on (and the network transports off, unless `--tcp-port`/`--http-port` are given too)"),

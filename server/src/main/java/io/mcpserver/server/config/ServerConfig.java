@@ -21,6 +21,16 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
                            PluginSettings plugins, SecuritySettings security, ObserveSettings observe,
                            Config raw) {
 
+    /** {@code sessions.*}: session recovery on WebSocket and TCP. */
+    public io.mcpserver.server.resume.ResumeSettings sessions() {
+        return resumeSettings(new ConfigReader(raw));
+    }
+
+    private static io.mcpserver.server.resume.ResumeSettings resumeSettings(ConfigReader r) {
+        Duration window = r.duration("sessions.resume-window");
+        return new io.mcpserver.server.resume.ResumeSettings(window, r.integer("sessions.replay-buffer"));
+    }
+
     /** {@code limits.max-message-size}: the limit of every transport that sets none of its own. */
     public long maxMessageSize() {
         return new ConfigReader(raw).size("limits.max-message-size");
@@ -90,6 +100,7 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
             r.problem("plugins.watch-debounce", "must not be negative");
         }
         SecuritySettings security = SecuritySettings.read(r, home);
+        resumeSettings(r); // read here so that its problems are reported with the others
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
                 config);

@@ -15,6 +15,9 @@ import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.SessionRegistry;
 import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.resume.ResumeSettings;
+import io.mcpserver.server.resume.ResumeStore;
+import io.mcpserver.server.resume.SessionResumption;
 import io.mcpserver.server.tasks.TaskEngine;
 import io.mcpserver.server.tasks.TaskStore;
 
@@ -33,6 +36,7 @@ public final class McpCore implements AutoCloseable {
     private final LifecycleMethods lifecycle;
     private final SubscriptionMethods subscriptions;
     private final TaskEngine tasks;
+    private final SessionResumption resumption;
     private final ScheduledThreadPoolExecutor toolTimeouts = toolTimeoutTimer();
 
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, boolean listsMayChange) {
@@ -45,10 +49,20 @@ public final class McpCore implements AutoCloseable {
      */
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
                    boolean listsMayChange) {
+        this(settings, features, access, hook, listsMayChange, ResumeSettings.defaults(), ResumeStore.inMemory());
+    }
+
+    /**
+     * @param resume session recovery on WebSocket and TCP ({@code sessions.*})
+     * @param store  where resume tokens and replay buffers are kept (in memory, or shared by a cluster)
+     */
+    public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
+                   boolean listsMayChange, ResumeSettings resume, ResumeStore store) {
         this.features = features;
         this.sessions = new SessionRegistry(settings.defaultLogLevel());
         this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features));
-        this.lifecycle = new LifecycleMethods(settings, features, listsMayChange);
+        this.resumption = new SessionResumption(resume, store, sessions, Clock.systemUTC());
+        this.lifecycle = new LifecycleMethods(settings, features, listsMayChange, resumption);
         lifecycle.register(dispatcher);
         this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC(),
                 dispatcher.requester());
@@ -92,14 +106,20 @@ public final class McpCore implements AutoCloseable {
         return tasks;
     }
 
+    /** Session recovery on WebSocket and TCP: resume tokens, kept sessions, replay. */
+    public SessionResumption resumption() {
+        return resumption;
+    }
+
     public ProtocolSettings settings() {
         return dispatcher.settings();
     }
 
-    /** Stops the core's own threads (the tool-timeout timer); the last step of a shutdown. */
+    /** Stops the core's own threads (the tool-timeout timer, the resume-window timer); the last step of a shutdown. */
     @Override
     public void close() {
         toolTimeouts.shutdownNow();
+        resumption.close();
     }
 
     private static ScheduledThreadPoolExecutor toolTimeoutTimer() {

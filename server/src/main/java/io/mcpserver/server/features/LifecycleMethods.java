@@ -9,6 +9,8 @@ import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.ProtocolVersion;
 import io.mcpserver.server.protocol.Request;
 import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.resume.ResumeMeta;
+import io.mcpserver.server.resume.SessionResumption;
 import io.mcpserver.spi.LogLevel;
 
 /** {@code initialize}, {@code ping} and {@code logging/setLevel}. */
@@ -17,15 +19,23 @@ public final class LifecycleMethods {
     private final ProtocolSettings settings;
     private final FeatureRegistry registry;
     private final boolean listsMayChange;
+    private final SessionResumption resumption;
 
     /**
      * @param listsMayChange true when plugins may come and go at runtime, so every list capability is
      *                       advertised even while empty
      */
     public LifecycleMethods(ProtocolSettings settings, FeatureRegistry registry, boolean listsMayChange) {
+        this(settings, registry, listsMayChange, null);
+    }
+
+    /** @param resumption session recovery on WebSocket and TCP (the {@code io.mcpserver/resume} extension), or null */
+    public LifecycleMethods(ProtocolSettings settings, FeatureRegistry registry, boolean listsMayChange,
+                            SessionResumption resumption) {
         this.settings = settings;
         this.registry = registry;
         this.listsMayChange = listsMayChange;
+        this.resumption = resumption;
     }
 
     public void register(Dispatcher dispatcher) {
@@ -39,6 +49,11 @@ public final class LifecycleMethods {
             throw McpException.invalidRequest("This session is already initialized");
         }
         ObjectNode params = request.paramsObject();
+        ObjectNode resume = resumption != null && resumption.eligible(request.session())
+                ? ResumeMeta.requested(params) : null;
+        if (resume != null && resume.has("token")) { // a reconnecting client takes its session back
+            return resumption.resume(request.session(), resume, this::result);
+        }
         String requested = request.requiredString("protocolVersion");
         // Legacy negotiation: echo a supported version, else offer our newest legacy one.
         ProtocolVersion version = ProtocolVersion.of(requested).filter(ProtocolVersion::isLegacy)
@@ -48,7 +63,15 @@ public final class LifecycleMethods {
             throw McpException.invalidParams("initialize: 'capabilities' must be an object");
         }
         request.session().negotiated(version, capabilities, Json.toMap(params.get("clientInfo")));
+        ObjectNode result = result(version);
+        if (resume != null) {
+            resumption.open(request.session(), result);
+        }
+        return result;
+    }
 
+    /** The initialize result for a session speaking {@code version}. */
+    private ObjectNode result(ProtocolVersion version) {
         ObjectNode result = Json.object();
         result.put("protocolVersion", version.id());
         ObjectNode offered = serverCapabilities();

@@ -6,10 +6,15 @@ import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.resume.Outbox;
+import io.mcpserver.server.resume.SessionResumption;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.transport.TransportContext;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
 /**
@@ -21,8 +26,14 @@ public final class ClientConnection implements TransportContext.Connection {
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
     private final McpCore core;
-    private final Session session;
+    /** The connection's session; a resume replaces it with the session the client came back for. */
+    private volatile Session session;
     private final MessageSink writer;
+    /** Session recovery, on WebSocket and TCP unless it is off; else null. */
+    private final SessionResumption resumption;
+    /** Where the session's messages go once it is resumable: numbered and kept for a replay. */
+    private volatile Outbox outbox;
+    private volatile Runnable takenOver = () -> { };
     private final long maxMessageSize;
     private final EdgeAuthenticator edge;
     private final EdgeAuthenticator.Peer peer;
@@ -50,6 +61,12 @@ public final class ClientConnection implements TransportContext.Connection {
         this.writer = writer;
         this.maxMessageSize = maxMessageSize;
         this.session = core.sessions().open(transport, caller, writer);
+        this.resumption = core.resumption().enabledFor(transport) ? core.resumption() : null;
+        if (resumption != null) {
+            // on a thread of its own: closing a dead peer's socket may block, and the new connection must not wait
+            resumption.connected(session, writer, this, () -> Thread.ofVirtual().name("mcp-" + transport + "-taken-over")
+                    .start(takenOver));
+        }
         this.edge = edge;
         this.peer = new EdgeAuthenticator.Peer(transport, remote);
         this.authenticated = !edge.required();
@@ -98,8 +115,48 @@ public final class ClientConnection implements TransportContext.Connection {
         if (message.isBlank()) {
             return true;
         }
-        core.dispatcher().accept(session, message, writer);
+        if (resumption == null) {
+            core.dispatcher().accept(session, message, writer);
+            return true;
+        }
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(message);
+        } catch (JsonProcessingException e) {
+            core.dispatcher().accept(session, message, writer); // answers the parse error
+            return true;
+        }
+        Outbox out = outbox;
+        if (out != null) {
+            out.acknowledged(parsed);
+            core.dispatcher().accept(session, parsed, out);
+            return true;
+        }
+        // initialize answers on the connection itself: its result comes before anything numbered (a replay)
+        core.dispatcher().accept(session, parsed, writer);
+        if ("initialize".equals(parsed.path("method").asText(null))) {
+            resumption.afterInitialize(session).ifPresent(this::switchTo);
+        }
         return true;
+    }
+
+    /** From now on the connection serves {@code attached}'s session through its outbox, replay first. */
+    private void switchTo(SessionResumption.Attached attached) {
+        Session fresh = session;
+        if (attached.session() != fresh) { // a resume: the session this connection opened is not needed
+            session = attached.session();
+            core.sessions().close(fresh, "the connection resumed session " + attached.session().clientId());
+        }
+        outbox = attached.outbox();
+        attached.open().run();
+    }
+
+    /**
+     * What the transport does when another connection takes this connection's session over (the client came back
+     * before the server noticed it was gone): end this connection.
+     */
+    public void onTakenOver(Runnable closer) {
+        this.takenOver = closer;
     }
 
     /**
@@ -136,6 +193,33 @@ public final class ClientConnection implements TransportContext.Connection {
 
     @Override
     public void close() {
-        core.sessions().close(session, "connection closed");
+        end(false);
+    }
+
+    /**
+     * The connection ended: its session is closed (its running requests cancelled), unless it is resumable, when it
+     * waits for its client for {@code sessions.resume-window}, or already continues on a newer connection.
+     *
+     * @param goodbye the client ended the connection on purpose (a WebSocket close with 1000): no resume expected
+     */
+    public SessionResumption.Ending end(boolean goodbye) {
+        Session current = session;
+        SessionResumption.Ending ending = resumption == null ? SessionResumption.Ending.CLOSED
+                : resumption.connectionEnded(current, this, goodbye);
+        if (ending == SessionResumption.Ending.CLOSED) {
+            core.sessions().close(current, "connection closed");
+        }
+        return ending;
+    }
+
+    /** For the transport's log line: what became of the session when the connection ended. */
+    public String endingNote(SessionResumption.Ending ending, int running) {
+        return switch (ending) {
+            case CLOSED -> running > 0 ? "; cancelled " + running + " running request(s)" : "";
+            case KEPT -> "; session kept for " + core.resumption().settings().window().toMillis()
+                    + " ms (sessions.resume-window) for the client to resume"
+                    + (running > 0 ? ", " + running + " request(s) still running" : "");
+            case TAKEN_OVER -> "; the session continues on a newer connection";
+        };
     }
 }

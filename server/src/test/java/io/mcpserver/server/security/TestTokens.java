@@ -27,17 +27,17 @@ import javax.crypto.spec.SecretKeySpec;
  * Real keys and real signed JWTs for tests, made with the JDK alone: an RSA and an EC (P-256) key pair,
  * their JWKS, and tokens signed with them (or deliberately broken).
  */
-final class TestTokens {
+public final class TestTokens {
 
-    static final String ISSUER = "https://issuer.test";
-    static final String AUDIENCE = "https://mcp.test/mcp";
+    public static final String ISSUER = "https://issuer.test";
+    public static final String AUDIENCE = "https://mcp.test/mcp";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     final KeyPair rsa;
     final KeyPair ec;
     final KeyPair otherRsa;
 
-    TestTokens() throws GeneralSecurityException {
+    public TestTokens() throws GeneralSecurityException {
         KeyPairGenerator rsaGen = KeyPairGenerator.getInstance("RSA");
         rsaGen.initialize(2048);
         rsa = rsaGen.generateKeyPair();
@@ -56,7 +56,7 @@ final class TestTokens {
         return doc;
     }
 
-    Path writeJwks(Path file) throws java.io.IOException {
+    public Path writeJwks(Path file) throws java.io.IOException {
         Files.writeString(file, Json.write(jwks()));
         return file;
     }
@@ -76,7 +76,7 @@ final class TestTokens {
     }
 
     /** Standard claims of a valid token for {@code sub}, valid for five minutes. */
-    static ObjectNode claims(String subject, String scope) {
+    public static ObjectNode claims(String subject, String scope) {
         long now = Instant.now().getEpochSecond();
         ObjectNode c = Json.object();
         c.put("iss", ISSUER).put("sub", subject).put("aud", AUDIENCE).put("iat", now).put("nbf", now).put("exp", now + 300);
@@ -86,7 +86,7 @@ final class TestTokens {
         return c;
     }
 
-    String rs256(ObjectNode claims) throws GeneralSecurityException {
+    public String rs256(ObjectNode claims) throws GeneralSecurityException {
         return sign("RS256", "rsa-1", claims, "SHA256withRSA", rsa.getPrivate());
     }
 

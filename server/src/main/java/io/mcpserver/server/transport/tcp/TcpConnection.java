@@ -54,12 +54,12 @@ final class TcpConnection {
         };
         this.connection = certified.map(c -> new ClientConnection(core, "tcp", c, sink, settings.maxMessageSize()))
                 .orElseGet(() -> new ClientConnection(core, "tcp", sink, settings.maxMessageSize(), edge, peer));
+        connection.onTakenOver(this::closeSocket); // the client came back on another connection: this one is stale
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + peer
                 + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
     }
 
     void run() {
-        Session session = connection.session();
         String reason;
         Thread deadline = connection.authenticated() ? null
                 : Thread.ofVirtual().name("mcp-tcp-auth-deadline").start(this::authDeadline);
@@ -76,7 +76,7 @@ final class TcpConnection {
                 }
             }
             reason = authTimedOut ? "no authenticating first message within " + settings.authTimeout().toMillis()
-                    + " ms (transports.tcp.auth-timeout)" : connection.authenticated() ? drain(session)
+                    + " ms (transports.tcp.auth-timeout)" : connection.authenticated() ? drain(connection.session())
                     : "not authenticated";
         } catch (IOException e) {
             reason = shuttingDown ? "server stopping" : writer.isBroken() ? "client gone (write failed)"
@@ -88,11 +88,11 @@ final class TcpConnection {
         if (deadline != null) {
             deadline.interrupt();
         }
+        Session session = connection.session(); // a resume may have replaced the one the connection opened
         int running = session.inFlightCount();
-        connection.close();
+        var ending = connection.end(false);
         closeSocket();
-        LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason
-                + (running > 0 ? "; cancelled " + running + " running request(s)" : ""));
+        LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason + connection.endingNote(ending, running));
     }
 
     /**

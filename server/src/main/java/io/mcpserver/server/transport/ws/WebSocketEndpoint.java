@@ -70,6 +70,8 @@ final class WebSocketEndpoint implements WsListener {
     private volatile Thread connectionThread;
     private volatile boolean outputClosed;
     private volatile String closeReason;
+    /** The client closed with 1000 (normal closure): it is leaving, so its session is not kept for a resume. */
+    private volatile boolean goodbye;
     private volatile long lastHeard = System.nanoTime();
 
     /** @param scheme {@code https} or {@code http}: how this listener is reached, for a 401's metadata URL */
@@ -192,6 +194,7 @@ final class WebSocketEndpoint implements WsListener {
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + remote.host() + ":" + remote.port()
                 + " (subprotocol " + session.subProtocol().orElse("none") + ")");
         connections.opened(this);
+        connection.onTakenOver(() -> closeWith(WsCloseCodes.GOING_AWAY, "Session resumed on another connection"));
         Thread.ofVirtual().name("mcp-" + connection.clientId() + "-watch").start(this::watch);
     }
 
@@ -257,6 +260,7 @@ final class WebSocketEndpoint implements WsListener {
     @Override
     public void onClose(WsSession session, int status, String reason) {
         lastHeard = System.nanoTime();
+        goodbye = status == WsCloseCodes.NORMAL_CLOSE;
         if (closeReason == null) {
             closeReason = "client closed (" + status + (reason == null || reason.isBlank() ? "" : " " + reason) + ")";
         }
@@ -419,12 +423,12 @@ final class WebSocketEndpoint implements WsListener {
         releaseSlot();
         Session session = connection.session();
         int running = session.inFlightCount();
-        connection.close();
+        var ending = connection.end(goodbye);
         String reason = closeReason != null ? closeReason
                 : "connection ended without a close handshake (client gone, or a frame over "
                         + settings.maxMessageSize() + " bytes, max-message-size)";
         LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason
-                + (running > 0 ? "; cancelled " + running + " running request(s)" : ""));
+                + connection.endingNote(ending, running));
     }
 
     private static long utf8Length(String s) {
