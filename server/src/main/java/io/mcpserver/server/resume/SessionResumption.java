@@ -335,11 +335,6 @@ public final class SessionResumption implements AutoCloseable {
         stopping = true;
     }
 
-    /** How many sessions wait for their client now (for logs and tests). */
-    public int waiting() {
-        return (int) resumable.values().stream().filter(r -> r.expiry != null).count();
-    }
-
     @Override
     public void close() {
         stopping = true;
