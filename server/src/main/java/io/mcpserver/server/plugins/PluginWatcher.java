@@ -35,6 +35,7 @@ public final class PluginWatcher implements AutoCloseable {
     private final PluginLoader loader;
     private final Path dir;
     private final Duration debounce;
+    private final Watching watching;
     private final WatchService watcher;
     private final Map<WatchKey, Path> keys = new HashMap<>();
     /** Sources that changed, with when they last did (nanoTime). Only the watcher thread touches it. */
@@ -42,11 +43,35 @@ public final class PluginWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private PluginWatcher(PluginLoader loader, Duration debounce) throws IOException {
+    /**
+     * Where watch keys come from: the file system's watch service in production; a test supplies its own to
+     * deliver events the platform only produces under load (OVERFLOW) at a moment of its choosing.
+     */
+    interface Watching {
+        WatchService newService(Path dir) throws IOException;
+
+        WatchKey register(WatchService service, Path directory) throws IOException;
+
+        Watching FILE_SYSTEM = new Watching() {
+            @Override
+            public WatchService newService(Path dir) throws IOException {
+                return dir.getFileSystem().newWatchService();
+            }
+
+            @Override
+            public WatchKey register(WatchService service, Path directory) throws IOException {
+                return directory.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            }
+        };
+    }
+
+    private PluginWatcher(PluginLoader loader, Duration debounce, Watching watching) throws IOException {
         this.loader = loader;
         this.dir = loader.pluginsDir().toAbsolutePath().normalize();
         this.debounce = debounce;
-        this.watcher = dir.getFileSystem().newWatchService();
+        this.watching = watching;
+        this.watcher = watching.newService(dir);
         this.thread = new Thread(this::run, "mcp-plugin-watcher");
         this.thread.setDaemon(true);
     }
@@ -56,7 +81,11 @@ public final class PluginWatcher implements AutoCloseable {
      * since the loader's {@code loadAll} are picked up at once.
      */
     public static PluginWatcher start(PluginLoader loader, Duration debounce) throws IOException {
-        PluginWatcher w = new PluginWatcher(loader, debounce);
+        return start(loader, debounce, Watching.FILE_SYSTEM);
+    }
+
+    static PluginWatcher start(PluginLoader loader, Duration debounce, Watching watching) throws IOException {
+        PluginWatcher w = new PluginWatcher(loader, debounce, watching);
         try {
             Files.createDirectories(w.dir);
             w.register(w.dir);
@@ -218,9 +247,7 @@ public final class PluginWatcher implements AutoCloseable {
 
     private void register(Path directory) {
         try {
-            WatchKey key = directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
-            keys.put(key, directory);
+            keys.put(watching.register(watcher, directory), directory);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Cannot watch " + directory + ": " + e);
         }
