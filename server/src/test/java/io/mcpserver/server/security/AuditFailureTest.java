@@ -62,6 +62,14 @@ class AuditFailureTest {
             // still serving with on-failure: continue
             assertEquals("after", alice.request(SecuredServer.echo(99, "after")).path("result").path("content")
                     .path(0).path("text").asText());
+            // the counter follows later losses too (a functional counter read once would stay at its first value)
+            awaitTrue(() -> {
+                try {
+                    return sample(s.get("/metrics").body(), "mcp_audit_records_dropped_total") > dropped;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         } finally {
             long t0 = System.nanoTime();
             s.close();
