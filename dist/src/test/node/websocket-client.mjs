@@ -43,7 +43,7 @@ await summary.step('sdk', () => withClient(`${base}/ws`, 'mcp-server-e2e-websock
   result.tools = (await client.listTools()).tools.map((t) => t.name);
   result.echo = texts((await client.callTool({ name: 'echo', arguments: { text: 'hello over WebSocket ✓' } })).content);
   const progress = [];
-  const counted = await client.callTool({ name: 'slow_count', arguments: { count: 3, delay_ms: 20 } }, undefined,
+  const counted = await client.callTool({ name: 'slow_count', arguments: { count: 3, delay_ms: 250 } }, undefined,
     { onprogress: (p) => progress.push(p) });
   result.slowCount = { texts: texts(counted.content), progress, logs: logs.length };
   result.readme = (await client.readResource({ uri: 'demo://readme' })).contents[0]?.text?.slice(0, 40);
