@@ -258,6 +258,12 @@ public final class ConfigKeys {
             key("audit.log-arguments", BOOLEAN, "false", null,
                     "also write argument values (they may hold personal data or secrets); their size is always written"),
 
+            // rest
+            key("rest.enabled", BOOLEAN, "true", null,
+                    "the REST facade on the HTTP listener: plain JSON routes under `rest.path` and the OpenAPI document at `/openapi.json` and `/openapi.yaml`, with the same checks as every transport"),
+            key("rest.path", STRING, "/mcp/v1", null,
+                    "where the REST routes live (`POST <path>/tools/call`, `POST <path>/tools/{name}`, …)"),
+
             // observe
             key("observe.enabled", BOOLEAN, "true", null,
                     "serve the operations endpoints on the HTTP listener (none when `transports.http.enabled` is false). They are outside every MCP check: no Origin/Host rule, no bearer token"),

@@ -36,6 +36,11 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         return new ConfigReader(raw).size("limits.max-message-size");
     }
 
+    /** {@code rest.*}: the REST facade on the HTTP listener (validated by {@link #from}). */
+    public RestSettings rest() {
+        return RestSettings.read(new ConfigReader(raw), http);
+    }
+
     public record StdioSettings(boolean enabled, long maxMessageSize) {
     }
 
@@ -102,6 +107,7 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         SecuritySettings security = SecuritySettings.read(r, home);
         resumeSettings(r); // read here so that its problems are reported with the others
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
+        RestSettings.read(r, http); // checked here with everything else; rest() reads it again when it is needed
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
                 config);
     }

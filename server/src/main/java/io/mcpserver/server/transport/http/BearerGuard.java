@@ -69,6 +69,17 @@ final class BearerGuard {
      * @param transport {@code http} or {@code sse}, for the audit trail
      */
     Caller authenticate(ServerRequest req, ServerResponse res, String transport) {
+        return authenticate(req, res, transport, Replies::error);
+    }
+
+    /** How a refusal's body is written: a JSON-RPC error (MCP endpoints) or a problem (the REST facade). */
+    @FunctionalInterface
+    interface ErrorBody {
+        void send(ServerResponse res, Status status, int code, String message);
+    }
+
+    /** {@link #authenticate(ServerRequest, ServerResponse, String)} with the refusal's body written by {@code body}. */
+    Caller authenticate(ServerRequest req, ServerResponse res, String transport, ErrorBody body) {
         String header = Replies.header(req, HeaderNames.AUTHORIZATION);
         if (header == null && edge.required()) {
             // a verified TLS client certificate (transports.http.tls.client-auth) stands for its subject, as on TCP
@@ -84,7 +95,7 @@ final class BearerGuard {
             HttpRefusal refusal = HttpRefusal.unauthorized(failure, metadataUrl(req));
             refusal.headers().forEach(res::header);
             McpException error = failure.toMcpException();
-            Replies.error(res, Status.create(refusal.status()), error.code(), error.getMessage());
+            body.send(res, Status.create(refusal.status()), error.code(), error.getMessage());
             return null;
         }
         return ((AuthResult.Authenticated) result).caller();
@@ -118,7 +129,7 @@ final class BearerGuard {
         return HttpRefusal.forResponse(response, "").isPresent();
     }
 
-    private String metadataUrl(ServerRequest req) {
+    String metadataUrl(ServerRequest req) {
         return edge.metadata().map(m -> m.url(origin(req))).orElse("");
     }
 

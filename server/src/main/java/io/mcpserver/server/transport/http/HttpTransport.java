@@ -12,6 +12,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.mcpserver.server.config.HttpSettings;
+import io.mcpserver.server.config.RestSettings;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
@@ -51,6 +52,8 @@ public final class HttpTransport implements ServerTransport {
     private volatile WebSocketConnections websockets = new WebSocketConnections();
     private volatile boolean draining;
     private volatile HeaderDeadline headerDeadline;
+    /** The REST facade's routes ({@code rest.path}); null when it is off. */
+    private final String restPath;
 
     /** Security off: every client is {@code caller}. */
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
@@ -70,6 +73,7 @@ public final class HttpTransport implements ServerTransport {
         this.sessions = new HttpSessions(core, settings.maxSessions(), settings.sessionIdleTimeout(),
                 settings.replayBufferSize());
         sessions.edge(edge);
+        this.restPath = config.rest().enabled() ? config.rest().path() : null;
     }
 
     @Override
@@ -130,7 +134,7 @@ public final class HttpTransport implements ServerTransport {
         LOG.log(System.Logger.Level.INFO, "HTTP listening on " + endpoint().substring("http=".length())
                 + " (Streamable HTTP " + settings.path()
                 + (settings.legacySse() ? ", legacy SSE " + settings.ssePath() + " + " + settings.messagePath() : "")
-                + ")");
+                + (restPath != null ? ", REST " + restPath : "") + ")");
     }
 
     /** HTTPS and WSS from {@code transports.http.tls}: the same PEM, keystore and client-certificate rules as TCP. */
@@ -174,6 +178,12 @@ public final class HttpTransport implements ServerTransport {
         if (settings.legacySse()) {
             routing.register(new LegacySseService(core.dispatcher(), sessions, settings, guard, sse, bearer));
         }
+        RestSettings rest = config.rest();
+        if (rest.enabled()) {
+            RestService service = new RestService(new RestCalls(core), settings, rest, guard, bearer);
+            routing.register(service);
+            routing.register(service::fallback);
+        }
     }
 
     /** A request that would begin new work: an initialize or stateless POST (no session id), a legacy stream. */
@@ -181,7 +191,8 @@ public final class HttpTransport implements ServerTransport {
         String path = req.path().path();
         Method method = req.prologue().method();
         return (method == Method.POST && path.equals(settings.path()) && !req.headers().contains(Replies.SESSION_ID))
-                || (settings.legacySse() && method == Method.GET && path.equals(settings.ssePath()));
+                || (settings.legacySse() && method == Method.GET && path.equals(settings.ssePath()))
+                || (method != Method.OPTIONS && restPath != null && path.startsWith(restPath + "/"));
     }
 
     /** Sessions open on this listener (Streamable HTTP and legacy SSE). */

@@ -16,8 +16,9 @@ final class RequestGuard {
 
     private static final String ALLOWED_HEADERS =
             "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Mcp-Method, "
-                    + "Mcp-Name";
-    private static final String EXPOSED_HEADERS = "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate";
+                    + "Mcp-Name, Prefer";
+    private static final String EXPOSED_HEADERS =
+            "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate, Location, Retry-After, Preference-Applied";
 
     private final OriginPolicy policy;
 
@@ -27,10 +28,15 @@ final class RequestGuard {
 
     /** True when the request may proceed (CORS headers added for a browser); else it was answered 403. */
     boolean admit(ServerRequest req, ServerResponse res) {
+        return admit(req, res, Replies::error);
+    }
+
+    /** {@link #admit(ServerRequest, ServerResponse)} with the 403's body written by {@code body}. */
+    boolean admit(ServerRequest req, ServerResponse res, BearerGuard.ErrorBody body) {
         String origin = Replies.header(req, HeaderNames.ORIGIN);
         String rejection = policy.rejection(origin, Replies.header(req, HeaderNames.HOST));
         if (rejection != null) {
-            Replies.error(res, Status.FORBIDDEN_403, ErrorCodes.FORBIDDEN, "Forbidden: " + rejection);
+            body.send(res, Status.FORBIDDEN_403, ErrorCodes.FORBIDDEN, "Forbidden: " + rejection);
             return false;
         }
         if (origin != null) {
@@ -43,7 +49,12 @@ final class RequestGuard {
 
     /** Answers an OPTIONS request: the CORS preflight of an allowed origin, or the methods. */
     void preflight(ServerRequest req, ServerResponse res, String methods) {
-        if (!admit(req, res)) {
+        preflight(req, res, methods, Replies::error);
+    }
+
+    /** {@link #preflight(ServerRequest, ServerResponse, String)} with a refusal's body written by {@code body}. */
+    void preflight(ServerRequest req, ServerResponse res, String methods, BearerGuard.ErrorBody body) {
+        if (!admit(req, res, body)) {
             return;
         }
         res.header(HeaderNames.ALLOW, methods);

@@ -110,6 +110,10 @@ final class HttpFixture implements AutoCloseable {
                         }),
                 Tool.of(ToolDescriptor.builder("echo").title("Echo").param("text", "string", "what to echo", true).build(),
                         (args, ctx) -> ToolResult.text(String.valueOf(args.get("text")))),
+                Tool.of(ToolDescriptor.builder("fail").param("reason", "string", "why", true).build(),
+                        (args, ctx) -> {
+                            throw new io.mcpserver.spi.tools.ToolException(String.valueOf(args.get("reason")));
+                        }),
                 Tool.of(ToolDescriptor.builder("sleep").param("ms", "integer", "how long", true).build(),
                         (args, ctx) -> {
                             Thread.sleep(((Number) args.get("ms")).longValue());

@@ -1,0 +1,256 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.config.HttpSettings;
+import io.mcpserver.server.config.RestSettings;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.spi.Caller;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The REST facade: plain JSON routes under {@code rest.path} for clients that cannot speak JSON-RPC sessions
+ * (curl, web front-ends, workflow engines, platforms that import OpenAPI actions). Each route is framing only:
+ * Origin and credential as on {@code /mcp}, the body read within {@code transports.http.max-message-size}, then one
+ * request to the dispatcher through {@link RestCalls}; answers are the result itself, errors
+ * {@code application/problem+json}. A tool error is a result (200, {@code isError: true}).
+ */
+final class RestService implements HttpService {
+
+    static final String METHODS = "GET, POST, DELETE, OPTIONS";
+
+    private final RestCalls calls;
+    private final HttpSettings http;
+    private final RestSettings settings;
+    private final RequestGuard guard;
+    private final BearerGuard bearer;
+
+    RestService(RestCalls calls, HttpSettings http, RestSettings settings, RequestGuard guard, BearerGuard bearer) {
+        this.calls = calls;
+        this.http = http;
+        this.settings = settings;
+        this.guard = guard;
+        this.bearer = bearer;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        String p = settings.path();
+        rules.options(p + "/*", (req, res) -> guard.preflight(req, res, METHODS, RestProblem::send))
+                .post(p + "/initialize", (req, res) -> forward(req, res, "server/discover", null))
+                .post(p + "/tools/list", (req, res) -> forward(req, res, "tools/list", null))
+                .post(p + "/tools/call", this::toolsCall)
+                .post(p + "/tools/{name}", this::tool)
+                .post(p + "/resources/list", (req, res) -> forward(req, res, "resources/list", null))
+                .post(p + "/resources/templates/list", (req, res) -> forward(req, res, "resources/templates/list",
+                        null))
+                .post(p + "/resources/read", (req, res) -> forward(req, res, "resources/read",
+                        params -> params.path("uri").isTextual()
+                                && calls.core().features().resolveResource(params.path("uri").asText()).isEmpty()))
+                .post(p + "/prompts/list", (req, res) -> forward(req, res, "prompts/list", null))
+                .post(p + "/prompts/get", (req, res) -> forward(req, res, "prompts/get",
+                        params -> params.path("name").isTextual()
+                                && calls.core().features().prompt(params.path("name").asText()).isEmpty()))
+                .post(p + "/completion/complete", (req, res) -> forward(req, res, "completion/complete", null));
+    }
+
+    /** The last routes: anything else under the path is 404 (or 405 for a known route), as problem+json. */
+    void fallback(HttpRules rules) {
+        rules.any(settings.path() + "/*", (req, res) -> {
+            if (guard.admit(req, res, RestProblem::send)) {
+                RestProblem.send(res, Status.NOT_FOUND_404, ErrorCodes.METHOD_NOT_FOUND, "Not Found: no REST route "
+                        + req.prologue().method().text() + " " + req.path().path() + "; see /openapi.json");
+            }
+        });
+    }
+
+    /**
+     * A route that is one MCP method whose params are the body.
+     *
+     * @param notFound tells, for a request refused with invalid params, whether the thing it names does not exist
+     *                 (404 rather than 400); null when the method names nothing
+     */
+    private void forward(ServerRequest req, ServerResponse res, String method, Predicate<ObjectNode> notFound)
+            throws IOException {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        ObjectNode params = jsonBody(req, res);
+        if (params == null) {
+            return;
+        }
+        answer(req, res, calls.call(caller, method, params), notFound != null && notFound.test(params));
+    }
+
+    /** {@code POST tools/call}: {@code {"name": …, "arguments": {…}}}. */
+    private void toolsCall(ServerRequest req, ServerResponse res) throws IOException {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        ObjectNode params = jsonBody(req, res);
+        if (params == null) {
+            return;
+        }
+        JsonNode name = params.get("name");
+        if (name == null || !name.isTextual()) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_PARAMS,
+                    "tools/call needs a string 'name' (and an object 'arguments'), e.g. {\"name\": \"echo\", "
+                            + "\"arguments\": {\"text\": \"hi\"}}");
+            return;
+        }
+        JsonNode arguments = params.get("arguments");
+        if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_PARAMS,
+                    "tools/call: 'arguments' must be an object");
+            return;
+        }
+        callTool(req, res, caller, name.asText(), arguments instanceof ObjectNode o ? o : Json.object());
+    }
+
+    /** {@code POST tools/{name}}: one operation per tool, the body is the arguments. */
+    private void tool(ServerRequest req, ServerResponse res) throws IOException {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        String name = req.path().pathParameters().get("name");
+        ObjectNode arguments = jsonBody(req, res);
+        if (arguments == null) {
+            return;
+        }
+        callTool(req, res, caller, name, arguments);
+    }
+
+    private void callTool(ServerRequest req, ServerResponse res, Caller caller, String name, ObjectNode arguments) {
+        ObjectNode params = Json.object();
+        params.put("name", name);
+        params.set("arguments", arguments);
+        ObjectNode response = calls.call(caller, "tools/call", params);
+        Optional<FeatureRegistry.RegisteredTool> tool = calls.core().features().tool(name);
+        if (response.has("error")) {
+            answer(req, res, response, tool.isEmpty());
+            return;
+        }
+        ObjectNode result = RestCalls.plain(response.get("result"));
+        if (result.path("isError").asBoolean(false)) {
+            Optional<String> invalid = tool.flatMap(t -> t.validator().validate(arguments));
+            if (invalid.isPresent()) { // arguments the tool's inputSchema refuses: the caller's mistake, a 4xx
+                ObjectNode data = Json.object();
+                data.set("result", result);
+                RestProblem.send(res, Status.create(422, "Unprocessable Content"), ErrorCodes.INVALID_PARAMS,
+                        "Invalid arguments for tool '" + name + "': " + invalid.get(), data);
+                return;
+            }
+            if (strict(req)) { // the caller asked for tool errors as errors
+                ObjectNode data = Json.object();
+                data.set("result", result);
+                res.header(HeaderNames.create("Preference-Applied"), "handling=strict");
+                RestProblem.send(res, Status.create(422, "Unprocessable Content"), ErrorCodes.INTERNAL_ERROR,
+                        "Tool '" + name + "' reported an error: " + firstText(result), data);
+                return;
+            }
+        }
+        Replies.json(res, Status.OK_200, result);
+    }
+
+    /** {@code Prefer: handling=strict} (RFC 7240): a tool error is answered 422 instead of a 200 result. */
+    private static boolean strict(ServerRequest req) {
+        return req.headers().all(HeaderNames.create("Prefer"), java.util.List::of).stream()
+                .anyMatch(v -> v.toLowerCase(Locale.ROOT).replace(" ", "").contains("handling=strict"));
+    }
+
+    private static String firstText(JsonNode result) {
+        for (JsonNode c : result.path("content")) {
+            if ("text".equals(c.path("type").asText())) {
+                return c.path("text").asText();
+            }
+        }
+        return "(no text)";
+    }
+
+    // ---- framing shared by every route ---------------------------------------------------------------------
+
+    /** Origin/Host and the credential: the caller, or null after the refusal was answered (403, 401, 429). */
+    Caller admit(ServerRequest req, ServerResponse res) {
+        if (!guard.admit(req, res, RestProblem::send)) {
+            return null;
+        }
+        return bearer.authenticate(req, res, RestCalls.TRANSPORT, RestProblem::send);
+    }
+
+    /**
+     * The body as a JSON object ({@code {}} when empty), or null after answering 415 (not JSON), 413 (over
+     * {@code transports.http.max-message-size}) or 400 (malformed, or not an object).
+     */
+    ObjectNode jsonBody(ServerRequest req, ServerResponse res) throws IOException {
+        if (!Replies.isJsonContent(req)) {
+            RestProblem.send(res, Status.UNSUPPORTED_MEDIA_TYPE_415, ErrorCodes.INVALID_REQUEST,
+                    "Unsupported Media Type: send the body as application/json");
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = Replies.body(req, http.maxMessageSize());
+        } catch (Replies.TooLarge e) {
+            RestProblem.send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage()
+                    + " (transports.http.max-message-size)");
+            return null;
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return Json.object();
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(bytes);
+        } catch (JsonProcessingException e) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Malformed JSON: "
+                    + e.getOriginalMessage());
+            return null;
+        }
+        if (!(body instanceof ObjectNode object)) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+                    "The body must be a JSON object, was " + body.getNodeType().toString().toLowerCase(Locale.ROOT));
+            return null;
+        }
+        return object;
+    }
+
+    /** A JSON-RPC response as REST: the plain result (200), or a problem with the status the error calls for. */
+    void answer(ServerRequest req, ServerResponse res, ObjectNode response, boolean notFound) {
+        JsonNode error = response.get("error");
+        if (error == null) {
+            Replies.json(res, Status.OK_200, RestCalls.plain(response.get("result")));
+            return;
+        }
+        problem(req, res, response, notFound);
+    }
+
+    /** A refusal or error as problem+json: 403 and 429 with their challenge and Retry-After, as on {@code /mcp}. */
+    void problem(ServerRequest req, ServerResponse res, ObjectNode response, boolean notFound) {
+        JsonNode error = response.get("error");
+        int code = error.path("code").asInt(ErrorCodes.INTERNAL_ERROR);
+        Status status = bearer.status(req, res, response); // sets WWW-Authenticate / Retry-After
+        if (status == Status.OK_200) {
+            status = notFound && code == ErrorCodes.INVALID_PARAMS ? Status.NOT_FOUND_404 : RestProblem.status(code);
+        }
+        if (status == Status.SERVICE_UNAVAILABLE_503) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+        }
+        RestProblem.send(res, status, code, error.path("message").asText(), error.get("data"));
+    }
+}

@@ -1,0 +1,178 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The REST facade over plain HTTP (security off): every core route, answers as plain JSON, and bad input as a
+ * clear 4xx problem+json, never a 500.
+ */
+class RestTest {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private static HttpFixture server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = HttpFixture.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static HttpResponse<String> post(URI uri, String contentType, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        return post(server.uri("/mcp/v1" + path), "application/json", body, headers);
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws Exception {
+        return Json.parse(response.body());
+    }
+
+    /** A problem+json answer with this status and JSON-RPC code. */
+    static JsonNode problem(HttpResponse<String> response, int status, int code) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        JsonNode p = json(response);
+        assertEquals(status, p.path("status").asInt(), response.body());
+        assertEquals(code, p.path("code").asInt(), response.body());
+        assertFalse(p.path("detail").asText().isBlank(), response.body());
+        return p;
+    }
+
+    @Test
+    void initializeAnswersTheServersInfoAndCapabilities() throws Exception {
+        HttpResponse<String> r = post("/initialize", "");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        assertTrue(body.path("capabilities").has("tools"), r.body());
+        assertTrue(body.path("supportedVersions").isArray(), r.body());
+        assertFalse(body.has("resultType"), "no JSON-RPC envelope: " + r.body());
+    }
+
+    @Test
+    void toolsListAndCallArePlainJson() throws Exception {
+        HttpResponse<String> list = post("/tools/list", "{}");
+        assertEquals(200, list.statusCode(), list.body());
+        List<String> names = new ArrayList<>();
+        json(list).path("tools").forEach(t -> names.add(t.path("name").asText()));
+        assertTrue(names.containsAll(List.of("echo", "sleep", "block")), names.toString());
+
+        HttpResponse<String> call = post("/tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}");
+        assertEquals(200, call.statusCode(), call.body());
+        assertEquals("application/json", call.headers().firstValue("Content-Type").orElse(""));
+        JsonNode result = json(call);
+        assertEquals("hi", result.path("content").path(0).path("text").asText(), call.body());
+        assertFalse(result.has("jsonrpc") || result.has("resultType"), call.body());
+    }
+
+    @Test
+    void oneOperationPerToolTakesTheArgumentsAsBody() throws Exception {
+        HttpResponse<String> call = post("/tools/echo", "{\"text\":\"plain\"}");
+        assertEquals(200, call.statusCode(), call.body());
+        assertEquals("plain", json(call).path("content").path(0).path("text").asText(), call.body());
+    }
+
+    @Test
+    void aToolErrorIsAResultUnlessTheCallerPrefersStrictHandling() throws Exception {
+        HttpResponse<String> call = post("/tools/fail", "{\"reason\":\"no luck\"}");
+        assertEquals(200, call.statusCode(), call.body());
+        assertTrue(json(call).path("isError").asBoolean(), call.body());
+        assertEquals("no luck", json(call).path("content").path(0).path("text").asText(), call.body());
+
+        HttpResponse<String> strict = post("/tools/fail", "{\"reason\":\"no luck\"}", "Prefer", "handling=strict");
+        JsonNode p = problem(strict, 422, -32603);
+        assertTrue(p.path("data").path("result").path("isError").asBoolean(), strict.body());
+    }
+
+    @Test
+    void resourcesAndTheirErrors() throws Exception {
+        HttpResponse<String> list = post("/resources/list", "");
+        assertEquals(200, list.statusCode(), list.body());
+        assertEquals("test://counter", json(list).path("resources").path(0).path("uri").asText(), list.body());
+        HttpResponse<String> read = post("/resources/read", "{\"uri\":\"test://counter\"}");
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("1", json(read).path("contents").path(0).path("text").asText(), read.body());
+        problem(post("/resources/read", "{\"uri\":\"test://nothing\"}"), 404, -32602);
+        problem(post("/resources/read", "{}"), 400, -32602);
+        HttpResponse<String> templates = post("/resources/templates/list", "{}");
+        assertEquals(200, templates.statusCode(), templates.body());
+    }
+
+    @Test
+    void promptsRoutes() throws Exception {
+        HttpResponse<String> list = post("/prompts/list", "{}");
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(json(list).path("prompts").isArray(), list.body());
+        problem(post("/prompts/get", "{\"name\":\"nothing\"}"), 404, -32602);
+    }
+
+    @Test
+    void badInputIsAClear4xxNeverA500() throws Exception {
+        // wrong content type
+        problem(post(server.uri("/mcp/v1/tools/echo"), "text/plain", "text=hi"), 415, -32600);
+        // malformed JSON
+        JsonNode malformed = problem(post("/tools/echo", "{\"text\": "), 400, -32700);
+        assertTrue(malformed.path("detail").asText().startsWith("Malformed JSON"), malformed.toString());
+        // not an object
+        problem(post("/tools/echo", "[1,2]"), 400, -32600);
+        // unknown tool, by its operation and by tools/call
+        JsonNode unknown = problem(post("/tools/nothing", "{}"), 404, -32602);
+        assertTrue(unknown.path("detail").asText().contains("nothing"), unknown.toString());
+        problem(post("/tools/call", "{\"name\":\"nothing\"}"), 404, -32602);
+        problem(post("/tools/call", "{\"arguments\":{}}"), 400, -32602);
+        // arguments failing the tool's inputSchema
+        JsonNode invalid = problem(post("/tools/echo", "{\"text\": 42}"), 422, -32602);
+        assertTrue(invalid.path("detail").asText().contains("Invalid arguments for tool 'echo'"), invalid.toString());
+        problem(post("/tools/echo", "{}"), 422, -32602);
+        // too large: over transports.http.max-message-size (the default, 4 MiB)
+        String big = "{\"text\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+        problem(post("/tools/echo", big), 413, -32600);
+        // a route that does not exist
+        problem(post("/nothing/here", "{}"), 404, -32601);
+    }
+
+    @Test
+    void originChecksAndCorsAsOnTheMcpEndpoint() throws Exception {
+        JsonNode refused = problem(post("/tools/echo", "{\"text\":\"x\"}", "Origin", "https://evil.example"), 403,
+                -32003);
+        assertTrue(refused.path("detail").asText().startsWith("Forbidden"), refused.toString());
+        HttpResponse<String> allowed = post("/tools/echo", "{\"text\":\"x\"}", "Origin", "http://localhost:5173");
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals("http://localhost:5173", allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(server.uri("/mcp/v1/tools/echo"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "http://localhost:5173")
+                .header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, preflight.statusCode(), preflight.body());
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST"));
+    }
+}
