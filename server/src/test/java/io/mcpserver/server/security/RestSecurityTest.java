@@ -119,6 +119,43 @@ class RestSecurityTest {
     }
 
     @Test
+    void theOpenApiDocumentDeclaresTheBearerSchemeAndShowsOnlyWhatTheCallerMayCall() throws Exception {
+        JsonNode anonymous = openApi(null);
+        assertEquals("bearer", anonymous.path("components").path("securitySchemes").path("bearer").path("scheme")
+                .asText(), anonymous.toString());
+        assertEquals("JWT", anonymous.path("components").path("securitySchemes").path("bearer").path("bearerFormat")
+                .asText());
+        assertTrue(anonymous.path("security").path(0).has("bearer"), anonymous.path("security").toString());
+        assertTrue(anonymous.path("paths").has("/mcp/v1/tools/call"));
+        assertTrue(!anonymous.path("paths").has("/mcp/v1/tools/echo"), "no tools without a token");
+
+        JsonNode bob = openApi(server.token("rest-doc-bob"));
+        assertTrue(bob.path("paths").has("/mcp/v1/tools/echo"), bob.path("paths").toString());
+        assertTrue(!bob.path("paths").has("/mcp/v1/tools/secret_read"), bob.path("paths").toString());
+        JsonNode carol = openApi(server.tokens.rs256(TestTokens.claims("rest-doc-carol", "secrets:read")));
+        assertTrue(carol.path("paths").has("/mcp/v1/tools/secret_read"), carol.path("paths").toString());
+
+        HttpResponse<String> forged = SecuredServer.HTTP.send(HttpRequest.newBuilder(server.http.resolve(
+                "/openapi.json")).header("Authorization", "Bearer " + server.tokens.forgedRs256(TestTokens.claims(
+                "x", null))).build(), HttpResponse.BodyHandlers.ofString());
+        problem(forged, 401, -32001);
+    }
+
+    private static JsonNode openApi(String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.http.resolve("/openapi.json"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = SecuredServer.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        io.swagger.v3.parser.core.models.ParseOptions options = new io.swagger.v3.parser.core.models.ParseOptions();
+        options.setResolve(true);
+        var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(r.body(), null, options);
+        assertEquals(List.of(), parsed.getMessages(), r.body());
+        return Json.parse(r.body());
+    }
+
+    @Test
     void theRateLimitIs429WithRetryAfter() throws Exception {
         String token = server.token("rest-flood");
         HttpResponse<String> last = null;

@@ -133,7 +133,8 @@ final class BearerGuard {
         return edge.metadata().map(m -> m.url(origin(req))).orElse("");
     }
 
-    private static String origin(ServerRequest req) {
+    /** Where the client reached this server: scheme, host and port as it asked for them. */
+    static String origin(ServerRequest req) {
         UriInfo uri = req.requestedUri();
         boolean defaultPort = uri.port() == ("https".equals(uri.scheme()) ? 443 : 80);
         String host = uri.host().contains(":") ? "[" + uri.host() + "]" : uri.host();

@@ -180,7 +180,8 @@ public final class HttpTransport implements ServerTransport {
         }
         RestSettings rest = config.rest();
         if (rest.enabled()) {
-            RestService service = new RestService(new RestCalls(core), settings, rest, guard, bearer);
+            RestService service = new RestService(new RestCalls(core), settings, rest, guard, bearer,
+                    edge.required());
             routing.register(service);
             routing.register(service::fallback);
         }

@@ -37,13 +37,19 @@ final class RestService implements HttpService {
     private final RestSettings settings;
     private final RequestGuard guard;
     private final BearerGuard bearer;
+    private final RestOpenApi openApi;
+    private final boolean security;
 
-    RestService(RestCalls calls, HttpSettings http, RestSettings settings, RequestGuard guard, BearerGuard bearer) {
+    /** @param security whether the edge requires a credential (the OpenAPI document then declares it) */
+    RestService(RestCalls calls, HttpSettings http, RestSettings settings, RequestGuard guard, BearerGuard bearer,
+                boolean security) {
         this.calls = calls;
         this.http = http;
         this.settings = settings;
         this.guard = guard;
         this.bearer = bearer;
+        this.security = security;
+        this.openApi = new RestOpenApi(calls, settings.path(), security);
     }
 
     @Override
@@ -64,8 +70,40 @@ final class RestService implements HttpService {
                 .post(p + "/prompts/get", (req, res) -> forward(req, res, "prompts/get",
                         params -> params.path("name").isTextual()
                                 && calls.core().features().prompt(params.path("name").asText()).isEmpty()))
-                .post(p + "/completion/complete", (req, res) -> forward(req, res, "completion/complete", null));
+                .post(p + "/completion/complete", (req, res) -> forward(req, res, "completion/complete", null))
+                .get("/openapi.json", (req, res) -> openApi(req, res, false))
+                .get("/openapi.yaml", (req, res) -> openApi(req, res, true))
+                .options("/openapi.json", (req, res) -> guard.preflight(req, res, "GET, OPTIONS", RestProblem::send))
+                .options("/openapi.yaml", (req, res) -> guard.preflight(req, res, "GET, OPTIONS", RestProblem::send));
     }
+
+    /**
+     * The OpenAPI document for this caller. With security on, a request without a token gets the fixed routes
+     * only (Swagger UI and importers fetch it before they have a token); a bad token is 401 as anywhere.
+     */
+    private void openApi(ServerRequest req, ServerResponse res, boolean yaml) throws IOException {
+        if (!guard.admit(req, res, RestProblem::send)) {
+            return;
+        }
+        Caller caller = null;
+        if (!security || req.headers().contains(HeaderNames.AUTHORIZATION)) {
+            caller = bearer.authenticate(req, res, RestCalls.TRANSPORT, RestProblem::send);
+            if (caller == null) {
+                return;
+            }
+        }
+        ObjectNode doc = openApi.document(caller, BearerGuard.origin(req));
+        res.header(HeaderNames.CACHE_CONTROL, "no-store"); // it depends on the caller and on the plugins loaded
+        if (yaml) {
+            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
+            res.send(YAML.writeValueAsBytes(doc));
+        } else {
+            Replies.json(res, Status.OK_200, doc);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     /** The last routes: anything else under the path is 404 (or 405 for a known route), as problem+json. */
     void fallback(HttpRules rules) {
