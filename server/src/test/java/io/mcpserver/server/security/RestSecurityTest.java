@@ -156,6 +156,27 @@ class RestSecurityTest {
     }
 
     @Test
+    void anOperationIsItsOwnersOnly() throws Exception {
+        String dave = server.token("rest-dave");
+        HttpRequest start = HttpRequest.newBuilder(server.http.resolve("/mcp/v1/tools/echo?async=true"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + dave)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"mine\"}")).build();
+        HttpResponse<String> started = SecuredServer.HTTP.send(start, HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, started.statusCode(), started.body());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> own = SecuredServer.HTTP.send(HttpRequest.newBuilder(server.http.resolve(location))
+                .header("Authorization", "Bearer " + dave).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, own.statusCode(), own.body());
+        HttpResponse<String> other = SecuredServer.HTTP.send(HttpRequest.newBuilder(server.http.resolve(location))
+                .header("Authorization", "Bearer " + server.token("rest-eve")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        problem(other, 404, -32602);
+        HttpResponse<String> none = SecuredServer.HTTP.send(HttpRequest.newBuilder(server.http.resolve(location))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        problem(none, 401, -32001);
+    }
+
+    @Test
     void theRateLimitIs429WithRetryAfter() throws Exception {
         String token = server.token("rest-flood");
         HttpResponse<String> last = null;

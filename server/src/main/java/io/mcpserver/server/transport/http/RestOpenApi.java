@@ -73,6 +73,7 @@ final class RestOpenApi {
         tags.addObject().put("name", "tools").put("description", "One operation per tool, and the generic calls");
         tags.addObject().put("name", "resources");
         tags.addObject().put("name", "prompts");
+        tags.addObject().put("name", "operations").put("description", "Asynchronous calls and their progress");
         tags.addObject().put("name", "server");
         ObjectNode paths = doc.putObject("paths");
         fixedRoutes(paths);
@@ -143,6 +144,7 @@ final class RestOpenApi {
         ok.put("description", "The tool's result; a tool error is a result too (isError: true)");
         ok.putObject("content").putObject("application/json").set("schema", result);
         errors(responses, "404", "413", "415", "422", "429");
+        asynchronous(op);
         return item;
     }
 
@@ -197,6 +199,7 @@ final class RestOpenApi {
                 "Calls a tool by name: {\"name\": …, \"arguments\": {…}}", ref("CallToolRequest"),
                 ref("CallToolResult"), true);
         errors(callResponses, "404", "413", "415", "422", "429");
+        asynchronous((ObjectNode) paths.get(base + "/tools/call").get("post"));
         post(paths, "/resources/list", "resources", "listResources", "The resources you may read",
                 ref("PageRequest"), ref("ListResult"), false);
         post(paths, "/resources/templates/list", "resources", "listResourceTemplates", "The resource templates",
@@ -212,6 +215,109 @@ final class RestOpenApi {
         errors(promptResponses, "404");
         post(paths, "/completion/complete", "prompts", "complete", "Completion of a prompt or template argument",
                 Json.object().put("type", "object"), Json.object().put("type", "object"), true);
+        asyncRoutes(paths);
+    }
+
+    /** A tool call may run asynchronously: {@code Prefer: respond-async} or {@code ?async=true}, then 202. */
+    private static void asynchronous(ObjectNode op) {
+        ArrayNode parameters = op.putArray("parameters");
+        ObjectNode prefer = parameters.addObject();
+        prefer.put("name", "Prefer").put("in", "header").put("required", false)
+                .put("description", "respond-async: answer 202 at once and run the call as an operation; "
+                        + "handling=strict: a tool error is a 422 problem instead of a 200 result");
+        prefer.putObject("schema").put("type", "string");
+        ObjectNode async = parameters.addObject();
+        async.put("name", "async").put("in", "query").put("required", false)
+                .put("description", "true: the same as Prefer: respond-async");
+        async.putObject("schema").put("type", "boolean");
+        ObjectNode accepted = ((ObjectNode) op.get("responses")).putObject("202");
+        accepted.put("description", "Started: poll Location, or stream the progress");
+        accepted.putObject("headers").putObject("Location").put("description", "the operation")
+                .putObject("schema").put("type", "string");
+        accepted.putObject("content").putObject("application/json").putObject("schema")
+                .put("$ref", "#/components/schemas/OperationStarted");
+    }
+
+    private void asyncRoutes(ObjectNode paths) {
+        ObjectNode idParam = Json.object().put("name", "id").put("in", "path").put("required", true);
+        idParam.putObject("schema").put("type", "string");
+
+        ObjectNode operation = paths.putObject(base + "/operations/{id}");
+        operation.putArray("parameters").add(idParam.deepCopy());
+        ObjectNode get = operation.putObject("get");
+        get.putArray("tags").add("operations");
+        get.put("operationId", "getOperation").put("summary", "How an asynchronous call stands; its result once done");
+        ObjectNode getResponses = get.putObject("responses");
+        getResponses.putObject("200").put("description", "The operation").putObject("content")
+                .putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/Operation");
+        errors(getResponses, "404");
+        securityErrors(getResponses);
+        ObjectNode delete = operation.putObject("delete");
+        delete.putArray("tags").add("operations");
+        delete.put("operationId", "cancelOperation").put("summary", "Cancels an asynchronous call");
+        ObjectNode deleteResponses = delete.putObject("responses");
+        deleteResponses.putObject("200").put("description", "The operation, cancelled unless it had ended")
+                .putObject("content").putObject("application/json").putObject("schema")
+                .put("$ref", "#/components/schemas/Operation");
+        errors(deleteResponses, "404");
+        securityErrors(deleteResponses);
+
+        ObjectNode progress = paths.putObject(base + "/sse/progress/{id}");
+        progress.putArray("parameters").add(idParam.deepCopy());
+        ObjectNode stream = progress.putObject("get");
+        stream.putArray("tags").add("operations");
+        stream.put("operationId", "streamProgress").put("summary", "Server-sent events: progress and log, then "
+                + "result, error or cancelled; resumable with Last-Event-ID");
+        ObjectNode lastEvent = stream.putArray("parameters").addObject();
+        lastEvent.put("name", "Last-Event-ID").put("in", "header").put("required", false);
+        lastEvent.putObject("schema").put("type", "string");
+        ObjectNode streamResponses = stream.putObject("responses");
+        streamResponses.putObject("200").put("description", "An event stream").putObject("content")
+                .putObject("text/event-stream").putObject("schema").put("type", "string");
+        errors(streamResponses, "400", "404");
+        securityErrors(streamResponses);
+
+        ObjectNode subscriptions = paths.putObject(base + "/subscriptions").putObject("post");
+        subscriptions.putArray("tags").add("resources");
+        subscriptions.put("operationId", "subscribe").put("summary", "Names a resource subscription to stream");
+        ObjectNode body = subscriptions.putObject("requestBody").put("required", true);
+        body.putObject("content").putObject("application/json").set("schema", objectWith("uri", "string", true));
+        ObjectNode subscribeResponses = subscriptions.putObject("responses");
+        subscribeResponses.putObject("201").put("description", "Created").putObject("content")
+                .putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/Subscription");
+        errors(subscribeResponses, "400");
+        securityErrors(subscribeResponses);
+
+        ObjectNode subscription = paths.putObject(base + "/subscriptions/{id}");
+        subscription.putArray("parameters").add(idParam.deepCopy());
+        ObjectNode unsubscribe = subscription.putObject("delete");
+        unsubscribe.putArray("tags").add("resources");
+        unsubscribe.put("operationId", "unsubscribe").put("summary", "Ends a subscription and its streams");
+        ObjectNode unsubscribeResponses = unsubscribe.putObject("responses");
+        unsubscribeResponses.putObject("204").put("description", "Deleted");
+        errors(unsubscribeResponses, "404");
+        securityErrors(unsubscribeResponses);
+
+        ObjectNode changes = paths.putObject(base + "/sse/subscribe").putObject("get");
+        changes.putArray("tags").add("resources");
+        changes.put("operationId", "streamChanges").put("summary", "Server-sent events: resources/updated for the "
+                + "URIs asked for, and every list change");
+        ArrayNode query = changes.putArray("parameters");
+        ObjectNode uri = query.addObject().put("name", "uri").put("in", "query").put("required", false);
+        uri.putObject("schema").put("type", "array").putObject("items").put("type", "string");
+        ObjectNode named = query.addObject().put("name", "subscription").put("in", "query").put("required", false);
+        named.putObject("schema").put("type", "string");
+        ObjectNode changesResponses = changes.putObject("responses");
+        changesResponses.putObject("200").put("description", "An event stream").putObject("content")
+                .putObject("text/event-stream").putObject("schema").put("type", "string");
+        errors(changesResponses, "404");
+        securityErrors(changesResponses);
+    }
+
+    private void securityErrors(ObjectNode responses) {
+        if (security) {
+            errors(responses, "401", "403");
+        }
     }
 
     /** Adds a POST route; returns its responses, for more errors. */
@@ -295,6 +401,33 @@ final class RestOpenApi {
         list.putObject("properties").putObject("nextCursor").put("type", "string");
         schemas.putObject("ServerInfo").put("type", "object").putObject("properties").putObject("capabilities")
                 .put("type", "object");
+        ObjectNode started = schemas.putObject("OperationStarted").put("type", "object");
+        ObjectNode sp = started.putObject("properties");
+        sp.putObject("operationId").put("type", "string");
+        sp.putObject("status").put("type", "string");
+        sp.putObject("location").put("type", "string");
+        sp.putObject("progress").put("type", "string");
+        started.putArray("required").add("operationId").add("status");
+        ObjectNode operation = schemas.putObject("Operation").put("type", "object");
+        ObjectNode op = operation.putObject("properties");
+        op.putObject("operationId").put("type", "string");
+        op.putObject("status").put("type", "string").putArray("enum").add("working").add("input_required")
+                .add("completed").add("failed").add("cancelled");
+        op.putObject("statusMessage").put("type", "string");
+        op.putObject("createdAt").put("type", "string").put("format", "date-time");
+        op.putObject("lastUpdatedAt").put("type", "string").put("format", "date-time");
+        op.putObject("ttlMs").put("type", "integer");
+        op.putObject("pollIntervalMs").put("type", "integer");
+        op.putObject("progress").put("type", "object");
+        op.putObject("result").put("$ref", "#/components/schemas/CallToolResult");
+        op.putObject("error").put("$ref", "#/components/schemas/Problem");
+        operation.putArray("required").add("operationId").add("status");
+        ObjectNode subscription = schemas.putObject("Subscription").put("type", "object");
+        ObjectNode subp = subscription.putObject("properties");
+        subp.putObject("subscriptionId").put("type", "string");
+        subp.putObject("uri").put("type", "string");
+        subp.putObject("stream").put("type", "string");
+        subscription.putArray("required").add("subscriptionId").add("uri");
         ObjectNode read = schemas.putObject("ReadResourceResult").put("type", "object");
         read.putObject("properties").putObject("contents").put("type", "array").putObject("items").put("type",
                 "object");

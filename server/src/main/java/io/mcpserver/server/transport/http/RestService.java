@@ -38,6 +38,8 @@ final class RestService implements HttpService {
     private final RequestGuard guard;
     private final BearerGuard bearer;
     private final RestOpenApi openApi;
+    private final RestOperations operations;
+    private final RestSubscriptions subscriptions;
     private final boolean security;
 
     /** @param security whether the edge requires a credential (the OpenAPI document then declares it) */
@@ -50,6 +52,8 @@ final class RestService implements HttpService {
         this.bearer = bearer;
         this.security = security;
         this.openApi = new RestOpenApi(calls, settings.path(), security);
+        this.operations = new RestOperations(calls);
+        this.subscriptions = new RestSubscriptions(calls);
     }
 
     @Override
@@ -71,6 +75,12 @@ final class RestService implements HttpService {
                         params -> params.path("name").isTextual()
                                 && calls.core().features().prompt(params.path("name").asText()).isEmpty()))
                 .post(p + "/completion/complete", (req, res) -> forward(req, res, "completion/complete", null))
+                .get(p + "/operations/{id}", this::getOperation)
+                .delete(p + "/operations/{id}", this::cancelOperation)
+                .get(p + "/sse/progress/{id}", this::progress)
+                .post(p + "/subscriptions", this::subscribe)
+                .delete(p + "/subscriptions/{id}", this::unsubscribe)
+                .get(p + "/sse/subscribe", this::changes)
                 .get("/openapi.json", (req, res) -> openApi(req, res, false))
                 .get("/openapi.yaml", (req, res) -> openApi(req, res, true))
                 .options("/openapi.json", (req, res) -> guard.preflight(req, res, "GET, OPTIONS", RestProblem::send))
@@ -178,6 +188,11 @@ final class RestService implements HttpService {
         ObjectNode params = Json.object();
         params.put("name", name);
         params.set("arguments", arguments);
+        if (async(req)) {
+            started(req, res, operations.start(caller, "tools/call", params),
+                    calls.core().features().tool(name).isEmpty());
+            return;
+        }
         ObjectNode response = calls.call(caller, "tools/call", params);
         Optional<FeatureRegistry.RegisteredTool> tool = calls.core().features().tool(name);
         if (response.has("error")) {
@@ -206,10 +221,154 @@ final class RestService implements HttpService {
         Replies.json(res, Status.OK_200, result);
     }
 
+    // ---- asynchronous calls ----------------------------------------------------------------------------------
+
+    /** {@code Prefer: respond-async} (RFC 7240) or {@code ?async=true}: answer 202 at once, the call runs as a task. */
+    private static boolean async(ServerRequest req) {
+        return prefers(req, "respond-async") || "true".equalsIgnoreCase(req.query().first("async").orElse(""));
+    }
+
+    private static boolean prefers(ServerRequest req, String preference) {
+        return req.headers().all(HeaderNames.create("Prefer"), java.util.List::of).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .anyMatch(v -> v.trim().toLowerCase(Locale.ROOT).replace(" ", "").startsWith(preference));
+    }
+
+    /** 202 with the operation's id, {@code Location} (where to poll it) and where its progress streams. */
+    private void started(ServerRequest req, ServerResponse res, ObjectNode response, boolean notFound) {
+        if (response.has("error")) {
+            problem(req, res, response, notFound);
+            return;
+        }
+        ObjectNode body = (ObjectNode) response.get("result");
+        String id = body.path("operationId").asText();
+        String location = settings.path() + "/operations/" + id;
+        body.put("location", location);
+        body.put("progress", settings.path() + "/sse/progress/" + id);
+        res.header(HeaderNames.LOCATION, location);
+        res.header(HeaderNames.create("Preference-Applied"), "respond-async");
+        Replies.json(res, Status.ACCEPTED_202, body);
+    }
+
+    /** {@code GET operations/{id}}: how the operation stands; its result or error once it has ended. */
+    private void getOperation(ServerRequest req, ServerResponse res) {
+        Caller caller = admit(req, res);
+        if (caller != null) {
+            answer(req, res, operations.get(caller, req.path().pathParameters().get("id")), true);
+        }
+    }
+
+    /** {@code DELETE operations/{id}}: cancels it (a finished one keeps its outcome). */
+    private void cancelOperation(ServerRequest req, ServerResponse res) {
+        Caller caller = admit(req, res);
+        if (caller != null) {
+            answer(req, res, operations.cancel(caller, req.path().pathParameters().get("id")), true);
+        }
+    }
+
+    /** {@code GET sse/progress/{id}}: the operation's progress, then its result, as SSE; resumable. */
+    private void progress(ServerRequest req, ServerResponse res) throws IOException {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        String id = req.path().pathParameters().get("id");
+        ObjectNode response = operations.get(caller, id); // its owner only: anyone else is told it does not exist
+        if (response.has("error")) {
+            problem(req, res, response, true);
+            return;
+        }
+        long last = 0;
+        String resume = Replies.header(req, Replies.LAST_EVENT_ID);
+        if (resume != null) {
+            try {
+                last = Math.max(0, Long.parseLong(resume));
+            } catch (NumberFormatException e) {
+                RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_REQUEST,
+                        "Last-Event-ID must be the id of an event of this stream (a number), was '" + resume + "'");
+                return;
+            }
+        }
+        try (SseWriter out = SseWriter.open(res)) {
+            // the headers go now (a stream may be quiet for long), with the reconnection delay for EventSource
+            out.write("retry: " + http.sseRetry().toMillis() + "\n\n");
+            operations.stream(id, (ObjectNode) response.get("result"), last, out, http.sseKeepAlive());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the client went away; the operation goes on (it is a task), and the client may resume
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- subscriptions ---------------------------------------------------------------------------------------
+
+    /** {@code POST subscriptions} {@code {"uri": …}}: a named subscription to stream with {@code sse/subscribe}. */
+    private void subscribe(ServerRequest req, ServerResponse res) throws IOException {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        ObjectNode body = jsonBody(req, res);
+        if (body == null) {
+            return;
+        }
+        if (!body.path("uri").isTextual() || body.path("uri").asText().isBlank()) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_PARAMS,
+                    "subscriptions needs a string 'uri': the resource to be told about, e.g. {\"uri\": \"demo://counter\"}");
+            return;
+        }
+        String uri = body.path("uri").asText();
+        String id = subscriptions.create(caller, uri);
+        ObjectNode created = Json.object();
+        created.put("subscriptionId", id);
+        created.put("uri", uri);
+        created.put("stream", settings.path() + "/sse/subscribe?subscription=" + id);
+        res.header(HeaderNames.LOCATION, settings.path() + "/subscriptions/" + id);
+        Replies.json(res, Status.CREATED_201, created);
+    }
+
+    /** {@code DELETE subscriptions/{id}}: ends it and any stream of it. */
+    private void unsubscribe(ServerRequest req, ServerResponse res) {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        String id = req.path().pathParameters().get("id");
+        if (!subscriptions.delete(caller, id)) {
+            RestProblem.send(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_PARAMS, "Unknown subscription '"
+                    + id + "': it never existed, belongs to someone else, or was deleted");
+            return;
+        }
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    /**
+     * {@code GET sse/subscribe?uri=…&subscription=…}: {@code resources/updated} for those resources and every
+     * list change, as SSE, until the client goes away, the subscription is deleted or the server stops.
+     */
+    private void changes(ServerRequest req, ServerResponse res) {
+        Caller caller = admit(req, res);
+        if (caller == null) {
+            return;
+        }
+        java.util.List<String> uris = new java.util.ArrayList<>(req.query().all("uri", java.util.List::of));
+        String subscription = req.query().first("subscription").orElse(null);
+        if (subscription != null) {
+            String uri = subscriptions.uri(caller, subscription).orElse(null);
+            if (uri == null) {
+                RestProblem.send(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_PARAMS, "Unknown subscription '"
+                        + subscription + "': create one with POST " + settings.path() + "/subscriptions");
+                return;
+            }
+            uris.add(uri);
+        }
+        subscriptions.stream(caller, uris, subscription, response -> problem(req, res, response, false),
+                () -> SseWriter.open(res), http.sseKeepAlive());
+    }
+
     /** {@code Prefer: handling=strict} (RFC 7240): a tool error is answered 422 instead of a 200 result. */
     private static boolean strict(ServerRequest req) {
-        return req.headers().all(HeaderNames.create("Prefer"), java.util.List::of).stream()
-                .anyMatch(v -> v.toLowerCase(Locale.ROOT).replace(" ", "").contains("handling=strict"));
+        return prefers(req, "handling=strict");
     }
 
     private static String firstText(JsonNode result) {

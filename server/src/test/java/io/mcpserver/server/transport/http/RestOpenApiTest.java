@@ -82,11 +82,13 @@ class RestOpenApiTest {
         JsonNode doc = Json.parse(r.body());
         JsonNode paths = doc.path("paths");
         for (String route : List.of("/initialize", "/tools/list", "/tools/call", "/resources/list",
-                "/resources/read", "/prompts/list", "/prompts/get", "/tools/echo", "/tools/distance")) {
+                "/resources/read", "/prompts/list", "/prompts/get", "/tools/echo", "/tools/distance",
+                "/operations/{id}", "/sse/progress/{id}", "/subscriptions", "/subscriptions/{id}", "/sse/subscribe")) {
             assertTrue(paths.has("/mcp/v1" + route), route + " in " + paths.properties());
         }
         JsonNode echo = paths.path("/mcp/v1/tools/echo").path("post");
         assertEquals("tool_echo", echo.path("operationId").asText());
+        assertTrue(echo.path("responses").has("202"), "a tool may run asynchronously: " + echo);
         JsonNode echoArgs = doc.path("components").path("schemas").path("tool.echo.arguments");
         assertEquals("string", echoArgs.path("properties").path("text").path("type").asText(), echoArgs.toString());
         // $defs moved to components, and the references follow them
