@@ -128,6 +128,9 @@ final class RestOpenApi {
         ObjectNode content = body.putObject("content");
         content.putObject("application/json").putObject("schema").put("$ref",
                 "#/components/schemas/" + key + ".arguments");
+        // the same arguments as form fields and file uploads (binary parameters: contentEncoding base64)
+        content.putObject("multipart/form-data").putObject("schema").put("$ref",
+                "#/components/schemas/" + key + ".arguments");
         ObjectNode result;
         if (tool.get("outputSchema") instanceof ObjectNode output) {
             schemas.set(key + ".structuredContent", schema(output, key, schemas));

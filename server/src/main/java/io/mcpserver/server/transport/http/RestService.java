@@ -177,7 +177,8 @@ final class RestService implements HttpService {
             return;
         }
         String name = req.path().pathParameters().get("name");
-        ObjectNode arguments = jsonBody(req, res);
+        String type = Replies.header(req, HeaderNames.CONTENT_TYPE);
+        ObjectNode arguments = RestMultipart.is(type) ? multipartBody(req, res, name, type) : jsonBody(req, res);
         if (arguments == null) {
             return;
         }
@@ -397,7 +398,8 @@ final class RestService implements HttpService {
     ObjectNode jsonBody(ServerRequest req, ServerResponse res) throws IOException {
         if (!Replies.isJsonContent(req)) {
             RestProblem.send(res, Status.UNSUPPORTED_MEDIA_TYPE_415, ErrorCodes.INVALID_REQUEST,
-                    "Unsupported Media Type: send the body as application/json");
+                    "Unsupported Media Type: send the body as application/json (or, to a tool's operation, as "
+                            + "multipart/form-data)");
             return null;
         }
         byte[] bytes;
@@ -425,6 +427,31 @@ final class RestService implements HttpService {
             return null;
         }
         return object;
+    }
+
+    /**
+     * A multipart body's parts as the tool's arguments (typed by its input schema), or null after answering 413
+     * (over {@code transports.http.max-message-size}) or 400 (not well-formed, or a part that does not fit).
+     */
+    private ObjectNode multipartBody(ServerRequest req, ServerResponse res, String tool, String type)
+            throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Replies.body(req, http.maxMessageSize());
+        } catch (Replies.TooLarge e) {
+            RestProblem.send(res, Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorCodes.INVALID_REQUEST, e.getMessage()
+                    + " (transports.http.max-message-size; uploads count in full)");
+            return null;
+        }
+        java.util.Map<String, Object> schema = calls.core().features().tool(tool)
+                .map(t -> t.tool().descriptor().inputSchema()).orElse(java.util.Map.of());
+        try {
+            return RestMultipart.arguments(type, bytes, schema);
+        } catch (RestMultipart.Invalid e) {
+            RestProblem.send(res, Status.BAD_REQUEST_400, ErrorCodes.INVALID_PARAMS, "Bad multipart/form-data: "
+                    + e.getMessage());
+            return null;
+        }
     }
 
     /** A JSON-RPC response as REST: the plain result (200), or a problem with the status the error calls for. */

@@ -31,6 +31,69 @@ class RestTest {
     @BeforeAll
     static void start() throws Exception {
         server = HttpFixture.start();
+        // an upload target: a text file, a binary file (base64) and a number
+        java.util.Map<String, Object> schema = java.util.Map.of("type", "object", "properties", java.util.Map.of(
+                "notes", java.util.Map.of("type", "string"),
+                "data", java.util.Map.of("type", "string", "contentEncoding", "base64"),
+                "count", java.util.Map.of("type", "integer")), "required", List.of("notes", "data"));
+        server.core.features().register(new io.mcpserver.server.registry.Contributions(
+                new io.mcpserver.server.registry.Owner("upload", RestTest.class.getClassLoader()),
+                List.of(io.mcpserver.spi.tools.Tool.of(io.mcpserver.spi.tools.ToolDescriptor.builder("upload")
+                        .inputSchema(schema).build(), (args, ctx) -> {
+                            byte[] data = java.util.Base64.getDecoder().decode((String) args.get("data"));
+                            return io.mcpserver.spi.tools.ToolResult.text(args.get("notes") + "|" + data.length
+                                    + " bytes, first " + (data[0] & 0xff) + "|" + args.get("count"));
+                        })), List.of(), List.of(), List.of(), List.of()));
+    }
+
+    /** A multipart/form-data body: parts of {name, filename or null, content}. */
+    static byte[] multipart(String boundary, Object[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object[] part : parts) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part[0] + "\""
+                    + (part[1] != null ? "; filename=\"" + part[1] + "\"\r\nContent-Type: application/octet-stream"
+                    : "") + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.writeBytes(part[2] instanceof byte[] b ? b
+                    : String.valueOf(part[2]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.writeBytes("\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static HttpResponse<String> upload(String contentType, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.uri("/mcp/v1/tools/upload")).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void multipartUploadFillsTextAndBinaryParameters() throws Exception {
+        byte[] binary = {(byte) 0xff, 0, (byte) 0xfe, 1, 2};
+        HttpResponse<String> ok = upload("multipart/form-data; boundary=XyZ", multipart("XyZ",
+                new Object[]{"notes", "notes.txt", "caf\u00e9 notes"}, new Object[]{"data", "blob.bin", binary},
+                new Object[]{"count", null, "3"}));
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("caf\u00e9 notes|5 bytes, first 255|3", json(ok).path("content").path(0).path("text").asText(),
+                ok.body());
+
+        // a binary file for a text parameter
+        problem(upload("multipart/form-data; boundary=XyZ", multipart("XyZ",
+                new Object[]{"notes", "x.bin", binary}, new Object[]{"data", "blob.bin", binary})), 400, -32602);
+        // not JSON for a number
+        problem(upload("multipart/form-data; boundary=XyZ", multipart("XyZ", new Object[]{"notes", null, "n"},
+                new Object[]{"data", "b", binary}, new Object[]{"count", null, "three"})), 400, -32602);
+        // no boundary, the wrong boundary, no closing boundary
+        problem(upload("multipart/form-data", multipart("XyZ", new Object[]{"notes", null, "n"})), 400, -32602);
+        problem(upload("multipart/form-data; boundary=Other", multipart("XyZ", new Object[]{"notes", null, "n"})),
+                400, -32602);
+        problem(upload("multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"notes\""
+                .concat("\r\n\r\nunterminated").getBytes(java.nio.charset.StandardCharsets.UTF_8)), 400, -32602);
+        // missing a required file: the schema says so, a 4xx
+        problem(upload("multipart/form-data; boundary=XyZ", multipart("XyZ", new Object[]{"notes", null, "n"})),
+                422, -32602);
+        // too large
+        problem(upload("multipart/form-data; boundary=XyZ", multipart("XyZ", new Object[]{"notes", null, "n"},
+                new Object[]{"data", "big.bin", new byte[5 * 1024 * 1024]})), 413, -32600);
     }
 
     @AfterAll
