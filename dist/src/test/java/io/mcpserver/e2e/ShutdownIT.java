@@ -56,7 +56,14 @@ class ShutdownIT {
             ws.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
             JsonNode viaWs = ws.request(2, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"ws\"}}");
             assertEquals("ws", viaWs.at("/result/content/0/text").asText(), viaWs.toString());
+            // a call is counted just after its response is sent: give the last one a moment to be counted
             String metrics = get(server, "/metrics").body();
+            long counted = System.nanoTime() + TIMEOUT.toNanos();
+            while (sample(metrics, "mcp_tool_calls_total", "transport", "websocket", "tool", "echo") < 1
+                    && System.nanoTime() < counted) {
+                Thread.sleep(20);
+                metrics = get(server, "/metrics").body();
+            }
             assertEquals(2, sample(metrics, "mcp_tool_calls_total", "transport", "tcp", "tool", "echo", "outcome", "ok"),
                     metrics);
             assertEquals(1, sample(metrics, "mcp_tool_calls_total", "transport", "websocket", "tool", "echo",

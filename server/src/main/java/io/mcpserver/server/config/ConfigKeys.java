@@ -263,6 +263,8 @@ public final class ConfigKeys {
                     "the REST facade on the HTTP listener: plain JSON routes under `rest.path` and the OpenAPI document at `/openapi.json` and `/openapi.yaml`, with the same checks as every transport"),
             key("rest.path", STRING, "/mcp/v1", null,
                     "where the REST routes live (`POST <path>/tools/call`, `POST <path>/tools/{name}`, …)"),
+            key("rest.docs", BOOLEAN, "true", null,
+                    "also serve `GET /docs`: Swagger UI over `/openapi.json`, from the server's own JARs (no CDN)"),
 
             // observe
             key("observe.enabled", BOOLEAN, "true", null,

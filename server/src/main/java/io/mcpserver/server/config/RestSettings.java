@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param enabled serve the REST routes and the OpenAPI document
  * @param path    where the routes live, e.g. {@code /mcp/v1}
+ * @param docs    also serve {@code /docs} (Swagger UI)
  */
-public record RestSettings(boolean enabled, String path) {
+public record RestSettings(boolean enabled, String path, boolean docs) {
 
     static RestSettings read(ConfigReader r, HttpSettings http) {
         String path = r.string("rest.path");
@@ -17,6 +18,6 @@ public record RestSettings(boolean enabled, String path) {
         } else if (List.of(http.path(), http.ssePath(), http.messagePath()).contains(path)) {
             r.problem("rest.path", "'" + path + "' is already an MCP endpoint of transports.http");
         }
-        return new RestSettings(r.bool("rest.enabled"), path);
+        return new RestSettings(r.bool("rest.enabled"), path, r.bool("rest.docs"));
     }
 }

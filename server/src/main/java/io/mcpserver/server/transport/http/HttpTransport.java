@@ -183,6 +183,9 @@ public final class HttpTransport implements ServerTransport {
             RestService service = new RestService(new RestCalls(core), settings, rest, guard, bearer,
                     edge.required());
             routing.register(service);
+            if (rest.docs()) {
+                routing.register(new RestDocs(guard, core.settings().serverName()));
+            }
             routing.register(service::fallback);
         }
     }

@@ -115,6 +115,23 @@ class RestOpenApiTest {
     }
 
     @Test
+    void docsServesSwaggerUiFromTheWebJar() throws Exception {
+        HttpResponse<String> page = get("/docs");
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(page.body().contains("/docs/swagger-ui-bundle.js") && !page.body().contains("https://"),
+                "every script from this server: " + page.body());
+        HttpResponse<String> bundle = get("/docs/swagger-ui-bundle.js");
+        assertEquals(200, bundle.statusCode());
+        assertTrue(bundle.body().length() > 1_000_000 && bundle.body().contains("SwaggerUIBundle"));
+        HttpResponse<String> script = get("/docs/docs.js");
+        assertTrue(script.body().contains("url: '/openapi.json'"), script.body());
+        RestTest.problem(get("/docs/index.html"), 404, -32601);
+        int traversal = get("/docs/..%2F..%2Fpom.xml").statusCode();
+        assertTrue(traversal >= 400 && traversal < 500, "no file outside the list: " + traversal);
+    }
+
+    @Test
     void theYamlFormIsTheSameDocument() throws Exception {
         HttpResponse<String> r = get("/openapi.yaml");
         assertEquals(200, r.statusCode(), r.body());
