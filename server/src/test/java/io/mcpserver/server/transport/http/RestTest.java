@@ -200,6 +200,35 @@ class RestTest {
     }
 
     @Test
+    void interceptorsApplyToRestCallsBecauseTheyGoThroughTheDispatcher() throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        io.mcpserver.spi.intercept.Interceptor spy = new io.mcpserver.spi.intercept.Interceptor() {
+            @Override
+            public String name() {
+                return "spy";
+            }
+
+            @Override
+            public java.util.Map<String, Object> intercept(io.mcpserver.spi.intercept.InterceptedRequest request,
+                                                           io.mcpserver.spi.intercept.InterceptorChain chain) {
+                seen.add(request.transport() + " " + request.method() + " " + request.target().orElse("-") + " "
+                        + request.arguments());
+                return chain.proceed(request);
+            }
+        };
+        server.core.features().register(new io.mcpserver.server.registry.Contributions(
+                new io.mcpserver.server.registry.Owner("spy", RestTest.class.getClassLoader()), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(spy)));
+        try {
+            HttpResponse<String> call = post("/tools/echo", "{\"text\":\"intercepted\"}");
+            assertEquals(200, call.statusCode(), call.body());
+            assertTrue(seen.contains("rest tools/call echo {text=intercepted}"), seen.toString());
+        } finally {
+            server.core.features().unregister("spy");
+        }
+    }
+
+    @Test
     void badInputIsAClear4xxNeverA500() throws Exception {
         // wrong content type
         problem(post(server.uri("/mcp/v1/tools/echo"), "text/plain", "text=hi"), 415, -32600);
