@@ -3,6 +3,9 @@
 // <base>/sse). For each it goes through initialize, tools/list, slow_count with progress and logs on the
 // call's stream, sampling and elicitation answered by this client, resources/subscribe then bump_counter
 // -> notifications/resources/updated, and the end of the session (DELETE, then 404 for the old id).
+// Over Streamable HTTP it also records the Content-Type the server chose for each POST (one JSON body for a
+// call that emits nothing before its result, an event stream for one that does), and drops the connection
+// of one slow_count call after its first progress event, so that the SDK resumes it with GET + Last-Event-ID.
 // Usage: node http-client.mjs http://127.0.0.1:PORT   Prints a JSON summary (see lib/summary.mjs).
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -23,6 +26,59 @@ if (!base) {
 
 const summary = new Summary();
 
+/** Every Streamable HTTP POST the SDK sent: JSON-RPC method, tool name and the reply's Content-Type. */
+const posts = [];
+/** The Last-Event-ID of every GET the SDK sent (resumptions; null for its standalone stream). */
+const resumptions = [];
+const DROP_TAG = 'drop-after-first-progress';
+
+/**
+ * fetch that records what the transport sends and gets, and cuts the response of the slow_count call tagged
+ * DROP_TAG right after the chunk that carried its first progress event (the next read fails like a lost
+ * connection), as a flaky network would.
+ */
+async function recordingFetch(url, init) {
+  const method = init?.method ?? 'GET';
+  if (method === 'GET') {
+    resumptions.push(new Headers(init?.headers).get('last-event-id'));
+  }
+  const response = await fetch(url, init);
+  if (method !== 'POST' || typeof init.body !== 'string') return response;
+  let rpc = {};
+  try { rpc = JSON.parse(init.body); } catch { /* not JSON: recorded without a method */ }
+  posts.push({ method: rpc.method ?? null, tool: rpc.params?.name ?? null, status: response.status,
+    contentType: response.headers.get('content-type') });
+  if (rpc.params?.arguments?.tag !== DROP_TAG || !response.body) return response;
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = '';
+  let cut = false;
+  const body = new ReadableStream({
+    async pull(controller) {
+      if (cut) {
+        await reader.cancel().catch(() => {});
+        controller.error(new TypeError('terminated: connection dropped by the test'));
+        return;
+      }
+      const { value, done } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      seen += decoder.decode(value, { stream: true });
+      controller.enqueue(value);
+      cut = seen.includes('notifications/progress');
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** The Content-Type of the last recorded POST of {@code method} (and tool), or null (legacy transport). */
+function replyType(method, tool) {
+  const found = posts.filter((p) => p.method === method && (tool === undefined || p.tool === tool));
+  return found.length === 0 ? null : found[found.length - 1].contentType;
+}
+
 function texts(content) {
   return (content ?? []).filter((c) => c.type === 'text').map((c) => c.text);
 }
@@ -35,7 +91,8 @@ async function exercise(name, transport) {
   const elicitRequests = [];
   const client = new Client({ name: `mcp-server-e2e-${name}`, version: '1.0.0' },
     { capabilities: { sampling: {}, elicitation: { form: {} } } });
-  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { logs.push(n.params); });
+  const order = []; // progress, logs and results of the resumed call, as the client saw them
+  client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => { logs.push(n.params); order.push(`log ${n.params.data}`); });
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { updates.push(n.params); });
   client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
     samplingRequests.push(request.params);
@@ -65,7 +122,8 @@ async function exercise(name, transport) {
 
     await step('listTools', async () => {
       const result = await client.listTools();
-      return { names: result.tools.map((t) => t.name) };
+      return { names: result.tools.map((t) => t.name), contentType: replyType('tools/list'),
+        initializeContentType: replyType('initialize') };
     });
 
     await step('slowCount', async () => {
@@ -74,13 +132,31 @@ async function exercise(name, transport) {
       const progress = [];
       const result = await within(30_000, client.callTool({ name: 'slow_count', arguments: { count: 3, delay_ms: 50 } },
         undefined, { onprogress: (p) => progress.push(p) }), 'slow_count');
-      return { texts: texts(result.content), isError: result.isError ?? false, progress, logs: logs.slice(logsBefore) };
+      return { texts: texts(result.content), isError: result.isError ?? false, progress, logs: logs.slice(logsBefore),
+        contentType: replyType('tools/call', 'slow_count') };
     });
+
+    if (transport instanceof StreamableHTTPClientTransport) {
+      await step('resumedCall', async () => {
+        const logsBefore = logs.length;
+        const orderBefore = order.length;
+        const getsBefore = resumptions.length;
+        const progress = [];
+        const result = await within(30_000, client.callTool(
+          { name: 'slow_count', arguments: { count: 5, delay_ms: 200, tag: DROP_TAG } }, undefined,
+          { onprogress: (p) => { progress.push(p); order.push(`progress ${p.progress}`); } }), 'slow_count (dropped)');
+        order.push('result');
+        return { texts: texts(result.content), isError: result.isError ?? false, progress, logs: logs.slice(logsBefore),
+          order: order.slice(orderBefore), contentType: replyType('tools/call', 'slow_count'),
+          resumedWith: resumptions.slice(getsBefore) };
+      });
+    }
 
     await step('sampling', async () => {
       const result = await within(30_000, client.callTool({ name: 'ask_model', arguments: { question: 'The answer?' } }),
         'ask_model');
-      return { texts: texts(result.content), isError: result.isError ?? false, requests: samplingRequests.length };
+      return { texts: texts(result.content), isError: result.isError ?? false, requests: samplingRequests.length,
+        contentType: replyType('tools/call', 'ask_model') };
     });
 
     await step('elicitation', async () => {
@@ -137,7 +213,7 @@ async function exercise(name, transport) {
 }
 
 try {
-  await exercise('streamable', new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
+  await exercise('streamable', new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { fetch: recordingFetch }));
   await exercise('sse', new SSEClientTransport(new URL(`${base}/sse`)));
 } finally {
   summary.print();

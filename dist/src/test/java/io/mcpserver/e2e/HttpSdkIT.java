@@ -3,6 +3,7 @@ package io.mcpserver.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -76,6 +77,43 @@ class HttpSdkIT {
             last = p.path("progress").asDouble();
         }
         assertTrue(step.path("logs").size() >= 3, "log notifications: " + step);
+    }
+
+    @Test
+    void aCallThatEmitsNothingBeforeItsResultIsAnsweredWithOneJsonBody() {
+        // the SDK sends "Accept: application/json, text/event-stream" on every POST; the server picks JSON here
+        JsonNode step = step("streamable", "listTools");
+        assertTrue(step.path("initializeContentType").asText().startsWith("application/json"), step.toString());
+        assertTrue(step.path("contentType").asText().startsWith("application/json"), step.toString());
+    }
+
+    @Test
+    void aCallThatReportsProgressOrAsksTheClientIsAnsweredWithAStream() {
+        assertTrue(step("streamable", "slowCount").path("contentType").asText().startsWith("text/event-stream"),
+                step("streamable", "slowCount").toString());
+        assertTrue(step("streamable", "sampling").path("contentType").asText().startsWith("text/event-stream"),
+                step("streamable", "sampling").toString());
+    }
+
+    @Test
+    void aStreamDroppedMidCallIsResumedByTheSdkWithEverythingInOrder() {
+        JsonNode step = step("streamable", "resumedCall");
+        assertTrue(step.path("contentType").asText().startsWith("text/event-stream"), step.toString());
+        assertFalse(step.path("isError").asBoolean(), step.toString());
+        assertEquals(List.of("Counted to 5"), texts(step.path("texts")), step.toString());
+        List<String> resumedWith = texts(step.path("resumedWith"));
+        assertTrue(resumedWith.stream().anyMatch(id -> !id.equals("null") && !id.isEmpty()),
+                "the SDK resumes the POST stream with GET + Last-Event-ID: " + step);
+        // every progress and log exactly once, in order, and the result after all of them
+        List<String> progress = new ArrayList<>();
+        step.path("progress").forEach(p -> progress.add(p.path("progress").asText()));
+        assertEquals(List.of("1", "2", "3", "4", "5"), progress, step.toString());
+        List<String> logs = new ArrayList<>();
+        step.path("logs").forEach(l -> logs.add(l.path("data").asText()));
+        assertEquals(List.of("count 1 of 5", "count 2 of 5", "count 3 of 5", "count 4 of 5", "count 5 of 5"), logs,
+                step.toString());
+        List<String> order = texts(step.path("order"));
+        assertEquals("result", order.getLast(), step.toString());
     }
 
     @ParameterizedTest

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The Streamable HTTP endpoint (2025-11-25): POST one message, GET the session's stream, DELETE the
- * session. A request is answered with an SSE stream when its Accept header names
- * {@code text/event-stream} (its progress, logs and server→client requests travel on that stream),
- * else with one JSON body (its notifications are dropped, and a server→client request fails at once).
+ * session. When the Accept header names {@code text/event-stream}, a request that answers before emitting
+ * anything else gets one JSON body, and one that emits first (progress, logs, server→client requests) an SSE
+ * stream that carries those and then the response; otherwise it gets one JSON body (its notifications are
+ * dropped, and a server→client request fails at once).
  */
 final class StreamableHttpService implements HttpService {
 
@@ -85,7 +86,8 @@ final class StreamableHttpService implements HttpService {
         }
         String accept = Replies.header(req, HeaderNames.ACCEPT);
         boolean eventStream = Replies.wantsEventStream(accept);
-        if (!eventStream && !Replies.acceptsJson(accept)) {
+        boolean json = Replies.acceptsJson(accept);
+        if (!eventStream && !json) {
             Replies.error(res, Status.NOT_ACCEPTABLE_406, ErrorCodes.INVALID_REQUEST,
                     "Not Acceptable: the Accept header must list application/json and text/event-stream");
             return;
@@ -108,7 +110,7 @@ final class StreamableHttpService implements HttpService {
         }
         String sessionId = Replies.header(req, Replies.SESSION_ID);
         if (sessionId == null && kind == JsonRpc.Kind.REQUEST && "initialize".equals(message.path("method").asText())) {
-            initialize((ObjectNode) message, caller, req, res, eventStream);
+            initialize((ObjectNode) message, caller, req, res, eventStream && !json);
             return;
         }
         Optional<HttpSession> found = session(sessionId, caller, res);
@@ -121,14 +123,14 @@ final class StreamableHttpService implements HttpService {
             dispatcher.submit(session.session(), message); // a notification or response: acted on at once
             res.status(Status.ACCEPTED_202).send();
         } else if (eventStream) {
-            stream(session, message, req, res);
+            stream(session, message, req, res, json);
         } else {
             answerWithJson(session, message, req, res);
         }
     }
 
     private void initialize(ObjectNode message, Caller caller, ServerRequest req, ServerResponse res,
-                            boolean eventStream) {
+                            boolean streamOnly) {
         Optional<HttpSession> opened;
         try {
             opened = sessions.open(TRANSPORT, caller, false);
@@ -156,7 +158,7 @@ final class StreamableHttpService implements HttpService {
             res.header(Replies.SESSION_ID, session.id());
             LOG.log(System.Logger.Level.DEBUG, session + ": session opened");
         }
-        if (eventStream) {
+        if (streamOnly) { // the client takes no JSON (else one JSON body: initialize emits nothing before its response)
             SseStream stream = session.openPostStream();
             stream.send(response);
             stream.complete();
@@ -170,22 +172,31 @@ final class StreamableHttpService implements HttpService {
     /**
      * Admitted first, on this thread: a refusal with an HTTP status of its own (403 {@code insufficient_scope},
      * 429) is answered with it, as a client expects, not inside a 200 stream. Otherwise the request runs on a
-     * virtual thread of its own while this thread holds the response and writes its stream.
+     * virtual thread of its own while this thread holds the response: one JSON body when the call answers before
+     * it emits anything else, its event stream when it emits first (see {@link ReplyOrStream}); always the stream
+     * when the client takes no JSON ({@code json} false).
      */
-    private void stream(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res) {
+    private void stream(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res,
+                        boolean json) {
         Admission admission = dispatcher.submit(session.session(), message);
         if (admission instanceof Admission.Refused refused && bearer.isRefusal(refused.error())) {
             Replies.json(res, bearer.status(req, res, refused.error()), refused.error());
             return;
         }
-        SseStream stream = session.openPostStream();
+        ReplyOrStream answer = new ReplyOrStream(message.get("id"), session::openPostStream, json);
         switch (admission) {
-            case Admission.Admitted admitted -> admitted.start(stream, stream::complete);
+            case Admission.Admitted admitted -> admitted.start(answer, answer::complete);
             case Admission.Refused refused -> {
-                stream.send(refused.error());
-                stream.complete();
+                answer.send(refused.error());
+                answer.complete();
             }
-            case Admission.Handled handled -> stream.complete(); // not for a request
+            case Admission.Handled handled -> answer.complete(); // not for a request
+        }
+        SseStream stream = answer.awaitDecision(settings.sseKeepAlive());
+        if (stream == null) {
+            ObjectNode body = answer.reply();
+            Replies.json(res, bearer.status(req, res, body), body); // 403 insufficient_scope, 429 rate limit
+            return;
         }
         sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
         session.releaseIfDrained(stream);

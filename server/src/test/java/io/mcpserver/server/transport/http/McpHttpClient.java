@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 final class McpHttpClient {
 
     static final String BOTH = "application/json, text/event-stream";
+    static final String STREAM_ONLY = "text/event-stream";
     static final Duration WAIT = Duration.ofSeconds(10);
 
     private static final HttpClient HTTP = HttpClient.newBuilder()

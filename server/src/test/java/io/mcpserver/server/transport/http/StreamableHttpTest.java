@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.mcpserver.server.transport.http.McpHttpClient.BOTH;
+import static io.mcpserver.server.transport.http.McpHttpClient.STREAM_ONLY;
 import static io.mcpserver.server.transport.http.McpHttpClient.notification;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,10 +53,21 @@ class StreamableHttpTest {
     }
 
     @Test
-    void initializeOverSseCarriesTheSessionIdAndOneResponse() throws Exception {
+    void initializeWhenTheClientAcceptsBothIsOneJsonBody() throws Exception {
         McpHttpClient client = server.client();
         Reply reply = client.post(client.request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                 + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}"), BOTH);
+        assertEquals(200, reply.status());
+        assertTrue(reply.header("content-type").startsWith("application/json"), reply.header("content-type"));
+        assertNotNull(reply.header("mcp-session-id"));
+        assertEquals("2025-11-25", reply.json().path("result").path("protocolVersion").asText());
+    }
+
+    @Test
+    void initializeOverSseCarriesTheSessionIdAndOneResponse() throws Exception {
+        McpHttpClient client = server.client();
+        Reply reply = client.post(client.request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}"), STREAM_ONLY);
         assertEquals(200, reply.status());
         assertTrue(reply.header("content-type").startsWith("text/event-stream"));
         assertNotNull(reply.header("mcp-session-id"));
@@ -223,6 +235,52 @@ class StreamableHttpTest {
     // ---- streams -------------------------------------------------------------------------------
 
     @Test
+    void aCallThatEmitsNothingBeforeItsResultIsOneJsonBodyWhenTheClientAcceptsBoth() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        for (String accept : List.of(BOTH, "text/event-stream, application/json", "application/json;q=0.9, text/*")) {
+            Reply reply = client.post(client.request("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}"),
+                    accept);
+            assertEquals(200, reply.status());
+            assertTrue(reply.header("content-type").startsWith("application/json"), accept + ": " + reply.header("content-type"));
+            assertEquals("hi", reply.json().path("result").path("content").get(0).path("text").asText());
+        }
+        Reply error = client.post(client.request("tools/call", "{\"name\":\"no_such_tool\",\"arguments\":{}}"), BOTH);
+        assertEquals(200, error.status());
+        assertTrue(error.header("content-type").startsWith("application/json"), error.header("content-type"));
+        assertEquals(-32602, error.json().path("error").path("code").asInt());
+        Reply streamOnly = client.post(client.request("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}"),
+                STREAM_ONLY);
+        assertTrue(streamOnly.header("content-type").startsWith("text/event-stream"), "a client taking only streams");
+        try (SseEvents events = streamOnly.events()) {
+            assertEquals("hi", events.nextMessage().json().path("result").path("content").get(0).path("text").asText());
+        }
+    }
+
+    @Test
+    void aCallSilentForLongerThanTheKeepAliveIsStreamedAndResumable() throws Exception {
+        try (HttpFixture quick = HttpFixture.start(Map.of("transports.http.sse-keep-alive", "200ms"))) {
+            McpHttpClient client = quick.client().initialize();
+            Reply reply = client.post(client.request("tools/call", "{\"name\":\"block\",\"arguments\":{\"tag\":\"silent\"}}"),
+                    BOTH);
+            assertEquals(200, reply.status());
+            assertTrue(reply.header("content-type").startsWith("text/event-stream"), reply.header("content-type"));
+            try (SseEvents events = reply.events()) {
+                String primingId = events.next().id();
+                assertNotNull(primingId, "the priming event carries an id to resume from");
+                // as a client does after losing the connection: a GET with the last id takes the stream over
+                Reply resumed = client.get(Map.of("Last-Event-ID", primingId));
+                assertEquals(200, resumed.status());
+                try (SseEvents again = resumed.events()) {
+                    assertEquals(primingId, again.next().id());
+                    quick.release("silent");
+                    assertEquals("released silent",
+                            again.nextMessage().json().path("result").path("content").get(0).path("text").asText());
+                }
+            }
+        }
+    }
+
+    @Test
     void progressAndLogsTravelOnThePostStream() throws Exception {
         McpHttpClient client = server.client().initialize();
         Reply reply = client.post(client.request("tools/call", "{\"name\":\"chatty\",\"arguments\":{},"
@@ -247,8 +305,9 @@ class StreamableHttpTest {
             assertEquals("chatted", message.path("result").path("content").get(0).path("text").asText());
             assertTrue(events.ends(), "the stream ends after the response");
         }
-        assertEquals(3, methods.stream().filter("notifications/progress"::equals).count(), methods.toString());
-        assertEquals(3, methods.stream().filter("notifications/message"::equals).count(), methods.toString());
+        // in the order the tool sent them: the first one, which turned the answer into a stream, included
+        assertEquals(List.of("notifications/message", "notifications/progress", "notifications/message",
+                "notifications/progress", "notifications/message", "notifications/progress"), methods);
     }
 
     @Test
@@ -320,7 +379,7 @@ class StreamableHttpTest {
             assertNotNull(own.next().id(), "priming event");
             // a call answered with an error: the TypeScript SDK resumes such a stream with its last event id
             Reply failed = client.post(client.request("tools/call", "{\"name\":\"no_such_tool\",\"arguments\":{}}"),
-                    BOTH);
+                    STREAM_ONLY); // a client that takes only streams: a call that emits nothing still gets one
             String lastId;
             try (SseEvents events = failed.events()) {
                 events.next(); // priming
@@ -346,7 +405,7 @@ class StreamableHttpTest {
         McpHttpClient bob = server.client().initialize();
         String aliceLast = null;
         try (SseEvents events = alice.post(alice.request("tools/call",
-                "{\"name\":\"echo\",\"arguments\":{\"text\":\"alice's secret\"}}"), BOTH).events()) {
+                "{\"name\":\"echo\",\"arguments\":{\"text\":\"alice's secret\"}}"), STREAM_ONLY).events()) {
             SseEvents.Event e;
             while ((e = events.next()) != null) {
                 aliceLast = e.id() != null ? e.id() : aliceLast;
@@ -355,7 +414,7 @@ class StreamableHttpTest {
         assertNotNull(aliceLast);
         // bob's own streams are numbered the same way: his POST stream may well carry the same key
         try (SseEvents events = bob.post(bob.request("tools/call",
-                "{\"name\":\"echo\",\"arguments\":{\"text\":\"bob's\"}}"), BOTH).events()) {
+                "{\"name\":\"echo\",\"arguments\":{\"text\":\"bob's\"}}"), STREAM_ONLY).events()) {
             while (events.next() != null) {
                 // drain it
             }
