@@ -63,6 +63,8 @@ public final class ServerMetrics implements AutoCloseable {
     private final List<Meter> meters = new CopyOnWriteArrayList<>();
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, MethodMeters>> methods = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Map<String, Counter>>> tools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -118,18 +120,69 @@ public final class ServerMetrics implements AutoCloseable {
         }
         String transport = c.session().transport();
         String method = knownMethod.test(c.method()) ? c.method() : OTHER;
-        String outcome = c.cancelled() ? "cancelled" : c.error() != null ? "error" : "ok";
-        counter("mcp.requests", "JSON-RPC requests by transport, method and outcome (ok, error, cancelled)",
-                "transport", transport, "method", method, "outcome", outcome).increment();
-        timer(transport, method).record(c.durationNanos(), TimeUnit.NANOSECONDS);
+        MethodMeters m = methodMeters(transport, method);
+        int outcome = c.cancelled() ? CANCELLED : c.error() != null ? ERROR : OK;
+        m.requests(outcome).increment();
+        m.duration.record(c.durationNanos(), TimeUnit.NANOSECONDS);
         if ("tools/call".equals(c.method())) {
             JsonNode name = c.params() == null ? null : c.params().get("name");
             String tool = name != null && name.isTextual() && knownTool.test(name.asText()) ? name.asText() : OTHER;
             String toolOutcome = c.result() != null && c.result().path("isError").asBoolean(false) ? "tool_error"
-                    : outcome;
-            counter("mcp.tool.calls", "Tool calls by transport, tool and outcome (ok, tool_error, error, cancelled)",
-                    "transport", transport, "tool", tool, "outcome", toolOutcome).increment();
+                    : OUTCOMES[outcome];
+            toolMeters(transport, tool).computeIfAbsent(toolOutcome, o -> counter("mcp.tool.calls",
+                    "Tool calls by transport, tool and outcome (ok, tool_error, error, cancelled)",
+                    "transport", transport, "tool", tool, "outcome", o)).increment();
         }
+    }
+
+    private static final int OK = 0;
+    private static final int ERROR = 1;
+    private static final int CANCELLED = 2;
+    private static final String[] OUTCOMES = {"ok", "error", "cancelled"};
+
+    /**
+     * The meters of one transport and method, found with two lookups by string (whose hash is cached) per request:
+     * building a list key of tag values and asking the registry for every completion showed in the request's profile.
+     */
+    private final class MethodMeters {
+        final Timer duration;
+        private final String transport;
+        private final String method;
+        private final Counter[] requests = new Counter[OUTCOMES.length];
+
+        MethodMeters(String transport, String method) {
+            this.transport = transport;
+            this.method = method;
+            this.duration = timer(transport, method);
+        }
+
+        Counter requests(int outcome) {
+            Counter counter = requests[outcome];
+            if (counter == null) { // a benign race: the registry hands every thread the same counter
+                counter = counter("mcp.requests", "JSON-RPC requests by transport, method and outcome (ok, error, cancelled)",
+                        "transport", transport, "method", method, "outcome", OUTCOMES[outcome]);
+                requests[outcome] = counter;
+            }
+            return counter;
+        }
+    }
+
+    private MethodMeters methodMeters(String transport, String method) {
+        Map<String, MethodMeters> byMethod = methods.get(transport);
+        if (byMethod == null) {
+            byMethod = methods.computeIfAbsent(transport, t -> new ConcurrentHashMap<>());
+        }
+        MethodMeters m = byMethod.get(method);
+        return m != null ? m : byMethod.computeIfAbsent(method, k -> new MethodMeters(transport, k));
+    }
+
+    private Map<String, Counter> toolMeters(String transport, String tool) {
+        Map<String, Map<String, Counter>> byTool = tools.get(transport);
+        if (byTool == null) {
+            byTool = tools.computeIfAbsent(transport, t -> new ConcurrentHashMap<>());
+        }
+        Map<String, Counter> m = byTool.get(tool);
+        return m != null ? m : byTool.computeIfAbsent(tool, k -> new ConcurrentHashMap<>());
     }
 
     /** {@code mcp_connections{transport}}: connections (or held-open HTTP streams) open now. */
@@ -213,5 +266,7 @@ public final class ServerMetrics implements AutoCloseable {
         meters.clear();
         counters.clear();
         timers.clear();
+        methods.clear();
+        tools.clear();
     }
 }
