@@ -10,6 +10,17 @@ final class Workload {
     private Workload() {
     }
 
+    /**
+     * Stands for the "progress" payload, a streamed call: {@code slow_count} with {@code count} 10 and no delay and a
+     * progress token, so the tool reports progress 10 times before its result ("Counted to 10"). Our demo plugin
+     * and the SDK server have the same tool. HTTP only, ours and the SDK only.
+     */
+    static final String PROGRESS = "<progress x10>";
+
+    static boolean streamed(String payload) {
+        return payload.equals("progress");
+    }
+
     /** The text echoed: "hello, MCP" or 65,536 printable ASCII characters (no escaping needed, so bytes = chars). */
     static String text(String payload) {
         return switch (payload) {
@@ -21,7 +32,8 @@ final class Workload {
                 }
                 yield sb.toString();
             }
-            default -> throw new IllegalArgumentException("payload: small or 64k, not " + payload);
+            case "progress" -> PROGRESS;
+            default -> throw new IllegalArgumentException("payload: small, 64k or progress, not " + payload);
         };
     }
 
@@ -32,8 +44,11 @@ final class Workload {
 
         CallTemplate(String text) {
             this.prefix = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.US_ASCII);
-            this.suffix = (",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\""
-                    + text + "\"}}}").getBytes(StandardCharsets.UTF_8);
+            this.suffix = (text.equals(PROGRESS)
+                    ? ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow_count\",\"arguments\":{\"count\":10,"
+                            + "\"delay_ms\":0},\"_meta\":{\"progressToken\":\"bench\"}}}"
+                    : ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\""
+                            + text + "\"}}}").getBytes(StandardCharsets.UTF_8);
         }
 
         /** The whole message for that id, optionally followed by '\n' (NDJSON). */
@@ -88,7 +103,9 @@ final class Workload {
 
     /** True if the reply head says "result" (a JSON-RPC error says "error" instead). */
     static boolean isResult(byte[] b, int from, int to) {
-        return indexOf(b, from, Math.min(to, from + 512), RESULT_KEY) >= 0;
+        // the head of a JSON reply; the tail of an event stream (the result is its last event)
+        return indexOf(b, from, Math.min(to, from + 512), RESULT_KEY) >= 0
+                || (to - from > 512 && indexOf(b, Math.max(from + 512 - RESULT_KEY.length, to - 1024), to, RESULT_KEY) >= 0);
     }
 
     static int indexOf(byte[] b, int from, int to, byte[] key) {
@@ -106,6 +123,9 @@ final class Workload {
 
     /** For one-off checks: does this reply carry exactly the echoed text? */
     static boolean echoes(String reply, String text) {
+        if (text.equals(PROGRESS)) {
+            return reply.contains("\"result\"") && reply.contains("Counted to 10") && !reply.contains("\"isError\":true");
+        }
         return reply.contains("\"result\"") && reply.contains("\"text\":\"" + text + "\"")
                 && !reply.contains("\"isError\":true");
     }

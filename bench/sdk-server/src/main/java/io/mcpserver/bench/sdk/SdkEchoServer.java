@@ -16,7 +16,8 @@ import java.util.Objects;
 
 /**
  * The comparison server: the official MCP Java SDK's Streamable HTTP servlet transport on Jetty 12.1 (EE11),
- * serving the same {@code echo} tool as our demo plugin. Jetty and the SDK run with their defaults.
+ * serving the same {@code echo} tool as our demo plugin, and {@code slow_count} without delay (progress
+ * reported {@code count} times, then the result) for the streamed-call cells. Jetty and the SDK run with their defaults.
  * Prints {@code READY http=HOST:PORT} on stdout once listening. Usage: {@code --host H --port N} (0: any).
  */
 public final class SdkEchoServer {
@@ -57,10 +58,37 @@ public final class SdkEchoServer {
                         .build())
                 .build();
 
+        // the streamed call of the "progress" cells: what our demo plugin's slow_count does with delay_ms 0
+        McpSchema.Tool slowCount = McpSchema.Tool.builder()
+                .name("slow_count")
+                .description("Counts to count, reporting each step as progress.")
+                .inputSchema(Map.of(
+                        "type", "object",
+                        "properties", Map.of(
+                                "count", Map.of("type", "integer", "description", "How far to count"),
+                                "delay_ms", Map.of("type", "integer", "description", "Pause per step")),
+                        "required", List.of("count")))
+                .build();
+        McpServerFeatures.SyncToolSpecification slowCountSpec = McpServerFeatures.SyncToolSpecification.builder()
+                .tool(slowCount)
+                .callHandler((exchange, request) -> {
+                    int count = ((Number) request.arguments().get("count")).intValue();
+                    Object token = request.meta() == null ? null : request.meta().get("progressToken");
+                    for (int i = 1; i <= count; i++) {
+                        if (token != null) {
+                            exchange.progressNotification(McpSchema.ProgressNotification.builder(token, i)
+                                    .total((double) count).message("Counted " + i + " of " + count).build());
+                        }
+                    }
+                    return McpSchema.CallToolResult.builder().addTextContent("Counted to " + count).isError(false)
+                            .build();
+                })
+                .build();
+
         McpSyncServer mcp = McpServer.sync(transport)
                 .serverInfo("sdk-echo", "1")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .tools(echoSpec)
+                .tools(echoSpec, slowCountSpec)
                 .build();
 
         Server jetty = new Server();
