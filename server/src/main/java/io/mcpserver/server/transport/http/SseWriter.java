@@ -1,6 +1,8 @@
 package io.mcpserver.server.transport.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -19,6 +21,11 @@ final class SseWriter implements SseStream.Connection, AutoCloseable {
     /** A comment that finds out whether the client is still there. */
     static final String KEEP_ALIVE = ": keep-alive\n\n";
 
+    // built once, not per response
+    private static final Header CONTENT_TYPE = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "text/event-stream");
+    private static final Header CACHE_CONTROL = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_PROXY_BUFFERING = HeaderValues.createCached(Replies.X_ACCEL_BUFFERING, "no");
+
     private final OutputStream out;
 
     private SseWriter(OutputStream out) {
@@ -28,9 +35,9 @@ final class SseWriter implements SseStream.Connection, AutoCloseable {
     /** Sends the status and headers of an event stream and opens the body. */
     static SseWriter open(ServerResponse res) throws IOException {
         res.status(Status.OK_200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header(Replies.X_ACCEL_BUFFERING, "no");
+        res.header(CONTENT_TYPE);
+        res.header(CACHE_CONTROL);
+        res.header(NO_PROXY_BUFFERING);
         try {
             return new SseWriter(res.outputStream());
         } catch (UncheckedIOException e) {
@@ -45,8 +52,12 @@ final class SseWriter implements SseStream.Connection, AutoCloseable {
         }
         text.append("event: message\n");
         // compact JSON has no line breaks; split anyway so that no message can break the framing
-        for (String line : data.split("\n", -1)) {
-            text.append("data: ").append(line).append('\n');
+        if (data.indexOf('\n') < 0) {
+            text.append("data: ").append(data).append('\n');
+        } else {
+            for (String line : data.split("\n", -1)) {
+                text.append("data: ").append(line).append('\n');
+            }
         }
         text.append('\n');
     }
