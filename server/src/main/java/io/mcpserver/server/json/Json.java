@@ -91,6 +91,62 @@ public final class Json {
         return write(node).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The length in bytes of {@link #writeBytes}{@code (node)}, counted without writing it: the audit trail records
+     * the size of every call's arguments, which must not cost a second encoding of a 64 KB argument.
+     */
+    public static long serializedLength(JsonNode node) {
+        if (node == null) {
+            return 4; // null
+        }
+        if (node.isTextual()) {
+            return quotedLength(node.textValue());
+        }
+        if (node.isObject()) {
+            long n = 2; // {}
+            int fields = 0;
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                n += quotedLength(e.getKey()) + 1 + serializedLength(e.getValue()); // "key":value
+                fields++;
+            }
+            return n + Math.max(0, fields - 1); // commas
+        }
+        if (node.isArray()) {
+            long n = 2; // []
+            for (JsonNode element : node) {
+                n += serializedLength(element);
+            }
+            return n + Math.max(0, node.size() - 1);
+        }
+        return writeBytes(node).length; // numbers, booleans, null, binary, POJOs: short, or rare
+    }
+
+    /** Bytes of a string as written: quotes, two-char escapes, six-char unicode escapes for other controls, UTF-8. */
+    private static long quotedLength(String text) {
+        long n = 2;
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2 : 6;
+            } else if (c == '"' || c == '\\') {
+                n += 2;
+            } else if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (!Character.isSurrogate(c)) {
+                n += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 1; // an unpaired surrogate: encoded as '?'
+            }
+        }
+        return n;
+    }
+
     /** A plain Java value (Map, List, String, Number, Boolean, record…) as a JSON tree. */
     public static JsonNode toTree(Object value) {
         return MAPPER.valueToTree(value);

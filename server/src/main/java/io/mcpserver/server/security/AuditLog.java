@@ -120,8 +120,7 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         ObjectNode line = line("call", session.caller().subject(), session.transport(), session.clientId(),
                 sessionHash(session.id()), c.method(), capped(target(c.method(), params)), outcome(c));
         line.put("durationMs", Math.round(c.durationNanos() / 1000.0) / 1000.0);
-        line.put("argumentBytes", arguments == null || arguments.isNull() ? 0
-                : Json.writeBytes(arguments).length);
+        line.put("argumentBytes", arguments == null || arguments.isNull() ? 0 : Json.serializedLength(arguments));
         if (c.error() != null) {
             ObjectNode error = line.putObject("error");
             error.put("code", c.error().code());
