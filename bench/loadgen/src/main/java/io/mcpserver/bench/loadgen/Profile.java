@@ -48,6 +48,15 @@ final class Profile {
             "io.mcpserver.server.transport.http.StreamableHttpService.post(",
             "io.mcpserver.server.transport.http.Replies.body(",
             "io.mcpserver.server.transport.http.Replies.json(",
+            // the per-request costs named in issue 14 item 2: meters, header checks, the call's own thread
+            "io.mcpserver.server.observe.ServerMetrics.record(",
+            "io.mcpserver.server.transport.http.RequestGuard.admit(",
+            "io.mcpserver.server.transport.http.Replies.wantsEventStream(",
+            "io.mcpserver.server.transport.http.Replies.acceptsJson(",
+            "io.mcpserver.server.transport.http.ReplyOrStream.awaitDecision(",
+            "io.mcpserver.server.transport.http.SseStream.pump(",
+            "io.mcpserver.server.security.AuditLog.completed(",
+            "io.helidon.common.mapper.", // Helidon's global mapper registry (Content-Length and other conversions)
             "io.helidon.webserver.http1.Http1Connection.handle(",
             "io.helidon.webserver.http1.Http1ServerResponse.send(",
             "io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider.doPost(",
