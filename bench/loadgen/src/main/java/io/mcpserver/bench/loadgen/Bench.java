@@ -216,6 +216,18 @@ public final class Bench {
         Map<String, Object> profiles = new LinkedHashMap<>();
         if (profile) {
             for (Scenario s : scenarios) {
+                if (s.transport.equals("http") && s.mode.equals("sse") && s.server.equals("ours")) {
+                    // the headline: the client accepts both types, as every SDK does
+                    double secs = Double.parseDouble(opt("profile-seconds", "10", "6", "1"));
+                    log("profiling ours: http/sse small c=64 for " + secs + " s under JFR");
+                    try {
+                        profiles.put("ours-sse", Profile.record(this, s.process(this), "profile-ours-http-sse",
+                                List.of("hot-methods", "allocation-by-site", "contention-by-site"),
+                                () -> s.run(this, Workload.text("small"), 64, 1, secs)));
+                    } catch (Exception e) {
+                        log("profile failed: " + e);
+                    }
+                }
                 if (s.transport.equals("http") && s.mode.equals("conns") && !s.server.equals("limit")) {
                     double secs = Double.parseDouble(opt("profile-seconds", "10", "6", "1"));
                     log("profiling " + s.server + ": http/conns small c=64 for " + secs + " s under JFR");
