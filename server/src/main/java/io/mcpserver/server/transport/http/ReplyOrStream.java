@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * the spec lets the server pick either for each request. A call that answers before it emits anything else gets
  * one JSON body (no stream, no event ids, no replay buffer: what nearly every call is); the POST's
  * {@link SseStream} is opened only when the call emits first (progress, a log, a server→client request), or when
- * it stays silent for longer than the keep-alive interval (so that a long call keeps its connection alive and
- * resumable, as before). From then on every message goes to that stream in the order it was sent, the first one
+ * it stays silent for longer than the keep-alive interval or {@code sse-close-after} (so that a long call keeps
+ * its connection alive and resumable, as before). From then on every message goes to that stream in the order it was sent, the first one
  * included, exactly as if the stream had been opened at the start.
  */
 final class ReplyOrStream implements MessageSink {

@@ -192,7 +192,7 @@ final class StreamableHttpService implements HttpService {
             }
             case Admission.Handled handled -> answer.complete(); // not for a request
         }
-        SseStream stream = answer.awaitDecision(settings.sseKeepAlive());
+        SseStream stream = answer.awaitDecision(decisionWait());
         if (stream == null) {
             ObjectNode body = answer.reply();
             Replies.json(res, bearer.status(req, res, body), body); // 403 insufficient_scope, 429 rate limit
@@ -200,6 +200,20 @@ final class StreamableHttpService implements HttpService {
         }
         sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
         session.releaseIfDrained(stream);
+    }
+
+    /**
+     * How long a call may stay silent before its answer becomes a stream anyway: the keep-alive interval (a long
+     * call keeps its connection alive), or {@code sse-close-after} when shorter (a POST connection is not held past
+     * it: the client resumes with GET, as with any stream closed early). Zero (no limit) only when both are off.
+     */
+    private Duration decisionWait() {
+        Duration keepAlive = settings.sseKeepAlive();
+        Duration closeAfter = settings.sseCloseAfter();
+        if (keepAlive.isZero() || (!closeAfter.isZero() && closeAfter.compareTo(keepAlive) < 0)) {
+            return closeAfter;
+        }
+        return keepAlive;
     }
 
     /** JSON-only client: the response is the body; notifications are dropped; server→client requests are refused. */
