@@ -335,7 +335,7 @@ public final class ConfigKeys {
     }
 
     private static void check(Config node, List<String> problems) {
-        for (Config child : node.asNodeList().orElse(List.of())) {
+        for (Config child : children(node, problems)) {
             String name = child.key().toString();
             ConfigKey key = BY_NAME.get(name);
             if (key != null) {
@@ -352,9 +352,21 @@ public final class ConfigKeys {
         }
     }
 
+    /**
+     * The keys under a section or the items of a list; a plain value where those belong is a problem (asNodeList
+     * would throw Helidon's mapping exception instead: ConfigFuzzTest found {@code server: <text>}).
+     */
+    private static List<Config> children(Config node, List<String> problems) {
+        if (node.type() == Config.Type.VALUE) {
+            problems.add(node.key() + ": expected keys or a list under it, found a plain value");
+            return List.of();
+        }
+        return node.asNodeList().orElse(List.of());
+    }
+
     private static void checkRules(Config rules, List<String> problems) {
-        for (Config rule : rules.asNodeList().orElse(List.of())) {
-            for (Config field : rule.asNodeList().orElse(List.of())) {
+        for (Config rule : children(rules, problems)) {
+            for (Config field : children(rule, problems)) {
                 if (!RULE_FIELDS.contains(field.name())) {
                     problems.add(field.key() + ": unknown key; a rule has " + new TreeSet<>(RULE_FIELDS));
                 }
