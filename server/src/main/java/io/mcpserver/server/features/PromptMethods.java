@@ -47,7 +47,7 @@ public final class PromptMethods {
                 .filter(p -> access.allows(request.session().caller(), AccessPolicy.Kind.PROMPT,
                         p.prompt().descriptor().name()))
                 .toList();
-        Pagination.Page<RegisteredPrompt> page = Pagination.page(visible, request.params(), settings.pageSize());
+        Pagination.Page<RegisteredPrompt> page = Pagination.page(visible, p -> p.prompt().descriptor().name(), request.params(), settings.pageSize());
         ObjectNode result = Json.object();
         ArrayNode items = result.putArray("prompts");
         page.items().forEach(p -> items.add(WireFormat.prompt(p.prompt().descriptor(), request.version())));

@@ -48,7 +48,7 @@ public final class ResourceMethods {
         List<RegisteredResource> visible = registry.snapshot().resources().values().stream()
                 .filter(r -> allowed(request, r.resource().descriptor().uri()))
                 .toList();
-        Pagination.Page<RegisteredResource> page = Pagination.page(visible, request.params(), settings.pageSize());
+        Pagination.Page<RegisteredResource> page = Pagination.page(visible, r -> r.resource().descriptor().uri(), request.params(), settings.pageSize());
         ObjectNode result = Json.object();
         ArrayNode items = result.putArray("resources");
         page.items().forEach(r -> items.add(WireFormat.resource(r.resource().descriptor(), request.version())));
@@ -60,7 +60,7 @@ public final class ResourceMethods {
         List<RegisteredTemplate> visible = registry.snapshot().templates().values().stream()
                 .filter(t -> allowed(request, t.template().descriptor().uriTemplate()))
                 .toList();
-        Pagination.Page<RegisteredTemplate> page = Pagination.page(visible, request.params(), settings.pageSize());
+        Pagination.Page<RegisteredTemplate> page = Pagination.page(visible, t -> t.template().descriptor().uriTemplate(), request.params(), settings.pageSize());
         ObjectNode result = Json.object();
         ArrayNode items = result.putArray("resourceTemplates");
         page.items().forEach(t -> items.add(WireFormat.resourceTemplate(t.template().descriptor(), request.version())));

@@ -69,7 +69,7 @@ public final class ToolMethods {
         List<RegisteredTool> visible = registry.snapshot().tools().values().stream()
                 .filter(t -> access.allows(request.session().caller(), AccessPolicy.Kind.TOOL, t.name()))
                 .toList();
-        Pagination.Page<RegisteredTool> page = Pagination.page(visible, request.params(), settings.pageSize());
+        Pagination.Page<RegisteredTool> page = Pagination.page(visible, RegisteredTool::name, request.params(), settings.pageSize());
         ObjectNode result = Json.object();
         ArrayNode tools = result.putArray("tools");
         page.items().forEach(t -> tools.add(WireFormat.tool(t.tool().descriptor(), request.version())));

@@ -6,11 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
-/** Opaque cursors over the registry's deterministic order. */
+/**
+ * Opaque cursors over a list in ascending key order (the registry's snapshots are sorted by name or URI). A cursor
+ * carries the last key served, not an offset: when a plugin reload adds or removes items between two pages, every
+ * item present throughout is still served exactly once and in order (an offset skipped or repeated the items that
+ * moved past it; PaginationPropertiesTest).
+ */
 public final class Pagination {
 
-    private static final String PREFIX = "offset:";
+    private static final String PREFIX = "after:";
 
     private Pagination() {
     }
@@ -18,18 +24,22 @@ public final class Pagination {
     public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    public static <T> Page<T> page(List<T> all, JsonNode params, int pageSize) {
-        int offset = 0;
+    /**
+     * @param all ascending by {@code key} ({@link String#compareTo}), as the registry's sorted maps give them
+     * @param key the item's unique key in that order (a tool's name, a resource's URI...)
+     */
+    public static <T> Page<T> page(List<T> all, Function<T, String> key, JsonNode params, int pageSize) {
+        int start = 0;
         JsonNode cursor = params == null ? null : params.get("cursor");
         if (cursor != null && !cursor.isNull()) {
-            offset = decode(cursor);
+            String after = decode(cursor);
+            while (start < all.size() && key.apply(all.get(start)).compareTo(after) <= 0) {
+                start++;
+            }
         }
-        if (offset > all.size()) {
-            throw McpException.invalidParams("cursor is past the end of the list");
-        }
-        int end = Math.min(all.size(), offset + pageSize);
-        String next = end < all.size() ? encode(end) : null;
-        return new Page<>(all.subList(offset, end), next);
+        int end = Math.min(all.size(), start + pageSize);
+        String next = end < all.size() ? encode(key.apply(all.get(end - 1))) : null;
+        return new Page<>(all.subList(start, end), next);
     }
 
     public static void putCursor(ObjectNode result, Page<?> page) {
@@ -38,23 +48,24 @@ public final class Pagination {
         }
     }
 
-    private static String encode(int offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
+    private static String encode(String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + lastKey).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static int decode(JsonNode cursor) {
+    private static String decode(JsonNode cursor) {
         try {
-            String s = new String(Base64.getUrlDecoder().decode(cursor.asText()), StandardCharsets.UTF_8);
+            if (!cursor.isTextual()) {
+                throw new IllegalArgumentException();
+            }
+            String s = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(
+                    Base64.getUrlDecoder().decode(cursor.asText()))).toString();
             if (!s.startsWith(PREFIX)) {
                 throw new IllegalArgumentException();
             }
-            int offset = Integer.parseInt(s.substring(PREFIX.length()));
-            if (offset < 0) {
-                throw new IllegalArgumentException();
-            }
-            return offset;
-        } catch (IllegalArgumentException e) {
-            throw McpException.invalidParams("invalid cursor '" + cursor.asText() + "'");
+            return s.substring(PREFIX.length());
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw McpException.invalidParams("invalid cursor '" + ClientText.shown(cursor.asText())
+                    + "': pass the nextCursor of the previous page unchanged, or none for the first page");
         }
     }
 }

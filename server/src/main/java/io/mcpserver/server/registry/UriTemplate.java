@@ -40,7 +40,9 @@ public final class UriTemplate {
         int last = 0;
         while (m.find()) {
             regex.append(Pattern.quote(template.substring(last, m.start())));
-            regex.append(m.group(1).isEmpty() ? "([^/?#]+)" : "(.+)");
+            // reluctant: a simple expansion percent-encodes reserved characters, so the first literal after it ends
+            // it ({a}={+b} against x%3Dy=z gives a=x=y, b=z; greedy took a=x=y=z... UriTemplatePropertiesTest)
+            regex.append(m.group(1).isEmpty() ? "([^/?#]+?)" : "(.+)");
             variables.add(m.group(2));
             segment.add(m.group(1).isEmpty());
             last = m.end();

@@ -21,6 +21,15 @@ class UriTemplateTest {
     }
 
     @Test
+    void aSimpleVariableEndsAtTheFirstLiteralAfterIt() {
+        // found by UriTemplatePropertiesTest: the greedy {a} took the '=' that separates it from {+b}
+        UriTemplate t = UriTemplate.parse("x://{a}={+b}");
+        assertEquals(Optional.of(Map.of("a", "p=q", "b", "r=s")), t.match("x://p%3Dq=r=s"));
+        UriTemplate two = UriTemplate.parse("x://{a},{b}");
+        assertEquals(Optional.of(Map.of("a", "1", "b", "2,3")), two.match("x://1,2,3"), "a client that left a comma unencoded");
+    }
+
+    @Test
     void valuesArePercentDecodedAfterMatchingAndPlusStaysPlus() {
         UriTemplate t = UriTemplate.parse("demo://greeting/{name}");
         assertEquals(Optional.of(Map.of("name", "Ada Lovelace")), t.match("demo://greeting/Ada%20Lovelace"));
