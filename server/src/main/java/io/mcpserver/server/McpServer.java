@@ -1,6 +1,9 @@
 package io.mcpserver.server;
 
+import io.mcpserver.server.admin.AdminEndpoints;
 import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.presence.LocalPresence;
+import io.mcpserver.server.presence.Presence;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.observe.ServerMetrics;
@@ -56,6 +59,7 @@ public final class McpServer implements AutoCloseable {
     private final ServerSecurity security;
     private final PluginLoader plugins;
     private final ServerMetrics metrics;
+    private final Presence presence;
     private final InputStream stdin;
     private final OutputStream stdout;
     private final List<ServerTransport> transports = new ArrayList<>();
@@ -84,6 +88,7 @@ public final class McpServer implements AutoCloseable {
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
                 io.mcpserver.server.resume.ResumeStore.inMemory());
+        this.presence = new LocalPresence(core.sessions());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
@@ -114,6 +119,11 @@ public final class McpServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** Every live connection and session, on every transport (what {@code GET /admin/connections} lists). */
+    public Presence presence() {
+        return presence;
     }
 
     private boolean routes(String method) {
@@ -220,9 +230,12 @@ public final class McpServer implements AutoCloseable {
     }
 
     private ServerTransport newHttpTransport() {
+        AdminEndpoints admin = new AdminEndpoints(config.admin(), config.http(), edge(), presence, plugins,
+                metrics.recent(), security.audit());
         return new HttpTransport(core, config, edge(),
                 new ObserveEndpoints(config.observe(), this::isReady, this::readiness, metrics)
-                        .liveness("audit", security.audit()::healthy, security.audit()::problems));
+                        .liveness("audit", security.audit()::healthy, security.audit()::problems))
+                .routes(admin::routing);
     }
 
     /** Connections and sessions per transport label, and plugin load failures, for {@code /metrics}. */

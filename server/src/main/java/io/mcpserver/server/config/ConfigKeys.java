@@ -278,6 +278,14 @@ public final class ConfigKeys {
             key("observe.metrics-path", STRING, "/metrics", null,
                     "Prometheus text format (OpenMetrics or JSON when the `Accept` header asks)"),
 
+            // admin
+            key("admin.enabled", BOOLEAN, "true", null,
+                    "serve the admin API (`/admin/connections`, `/admin/plugins`) and the console (`/console`) on the HTTP listener: with security off only to loopback clients, with security on only to tokens with `admin.scope` or `admin.role`"),
+            key("admin.scope", STRING, "mcp:admin", null,
+                    "with security on, a token with this scope may use the admin API and the console"),
+            key("admin.role", STRING, "admin", null,
+                    "with security on, a token with this role may use them too"),
+
             // plugins
             key("plugins.dir", PATH, "plugins", null,
                     "where plugin JARs (and directories of JARs) are loaded from"),

@@ -19,7 +19,7 @@ import java.util.Map;
 public record ServerConfig(Path home, Path configFile, String host, ProtocolSettings protocol,
                            StdioSettings stdio, TcpSettings tcp, HttpSettings http, WebSocketSettings websocket,
                            PluginSettings plugins, SecuritySettings security, ObserveSettings observe,
-                           Config raw) {
+                           AdminSettings admin, Config raw) {
 
     /** {@code sessions.*}: session recovery on WebSocket and TCP. */
     public io.mcpserver.server.resume.ResumeSettings sessions() {
@@ -108,8 +108,9 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         resumeSettings(r); // read here so that its problems are reported with the others
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         RestSettings.read(r, http); // checked here with everything else; rest() reads it again when it is needed
+        AdminSettings admin = AdminSettings.read(r);
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
-                config);
+                admin, config);
     }
 
     /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */

@@ -65,6 +65,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Map<String, MethodMeters>> methods = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Map<String, Counter>>> tools = new ConcurrentHashMap<>();
+    private final RecentActivity recent = new RecentActivity();
     private volatile boolean closed;
 
     /**
@@ -114,7 +115,13 @@ public final class ServerMetrics implements AutoCloseable {
         };
     }
 
+    /** The last minutes of requests, latency and errors, for the console. */
+    public RecentActivity recent() {
+        return recent;
+    }
+
     void record(RequestHook.Completion c) {
+        recent.record(c);
         if (closed) {
             return; // a request that ended after the server stopped: its meters are gone
         }

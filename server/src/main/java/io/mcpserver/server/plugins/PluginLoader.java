@@ -138,6 +138,46 @@ public final class PluginLoader implements AutoCloseable {
         }
     }
 
+    /**
+     * Every plugin as it is now, by name: those loaded (with their current contributions), and those whose latest
+     * load from the plugins directory was disabled or failed. For the admin API.
+     */
+    public List<PluginSummary> current() {
+        Map<String, PluginSummary> byName = new java.util.TreeMap<>();
+        synchronized (outcomes) {
+            outcomes.values().stream().flatMap(List::stream).filter(s -> s.status() != PluginStatus.LOADED)
+                    .forEach(s -> byName.put(s.name(), s));
+        }
+        for (LoadedPlugin p : loaded.values()) {
+            Contributions c = p.contributions();
+            byName.put(p.name(), new PluginSummary(p.name(), PluginLifecycle.safeVersion(p.plugin()),
+                    PluginLifecycle.safeDescription(p.plugin()), p.source(), PluginStatus.LOADED, null,
+                    c.tools().stream().map(t -> t.descriptor().name()).toList(),
+                    java.util.stream.Stream.concat(c.resources().stream().map(r -> r.descriptor().uri()),
+                            c.templates().stream().map(t -> t.descriptor().uriTemplate())).toList(),
+                    c.prompts().stream().map(pr -> pr.descriptor().name()).toList()));
+        }
+        return List.copyOf(byName.values());
+    }
+
+    /**
+     * Where the plugin of this name was loaded from (or last failed to load from): a JAR or directory in the
+     * plugins directory; empty for an unknown name or a plugin registered in-process, which cannot be reloaded.
+     */
+    public Optional<Path> sourceOf(String name) {
+        LoadedPlugin plugin = loaded.get(name);
+        Path source = plugin != null ? plugin.source() : null;
+        if (source == null) {
+            synchronized (outcomes) {
+                source = outcomes.values().stream().flatMap(List::stream).filter(s -> s.name().equals(name))
+                        .map(PluginSummary::source).findFirst().orElse(null);
+            }
+        }
+        Path dir = pluginsDir.toAbsolutePath().normalize();
+        return Optional.ofNullable(source).map(s -> s.toAbsolutePath().normalize())
+                .filter(s -> s.startsWith(dir) && !s.equals(dir));
+    }
+
     /** Plugins skipped because they failed to load, at startup or on reload, since this loader was made. */
     public long loadFailures() {
         return failureCount.get();

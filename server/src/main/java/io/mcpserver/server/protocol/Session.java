@@ -33,6 +33,11 @@ public final class Session {
     private volatile boolean closed;
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile MessageSink standalone;
+    /** Presence: when it opened (wall clock), where the client is, how the transport drops it. */
+    private final long openedAtMillis = System.currentTimeMillis();
+    private final long openedAtNanos = System.nanoTime();
+    private volatile String remote;
+    private volatile Runnable disconnect;
 
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
@@ -147,6 +152,37 @@ public final class Session {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    // ---- presence (what an operator sees of this session) ----
+
+    /** When the session was opened, in milliseconds since the epoch. */
+    public long openedAtMillis() {
+        return openedAtMillis;
+    }
+
+    /** The wall-clock time of {@link #lastActivityNanos()}, in milliseconds since the epoch. */
+    public long lastActivityMillis() {
+        return openedAtMillis + (lastActivityNanos - openedAtNanos) / 1_000_000;
+    }
+
+    /** The client's address as the transport sees it ({@code host:port}, {@code stdio}); null if unknown. */
+    public String remote() {
+        return remote;
+    }
+
+    /**
+     * How the transport drops this client: set once by the transport when it can end the connection from the
+     * server's side (close the socket, end the streams); null when it cannot (stdio is the server's own parent).
+     */
+    public void presence(String remote, Runnable disconnect) {
+        this.remote = remote;
+        this.disconnect = disconnect;
+    }
+
+    /** The transport's way to drop the client (see {@link #presence}), or null. */
+    public Runnable disconnect() {
+        return disconnect;
     }
 
     // ---- in-flight requests (client → server) ----

@@ -157,6 +157,25 @@ public final class AuditLog implements RequestHook, AutoCloseable {
         enqueue(w, line);
     }
 
+    /**
+     * Records an operator's action through the admin API (closing a connection, reloading a plugin) in the calls
+     * file: event {@code admin}, the method is the action, the target what it acted on.
+     *
+     * @param outcome {@code ok}, or why nothing was done ({@code not_found}, {@code failed} …)
+     */
+    public void adminAction(String principal, String remote, String action, String target, String outcome) {
+        AuditWriter w = calls;
+        if (w == null) {
+            return;
+        }
+        ObjectNode line = line("admin", principal, "http", null, null, action, capped(target), outcome);
+        line.put("durationMs", 0.0);
+        line.put("argumentBytes", 0);
+        line.putNull("error");
+        line.put("remote", capped(remote));
+        enqueue(w, line);
+    }
+
     static String capped(String text) {
         if (text == null || text.length() <= MAX_TEXT) {
             return text;

@@ -38,6 +38,8 @@ public final class ClientConnection implements TransportContext.Connection {
     private final EdgeAuthenticator edge;
     private final EdgeAuthenticator.Peer peer;
     private volatile boolean authenticated;
+    /** Dropped by the server (an administrator): what the client still sends is refused. */
+    private volatile boolean dropped;
 
     /** A connection whose caller is known: stdio's local process, a WebSocket upgrade, a TLS client certificate. */
     public ClientConnection(McpCore core, String transport, Caller caller, MessageSink writer, long maxMessageSize) {
@@ -70,6 +72,19 @@ public final class ClientConnection implements TransportContext.Connection {
         this.edge = edge;
         this.peer = new EdgeAuthenticator.Peer(transport, remote);
         this.authenticated = !edge.required();
+        session.presence(remote, null);
+    }
+
+    /**
+     * What presence shows and the admin API may do: the client's address, and how the transport ends this
+     * connection from the server's side (close its socket); null when it cannot be ended from here (stdio).
+     * Once dropped, messages still arriving are refused rather than run.
+     */
+    public void presence(String remote, Runnable drop) {
+        session.presence(remote, drop == null ? null : () -> {
+            dropped = true;
+            drop.run();
+        });
     }
 
     public Session session() {
@@ -92,6 +107,11 @@ public final class ClientConnection implements TransportContext.Connection {
      * transport's next message is checked again).
      */
     public boolean offer(String message) {
+        if (dropped) {
+            writer.send(JsonRpc.error(NullNode.getInstance(), ErrorCodes.INVALID_REQUEST,
+                    "This connection was closed by the server's administrator; connect again", null));
+            return false;
+        }
         if (message.length() > maxMessageSize) { // chars ≤ bytes, so this only catches some; framers check bytes
             tooLarge(message.length());
             return true;

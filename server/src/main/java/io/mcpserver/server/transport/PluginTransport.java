@@ -73,7 +73,12 @@ public final class PluginTransport implements ServerTransport {
                         lock.unlock();
                     }
                 };
-                return new ClientConnection(core, factory.name(), sink, maxMessageSize, edge, remote);
+                ClientConnection connection = new ClientConnection(core, factory.name(), sink, maxMessageSize, edge,
+                        remote);
+                // the SPI has no way to tell the plugin to drop its client: dropping closes the session (its calls
+                // are cancelled) and refuses whatever the client still sends
+                connection.presence(remote, () -> { });
+                return connection;
             }
         };
         Thread t = Thread.currentThread();

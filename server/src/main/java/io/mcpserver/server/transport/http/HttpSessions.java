@@ -46,9 +46,11 @@ final class HttpSessions implements AutoCloseable {
     /**
      * Opens a session, or returns empty when {@code maxSessions} are open already.
      *
+     * @param remote the client's address ({@code host:port}), for presence
+     *
      * @throws io.mcpserver.server.protocol.McpException when the caller has as many sessions as one principal may
      */
-    synchronized Optional<HttpSession> open(String transport, Caller caller, boolean legacy) {
+    synchronized Optional<HttpSession> open(String transport, Caller caller, boolean legacy, String remote) {
         if (sessions.size() >= maxSessions) {
             return Optional.empty();
         }
@@ -58,6 +60,7 @@ final class HttpSessions implements AutoCloseable {
         }
         Session session = core.sessions().open(transport, caller, null);
         HttpSession http = new HttpSession(session, legacy, replayBufferSize);
+        session.presence(remote, () -> close(http, "closed by the server's administrator"));
         sessions.put(http.id(), http);
         return Optional.of(http);
     }

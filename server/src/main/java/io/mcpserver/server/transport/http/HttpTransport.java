@@ -54,6 +54,7 @@ public final class HttpTransport implements ServerTransport {
     private volatile HeaderDeadline headerDeadline;
     /** The REST facade's routes ({@code rest.path}); null when it is off. */
     private final String restPath;
+    private volatile java.util.function.Consumer<HttpRouting.Builder> extraRoutes = routing -> { };
 
     /** Security off: every client is {@code caller}. */
     public HttpTransport(McpCore core, ServerConfig config, Caller caller) {
@@ -74,6 +75,15 @@ public final class HttpTransport implements ServerTransport {
                 settings.replayBufferSize());
         sessions.edge(edge);
         this.restPath = config.rest().enabled() ? config.rest().path() : null;
+    }
+
+    /**
+     * More routes on this listener, beside the MCP endpoints and outside their checks (the admin API and the
+     * console, which check access themselves). Call before {@link #start()}.
+     */
+    public HttpTransport routes(java.util.function.Consumer<HttpRouting.Builder> routes) {
+        this.extraRoutes = routes;
+        return this;
     }
 
     @Override
@@ -178,6 +188,7 @@ public final class HttpTransport implements ServerTransport {
         if (settings.legacySse()) {
             routing.register(new LegacySseService(core.dispatcher(), sessions, settings, guard, sse, bearer));
         }
+        extraRoutes.accept(routing); // the admin API and the console
         RestSettings rest = config.rest();
         if (rest.enabled()) {
             RestService service = new RestService(new RestCalls(core), settings, rest, guard, bearer,

@@ -64,7 +64,7 @@ final class LegacySseService implements HttpService {
         }
         Optional<HttpSession> opened;
         try {
-            opened = sessions.open(TRANSPORT, caller, true);
+            opened = sessions.open(TRANSPORT, caller, true, Replies.remote(req));
         } catch (io.mcpserver.server.protocol.McpException e) { // this principal's session limit
             Replies.error(res, Status.TOO_MANY_REQUESTS_429, null, e.code(), e.getMessage());
             return;

@@ -37,6 +37,11 @@ final class Replies {
     private Replies() {
     }
 
+    /** The client's address as {@code host:port}, for presence and logs. */
+    static String remote(ServerRequest req) {
+        return req.remotePeer().host() + ":" + req.remotePeer().port();
+    }
+
     static String header(ServerRequest req, HeaderName name) {
         return req.headers().first(name).map(String::trim).orElse(null);
     }

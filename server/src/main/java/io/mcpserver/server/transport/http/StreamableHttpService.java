@@ -133,7 +133,7 @@ final class StreamableHttpService implements HttpService {
                             boolean streamOnly) {
         Optional<HttpSession> opened;
         try {
-            opened = sessions.open(TRANSPORT, caller, false);
+            opened = sessions.open(TRANSPORT, caller, false, Replies.remote(req));
         } catch (McpException e) { // this principal's session limit
             Replies.error(res, Status.TOO_MANY_REQUESTS_429, message.get("id"), e.code(), e.getMessage());
             return;

@@ -47,6 +47,7 @@ public final class StdioTransport implements ServerTransport {
     @Override
     public void start() {
         connection = new ClientConnection(core, "stdio", caller, new LineWriter(out, "stdio"), maxMessageSize);
+        connection.presence("stdio", null); // the parent process: ending it is stopping the server
         reader = Thread.ofVirtual().name("mcp-stdio-reader").start(this::readLoop);
     }
 

@@ -55,6 +55,7 @@ final class TcpConnection {
         this.connection = certified.map(c -> new ClientConnection(core, "tcp", c, sink, settings.maxMessageSize()))
                 .orElseGet(() -> new ClientConnection(core, "tcp", sink, settings.maxMessageSize(), edge, peer));
         connection.onTakenOver(this::closeSocket); // the client came back on another connection: this one is stale
+        connection.presence(socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), this::closeSocket);
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + peer
                 + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
     }

@@ -191,6 +191,8 @@ final class WebSocketEndpoint implements WsListener {
         }
         connection = new ClientConnection(core, "websocket", authenticated, this::send, settings.maxMessageSize());
         var remote = session.socketContext().remotePeer();
+        connection.presence(remote.host() + ":" + remote.port(),
+                () -> closeWith(WsCloseCodes.NORMAL_CLOSE, "Closed by the server's administrator"));
         LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + remote.host() + ":" + remote.port()
                 + " (subprotocol " + session.subProtocol().orElse("none") + ")");
         connections.opened(this);
