@@ -6,13 +6,15 @@ import io.mcpserver.server.protocol.RequestHook;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
  * The last minutes of traffic for the console: requests, errors and latency per second, and the most recent
- * errors. A fixed ring of one-second buckets, so recording a request allocates nothing (only an error is kept
- * as an object); {@code /metrics} stays the place for long-term series.
+ * errors. A fixed ring of one-second buckets of lock-free counters, so recording a request neither allocates nor
+ * waits (only an error is kept as an object); {@code /metrics} stays the place for long-term series.
  */
 public final class RecentActivity {
 
@@ -65,22 +67,21 @@ public final class RecentActivity {
         long now = clockMillis.getAsLong();
         long second = now / 1000;
         Bucket b = buckets[(int) (second % SECONDS)];
-        b.lock.lock();
-        try {
-            if (b.second != second) {
-                b.second = second;
-                b.requests = 0;
-                b.errors = 0;
-                b.nanos = 0;
-                b.maxNanos = 0;
-            }
-            b.requests++;
-            b.errors += failed ? 1 : 0;
-            b.nanos += c.durationNanos();
-            b.maxNanos = Math.max(b.maxNanos, c.durationNanos());
-        } finally {
-            b.lock.unlock();
+        long stamp = b.second.get();
+        if (stamp < second && b.second.compareAndSet(stamp, second)) {
+            // first request of a new second in this slot: it starts from zero (a request of the old second that
+            // is counted at this very moment may land in the new one; the console can live with that)
+            b.requests.reset();
+            b.errors.reset();
+            b.nanos.reset();
+            b.maxNanos.set(0);
         }
+        b.requests.increment();
+        if (failed) {
+            b.errors.increment();
+        }
+        b.nanos.add(c.durationNanos());
+        b.maxNanos.accumulateAndGet(c.durationNanos(), Math::max);
         if (failed) {
             JsonNode params = c.params();
             String target = params == null ? null
@@ -112,15 +113,12 @@ public final class RecentActivity {
         List<Point> points = new ArrayList<>(n);
         for (long s = now - n + 1; s <= now; s++) {
             Bucket b = buckets[(int) (s % SECONDS)];
-            b.lock.lock();
-            try {
-                if (b.second != s || b.requests == 0) {
-                    points.add(new Point(s, 0, 0, 0, 0));
-                } else {
-                    points.add(new Point(s, b.requests, b.errors, b.nanos / 1e6 / b.requests, b.maxNanos / 1e6));
-                }
-            } finally {
-                b.lock.unlock();
+            long requests = b.requests.sum();
+            if (b.second.get() != s || requests == 0) {
+                points.add(new Point(s, 0, 0, 0, 0));
+            } else {
+                points.add(new Point(s, requests, b.errors.sum(), b.nanos.sum() / 1e6 / requests,
+                        b.maxNanos.get() / 1e6));
             }
         }
         return points;
@@ -151,13 +149,12 @@ public final class RecentActivity {
         return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 
-    /** Guarded by its lock; reset when a new second reuses it. */
+    /** One second's counters; reset when a new second reuses the slot. Lock-free: every request passes here. */
     private static final class Bucket {
-        private final ReentrantLock lock = new ReentrantLock();
-        private long second = -1;
-        private long requests;
-        private long errors;
-        private long nanos;
-        private long maxNanos;
+        private final AtomicLong second = new AtomicLong(-1);
+        private final LongAdder requests = new LongAdder();
+        private final LongAdder errors = new LongAdder();
+        private final LongAdder nanos = new LongAdder();
+        private final AtomicLong maxNanos = new AtomicLong();
     }
 }
