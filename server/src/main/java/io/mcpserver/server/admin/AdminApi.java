@@ -251,6 +251,7 @@ final class AdminApi implements HttpService {
         ArrayNode subscriptions = node.putArray("subscriptions");
         e.subscriptions().forEach(subscriptions::add);
         node.put("closable", e.closable());
+        node.put("state", e.detached() ? "detached" : "connected");
         return node;
     }
 

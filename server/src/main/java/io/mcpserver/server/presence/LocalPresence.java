@@ -77,7 +77,7 @@ public final class LocalPresence implements Presence {
         return new PresenceEntry(s.clientId(), s.transport(), s.caller().subject(), s.remote(),
                 text(info.get("name")), text(info.get("version")), version == null ? null : version.id(),
                 s.openedAtMillis(), s.lastActivityMillis(), s.inFlightCount(),
-                s.subscriptions().stream().sorted().toList(), s.disconnect() != null);
+                s.subscriptions().stream().sorted().toList(), s.disconnect() != null, s.isDetached());
     }
 
     private static String text(Object value) {

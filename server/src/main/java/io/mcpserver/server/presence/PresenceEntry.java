@@ -18,8 +18,11 @@ import java.util.List;
  * @param inFlight        requests running now
  * @param subscriptions   resource URIs subscribed to, sorted
  * @param closable        whether {@link Presence#disconnect} can end it
+ * @param detached        its connection was lost and it waits for its client to resume it ({@code sessions.resume-window});
+ *                        {@code remote} is where the client was
  */
 public record PresenceEntry(String id, String transport, String principal, String remote, String clientName,
                             String clientVersion, String protocolVersion, long openedAtMillis,
-                            long lastActivityMillis, int inFlight, List<String> subscriptions, boolean closable) {
+                            long lastActivityMillis, int inFlight, List<String> subscriptions, boolean closable,
+                            boolean detached) {
 }

@@ -38,6 +38,7 @@ public final class Session {
     private final long openedAtNanos = System.nanoTime();
     private volatile String remote;
     private volatile Runnable disconnect;
+    private volatile boolean detached;
 
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
@@ -183,6 +184,15 @@ public final class Session {
     /** The transport's way to drop the client (see {@link #presence}), or null. */
     public Runnable disconnect() {
         return disconnect;
+    }
+
+    /** Whether the session has no connection now and waits for its client to resume it (sessions.resume-window). */
+    public boolean isDetached() {
+        return detached;
+    }
+
+    public void detached(boolean waiting) {
+        this.detached = waiting;
     }
 
     // ---- in-flight requests (client → server) ----

@@ -40,6 +40,9 @@ public final class ClientConnection implements TransportContext.Connection {
     private volatile boolean authenticated;
     /** Dropped by the server (an administrator): what the client still sends is refused. */
     private volatile boolean dropped;
+    /** What presence shows of this connection, kept to move it to a session the connection resumes. */
+    private volatile String remote;
+    private volatile Runnable drop;
 
     /** A connection whose caller is known: stdio's local process, a WebSocket upgrade, a TLS client certificate. */
     public ClientConnection(McpCore core, String transport, Caller caller, MessageSink writer, long maxMessageSize) {
@@ -72,6 +75,7 @@ public final class ClientConnection implements TransportContext.Connection {
         this.edge = edge;
         this.peer = new EdgeAuthenticator.Peer(transport, remote);
         this.authenticated = !edge.required();
+        this.remote = remote;
         session.presence(remote, null);
     }
 
@@ -81,10 +85,12 @@ public final class ClientConnection implements TransportContext.Connection {
      * Once dropped, messages still arriving are refused rather than run.
      */
     public void presence(String remote, Runnable drop) {
-        session.presence(remote, drop == null ? null : () -> {
+        this.remote = remote;
+        this.drop = drop == null ? null : () -> {
             dropped = true;
             drop.run();
-        });
+        };
+        session.presence(this.remote, this.drop);
     }
 
     public Session session() {
@@ -168,6 +174,8 @@ public final class ClientConnection implements TransportContext.Connection {
             core.sessions().close(fresh, "the connection resumed session " + attached.session().clientId());
         }
         outbox = attached.outbox();
+        session.presence(remote, drop); // presence shows the resumed session on this connection
+        session.detached(false);
         attached.open().run();
     }
 
@@ -228,6 +236,10 @@ public final class ClientConnection implements TransportContext.Connection {
                 : resumption.connectionEnded(current, this, goodbye);
         if (ending == SessionResumption.Ending.CLOSED) {
             core.sessions().close(current, "connection closed");
+        } else if (ending == SessionResumption.Ending.KEPT) {
+            // listed as waiting for its client; closing it from the admin API ends the wait (nothing to drop)
+            current.detached(true);
+            current.presence(remote, () -> { });
         }
         return ending;
     }

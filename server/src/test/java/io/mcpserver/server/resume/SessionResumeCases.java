@@ -3,6 +3,8 @@ package io.mcpserver.server.resume;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.presence.Presence;
+import io.mcpserver.server.presence.PresenceEntry;
 import io.mcpserver.server.protocol.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -392,6 +394,58 @@ abstract class SessionResumeCases {
         assertEquals("plain", server.started.poll(15, TimeUnit.SECONDS));
         w.drop();
         assertEquals("plain", server.cancelled.poll(15, TimeUnit.SECONDS), "cancelled at once, as before");
+    }
+
+    @Test
+    void presenceListsAWaitingSessionAsDetachedAndAResumedOneOnItsNewConnection() throws Exception {
+        start();
+        Opened a = open("alice");
+        PresenceEntry before = awaitPresence(e -> e.principal().equals("alice") && e.clientName() != null
+                && !e.detached(), "alice connected");
+        a.wire().drop();
+        PresenceEntry waiting = awaitPresence(e -> e.id().equals(before.id()) && e.detached(), "alice detached");
+        assertTrue(waiting.closable(), "an administrator can end the wait");
+
+        Resumed b = resume("alice", a.token(), null);
+        assertTrue(b.info().path("resumed").asBoolean(), () -> "not resumed: " + b.answer());
+        PresenceEntry back = awaitPresence(e -> e.id().equals(before.id()) && !e.detached()
+                && !e.remote().equals(before.remote()), "alice back on her new connection");
+        assertEquals("resume-test", back.clientName());
+        assertEquals(1, server.server.presence().list().stream().filter(e -> e.principal().equals("alice")).count(),
+                () -> "one entry for one session: " + server.server.presence().list());
+
+        // closing it from the admin API ends the connection it is on now
+        assertEquals(Presence.Disconnect.CLOSED, server.server.presence().disconnect(back.id(), "test"));
+        assertTrue(b.wire().endedByServer(Duration.ofSeconds(15)), "the new connection was closed");
+        assertTrue(server.server.presence().list().stream().noneMatch(e -> e.principal().equals("alice")));
+    }
+
+    @Test
+    void aWaitingSessionClosedByAnAdministratorCannotBeResumed() throws Exception {
+        start();
+        Opened a = open("alice");
+        a.wire().send(call(2, "block", "{\"tag\":\"admin\"}", null));
+        assertEquals("admin", server.started.poll(15, TimeUnit.SECONDS));
+        a.wire().drop();
+        PresenceEntry waiting = awaitPresence(e -> e.principal().equals("alice") && e.detached(), "alice detached");
+        assertEquals(Presence.Disconnect.CLOSED, server.server.presence().disconnect(waiting.id(), "test"));
+        assertEquals("admin", server.cancelled.poll(15, TimeUnit.SECONDS), "its call was cancelled");
+        Resumed late = resume("alice", a.token(), null);
+        assertEquals("resume_refused", late.answer().path("error").path("data").path("reason").asText(),
+                () -> "a closed session was resumed: " + late.answer());
+    }
+
+    PresenceEntry awaitPresence(Predicate<PresenceEntry> match, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            for (PresenceEntry e : server.server.presence().list()) {
+                if (match.test(e)) {
+                    return e;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("presence never showed " + what + ": " + server.server.presence().list());
     }
 
     static void assertSame(Object expected, Object actual) {

@@ -77,7 +77,7 @@
         && (!principal || c.principal === principal));
     $('connections-count').textContent = '(' + shown.length + ' of ' + connections.length + ')';
     fill('connections', shown, [
-      (c) => c.id, (c) => c.transport, (c) => c.principal,
+      (c) => c.id, (c) => (c.state === 'detached' ? c.transport + ' (detached)' : c.transport), (c) => c.principal,
       (c) => [c.client.name, c.client.version].filter(Boolean).join(' '),
       (c) => c.protocolVersion, (c) => c.remote, (c) => time(c.openedAt), (c) => time(c.lastActivity),
       (c) => c.inFlight, (c) => c.subscriptions.join(', ')
