@@ -18,7 +18,6 @@ import io.mcpserver.spi.Caller;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,10 +37,13 @@ final class RestOperations {
     private static final ObjectNode TASKS_CAPABILITY = tasksCapability();
 
     private final RestCalls calls;
+    /** Events kept per operation for {@code Last-Event-ID} ({@code transports.http.sse-replay-buffer}). */
+    private final int keep;
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
 
-    RestOperations(RestCalls calls) {
+    RestOperations(RestCalls calls, int keep) {
         this.calls = calls;
+        this.keep = Math.max(1, keep);
     }
 
     private static ObjectNode tasksCapability() {
@@ -56,7 +58,7 @@ final class RestOperations {
      */
     ObjectNode start(Caller caller, String method, ObjectNode params) {
         purgeExpired();
-        Operation op = new Operation();
+        Operation op = new Operation(keep);
         Session session = calls.session(caller, op);
         ObjectNode p = params.deepCopy();
         p.putObject("_meta").put(RequestMeta.LOG_LEVEL, "info"); // log messages become events too
@@ -206,11 +208,18 @@ final class RestOperations {
 
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final List<Event> events = new ArrayList<>();
+        /** The newest events, at most {@code keep}: a chatty call must not hold its whole history. */
+        private final java.util.ArrayDeque<Event> events = new java.util.ArrayDeque<>();
+        private final int keep;
+        private long lastId;
         private ObjectNode response;
         private JsonNode lastProgress;
         private boolean done;
         volatile Instant expires;
+
+        Operation(int keep) {
+            this.keep = keep;
+        }
 
         @Override
         public void send(ObjectNode message) {
@@ -261,7 +270,10 @@ final class RestOperations {
         }
 
         private void add(String name, JsonNode data, boolean last) {
-            events.add(new Event(events.size() + 1, name, data, last));
+            events.add(new Event(++lastId, name, data, last));
+            if (events.size() > keep && !events.peekFirst().last()) {
+                events.removeFirst();
+            }
             changed.signalAll();
         }
 
@@ -279,7 +291,7 @@ final class RestOperations {
             long left = wait.isZero() ? Long.MAX_VALUE : wait.toNanos();
             lock.lock();
             try {
-                while (events.size() < from) {
+                while (lastId < from) {
                     if (done) {
                         // resumed after the last event: nothing more will come, say so again
                         return List.of(events.getLast());
@@ -289,7 +301,8 @@ final class RestOperations {
                     }
                     left = changed.awaitNanos(left);
                 }
-                return List.copyOf(events.subList((int) from - 1, events.size()));
+                // from the one asked for, or the oldest still kept (older ones are gone)
+                return events.stream().filter(e -> e.id() >= from).toList();
             } finally {
                 lock.unlock();
             }

@@ -18,6 +18,7 @@ import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -52,7 +53,7 @@ final class RestService implements HttpService {
         this.bearer = bearer;
         this.security = security;
         this.openApi = new RestOpenApi(calls, settings.path(), security);
-        this.operations = new RestOperations(calls);
+        this.operations = new RestOperations(calls, http.replayBufferSize());
         this.subscriptions = new RestSubscriptions(calls);
     }
 
@@ -118,12 +119,30 @@ final class RestService implements HttpService {
     /** The last routes: anything else under the path is 404 (or 405 for a known route), as problem+json. */
     void fallback(HttpRules rules) {
         rules.any(settings.path() + "/*", (req, res) -> {
-            if (guard.admit(req, res, RestProblem::send)) {
-                RestProblem.send(res, Status.NOT_FOUND_404, ErrorCodes.METHOD_NOT_FOUND, "Not Found: no REST route "
-                        + req.prologue().method().text() + " " + req.path().path() + "; see /openapi.json");
+            if (!guard.admit(req, res, RestProblem::send)) {
+                return;
             }
+            String route = req.path().path().substring(settings.path().length());
+            for (Map.Entry<java.util.regex.Pattern, String> known : ROUTES.entrySet()) {
+                if (known.getKey().matcher(route).matches()) {
+                    res.header(HeaderNames.ALLOW, known.getValue() + ", OPTIONS");
+                    RestProblem.send(res, Status.METHOD_NOT_ALLOWED_405, ErrorCodes.INVALID_REQUEST,
+                            "Method Not Allowed: " + req.path().path() + " takes " + known.getValue());
+                    return;
+                }
+            }
+            RestProblem.send(res, Status.NOT_FOUND_404, ErrorCodes.METHOD_NOT_FOUND, "Not Found: no REST route "
+                    + req.prologue().method().text() + " " + req.path().path() + "; see /openapi.json");
         });
     }
+
+    /** The routes under the path, by shape, and the methods each takes: a wrong method is 405, not 404. */
+    private static final Map<java.util.regex.Pattern, String> ROUTES = Map.of(
+            java.util.regex.Pattern.compile("/(initialize|tools/[^/]+|resources/(list|read|templates/list)"
+                    + "|prompts/(list|get)|completion/complete|subscriptions)"), "POST",
+            java.util.regex.Pattern.compile("/operations/[^/]+"), "GET, DELETE",
+            java.util.regex.Pattern.compile("/sse/progress/[^/]+|/sse/subscribe"), "GET",
+            java.util.regex.Pattern.compile("/subscriptions/[^/]+"), "DELETE");
 
     /**
      * A route that is one MCP method whose params are the body.

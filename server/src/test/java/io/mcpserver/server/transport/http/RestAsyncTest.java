@@ -150,6 +150,26 @@ class RestAsyncTest {
     }
 
     @Test
+    void anOperationKeepsOnlyTheNewestEventsOfItsReplayBuffer() throws Exception {
+        try (HttpFixture small = HttpFixture.start(java.util.Map.of("transports.http.sse-replay-buffer", "3"))) {
+            HttpResponse<String> started = RestTest.post(small.uri("/mcp/v1/tools/chatty"), "application/json", "{}",
+                    "Prefer", "respond-async");
+            String id = Json.parse(started.body()).path("operationId").asText();
+            JsonNode polled;
+            do {
+                Thread.sleep(20);
+                polled = Json.parse(RestTest.HTTP.send(HttpRequest.newBuilder(small.uri("/mcp/v1/operations/" + id))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body());
+            } while (polled.path("status").asText().equals("working"));
+            try (Sse sse = new Sse(small.uri("/mcp/v1/sse/progress/" + id))) {
+                List<Event> events = sse.rest();
+                assertEquals(List.of("5", "6", "7"), events.stream().map(Event::id).toList(), events.toString());
+                assertEquals("result", events.getLast().name());
+            }
+        }
+    }
+
+    @Test
     void anOperationRunsOnAfterItsRequestAndCanBeCancelled() throws Exception {
         HttpResponse<String> started = post("/tools/block?async=true", "{\"tag\":\"rest-cancel\"}");
         assertEquals(202, started.statusCode(), started.body());

@@ -249,8 +249,13 @@ class RestTest {
         // too large: over transports.http.max-message-size (the default, 4 MiB)
         String big = "{\"text\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
         problem(post("/tools/echo", big), 413, -32600);
-        // a route that does not exist
+        // a route that does not exist, a route with the wrong method
         problem(post("/nothing/here", "{}"), 404, -32601);
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(server.uri("/mcp/v1/tools/echo")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        problem(get, 405, -32600);
+        assertEquals("POST, OPTIONS", get.headers().firstValue("Allow").orElse(""));
+        problem(post("/operations/x", "{}"), 405, -32600);
     }
 
     @Test
