@@ -4,6 +4,7 @@ import io.mcpserver.spi.client.ClientFeature;
 import io.mcpserver.spi.client.InputRequest;
 import io.mcpserver.spi.client.InputResponses;
 import io.mcpserver.spi.client.UnsupportedByClientException;
+import io.mcpserver.spi.trace.TraceSpan;
 
 import java.util.Map;
 
@@ -56,5 +57,14 @@ public interface RequestContext {
      */
     default InputResponses ask(Map<String, InputRequest> requests) throws InterruptedException {
         throw new UnsupportedByClientException(requests.values().iterator().next().feature());
+    }
+
+    /**
+     * Opens a span inside the span of this request, for work worth seeing in a trace (a query, a remote call). While
+     * the server does not trace ({@code tracing.enabled: false}) it is {@link TraceSpan#NOOP}.
+     * Close it when the work is done.
+     */
+    default TraceSpan startSpan(String name) {
+        return TraceSpan.NOOP;
     }
 }

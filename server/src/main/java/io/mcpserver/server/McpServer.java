@@ -7,11 +7,13 @@ import io.mcpserver.server.presence.Presence;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.observe.ServerMetrics;
+import io.mcpserver.server.observe.tracing.OtelTracing;
 import io.mcpserver.server.plugins.LoadedPlugin;
 import io.mcpserver.server.plugins.PluginLoader;
 import io.mcpserver.server.plugins.PluginStatus;
 import io.mcpserver.server.plugins.PluginSummary;
 import io.mcpserver.server.plugins.PluginWatcher;
+import io.mcpserver.server.protocol.RequestTracing;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.security.ServerSecurity;
@@ -65,6 +67,7 @@ public final class McpServer implements AutoCloseable {
     private final List<ServerTransport> transports = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile PluginWatcher watcher;
+    private final RequestTracing tracing;
     private volatile boolean ready;
     private volatile boolean closed;
 
@@ -85,9 +88,12 @@ public final class McpServer implements AutoCloseable {
         this.security = new ServerSecurity(config.security(), config.http().path(), Clock.systemUTC());
         this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
         // one hook for every transport: rate limits and audit (security), then the request meters
+        // with tracing off the OpenTelemetry classes are never loaded (OtelTracing is only named here)
+        this.tracing = config.tracing().enabled()
+                ? OtelTracing.start(config.tracing(), config.protocol().serverName()) : RequestTracing.OFF;
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
-                io.mcpserver.server.resume.ResumeStore.inMemory());
+                io.mcpserver.server.resume.ResumeStore.inMemory(), tracing);
         this.presence = new LocalPresence(core.sessions());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
@@ -383,6 +389,7 @@ public final class McpServer implements AutoCloseable {
         core.close();
         security.close(); // the records of the calls that just ended are written
         metrics.close();
+        tracing.close(); // the spans of the last requests are sent
         LOG.log(System.Logger.Level.INFO, "MCP server stopped");
         stopped.countDown();
     }

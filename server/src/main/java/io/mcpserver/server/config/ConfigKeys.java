@@ -286,6 +286,14 @@ public final class ConfigKeys {
             key("admin.role", STRING, "admin", null,
                     "with security on, a token with this role may use them too"),
 
+            // tracing
+            key("tracing.enabled", BOOLEAN, "false", null,
+                    "a span per request on every transport (OpenTelemetry, MCP semantic conventions), exported over OTLP; off: no tracing code is loaded"),
+            key("tracing.otlp.endpoint", STRING, "http://127.0.0.1:4318/v1/traces", null,
+                    "where spans are sent: an OTLP/HTTP (protobuf) traces endpoint, e.g. an OpenTelemetry Collector's"),
+            key("tracing.sampling-ratio", STRING, "1.0", null,
+                    "share of new traces recorded, 0.0 to 1.0; a request whose parent (`traceparent`) was sampled is always recorded"),
+
             // plugins
             key("plugins.dir", PATH, "plugins", null,
                     "where plugin JARs (and directories of JARs) are loaded from"),

@@ -31,6 +31,11 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         return new io.mcpserver.server.resume.ResumeSettings(window, r.integer("sessions.replay-buffer"));
     }
 
+    /** {@code tracing.*}, checked when the configuration was loaded. */
+    public TracingSettings tracing() {
+        return TracingSettings.read(new ConfigReader(raw));
+    }
+
     /** {@code limits.max-message-size}: the limit of every transport that sets none of its own. */
     public long maxMessageSize() {
         return new ConfigReader(raw).size("limits.max-message-size");
@@ -109,6 +114,7 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         ObserveSettings observe = ObserveSettings.read(r, http, websocket);
         RestSettings.read(r, http); // checked here with everything else; rest() reads it again when it is needed
         AdminSettings admin = AdminSettings.read(r);
+        TracingSettings.read(r); // its problems stop the start like any other's; tracing() reads it for use
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
                 admin, config);
     }

@@ -13,6 +13,7 @@ import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.RequestHook;
+import io.mcpserver.server.protocol.RequestTracing;
 import io.mcpserver.server.protocol.SessionRegistry;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.resume.ResumeSettings;
@@ -58,9 +59,15 @@ public final class McpCore implements AutoCloseable {
      */
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
                    boolean listsMayChange, ResumeSettings resume, ResumeStore store) {
+        this(settings, features, access, hook, listsMayChange, resume, store, RequestTracing.OFF);
+    }
+
+    /** @param tracing the span of every request ({@link RequestTracing#OFF} unless {@code tracing.enabled}) */
+    public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
+                   boolean listsMayChange, ResumeSettings resume, ResumeStore store, RequestTracing tracing) {
         this.features = features;
         this.sessions = new SessionRegistry(settings.defaultLogLevel());
-        this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features));
+        this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features), tracing);
         this.resumption = new SessionResumption(resume, store, sessions, Clock.systemUTC());
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange, resumption);
         lifecycle.register(dispatcher);

@@ -15,6 +15,7 @@ import io.mcpserver.spi.client.SamplingRequest;
 import io.mcpserver.spi.client.SamplingResult;
 import io.mcpserver.spi.client.UnsupportedByClientException;
 import io.mcpserver.spi.tools.ToolContext;
+import io.mcpserver.spi.trace.TraceSpan;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public class CallContext implements ToolContext {
     private final ClientRequester requester;
     private double lastProgress = Double.NEGATIVE_INFINITY;
     private final ReentrantLock progressLock = new ReentrantLock();
+    private volatile RequestTracing.Trace trace = RequestTracing.Trace.NONE;
 
     public CallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                        ClientRequester requester) {
@@ -47,6 +49,16 @@ public class CallContext implements ToolContext {
 
     public Session session() {
         return session;
+    }
+
+    /** The request's trace: plugin spans open inside it. */
+    void traced(RequestTracing.Trace requestTrace) {
+        this.trace = requestTrace;
+    }
+
+    @Override
+    public TraceSpan startSpan(String name) {
+        return trace.startSpan(name);
     }
 
     public InFlightRequest request() {

@@ -38,6 +38,7 @@ public final class Dispatcher {
     private final RequestHook hook;
     private final StatelessEra era;
     private final Interception interception;
+    private final RequestTracing tracing;
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +52,13 @@ public final class Dispatcher {
 
     /** @param interception what wraps the run of every admitted request (the plugins' interceptors) */
     public Dispatcher(ProtocolSettings settings, RequestHook hook, Interception interception) {
+        this(settings, hook, interception, RequestTracing.OFF);
+    }
+
+    /** @param tracing the span of every request ({@link RequestTracing#OFF} unless {@code tracing.enabled}) */
+    public Dispatcher(ProtocolSettings settings, RequestHook hook, Interception interception, RequestTracing tracing) {
         this.interception = interception;
+        this.tracing = tracing;
         this.settings = settings;
         this.requester = new ClientRequester(settings.clientRequestTimeout());
         this.hook = hook;
@@ -76,6 +83,11 @@ public final class Dispatcher {
     /** Whether a method is one this dispatcher routes (for metrics: client-chosen names are no labels). */
     public boolean handles(String method) {
         return methods.containsKey(method);
+    }
+
+    /** Whether requests are traced: a transport then passes its own trace context ({@link TraceHeaders}). */
+    public boolean traces() {
+        return tracing != RequestTracing.OFF;
     }
 
     public ClientRequester requester() {
@@ -200,12 +212,19 @@ public final class Dispatcher {
             }
         }
         if (refusal != null) {
+            if (tracing != RequestTracing.OFF) { // a refused request has its span too, ended at once
+                endTrace(beginTrace(session, stateless, id, method, params, TraceHeaders.current()), null, refusal,
+                        false);
+            }
             completed(id, new RequestHook.Completion(session, method, params, null, refusal, false,
                     System.nanoTime() - started));
             return new Admission.Refused(JsonRpc.error(id, refusal));
         }
         running.add(inFlight); // from here on shutdown waits for it, whichever thread will run it
-        return new Admission.Admitted(sink -> run(session, id, method, params, stateless, inFlight, sink, started),
+        // the transport's trace context (HTTP headers) is on this thread only: take it now for the run
+        TraceHeaders headers = tracing == RequestTracing.OFF ? null : TraceHeaders.current();
+        return new Admission.Admitted(sink -> run(session, id, method, params, stateless, inFlight, sink, started,
+                headers),
                 "mcp-" + session.clientId() + "-" + id.asText());
     }
 
@@ -230,8 +249,9 @@ public final class Dispatcher {
 
     /** Runs an admitted request on the current thread and sends its response (unless it was cancelled). */
     private void run(Session session, JsonNode id, String method, JsonNode params, boolean stateless,
-                     InFlightRequest inFlight, MessageSink sink, long started) {
+                     InFlightRequest inFlight, MessageSink sink, long started, TraceHeaders headers) {
         inFlight.runOn(Thread.currentThread());
+        RequestTracing.Trace trace = beginTrace(session, stateless, id, method, params, headers);
         JsonNode result = null;
         McpException error = null;
         CallContext context = null;
@@ -244,6 +264,7 @@ public final class Dispatcher {
             Session served = stateless ? StatelessEra.sessionFor(session, RequestMeta.read(params), sink) : session;
             context = stateless ? era.context(served, inFlight, sink, progressToken, requester, method, params)
                     : new CallContext(session, inFlight, sink, progressToken, requester);
+            context.traced(trace);
             result = interception.around(new Request(served, id, method, params, context), methods.get(method));
             if (context instanceof StatelessCallContext m) {
                 result = m.needsInput() ? era.inputRequired(m) : era.complete(method, params, result);
@@ -301,6 +322,7 @@ public final class Dispatcher {
             session.end(inFlight);
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
             boolean cancelled = !answered && inFlight.isAbandoned();
+            endTrace(trace, cancelled ? null : result, cancelled ? null : error, cancelled);
             completed(id, new RequestHook.Completion(session, method, params, cancelled ? null : result,
                     cancelled ? null : error, cancelled, System.nanoTime() - started));
         }
@@ -376,7 +398,28 @@ public final class Dispatcher {
         return null;
     }
 
-    private void completed(JsonNode id, RequestHook.Completion completion) {
+    private RequestTracing.Trace beginTrace(Session session, boolean stateless, JsonNode id, String method,
+                                            JsonNode params, TraceHeaders headers) {
+        if (tracing == RequestTracing.OFF) {
+            return RequestTracing.Trace.NONE;
+        }
+        try {
+            return tracing.begin(session, stateless ? null : session.id(), id, method, params, headers);
+        } catch (RuntimeException e) { // tracing never decides a request's fate
+            LOG.log(System.Logger.Level.WARNING, session + ": starting the trace of " + method + " failed: " + e);
+            return RequestTracing.Trace.NONE;
+        }
+    }
+
+    private static void endTrace(RequestTracing.Trace trace, JsonNode result, McpException error, boolean cancelled) {
+        try {
+            trace.end(result, error, cancelled);
+        } catch (RuntimeException e) { // tracing never decides a request's fate
+            LOG.log(System.Logger.Level.WARNING, "ending a request's trace failed: " + e);
+        }
+    }
+
+        private void completed(JsonNode id, RequestHook.Completion completion) {
         MessageTrace.answered(completion.session(), id, completion);
         try {
             hook.completed(completion);

@@ -4,6 +4,7 @@ import io.helidon.common.tls.Tls;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
@@ -17,6 +18,7 @@ import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.observe.ObserveEndpoints;
 import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.TraceHeaders;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ListenerAddress;
 import io.mcpserver.server.transport.ServerTransport;
@@ -41,6 +43,8 @@ public final class HttpTransport implements ServerTransport {
     private static final System.Logger LOG = System.getLogger(HttpTransport.class.getName());
     /** On shutdown, how long WebSocket clients have to answer the close frame, and SSE streams to flush. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
     private final McpCore core;
     private final ServerConfig config;
@@ -177,6 +181,16 @@ public final class HttpTransport implements ServerTransport {
             }
             chain.proceed();
         });
+        if (core.dispatcher().traces()) { // a request's W3C trace context, for the spans of the messages it carries
+            routing.addFilter((chain, req, res) -> {
+                String traceparent = req.headers().first(TRACEPARENT).orElse(null);
+                if (traceparent == null) {
+                    chain.proceed();
+                } else {
+                    new TraceHeaders(traceparent, req.headers().first(TRACESTATE).orElse(null)).around(chain::proceed);
+                }
+            });
+        }
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
