@@ -36,7 +36,7 @@ public class CallContext implements ToolContext {
     private final ClientRequester requester;
     private double lastProgress = Double.NEGATIVE_INFINITY;
     private final ReentrantLock progressLock = new ReentrantLock();
-    private volatile RequestTracing.Trace trace = RequestTracing.Trace.NONE;
+    private RequestTracing.Trace trace = RequestTracing.Trace.NONE; // set before plugin code runs, on its thread
 
     public CallContext(Session session, InFlightRequest request, MessageSink sink, JsonNode progressToken,
                        ClientRequester requester) {

@@ -264,7 +264,9 @@ public final class Dispatcher {
             Session served = stateless ? StatelessEra.sessionFor(session, RequestMeta.read(params), sink) : session;
             context = stateless ? era.context(served, inFlight, sink, progressToken, requester, method, params)
                     : new CallContext(session, inFlight, sink, progressToken, requester);
-            context.traced(trace);
+            if (trace != RequestTracing.Trace.NONE) {
+                context.traced(trace);
+            }
             result = interception.around(new Request(served, id, method, params, context), methods.get(method));
             if (context instanceof StatelessCallContext m) {
                 result = m.needsInput() ? era.inputRequired(m) : era.complete(method, params, result);
