@@ -87,8 +87,15 @@ public final class PluginInterceptors implements Interception {
             } catch (RequestFailedException | McpProtocolException e) {
                 throw e; // an outcome passed on, or a refusal of the interceptor's choosing
             } catch (Exception | LinkageError | StackOverflowError e) {
+                if (e instanceof InterruptedException || cancelled()) {
+                    throw new MethodOutcome(e); // the request was cancelled meanwhile: no fault of the interceptor
+                }
                 throw fault(registered, e);
             }
+        }
+
+        private boolean cancelled() {
+            return request.context() != null && request.context().isCancelled();
         }
 
         private Map<String, Object> callMethod(InterceptedRequest current) {

@@ -265,6 +265,54 @@ class InterceptorTest {
     }
 
     @Test
+    void aCancelledRequestIsNoFaultOfTheInterceptorItWasIn() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        start(Map.of("p", List.of(interceptor("sleepy", 0, (r, chain) -> {
+            if ("tools/call".equals(r.method())) {
+                entered.countDown();
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("woken up", e);
+                }
+            }
+            return chain.proceed(r);
+        }))));
+        List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
+        Logger logger = Logger.getLogger("io.mcpserver.server");
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        int id;
+        try {
+            id = client.send("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}");
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            client.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":"
+                    + id + "}}");
+            assertTrue(client.call("ping", null).has("result"));
+            Thread.sleep(200); // the cancelled request's thread ends
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertTrue(records.stream().noneMatch(rec -> rec.getMessage() != null && rec.getMessage().contains("sleepy")),
+                records.stream().map(LogRecord::getMessage).toList().toString());
+        assertTrue(client.received.stream().noneMatch(m -> m.has("id") && m.get("id").asInt() == id && m.has("error")),
+                "a cancelled request gets no answer: " + client.received);
+    }
+
+    @Test
     void withoutInterceptorsTheMethodRunsAsBefore() throws Exception {
         start(Map.of());
         JsonNode r = client.call("tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}");
