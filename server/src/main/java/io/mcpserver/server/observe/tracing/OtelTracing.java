@@ -154,7 +154,8 @@ public final class OtelTracing implements RequestTracing {
         switch (transport) {
             case "stdio" -> span.setAttribute("network.transport", "pipe");
             case "tcp" -> span.setAttribute("network.transport", "tcp");
-            case "http", "sse" -> span.setAttribute("network.transport", "tcp").setAttribute("network.protocol.name", "http");
+            case "http", "sse", "rest" -> span.setAttribute("network.transport", "tcp")
+                    .setAttribute("network.protocol.name", "http");
             case "websocket" -> span.setAttribute("network.transport", "tcp")
                     .setAttribute("network.protocol.name", "websocket");
             default -> {
