@@ -9,6 +9,8 @@
 #   nc            netcat (Debian's netcat-openbsd), the same way, for TcpNcIT
 #   nginx         Debian's nginx, the same way, for NginxIT (which starts its own on a free port)
 #   python3       Debian's python3, the same way, for TcpNcIT (the docs' Python example client)
+#   redis-server  Debian's redis-server, the same way, for the cluster tests (each starts its own on a free
+#                 port; the Debian service is never used)
 # A test whose tool is missing fails saying so; nothing is silently replaced or skipped.
 # Node and the npm deps are cached in ${MCP_TEST_CACHE:-$HOME/.cache/mcp-server-test}, keyed by the
 # Node version and a hash of package.json + package-lock.json: the first run on a machine takes
@@ -130,6 +132,7 @@ need_command() {  # $1 = command, $2 = Debian package; prints the command's path
 }
 nc_bin=$(need_command nc netcat-openbsd)
 python3_bin=$(need_command python3 python3)
+redis_bin=$(need_command redis-server redis-server)
 
 # --- nginx (NginxIT runs the docs' proxy recipe with Debian's nginx, 1.22 on Debian 12) ------------
 nginx_bin=$(command -v nginx || true)
@@ -158,6 +161,7 @@ mkdir -p "$(dirname "$out")"
   echo "nc=$nc_bin"
   echo "nginx=$nginx_bin"
   echo "python3=$python3_bin"
+  echo "redis-server=$redis_bin"
 } > "$out.tmp"
 mv -f "$out.tmp" "$out"
 log "node $("$node" --version) at $node; npm deps at $deps_dir/node_modules; chromium at ${chromium:-NONE}; ready in $(( $(date +%s) - started ))s"

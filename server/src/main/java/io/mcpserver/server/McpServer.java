@@ -1,6 +1,7 @@
 package io.mcpserver.server;
 
 import io.mcpserver.server.admin.AdminEndpoints;
+import io.mcpserver.server.cluster.RedisLink;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.presence.LocalPresence;
 import io.mcpserver.server.presence.Presence;
@@ -65,6 +66,8 @@ public final class McpServer implements AutoCloseable {
     private final InputStream stdin;
     private final OutputStream stdout;
     private final List<ServerTransport> transports = new ArrayList<>();
+    /** This node's link to the cluster's Redis; null when {@code cluster.enabled} is false (nothing is paid for it). */
+    private final RedisLink cluster;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile PluginWatcher watcher;
     private final RequestTracing tracing;
@@ -95,6 +98,7 @@ public final class McpServer implements AutoCloseable {
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
                 io.mcpserver.server.resume.ResumeStore.inMemory(), tracing);
         this.presence = new LocalPresence(core.sessions());
+        this.cluster = config.cluster().enabled() ? new RedisLink(config.cluster()) : null;
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
@@ -118,9 +122,12 @@ public final class McpServer implements AutoCloseable {
         return security;
     }
 
-    /** Every listener bound and the plugins loaded, and no shutdown begun: what {@code /ready} reports. */
+    /**
+     * Every listener bound and the plugins loaded, no shutdown begun, and (in a cluster) Redis reachable: what
+     * {@code /ready} reports.
+     */
     public boolean isReady() {
-        return ready;
+        return ready && (cluster == null || cluster.up());
     }
 
     public ServerMetrics metrics() {
@@ -139,9 +146,12 @@ public final class McpServer implements AutoCloseable {
     /** What {@code /ready} shows beside its status. */
     private Map<String, Object> readiness() {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("state", ready ? "ready" : closed ? "stopping" : "starting");
+        details.put("state", isReady() ? "ready" : closed ? "stopping" : ready ? "waiting for Redis" : "starting");
         details.put("endpoints", String.join(" ", transports.stream().map(ServerTransport::endpoint).toList()));
         details.put("plugins", plugins.loaded().size());
+        if (cluster != null) {
+            details.putAll(cluster.details());
+        }
         List<PluginSummary> failed = plugins.failures();
         if (!failed.isEmpty()) {
             // plugins are optional: a failed one does not make the server unready, but operators see it here
@@ -171,6 +181,9 @@ public final class McpServer implements AutoCloseable {
             security.start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start security: " + e.getMessage(), e);
+        }
+        if (cluster != null) {
+            cluster.start(); // in the background: a node starts while Redis is down, and is ready once it is reachable
         }
         List<PluginSummary> loaded = plugins.loadAll();
         long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
@@ -387,6 +400,9 @@ public final class McpServer implements AutoCloseable {
         }
         plugins.close();
         core.close();
+        if (cluster != null) {
+            cluster.close();
+        }
         security.close(); // the records of the calls that just ended are written
         metrics.close();
         tracing.close(); // the spans of the last requests are sent

@@ -294,6 +294,14 @@ public final class ConfigKeys {
             key("tracing.sampling-ratio", STRING, "1.0", null,
                     "share of new traces recorded, 0.0 to 1.0; a request whose parent (`traceparent`) was sampled is always recorded"),
 
+            // cluster
+            key("cluster.enabled", BOOLEAN, "false", null,
+                    "run as one node of a cluster sharing state in Redis (docs/scale-out.md); off: nothing is shared and nothing is paid for it"),
+            key("cluster.redis.url", STRING, "redis://127.0.0.1:6379", null,
+                    "the Redis every node uses: `redis://[[user:]password@]host[:port][/db]`, or `rediss://` for TLS. Secret").asSecret(),
+            key("cluster.node-id", STRING, null, "host name + `-` + process id",
+                    "this node's name in the cluster (logs, `/ready`); unique per node"),
+
             // plugins
             key("plugins.dir", PATH, "plugins", null,
                     "where plugin JARs (and directories of JARs) are loaded from"),

@@ -19,7 +19,7 @@ import java.util.Map;
 public record ServerConfig(Path home, Path configFile, String host, ProtocolSettings protocol,
                            StdioSettings stdio, TcpSettings tcp, HttpSettings http, WebSocketSettings websocket,
                            PluginSettings plugins, SecuritySettings security, ObserveSettings observe,
-                           AdminSettings admin, Config raw) {
+                           AdminSettings admin, ClusterSettings cluster, Config raw) {
 
     /** {@code sessions.*}: session recovery on WebSocket and TCP. */
     public io.mcpserver.server.resume.ResumeSettings sessions() {
@@ -115,8 +115,9 @@ public record ServerConfig(Path home, Path configFile, String host, ProtocolSett
         RestSettings.read(r, http); // checked here with everything else; rest() reads it again when it is needed
         AdminSettings admin = AdminSettings.read(r);
         TracingSettings.read(r); // its problems stop the start like any other's; tracing() reads it for use
+        ClusterSettings cluster = ClusterSettings.read(r);
         return new ServerConfig(home, configFile, host, protocol, stdio, tcp, http, websocket, plugins, security, observe,
-                admin, config);
+                admin, cluster, config);
     }
 
     /** The stateless era (2026-07-28): caching hints and the key sealing multi round-trip request state. */

@@ -1,0 +1,180 @@
+package io.mcpserver.server.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.mcpserver.server.config.ClusterSettings;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This node's connection to the cluster's Redis (Lettuce). One connection is shared by every thread (Lettuce
+ * pipelines commands from many threads over it). It is opened in the background so that a node starts while Redis
+ * is down; once open, Lettuce reconnects by itself with exponential backoff (100 ms doubling to 5 s). While it is
+ * not connected, commands fail at once rather than queue ({@code REJECT_COMMANDS}): a request that needs shared
+ * state gets a clear error instead of hanging, and {@link #up()} makes {@code /ready} answer 503.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
+    static final Duration FIRST_DELAY = Duration.ofMillis(100);
+    static final Duration MAX_DELAY = Duration.ofSeconds(5);
+    /** How long one command may take before it fails (Redis answers in well under a millisecond on a LAN). */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
+
+    private final ClusterSettings settings;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile String problem = "not connected yet";
+    private volatile boolean closed;
+    private Thread opener;
+
+    public RedisLink(ClusterSettings settings) {
+        this.settings = settings;
+        // two small pools: the node's own work runs on virtual threads, Lettuce only needs to move bytes
+        this.resources = ClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(FIRST_DELAY, MAX_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(settings.redisUrl());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
+                if (problem != null && connection != null) {
+                    LOG.log(System.Logger.Level.INFO, "Redis reachable again at " + address);
+                }
+                problem = null;
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> c) {
+                if (!closed) {
+                    problem = "connection lost; reconnecting";
+                    LOG.log(System.Logger.Level.WARNING, "Lost the connection to Redis at "
+                            + ClusterSettings.redacted(settings.redisUrl()) + "; reconnecting with backoff");
+                }
+            }
+        });
+    }
+
+    /** Opens the connection in the background, retrying with backoff until it succeeds or the link is closed. */
+    public synchronized RedisLink start() {
+        opener = Thread.ofVirtual().name("redis-connect").start(this::openUntilConnected);
+        return this;
+    }
+
+    private void openUntilConnected() {
+        Duration delay = FIRST_DELAY;
+        while (!closed) {
+            try {
+                StatefulRedisConnection<String, String> c = client.connect();
+                if (closed) {
+                    c.close();
+                    return;
+                }
+                connection = c;
+                problem = null;
+                LOG.log(System.Logger.Level.INFO, "Cluster node " + settings.nodeId() + " connected to Redis at "
+                        + ClusterSettings.redacted(settings.redisUrl()));
+                return;
+            } catch (RuntimeException e) {
+                String reason = reason(e);
+                if (!reason.equals(problem)) {
+                    LOG.log(System.Logger.Level.WARNING, "Cannot connect to Redis at "
+                            + ClusterSettings.redacted(settings.redisUrl()) + ": " + reason + "; retrying with backoff");
+                }
+                problem = reason;
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+            delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    /** Whether Redis can be reached now: what {@code /ready} reports. */
+    public boolean up() {
+        StatefulRedisConnection<String, String> c = connection;
+        return c != null && c.isOpen() && !closed;
+    }
+
+    /** What {@code /ready} shows about the cluster. */
+    public Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("node", settings.nodeId());
+        String p = problem;
+        details.put("redis", up() ? "up" : "down: " + (p == null ? "reconnecting" : p));
+        return details;
+    }
+
+    public ClusterSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The commands of the shared connection; they throw {@link io.lettuce.core.RedisException} at once while Redis
+     * cannot be reached.
+     */
+    public RedisCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            throw new io.lettuce.core.RedisConnectionException("Redis at " + ClusterSettings.redacted(settings.redisUrl())
+                    + " is not reachable: " + problem);
+        }
+        return c.sync();
+    }
+
+    /** The client, for connections of other kinds (pub/sub). */
+    RedisClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = opener;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}
