@@ -2,6 +2,8 @@ package io.mcpserver.server;
 
 import io.mcpserver.server.admin.AdminEndpoints;
 import io.mcpserver.server.cluster.RedisLink;
+import io.mcpserver.server.cluster.RedisSessionStore;
+import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.presence.LocalPresence;
 import io.mcpserver.server.presence.Presence;
@@ -90,15 +92,17 @@ public final class McpServer implements AutoCloseable {
         FeatureRegistry features = new FeatureRegistry();
         this.security = new ServerSecurity(config.security(), config.http().path(), Clock.systemUTC());
         this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
+        this.cluster = config.cluster().enabled() ? new RedisLink(config.cluster()) : null;
         // one hook for every transport: rate limits and audit (security), then the request meters
         // with tracing off the OpenTelemetry classes are never loaded (OtelTracing is only named here)
         this.tracing = config.tracing().enabled()
                 ? OtelTracing.start(config.tracing(), config.protocol().serverName()) : RequestTracing.OFF;
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
-                io.mcpserver.server.resume.ResumeStore.inMemory(), tracing);
+                io.mcpserver.server.resume.ResumeStore.inMemory(), tracing,
+                cluster == null ? SessionStore.LOCAL : new RedisSessionStore(cluster),
+                cluster == null ? "" : cluster.nodeId() + "-");
         this.presence = new LocalPresence(core.sessions());
-        this.cluster = config.cluster().enabled() ? new RedisLink(config.cluster()) : null;
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
@@ -392,7 +396,8 @@ public final class McpServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "closing " + t.name() + ": " + e);
             }
         }
-        core.sessions().all().forEach(s -> core.sessions().close(s, "server stopping"));
+        // evict, not close: a shared session goes on on the other nodes of a cluster
+        core.sessions().all().forEach(s -> core.sessions().evict(s, "server stopping"));
         try { // cancelled requests end quickly; their audit records and meters come before those close
             core.dispatcher().awaitIdle(Duration.ofSeconds(2));
         } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.mcpserver.server.config.ClusterSettings;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * This node's connection to the cluster's Redis (Lettuce). One connection is shared by every thread (Lettuce
@@ -37,6 +40,10 @@ public final class RedisLink implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private volatile StatefulRedisConnection<String, String> connection;
+    /** Subscriptions need a connection of their own (a subscribed connection runs no other command). */
+    private volatile StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Map<String, java.util.List<Consumer<String>>> channels = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String problem = "not connected yet";
     private volatile boolean closed;
     private Thread opener;
@@ -64,6 +71,10 @@ public final class RedisLink implements AutoCloseable {
                     LOG.log(System.Logger.Level.INFO, "Redis reachable again at " + address);
                 }
                 problem = null;
+                if (c == pubSub) {
+                    // messages published while this node was away were missed: whoever caches shared state refreshes it
+                    Thread.ofVirtual().name("redis-reconnected").start(() -> reconnectListeners.forEach(Runnable::run));
+                }
             }
 
             @Override
@@ -88,10 +99,32 @@ public final class RedisLink implements AutoCloseable {
         while (!closed) {
             try {
                 StatefulRedisConnection<String, String> c = client.connect();
+                StatefulRedisPubSubConnection<String, String> p;
+                try {
+                    p = client.connectPubSub();
+                } catch (RuntimeException e) {
+                    c.close();
+                    throw e;
+                }
                 if (closed) {
                     c.close();
+                    p.close();
                     return;
                 }
+                p.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        // on Lettuce's event loop: never block it (a listener may call Redis)
+                        var listeners = channels.get(channel);
+                        if (listeners != null) {
+                            Thread.ofVirtual().start(() -> listeners.forEach(l -> l.accept(message)));
+                        }
+                    }
+                });
+                if (!channels.isEmpty()) {
+                    p.sync().subscribe(channels.keySet().toArray(String[]::new));
+                }
+                pubSub = p;
                 connection = c;
                 problem = null;
                 LOG.log(System.Logger.Level.INFO, "Cluster node " + settings.nodeId() + " connected to Redis at "
@@ -126,7 +159,8 @@ public final class RedisLink implements AutoCloseable {
     /** Whether Redis can be reached now: what {@code /ready} reports. */
     public boolean up() {
         StatefulRedisConnection<String, String> c = connection;
-        return c != null && c.isOpen() && !closed;
+        StatefulRedisPubSubConnection<String, String> p = pubSub;
+        return c != null && c.isOpen() && p != null && p.isOpen() && !closed;
     }
 
     /** What {@code /ready} shows about the cluster. */
@@ -155,9 +189,27 @@ public final class RedisLink implements AutoCloseable {
         return c.sync();
     }
 
-    /** The client, for connections of other kinds (pub/sub). */
-    RedisClient client() {
-        return client;
+    /**
+     * Calls {@code listener} with every message published on {@code channel} (by any node, this one included), on a
+     * virtual thread of its own. Call before {@link #start()}: the channels are subscribed when the link connects,
+     * and again by Lettuce after every reconnection.
+     */
+    public void subscribe(String channel, Consumer<String> listener) {
+        channels.computeIfAbsent(channel, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    /** Called after the link reconnected: messages published meanwhile were missed. */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
+
+    /** Publishes {@code message} on {@code channel}; fails at once while Redis cannot be reached. */
+    public void publish(String channel, String message) {
+        commands().publish(channel, message);
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
     }
 
     @Override
@@ -173,6 +225,10 @@ public final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) {
             c.close();
+        }
+        StatefulRedisPubSubConnection<String, String> p = pubSub;
+        if (p != null) {
+            p.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);

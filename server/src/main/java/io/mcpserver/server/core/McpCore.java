@@ -15,6 +15,7 @@ import io.mcpserver.server.protocol.ProtocolSettings;
 import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.RequestTracing;
 import io.mcpserver.server.protocol.SessionRegistry;
+import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.resume.ResumeSettings;
 import io.mcpserver.server.resume.ResumeStore;
@@ -65,8 +66,19 @@ public final class McpCore implements AutoCloseable {
     /** @param tracing the span of every request ({@link RequestTracing#OFF} unless {@code tracing.enabled}) */
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
                    boolean listsMayChange, ResumeSettings resume, ResumeStore store, RequestTracing tracing) {
+        this(settings, features, access, hook, listsMayChange, resume, store, tracing, SessionStore.LOCAL, "");
+    }
+
+    /**
+     * @param sessionStore   where shared sessions are kept for the other nodes of a cluster ({@link SessionStore#LOCAL}
+     *                       alone)
+     * @param clientIdPrefix in front of client ids, unique per node of a cluster ("" alone)
+     */
+    public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
+                   boolean listsMayChange, ResumeSettings resume, ResumeStore store, RequestTracing tracing,
+                   SessionStore sessionStore, String clientIdPrefix) {
         this.features = features;
-        this.sessions = new SessionRegistry(settings.defaultLogLevel());
+        this.sessions = new SessionRegistry(settings.defaultLogLevel(), sessionStore, clientIdPrefix);
         this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features), tracing);
         this.resumption = new SessionResumption(resume, store, sessions, Clock.systemUTC());
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange, resumption);

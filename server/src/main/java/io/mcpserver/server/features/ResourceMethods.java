@@ -133,13 +133,17 @@ public final class ResourceMethods {
                         + subscriptions.size() + " subscriptions, the most allowed "
                         + "(limits.max-subscriptions-per-session); unsubscribe from one first");
             }
-            subscriptions.add(uri);
+            if (subscriptions.add(uri)) {
+                request.session().changed();
+            }
         }
         return Json.object();
     }
 
     private JsonNode unsubscribe(Request request) {
-        request.session().subscriptions().remove(request.requiredString("uri"));
+        if (request.session().subscriptions().remove(request.requiredString("uri"))) {
+            request.session().changed();
+        }
         return Json.object();
     }
 

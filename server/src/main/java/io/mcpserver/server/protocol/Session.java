@@ -39,6 +39,10 @@ public final class Session {
     private volatile String remote;
     private volatile Runnable disconnect;
     private volatile boolean detached;
+    /** Told of every change to the negotiated state: a shared session's registry saves it to the store. */
+    private volatile java.util.function.Consumer<Session> onChange;
+    /** When the store was last told this session is in use ({@link SessionRegistry#used}). */
+    volatile long storeTouchNanos = System.nanoTime();
 
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
@@ -82,7 +86,11 @@ public final class Session {
      * token of the same subject): its subject, scopes and roles; transport, client id and client info stay.
      */
     public void authenticated(Caller who) {
+        Caller before = caller;
         this.caller = caller.withSubject(who.subject()).withScopes(who.scopes()).withRoles(who.roles());
+        if (!before.scopes().equals(caller.scopes()) || !before.roles().equals(caller.roles())) {
+            changed();
+        }
     }
 
     public ProtocolVersion protocolVersion() {
@@ -104,6 +112,7 @@ public final class Session {
         this.clientInfo = clientInfo == null ? Map.of() : Map.copyOf(clientInfo);
         this.caller = caller.withClientInfo(this.clientInfo);
         this.initializeSeen = true;
+        changed();
     }
 
     /** True once {@code initialize} succeeded (or for stateless sessions). */
@@ -117,6 +126,7 @@ public final class Session {
 
     public void logLevel(LogLevel level) {
         this.logLevel = level;
+        changed();
     }
 
     /** Whether the client declared a capability, e.g. {@code sampling} or {@code elicitation}. */
@@ -139,8 +149,41 @@ public final class Session {
         this.standalone = sink == null ? MessageSink.DISCARD : sink;
     }
 
+    /** The subscribed URIs; who changes them calls {@link #changed()}. */
     public Set<String> subscriptions() {
         return subscriptions;
+    }
+
+    /** The negotiated state changed (a subscription, the log level…): a shared session is saved for other nodes. */
+    public void changed() {
+        java.util.function.Consumer<Session> listener = onChange;
+        if (listener != null && !closed) {
+            listener.accept(this);
+        }
+    }
+
+    void onChange(java.util.function.Consumer<Session> listener) {
+        this.onChange = listener;
+    }
+
+    /** Takes the state another node saved, without announcing it again. */
+    void restore(SessionState state) {
+        this.caller = caller.withSubject(state.subject()).withScopes(state.scopes()).withRoles(state.roles())
+                .withClientInfo(state.clientInfo());
+        this.protocolVersion = state.version() == null ? null : ProtocolVersion.of(state.version()).orElse(null);
+        this.clientCapabilities = state.clientCapabilities() == null ? Json.object() : state.clientCapabilities();
+        this.clientInfo = state.clientInfo();
+        this.logLevel = state.logLevel();
+        this.initializeSeen = state.version() != null;
+        synchronized (subscriptions) {
+            subscriptions.retainAll(state.subscriptions());
+            subscriptions.addAll(state.subscriptions());
+        }
+    }
+
+    /** True when this session's state is kept in a shared store (another node may serve it). */
+    public boolean isShared() {
+        return onChange != null;
     }
 
     public void touch() {

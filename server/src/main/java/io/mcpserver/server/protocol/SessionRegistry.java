@@ -31,8 +31,109 @@ public final class SessionRegistry {
     private final List<Consumer<String>> resourceListeners =
             new CopyOnWriteArrayList<>();
 
+    private final SessionStore store;
+    /** Put in front of client ids so that they are unique across the nodes of a cluster ("" alone). */
+    private final String clientIdPrefix;
+    private volatile long storeTouchNanos = Long.MAX_VALUE;
+
     public SessionRegistry(LogLevel defaultLogLevel) {
+        this(defaultLogLevel, SessionStore.LOCAL, "");
+    }
+
+    /**
+     * @param store          where shared sessions are kept for other nodes ({@link SessionStore#LOCAL}: nowhere)
+     * @param clientIdPrefix in front of every client id (a cluster node's id), so that ids never repeat across nodes
+     */
+    public SessionRegistry(LogLevel defaultLogLevel, SessionStore store, String clientIdPrefix) {
         this.defaultLogLevel = defaultLogLevel;
+        this.store = store;
+        this.clientIdPrefix = clientIdPrefix;
+        store.onChange(this::changedElsewhere);
+    }
+
+    /** True when sessions opened with {@link #openShared} can be served by other nodes. */
+    public boolean isShared() {
+        return store.isShared();
+    }
+
+    /** How long a shared session may go unused before the store forgets it (the transport's idle timeout). */
+    public void idleTimeout(java.time.Duration timeout) {
+        store.idleTimeout(timeout);
+        storeTouchNanos = Math.max(1, timeout.toNanos() / 4);
+    }
+
+    /**
+     * Opens a session that other nodes may serve (Streamable HTTP): like {@link #open}, and saved to the store
+     * with every change of what it negotiated.
+     */
+    public Session openShared(String transport, Caller caller, MessageSink standalone) {
+        Session session = open(transport, caller, standalone);
+        if (store.isShared()) {
+            session.onChange(this::save);
+            save(session);
+        }
+        return session;
+    }
+
+    /**
+     * A shared session another node opened, now served here too; empty when the store has none by that id.
+     * The caller registers it with its transport.
+     */
+    public Optional<Session> adopt(String sessionId) {
+        if (!store.isShared() || sessionId == null) {
+            return Optional.empty();
+        }
+        Session known = sessions.get(sessionId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        return store.load(sessionId).map(state -> {
+            Caller caller = Caller.builder(state.subject()).scopes(state.scopes()).roles(state.roles())
+                    .transport(state.transport()).clientId(state.clientId()).build();
+            Session session = new Session(state.id(), state.clientId(), state.transport(), caller, defaultLogLevel,
+                    null, false);
+            session.restore(state);
+            session.onChange(this::save);
+            Session raced = sessions.putIfAbsent(session.id(), session);
+            return raced != null ? raced : session;
+        });
+    }
+
+    /** The session was used: a shared one's expiry in the store is pushed back (at most a few times per timeout). */
+    public void used(Session session) {
+        long now = System.nanoTime();
+        if (session.isShared() && now - session.storeTouchNanos > storeTouchNanos) {
+            session.storeTouchNanos = now;
+            store.touch(session.id());
+        }
+    }
+
+    /** Ends a session here only: another node may still serve it (a shared one stays in the store). */
+    public void evict(Session session, String reason) {
+        sessions.remove(session.id(), session);
+        session.close(reason);
+    }
+
+    private void save(Session session) {
+        store.save(SessionState.of(session));
+    }
+
+    /** Another node changed or ended a session this node serves too. */
+    private void changedElsewhere(String sessionId, boolean ended) {
+        if (sessionId == null) { // announcements may have been missed (Redis was away): refresh every shared one
+            sessions.keySet().forEach(id -> changedElsewhere(id, false));
+            return;
+        }
+        Session session = sessions.get(sessionId);
+        if (session == null || !session.isShared()) {
+            return;
+        }
+        if (ended) {
+            evict(session, "the session was ended on another node");
+        } else {
+            store.load(sessionId).ifPresentOrElse(session::restore,
+                    () -> evict(session, "the session ended or expired"));
+        }
     }
 
     /**
@@ -42,7 +143,7 @@ public final class SessionRegistry {
      * @param standalone the channel for messages not tied to a request, may be null
      */
     public Session open(String transport, Caller caller, MessageSink standalone) {
-        String clientId = transport + "-" + nextClient.getAndIncrement();
+        String clientId = transport + "-" + clientIdPrefix + nextClient.getAndIncrement();
         Caller bound = caller.withTransport(transport).withClientId(clientId);
         Session session = new Session(newSessionId(), clientId, transport, bound, defaultLogLevel, standalone, false);
         sessions.put(session.id(), session);
@@ -51,7 +152,7 @@ public final class SessionRegistry {
 
     /** A one-request session for the stateless era; not registered, so it receives no broadcasts. */
     public Session stateless(String transport, Caller caller, MessageSink sink) {
-        String clientId = transport + "-" + nextClient.getAndIncrement();
+        String clientId = transport + "-" + clientIdPrefix + nextClient.getAndIncrement();
         Caller bound = caller.withTransport(transport).withClientId(clientId);
         return new Session(newSessionId(), clientId, transport, bound, defaultLogLevel, sink, true);
     }
@@ -60,9 +161,14 @@ public final class SessionRegistry {
         return Optional.ofNullable(sessionId == null ? null : sessions.get(sessionId));
     }
 
+    /** Ends a session everywhere: a shared one is deleted from the store, and other nodes drop it. */
     public void close(Session session, String reason) {
         sessions.remove(session.id(), session);
+        boolean shared = session.isShared() && !session.isClosed();
         session.close(reason);
+        if (shared) {
+            store.delete(session.id());
+        }
     }
 
     public Collection<Session> all() {

@@ -32,6 +32,7 @@ final class HttpSessions implements AutoCloseable {
         this.maxSessions = maxSessions;
         this.idleTimeout = idleTimeout;
         this.replayBufferSize = replayBufferSize;
+        core.sessions().idleTimeout(idleTimeout);
     }
 
     /** Applies {@code limits.max-sessions-per-principal} to every session opened here. */
@@ -58,15 +59,38 @@ final class HttpSessions implements AutoCloseable {
         if (e != null) {
             e.admitSession(core.sessions(), caller.subject(), false);
         }
-        Session session = core.sessions().open(transport, caller, null);
+        // Streamable HTTP sessions are shared with the other nodes of a cluster; a legacy SSE session lives on the
+        // node that holds its /sse stream, where every answer must be written
+        Session session = legacy ? core.sessions().open(transport, caller, null)
+                : core.sessions().openShared(transport, caller, null);
         HttpSession http = new HttpSession(session, legacy, replayBufferSize);
         session.presence(remote, () -> close(http, "closed by the server's administrator"));
         sessions.put(http.id(), http);
         return Optional.of(http);
     }
 
+    /**
+     * The session by that id: one this node serves, or (in a cluster) a Streamable HTTP session another node
+     * opened, served here from now on too.
+     */
     Optional<HttpSession> find(String id) {
-        return Optional.ofNullable(id == null ? null : sessions.get(id));
+        if (id == null) {
+            return Optional.empty();
+        }
+        HttpSession http = sessions.get(id);
+        if (http != null && http.session().isClosed() && !http.isClosed()) {
+            close(http, "ended elsewhere"); // another node ended it (DELETE), or the store forgot it
+            return Optional.empty();
+        }
+        if (http == null && core.sessions().isShared()) {
+            http = core.sessions().adopt(id).filter(s -> !s.isClosed())
+                    .map(s -> sessions.computeIfAbsent(id, k -> new HttpSession(s, false, replayBufferSize)))
+                    .orElse(null);
+        }
+        if (http != null) {
+            core.sessions().used(http.session());
+        }
+        return Optional.ofNullable(http);
     }
 
     int size() {
@@ -84,13 +108,27 @@ final class HttpSessions implements AutoCloseable {
         return open;
     }
 
-    /** Ends a session: later requests naming it get 404. */
+    /** Ends a session (on every node of a cluster): later requests naming it get 404. */
     void close(HttpSession session, String reason) {
         if (sessions.remove(session.id(), session)) {
             LOG.log(System.Logger.Level.DEBUG, session + ": session ended (" + reason + ")");
         }
         session.closeStreams();
         core.sessions().close(session.session(), reason);
+    }
+
+    /**
+     * Ends a session on this node only: idle here, or this node stopping. A shared session goes on on the other
+     * nodes (and here again on its next request); the store forgets it once it is idle everywhere.
+     */
+    private void evict(HttpSession session, String reason) {
+        if (!session.session().isShared()) {
+            close(session, reason);
+            return;
+        }
+        sessions.remove(session.id(), session);
+        session.closeStreams();
+        core.sessions().evict(session.session(), reason);
     }
 
     /** Starts the virtual thread that ends idle sessions, checking a few times per timeout period. */
@@ -111,10 +149,18 @@ final class HttpSessions implements AutoCloseable {
     void reapIdle() {
         long now = System.nanoTime();
         for (HttpSession s : List.copyOf(sessions.values())) {
-            if (s.isIdle(idleTimeout, now)) {
-                LOG.log(System.Logger.Level.INFO, s + ": session expired after " + idleTimeout.toSeconds()
-                        + " s without activity");
-                close(s, "session expired");
+            if (s.session().isClosed()) {
+                close(s, "ended elsewhere"); // on another node (DELETE), or forgotten by the store: its streams end
+            } else if (s.isIdle(idleTimeout, now)) {
+                if (s.session().isShared()) {
+                    evict(s, "idle on this node"); // other nodes may still serve it; the store's expiry ends it
+                } else {
+                    LOG.log(System.Logger.Level.INFO, s + ": session expired after " + idleTimeout.toSeconds()
+                            + " s without activity");
+                    close(s, "session expired");
+                }
+            } else if (s.openConnections() > 0) {
+                core.sessions().used(s.session()); // a stream held open here keeps the shared session alive
             }
         }
     }
@@ -144,7 +190,7 @@ final class HttpSessions implements AutoCloseable {
             r.interrupt();
         }
         for (HttpSession s : List.copyOf(sessions.values())) {
-            close(s, "server stopping");
+            evict(s, "server stopping"); // a shared session goes on on the other nodes
         }
     }
 }

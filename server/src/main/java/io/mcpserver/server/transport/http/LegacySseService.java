@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.config.HttpSettings;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.spi.Caller;
 
 import java.io.IOException;
@@ -94,8 +95,14 @@ final class LegacySseService implements HttpService {
                     "Bad Request: the sessionId query parameter is required (from the endpoint event)");
             return;
         }
-        Optional<HttpSession> found = sessions.find(sessionId).filter(s -> s.isLegacy() && !s.isClosed())
-                .filter(s -> bearer.owns(s.session(), caller)); // another subject's session: as if it did not exist
+        Optional<HttpSession> found;
+        try {
+            found = sessions.find(sessionId).filter(s -> s.isLegacy() && !s.isClosed())
+                    .filter(s -> bearer.owns(s.session(), caller)); // another subject's session: as if it did not exist
+        } catch (McpException e) { // in a cluster, an id unknown here is looked up in Redis, which is unreachable
+            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.INTERNAL_ERROR, e.getMessage());
+            return;
+        }
         if (found.isEmpty()) {
             Replies.error(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_REQUEST,
                     "Session not found: its SSE stream is closed; open " + settings.ssePath() + " again");

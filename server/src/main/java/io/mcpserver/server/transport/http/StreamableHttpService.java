@@ -134,8 +134,9 @@ final class StreamableHttpService implements HttpService {
         Optional<HttpSession> opened;
         try {
             opened = sessions.open(TRANSPORT, caller, false, Replies.remote(req));
-        } catch (McpException e) { // this principal's session limit
-            Replies.error(res, Status.TOO_MANY_REQUESTS_429, message.get("id"), e.code(), e.getMessage());
+        } catch (McpException e) { // this principal's session limit, or (in a cluster) Redis unreachable
+            Replies.error(res, e.code() == ErrorCodes.INTERNAL_ERROR ? Status.SERVICE_UNAVAILABLE_503
+                    : Status.TOO_MANY_REQUESTS_429, message.get("id"), e.code(), e.getMessage());
             return;
         }
         if (opened.isEmpty()) {
@@ -312,8 +313,14 @@ final class StreamableHttpService implements HttpService {
                     "Bad Request: Mcp-Session-Id header is required (use the one returned by initialize)");
             return Optional.empty();
         }
-        Optional<HttpSession> session = sessions.find(sessionId).filter(s -> !s.isLegacy() && !s.isClosed())
-                .filter(s -> bearer.owns(s.session(), caller));
+        Optional<HttpSession> session;
+        try {
+            session = sessions.find(sessionId).filter(s -> !s.isLegacy() && !s.isClosed())
+                    .filter(s -> bearer.owns(s.session(), caller));
+        } catch (McpException e) { // a session of another node, and Redis unreachable
+            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.INTERNAL_ERROR, e.getMessage());
+            return Optional.empty();
+        }
         if (session.isEmpty()) {
             Replies.error(res, Status.NOT_FOUND_404, ErrorCodes.INVALID_REQUEST,
                     "Session not found: it ended or expired; send a new initialize request without Mcp-Session-Id");

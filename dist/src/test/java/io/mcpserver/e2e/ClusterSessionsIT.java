@@ -1,0 +1,228 @@
+package io.mcpserver.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Three nodes ({@code bin/mcp-server} with {@code cluster.enabled}) on one Redis: a Streamable HTTP session opened on
+ * one node is served by the others with what it negotiated — the client's capabilities (a sampling request on
+ * another node), its log level (set on a third node), its subscriptions (announced to a node that served the session
+ * already) — and a DELETE on one node ends it on all. Each request goes to a node directly, so that which node
+ * serves what is certain.
+ */
+class ClusterSessionsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static RedisProcess redis;
+    private static final List<ServerProcess> nodes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeAll
+    static void startRedisAndThreeNodes() throws Exception {
+        redis = RedisProcess.start("sessions", null);
+        for (String name : List.of("a", "b", "c")) {
+            nodes.add(ServerProcess.builder().name("cluster-node-" + name).tcp(false).plugins("demo")
+                    .env("MCP_CLUSTER_ENABLED", "true")
+                    .env("MCP_CLUSTER_REDIS_URL", redis.url())
+                    .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                    .start());
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nodes.forEach(ServerProcess::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aSessionOpenedOnOneNodeIsServedByTheOthersWithWhatItNegotiated() throws Exception {
+        URI a = mcp(0);
+        URI b = mcp(1);
+        URI c = mcp(2);
+        HttpResponse<InputStream> init = post(a, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{"sampling":{}},"clientInfo":{"name":"cluster-it","version":"1"}}}""");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertEquals("2025-06-18", reply(init, 1).path("result").path("protocolVersion").asText());
+        assertEquals(202, post(b, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .statusCode());
+
+        // every node knows the session
+        for (URI node : List.of(a, b, c)) {
+            JsonNode tools = reply(post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), 2);
+            assertTrue(tools.path("result").path("tools").size() > 0, node + ": " + tools);
+        }
+
+        // the log level set on c holds on b: slow_count logs at info, which is below error
+        List<JsonNode> before = messages(post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}")));
+        assertTrue(before.stream().anyMatch(m -> "notifications/message".equals(m.path("method").asText())),
+                "at the default level (info) the tool's log lines come: " + before);
+        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 4);
+        awaitTrue(() -> messages(post(b, session, call(5, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
+                .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "log level error on b");
+
+        // the sampling capability declared on a lets b ask the client's model; the answer goes to b
+        HttpResponse<InputStream> asking = post(b, session, call(6, "ask_model", "{\"question\":\"2+2?\"}"));
+        BufferedReader stream = new BufferedReader(new InputStreamReader(asking.body(), StandardCharsets.UTF_8));
+        JsonNode sampling = nextMessage(stream);
+        assertEquals("sampling/createMessage", sampling.path("method").asText(), sampling.toString());
+        assertEquals(202, post(b, session, """
+                {"jsonrpc":"2.0","id":%s,"result":{"role":"assistant","content":{"type":"text","text":"four"},
+                 "model":"test","stopReason":"endTurn"}}""".formatted(sampling.get("id"))).statusCode());
+        JsonNode answered = nextMessage(stream);
+        assertTrue(answered.path("result").toString().contains("four"), answered.toString());
+
+        // b serves the session already (its GET stream is open there); a subscription made on c reaches it
+        Events events = openGet(b, session);
+        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 7);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode updated = null;
+        for (int id = 100; updated == null && System.nanoTime() < deadline; id++) {
+            reply(post(b, session, call(id, "bump_counter", "{}")), id);
+            updated = events.poll(Duration.ofMillis(500));
+        }
+        assertNotNull(updated, "resources/updated on b's stream after subscribing on c");
+        assertEquals("notifications/resources/updated", updated.path("method").asText(), updated.toString());
+
+        // DELETE on a ends the session everywhere; b's stream ends
+        HttpResponse<String> deleted = http.send(request(a, session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        for (URI node : List.of(a, b, c)) {
+            awaitTrue(() -> post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").statusCode() == 404,
+                    node + " forgets the session");
+        }
+        assertTrue(events.awaitEnd(Duration.ofSeconds(60)), "b's GET stream ends with the session");
+    }
+
+    private static URI mcp(int node) {
+        return nodes.get(node).httpUri("/mcp");
+    }
+
+    private static String call(int id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
+
+    private HttpRequest.Builder request(URI uri, String session) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2025-06-18");
+        return session == null ? b : b.header("Mcp-Session-Id", session);
+    }
+
+    private HttpResponse<InputStream> post(URI uri, String session, String body) throws Exception {
+        return http.send(request(uri, session).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Every message of a response (a JSON body, or each event of an SSE stream until it ends). */
+    private static List<JsonNode> messages(HttpResponse<InputStream> response) throws Exception {
+        List<JsonNode> all = new ArrayList<>();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        try (InputStream in = response.body()) {
+            if (!type.startsWith("text/event-stream")) {
+                byte[] body = in.readAllBytes();
+                assertTrue(response.statusCode() == 200, response.statusCode() + " " + new String(body, StandardCharsets.UTF_8));
+                all.add(JSON.readTree(body));
+                return all;
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (JsonNode m = nextMessage(reader); m != null; m = nextMessage(reader)) {
+                all.add(m);
+            }
+        }
+        return all;
+    }
+
+    /** The response with {@code id}, after any notifications. */
+    private static JsonNode reply(HttpResponse<InputStream> response, int id) throws Exception {
+        List<JsonNode> all = messages(response);
+        return all.stream().filter(m -> m.path("id").asInt(-1) == id && !m.has("method")).findFirst()
+                .orElseGet(() -> fail("no response " + id + " in " + all));
+    }
+
+    /** The next {@code data:} message of an SSE stream; null at its end. */
+    private static JsonNode nextMessage(BufferedReader reader) throws Exception {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.startsWith("data:") && line.length() > 5 && !line.substring(5).isBlank()) {
+                return JSON.readTree(line.substring(5).strip());
+            }
+        }
+        return null;
+    }
+
+    /** A standalone GET stream whose messages arrive in a queue. */
+    private Events openGet(URI uri, String session) throws Exception {
+        HttpResponse<InputStream> response = http.send(request(uri, session).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        Events events = new Events();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (JsonNode m = nextMessage(reader); m != null; m = nextMessage(reader)) {
+                    events.queue.add(m);
+                }
+            } catch (Exception e) {
+                // the stream was cut: its end
+            }
+            events.ended.countDown();
+        });
+        return events;
+    }
+
+    private static final class Events {
+        final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+
+        JsonNode poll(Duration timeout) throws InterruptedException {
+            return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        boolean awaitEnd(Duration timeout) throws InterruptedException {
+            return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits for what another node learns through Redis's pub/sub, a few milliseconds later. */
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (check.holds()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        fail("never: " + what);
+    }
+}

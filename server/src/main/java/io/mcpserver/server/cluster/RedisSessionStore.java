@@ -1,0 +1,157 @@
+package io.mcpserver.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.SetArgs;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.SessionState;
+import io.mcpserver.server.protocol.SessionStore;
+import io.mcpserver.spi.LogLevel;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * Shared sessions in Redis: one JSON value per session ({@code mcp:session:<id>}) that expires after the HTTP
+ * idle timeout unless a node touches it, and the channel {@code mcp:sessions} on which a node announces that it
+ * changed or ended one ({@code <node> changed|ended <id>}), so that the other nodes refresh or drop their copy.
+ * The last write wins: two nodes changing one session at the same instant (two subscribe requests of one client,
+ * sent to two nodes at once) may lose one of the changes.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+    private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
+    static final String CHANNEL = "mcp:sessions";
+    private static final String KEY = "mcp:session:";
+
+    private final RedisLink redis;
+    private final CopyOnWriteArrayList<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Duration ttl = Duration.ofMinutes(30);
+
+    public RedisSessionStore(RedisLink redis) {
+        this.redis = redis;
+        redis.subscribe(CHANNEL, this::announced);
+        redis.onReconnect(() -> listeners.forEach(l -> l.accept(null, false)));
+    }
+
+    @Override
+    public void idleTimeout(Duration timeout) {
+        this.ttl = timeout;
+    }
+
+    @Override
+    public void save(SessionState state) {
+        try {
+            redis.commands().set(KEY + state.id(), write(state), SetArgs.Builder.px(ttl));
+            redis.publish(CHANNEL, redis.nodeId() + " changed " + state.id());
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        }
+    }
+
+    @Override
+    public Optional<SessionState> load(String id) {
+        String value;
+        try {
+            value = redis.commands().get(KEY + id);
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        }
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(Json.parse(value)));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "Session " + KEY + "…" + " in Redis is unreadable; ignored: " + e);
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void touch(String id) {
+        try {
+            redis.commands().pexpire(KEY + id, ttl.toMillis());
+        } catch (RedisException e) {
+            // not worth failing a request for: the next touch, a few minutes on, pushes the expiry back
+            LOG.log(System.Logger.Level.DEBUG, "Touching a session in Redis failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void delete(String id) {
+        try {
+            redis.commands().del(KEY + id);
+            redis.publish(CHANNEL, redis.nodeId() + " ended " + id);
+        } catch (RedisException e) {
+            // ended here; elsewhere it ends when its key expires (the idle timeout)
+            LOG.log(System.Logger.Level.WARNING, "Redis unreachable while ending a session: other nodes serve it until"
+                    + " it expires (" + ttl.toSeconds() + " s idle)");
+        }
+    }
+
+    @Override
+    public void onChange(BiConsumer<String, Boolean> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    private void announced(String message) {
+        String[] parts = message.split(" ", 3);
+        if (parts.length != 3 || parts[0].equals(redis.nodeId())) {
+            return; // our own announcement
+        }
+        boolean ended = parts[1].equals("ended");
+        for (BiConsumer<String, Boolean> l : listeners) {
+            try {
+                l.accept(parts[2], ended);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Applying a session change from node " + parts[0] + ": " + e);
+            }
+        }
+    }
+
+    static String write(SessionState s) {
+        ObjectNode o = Json.object();
+        o.put("id", s.id());
+        o.put("clientId", s.clientId());
+        o.put("transport", s.transport());
+        o.put("subject", s.subject());
+        s.scopes().forEach(o.putArray("scopes")::add);
+        s.roles().forEach(o.putArray("roles")::add);
+        o.put("version", s.version());
+        o.set("capabilities", s.clientCapabilities());
+        o.set("clientInfo", Json.toTree(s.clientInfo()));
+        o.put("logLevel", s.logLevel() == null ? null : s.logLevel().name());
+        var subscriptions = o.putArray("subscriptions");
+        s.subscriptions().forEach(subscriptions::add);
+        return Json.write(o);
+    }
+
+    static SessionState read(JsonNode o) {
+        String level = Json.text(o, "logLevel");
+        return new SessionState(o.path("id").asText(), o.path("clientId").asText(), o.path("transport").asText(),
+                o.path("subject").asText(), strings(o.get("scopes")), strings(o.get("roles")),
+                o.hasNonNull("version") ? o.get("version").asText() : null,
+                o.hasNonNull("capabilities") ? o.get("capabilities") : null,
+                o.hasNonNull("clientInfo") ? Json.toMap(o.get("clientInfo")) : null,
+                level == null ? null : LogLevel.valueOf(level), strings(o.get("subscriptions")));
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> values = new HashSet<>();
+        if (array != null) {
+            array.forEach(v -> values.add(v.asText()));
+        }
+        return values;
+    }
+}

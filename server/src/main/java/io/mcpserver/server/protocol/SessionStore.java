@@ -1,0 +1,81 @@
+package io.mcpserver.server.protocol;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Where shared sessions (Streamable HTTP, legacy SSE) are kept beyond this process, so that another node can
+ * serve them. {@link #LOCAL} keeps nothing: one process, today's behaviour at today's cost. With
+ * {@code cluster.enabled} the store is Redis ({@code cluster/RedisSessionStore}).
+ *
+ * <p>Nodes cache the sessions they serve; a change made on one node is announced to the others, which refresh
+ * or drop their copy ({@link #onChange}).
+ */
+public interface SessionStore {
+
+    /** Keeps nothing and announces nothing. */
+    SessionStore LOCAL = new SessionStore() {
+        @Override
+        public void save(SessionState state) {
+        }
+
+        @Override
+        public Optional<SessionState> load(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void touch(String id) {
+        }
+
+        @Override
+        public void delete(String id) {
+        }
+
+        @Override
+        public void onChange(BiConsumer<String, Boolean> listener) {
+        }
+
+        @Override
+        public boolean isShared() {
+            return false;
+        }
+    };
+
+    /**
+     * What a request that needs the shared state gets while the store cannot be reached (-32603, "retry shortly");
+     * the HTTP transport answers it with 503.
+     */
+    static McpException unavailable() {
+        return new McpException(ErrorCodes.INTERNAL_ERROR, UNAVAILABLE);
+    }
+
+    /** The message of {@link #unavailable()}. */
+    String UNAVAILABLE = "The cluster's shared state (Redis) cannot be reached right now; retry shortly";
+
+    /** Writes the session's state (a new session, or a change) and tells the other nodes. */
+    void save(SessionState state);
+
+    /** The state another node saved; empty when there is none (never created, ended, or expired). */
+    Optional<SessionState> load(String id);
+
+    /** The session was used: it expires only after the idle timeout from now. */
+    void touch(String id);
+
+    /** The session ended (DELETE, or its stream closed): no node serves it any more. */
+    void delete(String id);
+
+    /**
+     * Calls {@code listener(sessionId, ended)} when another node changed ({@code false}) or ended ({@code true})
+     * a session; on a thread of its own, where it may call this store.
+     */
+    void onChange(BiConsumer<String, Boolean> listener);
+
+    /** True when sessions outlive this process (another node may serve them). */
+    boolean isShared();
+
+    /** How long an untouched session is kept; set once by the transport that opens shared sessions. */
+    default void idleTimeout(Duration timeout) {
+    }
+}

@@ -1,0 +1,135 @@
+package io.mcpserver.server.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.spi.Caller;
+import io.mcpserver.spi.LogLevel;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two registries ("nodes") on one shared store: what one negotiates the other adopts, a change on either reaches the
+ * other, a session ended on one is dropped by the other, evicting keeps it for the rest; with {@link SessionStore#LOCAL}
+ * nothing is shared.
+ */
+class SharedSessionsTest {
+
+    /** A store shared by registries of one process; announces synchronously, to every registry but the writer. */
+    static final class SharedMemoryStore {
+        final Map<String, SessionState> states = new ConcurrentHashMap<>();
+        final List<Node> nodes = new CopyOnWriteArrayList<>();
+
+        SessionStore node() {
+            Node n = new Node();
+            nodes.add(n);
+            return n;
+        }
+
+        final class Node implements SessionStore {
+            final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
+
+            private void announce(String id, boolean ended) {
+                nodes.stream().filter(n -> n != this).forEach(n -> n.listeners.forEach(l -> l.accept(id, ended)));
+            }
+
+            @Override
+            public void save(SessionState state) {
+                states.put(state.id(), state);
+                announce(state.id(), false);
+            }
+
+            @Override
+            public Optional<SessionState> load(String id) {
+                return Optional.ofNullable(states.get(id));
+            }
+
+            @Override
+            public void touch(String id) {
+            }
+
+            @Override
+            public void delete(String id) {
+                states.remove(id);
+                announce(id, true);
+            }
+
+            @Override
+            public void onChange(BiConsumer<String, Boolean> listener) {
+                listeners.add(listener);
+            }
+
+            @Override
+            public boolean isShared() {
+                return true;
+            }
+        }
+    }
+
+    private final SharedMemoryStore store = new SharedMemoryStore();
+    private final SessionRegistry a = new SessionRegistry(LogLevel.INFO, store.node(), "a-");
+    private final SessionRegistry b = new SessionRegistry(LogLevel.INFO, store.node(), "b-");
+
+    @Test
+    void whatOneNodeNegotiatedTheOtherServes() {
+        Session opened = a.openShared("http", Caller.builder("alice").scopes(Set.of("tools")).build(), null);
+        JsonNode caps = Json.object().set("sampling", Json.object());
+        opened.negotiated(ProtocolVersion.V2025_06_18, caps, Map.of("name", "client"));
+        assertTrue(opened.clientId().startsWith("http-a-"), opened.clientId());
+
+        Session adopted = b.adopt(opened.id()).orElseThrow();
+        assertEquals(opened.clientId(), adopted.clientId());
+        assertEquals("alice", adopted.caller().subject());
+        assertEquals(Set.of("tools"), adopted.caller().scopes());
+        assertEquals(ProtocolVersion.V2025_06_18, adopted.protocolVersion());
+        assertTrue(adopted.clientHas("sampling"));
+        assertTrue(adopted.isNegotiated());
+        assertEquals(Map.of("name", "client"), adopted.caller().clientInfo());
+
+        adopted.logLevel(LogLevel.ERROR); // set on b …
+        assertEquals(LogLevel.ERROR, opened.logLevel()); // … holds on a
+        opened.subscriptions().add("demo://counter");
+        opened.changed();
+        assertEquals(Set.of("demo://counter"), adopted.subscriptions());
+    }
+
+    @Test
+    void endedOnOneNodeIsGoneOnTheOtherWhileEvictedStaysForTheRest() {
+        Session opened = a.openShared("http", Caller.builder("alice").build(), null);
+        Session adopted = b.adopt(opened.id()).orElseThrow();
+
+        b.evict(adopted, "idle on b");
+        assertTrue(adopted.isClosed());
+        assertFalse(opened.isClosed(), "evicting is local");
+        Session again = b.adopt(opened.id()).orElseThrow();
+
+        a.close(opened, "DELETE");
+        assertTrue(again.isClosed(), "closing ends it on every node");
+        assertTrue(b.adopt(opened.id()).isEmpty());
+        assertTrue(b.find(opened.id()).isEmpty());
+    }
+
+    @Test
+    void withTheLocalStoreNothingIsShared() {
+        SessionRegistry alone = new SessionRegistry(LogLevel.INFO);
+        Session session = alone.openShared("http", Caller.builder("alice").build(), null);
+        assertFalse(session.isShared());
+        assertFalse(alone.isShared());
+        assertTrue(alone.adopt(session.id()).isEmpty(), "no store to adopt from");
+        assertTrue(alone.find(session.id()).isPresent());
+        assertTrue(session.clientId().matches("http-\\d+"), session.clientId());
+        alone.idleTimeout(Duration.ofMinutes(1));
+        alone.used(session); // nothing to tell
+    }
+}
