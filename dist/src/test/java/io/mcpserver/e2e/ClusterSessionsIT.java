@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -30,10 +33,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Three nodes ({@code bin/mcp-server} with {@code cluster.enabled}) on one Redis: a Streamable HTTP session opened on
  * one node is served by the others with what it negotiated — the client's capabilities (a sampling request on
- * another node), its log level (set on a third node), its subscriptions (announced to a node that served the session
- * already) — and a DELETE on one node ends it on all. Each request goes to a node directly, so that which node
+ * another node, answered through a third), its log level (set on a third node), its subscriptions (announced to a node that served the session
+ * already) — and a DELETE on one node ends it on all. The session also survives a Redis restart and the SIGKILL of
+ * the node that opened it. Each request goes to a node directly, so that which node
  * serves what is certain.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterSessionsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +67,7 @@ class ClusterSessionsIT {
     }
 
     @Test
+    @Order(1)
     void aSessionOpenedOnOneNodeIsServedByTheOthersWithWhatItNegotiated() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
@@ -88,12 +94,12 @@ class ClusterSessionsIT {
         awaitTrue(() -> messages(post(b, session, call(5, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
                 .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "log level error on b");
 
-        // the sampling capability declared on a lets b ask the client's model; the answer goes to b
+        // the sampling capability declared on a lets b ask the client's model; the answer, POSTed to c, reaches b
         HttpResponse<InputStream> asking = post(b, session, call(6, "ask_model", "{\"question\":\"2+2?\"}"));
         BufferedReader stream = new BufferedReader(new InputStreamReader(asking.body(), StandardCharsets.UTF_8));
         JsonNode sampling = nextMessage(stream);
         assertEquals("sampling/createMessage", sampling.path("method").asText(), sampling.toString());
-        assertEquals(202, post(b, session, """
+        assertEquals(202, post(c, session, """
                 {"jsonrpc":"2.0","id":%s,"result":{"role":"assistant","content":{"type":"text","text":"four"},
                  "model":"test","stopReason":"endTurn"}}""".formatted(sampling.get("id"))).statusCode());
         JsonNode answered = nextMessage(stream);
@@ -119,6 +125,55 @@ class ClusterSessionsIT {
                     node + " forgets the session");
         }
         assertTrue(events.awaitEnd(Duration.ofSeconds(60)), "b's GET stream ends with the session");
+    }
+
+    /**
+     * Redis restarted empty: a node holding a session goes on serving it meanwhile, another node answers 503 with
+     * -32603 for it, and once Redis is back the holder writes it back, so that every node serves it again.
+     */
+    @Test
+    @Order(2)
+    void aSessionSurvivesARedisRestart() throws Exception {
+        URI a = mcp(0);
+        URI b = mcp(1);
+        String session = initialize(a);
+        redis.stop();
+        assertEquals(2, reply(post(a, session, call(2, "echo", "{\"text\":\"hi\"}")), 2).path("id").asInt(),
+                "the node holding the session serves it without Redis");
+        HttpResponse<String> refused = http.send(request(b, session).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals(-32603, JSON.readTree(refused.body()).path("error").path("code").asInt(), refused.body());
+
+        redis.start();
+        awaitTrue(() -> post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode() == 200,
+                "b serves the session again once a wrote it back");
+    }
+
+    /** A node killed with SIGKILL: the sessions it served go on on the others. */
+    @Test
+    @Order(3)
+    void aSessionSurvivesTheNodeThatOpenedIt() throws Exception {
+        URI b = mcp(1);
+        URI c = mcp(2);
+        String session = initialize(c);
+        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 2);
+        nodes.get(2).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+        assertTrue(messages(post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
+                .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "the log level stays");
+        assertEquals(200, post(mcp(0), session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode());
+    }
+
+    private String initialize(URI node) throws Exception {
+        HttpResponse<InputStream> init = post(node, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"cluster-it","version":"1"}}}""");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        reply(init, 1);
+        assertEquals(202, post(node, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .statusCode());
+        return session;
     }
 
     private static URI mcp(int node) {

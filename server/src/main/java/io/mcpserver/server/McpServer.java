@@ -101,7 +101,7 @@ public final class McpServer implements AutoCloseable {
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
                 io.mcpserver.server.resume.ResumeStore.inMemory(), tracing,
                 cluster == null ? SessionStore.LOCAL : new RedisSessionStore(cluster),
-                cluster == null ? "" : cluster.nodeId() + "-");
+                cluster == null ? "" : cluster.nodeId());
         this.presence = new LocalPresence(core.sessions());
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),

@@ -71,9 +71,10 @@ public final class RedisLink implements AutoCloseable {
                     LOG.log(System.Logger.Level.INFO, "Redis reachable again at " + address);
                 }
                 problem = null;
-                if (c == pubSub) {
-                    // messages published while this node was away were missed: whoever caches shared state refreshes it
-                    Thread.ofVirtual().name("redis-reconnected").start(() -> reconnectListeners.forEach(Runnable::run));
+                if (pubSub != null && (c == pubSub || c == connection)) {
+                    // messages published while this node was away were missed: whoever caches shared state refreshes
+                    // it, once both connections are back (each reconnects on its own; running twice does no harm)
+                    Thread.ofVirtual().name("redis-reconnected").start(RedisLink.this::afterReconnect);
                 }
             }
 
@@ -86,6 +87,21 @@ public final class RedisLink implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private void afterReconnect() {
+        long deadline = System.nanoTime() + MAX_DELAY.multipliedBy(6).toNanos();
+        while (!up()) {
+            if (closed || System.nanoTime() > deadline) {
+                return; // down again: the next reconnection comes here again
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        reconnectListeners.forEach(Runnable::run);
     }
 
     /** Opens the connection in the background, retrying with backoff until it succeeds or the link is closed. */

@@ -27,15 +27,19 @@ public final class RedisSessionStore implements SessionStore {
 
     private static final System.Logger LOG = System.getLogger(RedisSessionStore.class.getName());
     static final String CHANNEL = "mcp:sessions";
+    /** {@code <node> <session id> <JSON-RPC response>}: the client's answer to a server→client request of another node. */
+    static final String ANSWERS = "mcp:answers";
     private static final String KEY = "mcp:session:";
 
     private final RedisLink redis;
     private final CopyOnWriteArrayList<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BiConsumer<String, JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
     private volatile Duration ttl = Duration.ofMinutes(30);
 
     public RedisSessionStore(RedisLink redis) {
         this.redis = redis;
         redis.subscribe(CHANNEL, this::announced);
+        redis.subscribe(ANSWERS, this::answered);
         redis.onReconnect(() -> listeners.forEach(l -> l.accept(null, false)));
     }
 
@@ -103,6 +107,35 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public boolean isShared() {
         return true;
+    }
+
+    @Override
+    public void relayAnswer(String sessionId, JsonNode response) {
+        try {
+            redis.publish(ANSWERS, redis.nodeId() + " " + sessionId + " " + Json.write(response));
+        } catch (RedisException e) {
+            // the call waiting for it fails when its time is up (protocol.client-request-timeout)
+            LOG.log(System.Logger.Level.WARNING, "Redis unreachable: an answer to another node's request to the client"
+                    + " (id " + response.get("id") + ") cannot be passed on");
+        }
+    }
+
+    @Override
+    public void onAnswer(BiConsumer<String, JsonNode> listener) {
+        answerListeners.add(listener);
+    }
+
+    private void answered(String message) {
+        String[] parts = message.split(" ", 3);
+        if (parts.length != 3 || parts[0].equals(redis.nodeId())) {
+            return;
+        }
+        try {
+            JsonNode response = Json.parse(parts[2]);
+            answerListeners.forEach(l -> l.accept(parts[1], response));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "Unreadable answer relayed by node " + parts[0] + ": " + e);
+        }
     }
 
     private void announced(String message) {

@@ -72,13 +72,13 @@ public final class McpCore implements AutoCloseable {
     /**
      * @param sessionStore   where shared sessions are kept for the other nodes of a cluster ({@link SessionStore#LOCAL}
      *                       alone)
-     * @param clientIdPrefix in front of client ids, unique per node of a cluster ("" alone)
+     * @param nodeId         this node's id in a cluster, in front of client ids ("" alone)
      */
     public McpCore(ProtocolSettings settings, FeatureRegistry features, AccessPolicy access, RequestHook hook,
                    boolean listsMayChange, ResumeSettings resume, ResumeStore store, RequestTracing tracing,
-                   SessionStore sessionStore, String clientIdPrefix) {
+                   SessionStore sessionStore, String nodeId) {
         this.features = features;
-        this.sessions = new SessionRegistry(settings.defaultLogLevel(), sessionStore, clientIdPrefix);
+        this.sessions = new SessionRegistry(settings.defaultLogLevel(), sessionStore, nodeId);
         this.dispatcher = new Dispatcher(settings, hook, new PluginInterceptors(features), tracing);
         this.resumption = new SessionResumption(resume, store, sessions, Clock.systemUTC());
         this.lifecycle = new LifecycleMethods(settings, features, listsMayChange, resumption);

@@ -41,6 +41,10 @@ public final class Session {
     private volatile boolean detached;
     /** Told of every change to the negotiated state: a shared session's registry saves it to the store. */
     private volatile java.util.function.Consumer<Session> onChange;
+    /** In front of server→client request ids: the node's id in a cluster, so that any node can tell whose it is. */
+    private volatile String requestIdPrefix = "";
+    /** Where an answer to a server→client request this node did not send goes: the node that sent it. */
+    private volatile java.util.function.Consumer<JsonNode> answerRelay;
     /** When the store was last told this session is in use ({@link SessionRegistry#used}). */
     volatile long storeTouchNanos = System.nanoTime();
 
@@ -164,6 +168,12 @@ public final class Session {
 
     void onChange(java.util.function.Consumer<Session> listener) {
         this.onChange = listener;
+    }
+
+    /** A shared session: its server→client request ids start with {@code prefix}; foreign answers go to {@code relay}. */
+    void relayAnswers(String prefix, java.util.function.Consumer<JsonNode> relay) {
+        this.requestIdPrefix = prefix;
+        this.answerRelay = relay;
     }
 
     /** Takes the state another node saved, without announcing it again. */
@@ -292,7 +302,7 @@ public final class Session {
     // ---- pending requests (server → client) ----
 
     String nextClientRequestId() {
-        return "srv-" + nextClientRequestId.getAndIncrement();
+        return "srv-" + requestIdPrefix + nextClientRequestId.getAndIncrement();
     }
 
     CompletableFuture<JsonNode> expectResponse(String id) {
@@ -305,8 +315,25 @@ public final class Session {
         pendingClientRequests.remove(id);
     }
 
-    /** Completes a server→client request with the client's response message; false if nobody waits for it. */
+    /**
+     * Completes a server→client request with the client's response message; false if nobody waits for it. In a
+     * cluster, an answer to a request another node sent is passed on to it (true).
+     */
     boolean completeClientRequest(JsonNode response) {
+        if (completeHere(response)) {
+            return true;
+        }
+        java.util.function.Consumer<JsonNode> relay = answerRelay;
+        JsonNode id = response.get("id");
+        if (relay == null || id == null || !id.isTextual() || id.asText().startsWith("srv-" + requestIdPrefix)) {
+            return false; // not shared, or one of this node's own requests that nobody waits for any more
+        }
+        relay.accept(response);
+        return true;
+    }
+
+    /** Completes a server→client request this node sent; false if nobody here waits for it. */
+    boolean completeHere(JsonNode response) {
         JsonNode id = response.get("id");
         CompletableFuture<JsonNode> f = id == null ? null : pendingClientRequests.remove(id.asText());
         if (f == null) {

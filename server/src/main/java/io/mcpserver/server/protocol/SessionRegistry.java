@@ -34,6 +34,8 @@ public final class SessionRegistry {
     private final SessionStore store;
     /** Put in front of client ids so that they are unique across the nodes of a cluster ("" alone). */
     private final String clientIdPrefix;
+    /** Put in front of server→client request ids ("node-a/"); '/' is not allowed in node ids, so none is a prefix of another. */
+    private final String requestIdPrefix;
     private volatile long storeTouchNanos = Long.MAX_VALUE;
 
     public SessionRegistry(LogLevel defaultLogLevel) {
@@ -42,13 +44,21 @@ public final class SessionRegistry {
 
     /**
      * @param store          where shared sessions are kept for other nodes ({@link SessionStore#LOCAL}: nowhere)
-     * @param clientIdPrefix in front of every client id (a cluster node's id), so that ids never repeat across nodes
+     * @param nodeId         this node's id in a cluster, in front of client ids and server→client request ids so
+     *                       that they never repeat across nodes ("" alone)
      */
-    public SessionRegistry(LogLevel defaultLogLevel, SessionStore store, String clientIdPrefix) {
+    public SessionRegistry(LogLevel defaultLogLevel, SessionStore store, String nodeId) {
         this.defaultLogLevel = defaultLogLevel;
         this.store = store;
-        this.clientIdPrefix = clientIdPrefix;
+        this.clientIdPrefix = nodeId.isEmpty() ? "" : nodeId + "-";
+        this.requestIdPrefix = nodeId.isEmpty() ? "" : nodeId + "/";
         store.onChange(this::changedElsewhere);
+        store.onAnswer((id, response) -> {
+            Session session = sessions.get(id);
+            if (session != null) {
+                session.completeHere(response); // false: another node sent it (answers go to every node)
+            }
+        });
     }
 
     /** True when sessions opened with {@link #openShared} can be served by other nodes. */
@@ -70,6 +80,7 @@ public final class SessionRegistry {
         Session session = open(transport, caller, standalone);
         if (store.isShared()) {
             session.onChange(this::save);
+            session.relayAnswers(requestIdPrefix, answer -> store.relayAnswer(session.id(), answer));
             save(session);
         }
         return session;
@@ -94,6 +105,7 @@ public final class SessionRegistry {
                     null, false);
             session.restore(state);
             session.onChange(this::save);
+            session.relayAnswers(requestIdPrefix, answer -> store.relayAnswer(session.id(), answer));
             Session raced = sessions.putIfAbsent(session.id(), session);
             return raced != null ? raced : session;
         });
@@ -118,10 +130,29 @@ public final class SessionRegistry {
         store.save(SessionState.of(session));
     }
 
+    /**
+     * After the link to the store came back, announcements may have been missed: every shared session this node
+     * serves is refreshed from the store or, when the store lost it (Redis restarted empty), written back to it, so
+     * that the other nodes can serve it again. A session ended elsewhere while this node was cut off comes back too:
+     * the lesser evil than ending every session at each Redis restart.
+     */
+    private void reconnected() {
+        for (Session session : sessions.values()) {
+            if (!session.isShared() || session.isClosed()) {
+                continue;
+            }
+            try {
+                store.load(session.id()).ifPresentOrElse(session::restore, () -> save(session));
+            } catch (RuntimeException e) {
+                return; // gone again; the next reconnection retries
+            }
+        }
+    }
+
     /** Another node changed or ended a session this node serves too. */
     private void changedElsewhere(String sessionId, boolean ended) {
-        if (sessionId == null) { // announcements may have been missed (Redis was away): refresh every shared one
-            sessions.keySet().forEach(id -> changedElsewhere(id, false));
+        if (sessionId == null) {
+            reconnected();
             return;
         }
         Session session = sessions.get(sessionId);

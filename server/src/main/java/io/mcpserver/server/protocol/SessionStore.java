@@ -1,5 +1,7 @@
 package io.mcpserver.server.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -71,6 +73,17 @@ public interface SessionStore {
      * a session; on a thread of its own, where it may call this store.
      */
     void onChange(BiConsumer<String, Boolean> listener);
+
+    /**
+     * Passes the client's answer to a server→client request on to the node that sent the request (the answer was
+     * POSTed to another node).
+     */
+    default void relayAnswer(String sessionId, JsonNode response) {
+    }
+
+    /** Calls {@code listener(sessionId, response)} with every answer another node relayed, on a thread of its own. */
+    default void onAnswer(BiConsumer<String, JsonNode> listener) {
+    }
 
     /** True when sessions outlive this process (another node may serve them). */
     boolean isShared();

@@ -39,6 +39,17 @@ class SharedSessionsTest {
 
         final class Node implements SessionStore {
             final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
+            final List<BiConsumer<String, JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
+
+            @Override
+            public void relayAnswer(String sessionId, JsonNode response) {
+                nodes.stream().filter(n -> n != this).forEach(n -> n.answerListeners.forEach(l -> l.accept(sessionId, response)));
+            }
+
+            @Override
+            public void onAnswer(BiConsumer<String, JsonNode> listener) {
+                answerListeners.add(listener);
+            }
 
             private void announce(String id, boolean ended) {
                 nodes.stream().filter(n -> n != this).forEach(n -> n.listeners.forEach(l -> l.accept(id, ended)));
@@ -78,8 +89,8 @@ class SharedSessionsTest {
     }
 
     private final SharedMemoryStore store = new SharedMemoryStore();
-    private final SessionRegistry a = new SessionRegistry(LogLevel.INFO, store.node(), "a-");
-    private final SessionRegistry b = new SessionRegistry(LogLevel.INFO, store.node(), "b-");
+    private final SessionRegistry a = new SessionRegistry(LogLevel.INFO, store.node(), "a");
+    private final SessionRegistry b = new SessionRegistry(LogLevel.INFO, store.node(), "b");
 
     @Test
     void whatOneNodeNegotiatedTheOtherServes() {
@@ -102,6 +113,23 @@ class SharedSessionsTest {
         opened.subscriptions().add("demo://counter");
         opened.changed();
         assertEquals(Set.of("demo://counter"), adopted.subscriptions());
+    }
+
+    @Test
+    void anAnswerPostedToAnotherNodeReachesTheCallWaitingForIt() throws Exception {
+        Session opened = a.openShared("http", Caller.builder("alice").build(), null);
+        Session adopted = b.adopt(opened.id()).orElseThrow();
+        String id = adopted.nextClientRequestId();
+        assertEquals("srv-b/1", id);
+        var waiting = adopted.expectResponse(id);
+
+        var answer = Json.object().put("jsonrpc", "2.0").put("id", id);
+        answer.putObject("result").put("text", "four");
+        assertTrue(opened.completeClientRequest(answer), "a passes b's answer on");
+        assertEquals("four", waiting.get(5, java.util.concurrent.TimeUnit.SECONDS).path("result").path("text").asText());
+
+        var stale = Json.object().put("jsonrpc", "2.0").put("id", opened.nextClientRequestId());
+        assertFalse(opened.completeClientRequest(stale), "an answer to a's own request nobody waits for stays on a");
     }
 
     @Test
