@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * one node is served by the others with what it negotiated — the client's capabilities (a sampling request on
  * another node, answered through a third), its log level (set on a third node), its subscriptions (announced to a node that served the session
  * already) — and a DELETE on one node ends it on all. The session also survives a Redis restart and the SIGKILL of
- * the node that opened it. Each request goes to a node directly, so that which node
+ * the node that opened it, and a multi round-trip request's state is accepted once in the cluster. Each request goes to a node directly, so that which node
  * serves what is certain.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,6 +54,7 @@ class ClusterSessionsIT {
                     .env("MCP_CLUSTER_ENABLED", "true")
                     .env("MCP_CLUSTER_REDIS_URL", redis.url())
                     .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                    .env("MCP_PROTOCOL_REQUEST__STATE__KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]))
                     .start());
         }
     }
@@ -131,8 +132,32 @@ class ClusterSessionsIT {
      * Redis restarted empty: a node holding a session goes on serving it meanwhile, another node answers 503 with
      * -32603 for it, and once Redis is back the holder writes it back, so that every node serves it again.
      */
+    /** A multi round-trip request's state (stateless era) is good for one retry in the cluster, not one per node. */
     @Test
     @Order(2)
+    void aRequestStateIsGoodForOneRetryOnWhicheverNode() throws Exception {
+        String caps = "{\"elicitation\":{\"form\":{}}}";
+        String askUser = "{\"name\":\"ask_user\",\"arguments\":{\"message\":\"Who are you?\"}}";
+        JsonNode first = new StatelessEraIT.HttpChannel(mcp(0)).call(StatelessEraIT.request("tools/call", askUser, caps));
+        assertEquals("input_required", first.at("/result/resultType").asText(), first.toString());
+        String state = first.at("/result/requestState").asText();
+        String answer = "{\"input-0\":{\"action\":\"accept\",\"content\":{\"name\":\"Ada\",\"colour\":\"green\"}}}";
+        JsonNode done = new StatelessEraIT.HttpChannel(mcp(1)).call(retry(askUser, caps, state, answer));
+        assertEquals("complete", done.at("/result/resultType").asText(), done.toString());
+        JsonNode replayed = new StatelessEraIT.HttpChannel(mcp(2)).call(retry(askUser, caps, state, answer));
+        assertTrue(replayed.at("/error/message").asText().contains("already used"), "refused on c: " + replayed);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode retry(String params, String caps, String state,
+                                                                       String responses) throws Exception {
+        var m = StatelessEraIT.request("tools/call", params, caps);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("params")).put("requestState", state);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) m.get("params")).set("inputResponses", JSON.readTree(responses));
+        return m;
+    }
+
+    @Test
+    @Order(3)
     void aSessionSurvivesARedisRestart() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
@@ -153,7 +178,7 @@ class ClusterSessionsIT {
 
     /** A node killed with SIGKILL: the sessions it served go on on the others. */
     @Test
-    @Order(3)
+    @Order(4)
     void aSessionSurvivesTheNodeThatOpenedIt() throws Exception {
         URI b = mcp(1);
         URI c = mcp(2);

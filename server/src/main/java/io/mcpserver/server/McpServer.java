@@ -3,6 +3,7 @@ package io.mcpserver.server;
 import io.mcpserver.server.admin.AdminEndpoints;
 import io.mcpserver.server.cluster.RedisLink;
 import io.mcpserver.server.cluster.RedisSessionStore;
+import io.mcpserver.server.cluster.RedisSpentStates;
 import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.presence.LocalPresence;
@@ -103,6 +104,9 @@ public final class McpServer implements AutoCloseable {
                 cluster == null ? SessionStore.LOCAL : new RedisSessionStore(cluster),
                 cluster == null ? "" : cluster.nodeId());
         this.presence = new LocalPresence(core.sessions());
+        if (cluster != null) {
+            core.dispatcher().spentStates(new RedisSpentStates(cluster));
+        }
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))

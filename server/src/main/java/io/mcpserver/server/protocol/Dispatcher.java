@@ -65,6 +65,14 @@ public final class Dispatcher {
         this.era = new StatelessEra(settings);
     }
 
+    /**
+     * Where the ids of accepted {@code requestState}s are kept (default: this process's memory); a cluster shares one
+     * store, so that a state is good for one retry on whichever node it reaches.
+     */
+    public void spentStates(SpentStates store) {
+        era.spentStates(store);
+    }
+
     public Dispatcher register(String method, MethodHandler handler) {
         methods.put(method, handler);
         return this;

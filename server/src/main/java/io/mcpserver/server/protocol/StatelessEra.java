@@ -42,7 +42,7 @@ public final class StatelessEra {
 
     private final ProtocolSettings settings;
     private final RequestStateCodec codec;
-    private final SpentStates spent = SpentStates.inMemory(java.time.Clock.systemUTC());
+    private volatile SpentStates spent = SpentStates.inMemory(java.time.Clock.systemUTC());
 
     StatelessEra(ProtocolSettings settings) {
         this.settings = settings;
@@ -53,6 +53,11 @@ public final class StatelessEra {
             key = RequestStateCodec.randomKey();
         }
         this.codec = new RequestStateCodec(key);
+    }
+
+    /** Where accepted states are recorded: this process's memory, or (in a cluster) a store every node shares. */
+    void spentStates(SpentStates store) {
+        this.spent = store;
     }
 
     /**
