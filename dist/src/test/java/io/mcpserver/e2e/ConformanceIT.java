@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ConformanceIT {
 
-    private static final String SUITE = "node_modules/@modelcontextprotocol/conformance/dist/index.js";
+    static final String SUITE = "node_modules/@modelcontextprotocol/conformance/dist/index.js";
     /** The alpha line (0.2.0-alpha.12, npm alias conformance-alpha): per-revision requirement sets, Tasks. */
     private static final String ALPHA = "node_modules/conformance-alpha/dist/index.js";
     /** "=== Running scenario: name ===" on the suite's stdout, once per scenario it runs. */
@@ -144,7 +144,7 @@ class ConformanceIT {
     }
 
     /** The scenarios a suite run started, from its stdout. */
-    private static List<String> scenariosRun(NodeScript.Result run) {
+    static List<String> scenariosRun(NodeScript.Result run) {
         List<String> names = new ArrayList<>();
         java.util.regex.Matcher m = RUNNING.matcher(run.stdout());
         while (m.find()) {
@@ -161,7 +161,7 @@ class ConformanceIT {
     }
 
     /** Per scenario, its checks by status, read from each {@code <out>/server-<scenario>-<time>/checks.json}. */
-    private static Map<String, Counts> results(Path out) throws IOException {
+    static Map<String, Counts> results(Path out) throws IOException {
         Map<String, Counts> results = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(out)) {
             for (Path dir : dirs.filter(Files::isDirectory).toList()) {
@@ -190,7 +190,7 @@ class ConformanceIT {
         return results;
     }
 
-    private static List<String> failures(Map<String, Counts> results, List<String> allowed) {
+    static List<String> failures(Map<String, Counts> results, List<String> allowed) {
         List<String> failures = new ArrayList<>();
         results.forEach((scenario, c) -> {
             if (c.failure > 0 && !allowed.contains(scenario)) {
@@ -208,7 +208,7 @@ class ConformanceIT {
         }
     }
 
-    private static final class Counts {
+    static final class Counts {
         int success;
         int failure;
         int warning;

@@ -1,0 +1,170 @@
+package io.mcpserver.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Redis, three {@code bin/mcp-server} cluster nodes and nginx with the balancer's configuration that
+ * {@code deploy/nginx.conf} ships (round-robin, no stickiness; only the node addresses and the port are replaced):
+ * the official TypeScript SDK runs one session whose requests nginx spreads over every node, including the
+ * answers to the server's sampling requests, which land on another node than the call waiting for them
+ * (cluster-client.mjs).
+ */
+class ClusterNginxIT {
+
+    private static final Path CONF = TestEnv.projectRoot().resolve("deploy/nginx.conf");
+    private static RedisProcess redis;
+    private static final List<ServerProcess> nodes = new ArrayList<>();
+    private static Process nginx;
+    private static Path prefix;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisProcess.start("nginx", "pw-nginx");
+        for (String name : List.of("a", "b", "c")) {
+            nodes.add(ServerProcess.builder().name("cluster-nginx-" + name).tcp(false).plugins("demo", "conformance")
+                    .env("MCP_PLUGINS_CONFORMANCE_ENABLED", "true")
+                    .env("MCP_PROTOCOL_REQUEST__STATE__KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]))
+                    .env("MCP_CLUSTER_ENABLED", "true").env("MCP_CLUSTER_REDIS_URL", redis.url())
+                    .env("MCP_CLUSTER_NODE__ID", "node-" + name).start());
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (nginx != null) {
+            nginx.destroy();
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+            }
+        }
+        nodes.forEach(ServerProcess::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void theSdksSessionIsServedByEveryNodeBehindRoundRobin() throws Exception {
+        int port = port();
+        NodeScript.Result run = NodeScript.of("cluster-client.mjs").args("http://127.0.0.1:" + port + "/mcp")
+                .timeout(Duration.ofMinutes(3)).run();
+        JsonNode step = run.assertSuccess().json().path("steps").path("session");
+        if (!step.path("ok").asBoolean()) {
+            fail("the session failed: " + step + "\n--- client ---\n" + run.stderr() + "\n--- nginx ---\n"
+                    + Files.readString(prefix.resolve("error.log")) + logs());
+        }
+        assertTrue(step.path("tools").asInt() > 0, step.toString());
+        assertEquals(6, step.path("echoes").size(), step.toString());
+        for (int i = 0; i < 6; i++) {
+            assertEquals("hello " + i, step.path("echoes").get(i).asText(), step.toString());
+        }
+        assertEquals(3, step.path("sampled").asInt(), step.toString());
+        for (int i = 0; i < 3; i++) {
+            assertTrue(step.path("answers").get(i).asText().contains("to q" + i), step.toString());
+        }
+
+        // which node served what: nginx's access log names the upstream of every request of the session
+        String session = step.path("sessionId").asText();
+        Set<String> upstreams = new TreeSet<>();
+        for (String line : Files.readAllLines(prefix.resolve("access.log"))) {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && f[1].equals(session)) {
+                upstreams.add(f[2]);
+            }
+        }
+        assertEquals(3, upstreams.size(), "the session's requests reached every node: " + upstreams);
+    }
+
+    /** The official conformance suite's active scenarios (0.1.16) through nginx against the three nodes. */
+    @Test
+    void theConformanceSuitePassesThroughTheBalancer() throws Exception {
+        int port = port();
+        Path out = Files.createTempDirectory(TestEnv.workRoot(), "cluster-conformance-out-");
+        NodeScript.Result run = NodeScript.of(ConformanceIT.SUITE)
+                .args("server", "--url", "http://127.0.0.1:" + port + "/mcp", "-o", out.toString())
+                .timeout(Duration.ofMinutes(5)).run();
+        var results = ConformanceIT.results(out);
+        assertTrue(results.size() >= 30, "expected the ~30 active scenarios, found " + results.keySet() + "\n" + run);
+        List<String> failures = new ArrayList<>(ConformanceIT.failures(results, List.of()));
+        for (String scenario : ConformanceIT.scenariosRun(run)) {
+            if (!results.containsKey(scenario)) {
+                failures.add(scenario + " [no results: it did not run to the end]");
+            }
+        }
+        if (!failures.isEmpty() || run.exitCode() != 0) {
+            fail("conformance failures through nginx: " + failures + "\n" + run + logs());
+        }
+    }
+
+    private static int nginxPort;
+
+    /** nginx, started once for the class. */
+    private static synchronized int port() throws Exception {
+        if (nginx == null) {
+            nginxPort = startNginx();
+        }
+        return nginxPort;
+    }
+
+    private static int startNginx() throws Exception {
+        prefix = Files.createTempDirectory(TestEnv.workRoot(), "cluster-nginx-");
+        int port = RedisProcess.freePort();
+        String conf = Files.readString(CONF);
+        for (int i = 0; i < 3; i++) {
+            String node = "node-" + "abc".charAt(i) + ":9001";
+            assertTrue(conf.contains(node), "deploy/nginx.conf names " + node);
+            conf = conf.replace(node, "127.0.0.1:" + nodes.get(i).httpPort());
+        }
+        assertTrue(conf.contains("listen 8080;"));
+        conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
+                .replace("http {", "http {\n    log_format session '$request_method $http_mcp_session_id $upstream_addr $status';\n"
+                        + "    access_log " + prefix + "/access.log session;\n"
+                        + "    client_body_temp_path " + prefix + "/body;\n    proxy_temp_path " + prefix + "/proxy;\n"
+                        + "    fastcgi_temp_path " + prefix + "/fastcgi;\n    uwsgi_temp_path " + prefix + "/uwsgi;\n"
+                        + "    scgi_temp_path " + prefix + "/scgi;\n");
+        conf = ("root".equals(System.getProperty("user.name")) ? "user root;\n" : "") + "pid " + prefix + "/nginx.pid;\n" + conf;
+        Files.writeString(prefix.resolve("nginx.conf"), conf);
+        nginx = new ProcessBuilder(TestEnv.nginx().toString(), "-p", prefix + "/", "-e", prefix + "/error.log",
+                "-c", prefix + "/nginx.conf", "-g", "daemon off;").redirectErrorStream(true)
+                .redirectOutput(prefix.resolve("nginx.out").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!nginx.isAlive()) {
+                fail("nginx exited: " + Files.readString(prefix.resolve("nginx.out")));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+                return port;
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        fail("nginx does not listen on " + port);
+        return -1;
+    }
+
+    private static String logs() {
+        StringBuilder all = new StringBuilder();
+        nodes.forEach(n -> all.append("\n--- ").append(n.workDir()).append(" ---\n").append(n.stderr()));
+        return all.toString();
+    }
+}
