@@ -3,11 +3,21 @@ package io.mcpserver.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +36,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code deploy/nginx.conf} ships (round-robin, no stickiness; only the node addresses and the port are replaced):
  * the official TypeScript SDK runs one session whose requests nginx spreads over every node, including the
  * answers to the server's sampling requests, which land on another node than the call waiting for them
- * (cluster-client.mjs).
+ * (cluster-client.mjs); the official conformance suite passes through it; and twenty sessions go on when a node is
+ * killed with SIGKILL under their load.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterNginxIT {
 
     private static final Path CONF = TestEnv.projectRoot().resolve("deploy/nginx.conf");
@@ -63,6 +75,7 @@ class ClusterNginxIT {
     }
 
     @Test
+    @Order(1)
     void theSdksSessionIsServedByEveryNodeBehindRoundRobin() throws Exception {
         int port = port();
         NodeScript.Result run = NodeScript.of("cluster-client.mjs").args("http://127.0.0.1:" + port + "/mcp")
@@ -96,6 +109,7 @@ class ClusterNginxIT {
 
     /** The official conformance suite's active scenarios (0.1.16) through nginx against the three nodes. */
     @Test
+    @Order(2)
     void theConformanceSuitePassesThroughTheBalancer() throws Exception {
         int port = port();
         Path out = Files.createTempDirectory(TestEnv.workRoot(), "cluster-conformance-out-");
@@ -113,6 +127,88 @@ class ClusterNginxIT {
         if (!failures.isEmpty() || run.exitCode() != 0) {
             fail("conformance failures through nginx: " + failures + "\n" + run + logs());
         }
+    }
+
+    /**
+     * Twenty sessions call tools through nginx while one node is killed with SIGKILL: every session goes on, and
+     * each loses at most the one call it had running (on the killed node: nginx answers it 502); afterwards nginx
+     * sends nothing more to the dead node.
+     */
+    @Test
+    @Order(3)
+    void twentySessionsGoOnWhenANodeIsKilled() throws Exception {
+        URI mcp = URI.create("http://127.0.0.1:" + port() + "/mcp");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        int sessions = 20;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            HttpResponse<String> init = post(http, mcp, null, """
+                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                     "capabilities":{},"clientInfo":{"name":"kill-test","version":"1"}}}""");
+            assertEquals(200, init.statusCode(), init.body());
+            String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            assertEquals(202, post(http, mcp, id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                    .statusCode());
+            ids.add(id);
+        }
+        AtomicBoolean killed = new AtomicBoolean();
+        CountDownLatch warmedUp = new CountDownLatch(sessions);
+        AtomicInteger[] failures = new AtomicInteger[sessions];
+        AtomicInteger[] afterKill = new AtomicInteger[sessions];
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            int n = s;
+            failures[n] = new AtomicInteger();
+            afterKill[n] = new AtomicInteger();
+            threads.add(Thread.ofVirtual().start(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                for (int call = 2; afterKill[n].get() < 5 && System.nanoTime() < deadline; call++) {
+                    boolean afterTheKill = killed.get();
+                    String text = "s" + n + "c" + call;
+                    try {
+                        HttpResponse<String> r = post(http, mcp, ids.get(n), "{\"jsonrpc\":\"2.0\",\"id\":" + call
+                                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\""
+                                + text + "\"}}}");
+                        if (r.statusCode() == 200 && r.body().contains("\"text\":\"" + text + "\"")) {
+                            if (afterTheKill) {
+                                afterKill[n].incrementAndGet();
+                            }
+                        } else {
+                            failures[n].incrementAndGet();
+                            problems.add("session " + n + " call " + call + ": " + r.statusCode() + " " + r.body());
+                        }
+                    } catch (Exception e) {
+                        failures[n].incrementAndGet();
+                        problems.add("session " + n + " call " + call + ": " + e);
+                    }
+                    if (call == 4) {
+                        warmedUp.countDown();
+                    }
+                }
+            }));
+        }
+        assertTrue(warmedUp.await(120, TimeUnit.SECONDS), "every session made calls: " + problems);
+        nodes.get(2).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL, mid-load
+        killed.set(true);
+        for (Thread t : threads) {
+            t.join(Duration.ofSeconds(150));
+        }
+        for (int s = 0; s < sessions; s++) {
+            assertEquals(5, afterKill[s].get(), "session " + s + " goes on after the kill: " + problems);
+            assertTrue(failures[s].get() <= 1, "session " + s + " lost at most the call running on the killed node: "
+                    + problems);
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, URI uri, String session, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json, text/event-stream").header("Content-Type", "application/json")
+                .header("MCP-Protocol-Version", "2025-06-18").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int nginxPort;
