@@ -1,5 +1,6 @@
 package io.mcpserver.spi;
 
+import io.mcpserver.spi.auth.CredentialChecker;
 import io.mcpserver.spi.completion.CompletionProvider;
 import io.mcpserver.spi.intercept.Interceptor;
 import io.mcpserver.spi.prompts.Prompt;
@@ -107,6 +108,15 @@ public interface McpPlugin {
      * {@link Interceptor}. Read again with the other contributions, so a reload swaps them.
      */
     default List<Interceptor> interceptors() {
+        return List.of();
+    }
+
+    /**
+     * Checkers for credentials clients present at the network transports' edges (a token scheme of your own, an
+     * opaque-token introspection, a directory lookup): asked after the server's own JWT and API-key checks, for the
+     * schemes they name. Read when the plugin is loaded or reloaded, like tools.
+     */
+    default List<CredentialChecker> credentialCheckers() {
         return List.of();
     }
 

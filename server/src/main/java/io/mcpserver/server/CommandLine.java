@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The launcher's flags. Flags that set configuration become overrides of the matching keys. */
 record CommandLine(Path configFile, Map<String, String> overrides, boolean help, boolean version,
-                   boolean listPlugins, boolean checkConfig, boolean stdio, Path newPlugin) {
+                   boolean listPlugins, boolean checkConfig, boolean stdio, Path newPlugin, boolean newApiKey) {
 
     static final String USAGE = """
             Usage: mcp-server [options]
@@ -21,6 +21,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
               --list-plugins      list plugins and their tools, then exit
               --check-config      validate the configuration, print it with secrets masked, then exit
               --new-plugin DIR    write a plugin project (Maven, with tests) into DIR, then exit
+              --new-api-key       print a new random API key and its hash (for security.api-keys), then exit
               --version           print the version and exit
               --help              print this help and exit
             Environment: MCP_<KEY> overrides a key (MCP_TRANSPORTS_TCP_PORT=9100; '__' stands for '-').
@@ -36,6 +37,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         boolean stdio = false;
         boolean networkFlag = false;
         Path newPlugin = null;
+        boolean newApiKey = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String inlineValue = null;
@@ -49,6 +51,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 case "--version" -> version = true;
                 case "--list-plugins" -> list = true;
                 case "--check-config" -> check = true;
+                case "--new-api-key" -> newApiKey = true;
                 case "--stdio" -> stdio = true;
                 case "--config" -> config = Path.of(value(args, ++i, arg, inlineValue));
                 case "--new-plugin" -> newPlugin = Path.of(value(args, ++i, arg, inlineValue));
@@ -97,7 +100,7 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 overrides.put("transports.http.enabled", "false");
             }
         }
-        return new CommandLine(config, overrides, help, version, list, check, stdio, newPlugin);
+        return new CommandLine(config, overrides, help, version, list, check, stdio, newPlugin, newApiKey);
     }
 
     private static String value(String[] args, int i, String flag, String inline) {

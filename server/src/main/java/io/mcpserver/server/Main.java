@@ -39,6 +39,27 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * What {@code --new-api-key} prints: the key (for the client, shown this once) and a configuration entry with its
+     * hash, ready to paste under {@code security:} (or into the keys file).
+     */
+    static String newApiKey(String key) {
+        return "api-key: " + key + "\n"
+                + "hash:    " + io.mcpserver.server.security.ApiKeyChecker.hash(key) + "\n"
+                + "\n"
+                + "Give the key to the client (it sends 'Authorization: ApiKey <key>' or 'X-API-Key: <key>'); it is\n"
+                + "not kept anywhere and cannot be shown again. Keep the hash in the configuration, under security:\n"
+                + "(or in the file security.api-keys-file names), with a name and what the key may do:\n"
+                + "\n"
+                + "  api-keys:\n"
+                + "    new-key:\n"
+                + "      hash: \"" + io.mcpserver.server.security.ApiKeyChecker.hash(key) + "\"\n"
+                + "      subject: new-key\n"
+                + "      scopes: []\n"
+                + "      roles: []\n"
+                + "      # expires: 2027-12-31\n";
+    }
+
     public static void main(String[] args) {
         // stdout may be the stdio transport: keep the real stream for it and send stray prints to stderr.
         OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
@@ -62,6 +83,10 @@ public final class Main {
         }
         if (cli.version()) {
             console.println("mcp-server " + version());
+            return 0;
+        }
+        if (cli.newApiKey()) {
+            console.print(newApiKey(io.mcpserver.server.security.ApiKeyChecker.newKey()));
             return 0;
         }
         Path home = Path.of(System.getProperty("mcp.home", ".")).toAbsolutePath().normalize();

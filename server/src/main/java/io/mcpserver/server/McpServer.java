@@ -64,6 +64,7 @@ public final class McpServer implements AutoCloseable {
     private final McpCore core;
     private final ServerSecurity security;
     private final PluginLoader plugins;
+    private volatile PluginCheckers pluginCheckers;
     private final ServerMetrics metrics;
     private final Presence presence;
     private final InputStream stdin;
@@ -194,6 +195,7 @@ public final class McpServer implements AutoCloseable {
             cluster.start(); // in the background: a node starts while Redis is down, and is ready once it is reachable
         }
         List<PluginSummary> loaded = plugins.loadAll();
+        security.pluginCheckers(this::pluginCheckers);
         long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
         LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status() == PluginStatus.LOADED).count()
                 + " loaded, " + failed + " failed, from " + config.plugins().dir());
@@ -324,6 +326,44 @@ public final class McpServer implements AutoCloseable {
     /** The identity of the local process on stdio: trusted, named by configuration. */
     Caller localCaller() {
         return security.localCaller();
+    }
+
+    /**
+     * The credential checkers the loaded plugins contribute, read once per plugin version (a reload or an unload
+     * changes the list of loaded plugins, and so reads them again).
+     */
+    private List<io.mcpserver.server.security.CredentialCheckers.PluggedChecker> pluginCheckers() {
+        List<LoadedPlugin> now = List.copyOf(plugins.loaded());
+        PluginCheckers seen = pluginCheckers;
+        if (seen != null && seen.plugins().equals(now)) {
+            return seen.checkers();
+        }
+        List<io.mcpserver.server.security.CredentialCheckers.PluggedChecker> checkers = new ArrayList<>();
+        for (LoadedPlugin p : now.stream().sorted(java.util.Comparator.comparing(LoadedPlugin::name)).toList()) {
+            List<io.mcpserver.spi.auth.CredentialChecker> offered;
+            try {
+                offered = p.plugin().credentialCheckers();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "Plugin " + p.name() + " failed to list its credential checkers: " + e);
+                continue;
+            }
+            for (var checker : offered == null ? List.<io.mcpserver.spi.auth.CredentialChecker>of() : offered) {
+                if (checker != null) {
+                    checkers.add(io.mcpserver.server.security.CredentialCheckers.PluggedChecker.of(p.name(),
+                            p.classLoader(), checker));
+                }
+            }
+        }
+        if (seen == null || !seen.checkers().isEmpty() || !checkers.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "Credential checkers from plugins: " + (checkers.isEmpty() ? "none"
+                    : checkers.stream().map(c -> c.plugin() + " " + c.schemes()).toList()));
+        }
+        pluginCheckers = new PluginCheckers(now, List.copyOf(checkers));
+        return pluginCheckers.checkers();
+    }
+
+    private record PluginCheckers(List<LoadedPlugin> plugins,
+                                  List<io.mcpserver.server.security.CredentialCheckers.PluggedChecker> checkers) {
     }
 
     /** The one edge authenticator of every network transport; with security off everyone is anonymous. */

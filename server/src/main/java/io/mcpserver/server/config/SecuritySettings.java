@@ -24,12 +24,23 @@ import java.util.Set;
  * @param scopesSupported      scopes advertised in the metadata; empty means every scope the rules name
  * @param defaultAllow         whether a name no rule matches is open to every authenticated caller
  * @param scopeImplies         scope hierarchy: a granted scope (key) also grants the listed ones
+ * @param apiKeys              {@code security.api-keys} and {@code security.api-keys-file}
  */
 public record SecuritySettings(boolean enabled, String resource, List<String> authorizationServers,
                                List<String> scopesSupported, JwtSettings jwt, List<AccessRule> rules,
                                boolean defaultAllow, Map<String, List<String>> scopeImplies,
                                Identity stdio, Map<String, Identity> clientCertificates, AuditSettings audit,
-                               RateLimitSettings rateLimits) {
+                               RateLimitSettings rateLimits, ApiKeySettings apiKeys) {
+
+    /** Without API keys. */
+    public SecuritySettings(boolean enabled, String resource, List<String> authorizationServers,
+                            List<String> scopesSupported, JwtSettings jwt, List<AccessRule> rules,
+                            boolean defaultAllow, Map<String, List<String>> scopeImplies,
+                            Identity stdio, Map<String, Identity> clientCertificates, AuditSettings audit,
+                            RateLimitSettings rateLimits) {
+        this(enabled, resource, authorizationServers, scopesSupported, jwt, rules, defaultAllow, scopeImplies, stdio,
+                clientCertificates, audit, rateLimits, ApiKeySettings.NONE);
+    }
 
     public SecuritySettings {
         authorizationServers = List.copyOf(authorizationServers);
@@ -57,6 +68,11 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
 
         public JwtSettings {
             audience = List.copyOf(audience);
+        }
+
+        /** Whether bearer tokens are checked here at all: not when security is on with API keys only. */
+        public boolean configured() {
+            return jwksFile != null || jwksUrl != null;
         }
     }
 
@@ -145,7 +161,8 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
         } else {
             resource = null;
         }
-        JwtSettings jwt = readJwt(r, home, resource, enabled);
+        ApiKeySettings apiKeys = ApiKeySettings.read(r, home);
+        JwtSettings jwt = readJwt(r, home, resource, enabled, apiKeys.configured());
         List<String> authorizationServers = r.strings("security.authorization-servers",
                 jwt.issuer() == null ? List.of() : List.of(jwt.issuer()));
         List<AccessRule> rules = new ArrayList<>();
@@ -167,7 +184,7 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
                         strings(node.get("roles")))));
         return new SecuritySettings(enabled, resource, authorizationServers,
                 r.strings("security.scopes-supported", List.of()), jwt, rules, policy.equals("allow"), implies,
-                stdio, certificates, readAudit(r, home, enabled), readRateLimits(r));
+                stdio, certificates, readAudit(r, home, enabled), readRateLimits(r), apiKeys);
     }
 
     private static Set<String> strings(io.helidon.config.Config node) {
@@ -179,7 +196,8 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
         return Set.copyOf(values.stream().filter(v -> !v.isBlank()).toList());
     }
 
-    private static JwtSettings readJwt(ConfigReader r, Path home, String resource, boolean enabled) {
+    /** @param apiKeys whether API keys are configured: then bearer tokens are optional (set all of jwt.* or none) */
+    private static JwtSettings readJwt(ConfigReader r, Path home, String resource, boolean enabled, boolean apiKeys) {
         Path file = r.path("security.jwt.jwks-file", home);
         String url = r.string("security.jwt.jwks-url");
         URI jwksUrl = null;
@@ -192,7 +210,7 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
                 issuer == null || issuer.isBlank() ? null : issuer, audience,
                 r.duration("security.jwt.clock-skew"),
                 r.string("security.jwt.roles-claim"));
-        if (!enabled) {
+        if (!enabled || (apiKeys && !jwt.configured() && jwt.issuer() == null)) {
             return jwt;
         }
         if ((file == null) == (jwksUrl == null)) {

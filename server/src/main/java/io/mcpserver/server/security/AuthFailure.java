@@ -26,7 +26,23 @@ public record AuthFailure(Reason reason, String description, long retryAfterMs) 
         /** No credentials arrived within the transport's deadline ({@code transports.tcp.auth-timeout}). */
         TIMEOUT,
         /** Too many refusals from this address ({@code limits.rate.auth-failures-per-address}): retry later. */
-        RATE_LIMITED;
+        RATE_LIMITED,
+        /** An API key that is unknown, wrong or expired: one reason for all three, so none reveals that a key exists. */
+        INVALID_API_KEY,
+        /** An {@code Authorization} scheme no checker takes ({@code Basic …}, or {@code ApiKey} with no keys configured). */
+        UNSUPPORTED_SCHEME,
+        /** Refused by a plugin's credential checker (its own reason is in the description). */
+        REJECTED;
+
+        /** The reason whose {@link #wireName()} this is. */
+        public static java.util.Optional<Reason> byWireName(String wireName) {
+            for (Reason r : values()) {
+                if (r.wireName().equals(wireName)) {
+                    return java.util.Optional.of(r);
+                }
+            }
+            return java.util.Optional.empty();
+        }
 
         /** {@code wrong_audience} etc. */
         public String wireName() {

@@ -12,33 +12,33 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * The edge with security on: bearer tokens checked by the {@link Authenticator} (JWT), TLS client certificates
- * mapped by {@code security.client-certificates}, and every refusal written to the audit trail.
+ * The edge with security on: credentials checked by the {@link CredentialCheckers} (bearer tokens as JWTs, API keys,
+ * plugins' schemes), TLS client certificates mapped by {@code security.client-certificates}, and every refusal
+ * written to the audit trail and counted against the client's address.
  */
 final class BearerEdge implements EdgeAuthenticator {
 
     private static final System.Logger LOG = System.getLogger(BearerEdge.class.getName());
 
-    private final Supplier<Authenticator> authenticator;
+    private final CredentialCheckers checkers;
     private final SecuritySettings settings;
     private final AuditLog audit;
     private final ProtectedResourceMetadata metadata;
     private final RefusalLimiter refusals;
 
     /**
-     * @param authenticator the token checker, known once security has started (it reads the issuer's keys)
-     * @param refusals      {@code limits.rate.auth-failures-per-address}
+     * @param checkers the credential checkers: the server's and the plugins'
+     * @param refusals {@code limits.rate.auth-failures-per-address}
      */
-    BearerEdge(Supplier<Authenticator> authenticator, SecuritySettings settings, AuditLog audit,
+    BearerEdge(CredentialCheckers checkers, SecuritySettings settings, AuditLog audit,
                ProtectedResourceMetadata metadata, RefusalLimiter refusals) {
-        this.authenticator = authenticator;
+        this.checkers = checkers;
         this.settings = settings;
         this.audit = audit;
         this.metadata = metadata;
@@ -51,8 +51,12 @@ final class BearerEdge implements EdgeAuthenticator {
     }
 
     @Override
-    public AuthResult bearer(Peer peer, String token) {
-        AuthResult result = authenticator.get().authenticate(token);
+    public AuthResult authenticate(Peer peer, PresentedCredential credential) {
+        AuthResult result = credential == null
+                ? new AuthFailure(AuthFailure.Reason.MISSING_TOKEN, "a credential is required: "
+                        + CredentialCheckers.howTo(checkers.schemes()))
+                : checkers.check(io.mcpserver.spi.auth.Credential.of(credential.scheme(), credential.secret(),
+                        peer.transport(), peer.remote()));
         if (result instanceof AuthFailure failure) {
             return refused(peer, failure);
         }
@@ -66,7 +70,7 @@ final class BearerEdge implements EdgeAuthenticator {
             AuthFailure failure = refused(peer, FirstMessageAuth.notARequest());
             return new FirstMessage(null, null, JsonRpc.error(parts.id(), failure.toMcpException()));
         }
-        AuthResult result = bearer(peer, parts.token());
+        AuthResult result = authenticate(peer, parts.credential());
         if (result instanceof AuthFailure failure) {
             return new FirstMessage(null, null, JsonRpc.error(parts.id(), failure.toMcpException()));
         }

@@ -38,12 +38,22 @@ public interface EdgeAuthenticator {
      *
      * @param token the token without its {@code Bearer } prefix; null or blank when the client sent none
      */
-    AuthResult bearer(Peer peer, String token);
+    default AuthResult bearer(Peer peer, String token) {
+        return authenticate(peer, PresentedCredential.bearer(token));
+    }
 
     /**
-     * For transports without headers: a connection's first message must be a request carrying the token in
-     * {@code params._meta["io.mcpserver/authorization"]} ({@link FirstMessageAuth}); the entry is removed before the
-     * message goes on.
+     * The caller a credential stands for (a bearer token, an API key, or any scheme a plugin's checker takes), or
+     * why it is refused (written to the audit trail, counted per address).
+     *
+     * @param credential what the client presented; null when it sent none
+     */
+    AuthResult authenticate(Peer peer, PresentedCredential credential);
+
+    /**
+     * For transports without headers: a connection's first message must be a request carrying the credential in
+     * {@code params._meta["io.mcpserver/authorization"]} ({@code Bearer <token>} or {@code ApiKey <key>},
+     * {@link FirstMessageAuth}); the entry is removed before the message goes on.
      */
     FirstMessage firstMessage(Peer peer, String message);
 
@@ -97,7 +107,7 @@ public interface EdgeAuthenticator {
         }
 
         @Override
-        public AuthResult bearer(Peer peer, String token) {
+        public AuthResult authenticate(Peer peer, PresentedCredential credential) {
             return new AuthResult.Authenticated(everyone);
         }
 

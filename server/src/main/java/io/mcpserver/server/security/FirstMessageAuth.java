@@ -10,7 +10,8 @@ import io.mcpserver.server.protocol.JsonRpc;
 /**
  * Where the credential of a connection transport without headers (TCP, plugin transports) is: its first message
  * must be a request (normally {@code initialize}; in the stateless era any request) carrying the token in
- * {@code params._meta["io.mcpserver/authorization"]} as {@code "Bearer <token>"}. The entry is removed before the
+ * {@code params._meta["io.mcpserver/authorization"]} as {@code "Bearer <token>"} or {@code "ApiKey <key>"} (any
+ * {@code "<scheme> <secret>"} a credential checker takes). The entry is removed before the
  * message goes on, so the token reaches no handler, plugin or log. {@link EdgeAuthenticator} checks it.
  *
  * <pre>{@code {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",
@@ -23,10 +24,10 @@ public final class FirstMessageAuth {
     public static final String META_KEY = "io.mcpserver/authorization";
 
     /**
-     * A first message taken apart: its id (for the answer), the token it carries (null if none), and its text
-     * without the token; {@code request} is false when it is no request at all.
+     * A first message taken apart: its id (for the answer), the credential it carries (null if none), and its text
+     * without the credential; {@code request} is false when it is no request at all.
      */
-    record Parts(JsonNode id, boolean request, String token, String message) {
+    record Parts(JsonNode id, boolean request, PresentedCredential credential, String message) {
     }
 
     private FirstMessageAuth() {
@@ -44,23 +45,23 @@ public final class FirstMessageAuth {
             return new Parts(id, false, null, null);
         }
         JsonNode meta = message.path("params").path("_meta");
-        String token = Authenticator.bearerToken(meta.path(META_KEY).asText(null));
+        PresentedCredential credential = PresentedCredential.fromAuthorization(meta.path(META_KEY).asText(null));
         if (meta instanceof ObjectNode m) {
             m.remove(META_KEY);
         }
-        return new Parts(id, true, token, Json.write(message));
+        return new Parts(id, true, credential, Json.write(message));
     }
 
     /** Why a connection that sent no first message within {@code timeout} is closed. */
     static AuthFailure timedOut(java.time.Duration timeout) {
         return new AuthFailure(AuthFailure.Reason.TIMEOUT, "no authenticating first message within "
                 + timeout.toMillis() + " ms; send initialize with params._meta[\"" + META_KEY
-                + "\"] = \"Bearer <token>\" right after connecting");
+                + "\"] = \"Bearer <token>\" (or \"ApiKey <key>\") right after connecting");
     }
 
     /** Why a first message that is no request cannot authenticate. */
     static AuthFailure notARequest() {
         return new AuthFailure(AuthFailure.Reason.MISSING_TOKEN, "the first message must be a request "
-                + "(initialize) with params._meta[\"" + META_KEY + "\"] = \"Bearer <token>\"");
+                + "(initialize) with params._meta[\"" + META_KEY + "\"] = \"Bearer <token>\" (or \"ApiKey <key>\")");
     }
 }

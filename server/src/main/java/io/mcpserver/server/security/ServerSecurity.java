@@ -35,7 +35,9 @@ public final class ServerSecurity implements AutoCloseable {
     private final ProtectedResourceMetadata metadata;
     private final Caller localCaller;
     private final EdgeAuthenticator edge;
+    private final CredentialCheckers checkers;
     private volatile Authenticator authenticator;
+    private volatile ApiKeyChecker apiKeys;
 
     /** @param mcpPath the Streamable HTTP endpoint's path, which the protected resource metadata describes */
     public ServerSecurity(SecuritySettings settings, String mcpPath, Clock clock) {
@@ -59,7 +61,15 @@ public final class ServerSecurity implements AutoCloseable {
                 .roles(local.roles() != null ? local.roles() : settings.enabled() ? rules.allRoles() : Set.of())
                 .transport("stdio")
                 .build();
-        this.edge = settings.enabled() ? new BearerEdge(() -> authenticator, settings, audit, metadata,
+        List<io.mcpserver.spi.auth.CredentialChecker> builtIn = new java.util.ArrayList<>();
+        if (settings.jwt().configured() || !settings.apiKeys().configured()) {
+            builtIn.add(new BearerTokenChecker(() -> authenticator));
+        }
+        if (settings.apiKeys().configured()) {
+            builtIn.add(new ApiKeySource());
+        }
+        this.checkers = new CredentialCheckers(builtIn);
+        this.edge = settings.enabled() ? new BearerEdge(checkers, settings, audit, metadata,
                 new RefusalLimiter(settings.rateLimits().authFailuresPerAddress(),
                         settings.rateLimits().authFailuresBurst(), System::nanoTime))
                 : EdgeAuthenticator.off(anonymous());
@@ -68,9 +78,18 @@ public final class ServerSecurity implements AutoCloseable {
     /** Reads the issuer's keys and opens the audit file; the message of the exception says what is wrong. */
     public void start() throws IOException {
         if (settings.enabled()) {
-            authenticator = JwtAuthenticator.create(settings.jwt(), clock);
-            LOG.log(System.Logger.Level.INFO, "Security on: bearer tokens from " + settings.jwt().issuer() + " for audience "
-                    + settings.jwt().audience() + "; " + settings.rules().size() + " authorization rules");
+            List<String> accepted = new java.util.ArrayList<>();
+            if (settings.jwt().configured()) {
+                authenticator = JwtAuthenticator.create(settings.jwt(), clock);
+                accepted.add("bearer tokens from " + settings.jwt().issuer() + " for audience " + settings.jwt().audience());
+            }
+            if (settings.apiKeys().configured()) {
+                apiKeys = new ApiKeyChecker(settings.apiKeys(), clock);
+                accepted.add(apiKeys.size() + " API keys" + (settings.apiKeys().file() == null ? ""
+                        : " (" + settings.apiKeys().file() + " re-read when it changes)"));
+            }
+            LOG.log(System.Logger.Level.INFO, "Security on: " + String.join(", ", accepted) + "; "
+                    + settings.rules().size() + " authorization rules");
         } else if (!settings.rules().isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "security.rules are set but security.enabled is false: the rules are not applied");
         }
@@ -125,6 +144,34 @@ public final class ServerSecurity implements AutoCloseable {
      */
     public EdgeAuthenticator edge() {
         return edge;
+    }
+
+    /**
+     * Where the plugins' credential checkers come from: asked after the server's own, for every credential they
+     * did not accept. Read on every such check, so the supplier should cache what it read from the plugins.
+     */
+    public void pluginCheckers(java.util.function.Supplier<List<CredentialCheckers.PluggedChecker>> plugins) {
+        checkers.plugins(plugins);
+    }
+
+    /** API keys, read when security starts; refuses every key before that. */
+    private final class ApiKeySource implements io.mcpserver.spi.auth.CredentialChecker {
+        @Override
+        public String name() {
+            return "api-keys";
+        }
+
+        @Override
+        public Set<String> schemes() {
+            return Set.of(io.mcpserver.spi.auth.Credential.API_KEY);
+        }
+
+        @Override
+        public io.mcpserver.spi.auth.CredentialCheck check(io.mcpserver.spi.auth.Credential credential) {
+            ApiKeyChecker keys = apiKeys;
+            return keys != null ? keys.check(credential)
+                    : io.mcpserver.spi.auth.CredentialCheck.refused(ApiKeyChecker.REASON, ApiKeyChecker.DESCRIPTION);
+        }
     }
 
     /** The caller of a network transport when security is off. */

@@ -13,19 +13,23 @@ import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
-import io.mcpserver.server.security.Authenticator;
+import io.mcpserver.server.security.PresentedCredential;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.spi.Caller;
 
 /**
  * Authentication at the HTTP listener's edge (Streamable HTTP and legacy SSE): every request must carry
- * {@code Authorization: Bearer <token>} (OAuth 2.1 §5.1.1: on every request, also within a session); a missing
+ * {@code Authorization: Bearer <token>} (OAuth 2.1 §5.1.1: on every request, also within a session), or an API key
+ * ({@code Authorization: ApiKey <key>}, {@code X-API-Key: <key>}); a missing
  * or bad one is answered 401 with {@code WWW-Authenticate: Bearer resource_metadata="…"}. A session belongs to
  * the subject that opened it: a request from another subject naming it is answered 404, as if it did not exist.
  * Also serves the protected resource metadata (RFC 9728). The credential itself is checked by the one
  * {@link EdgeAuthenticator}; with security off that lets everyone in.
  */
 final class BearerGuard {
+
+    /** Where a client may send an API key instead of {@code Authorization: ApiKey <key>}. */
+    static final io.helidon.http.HeaderName X_API_KEY = io.helidon.http.HeaderNames.create("X-API-Key");
 
     private final EdgeAuthenticator edge;
     private final OriginPolicy hosts;
@@ -81,16 +85,16 @@ final class BearerGuard {
     /** {@link #authenticate(ServerRequest, ServerResponse, String)} with the refusal's body written by {@code body}. */
     Caller authenticate(ServerRequest req, ServerResponse res, String transport, ErrorBody body) {
         String header = Replies.header(req, HeaderNames.AUTHORIZATION);
-        if (header == null && edge.required()) {
+        PresentedCredential credential = PresentedCredential.fromHeaders(header, Replies.header(req, X_API_KEY));
+        if (credential == null && edge.required()) {
             // a verified TLS client certificate (transports.http.tls.client-auth) stands for its subject, as on TCP
             Caller certified = edge.certificate(req.remotePeer().tlsCertificates().orElse(null)).orElse(null);
             if (certified != null) {
                 return certified;
             }
         }
-        String token = Authenticator.bearerToken(header);
         String remote = req.remotePeer().host() + ":" + req.remotePeer().port();
-        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer(transport, remote), token);
+        AuthResult result = edge.authenticate(new EdgeAuthenticator.Peer(transport, remote), credential);
         if (result instanceof AuthFailure failure) {
             HttpRefusal refusal = HttpRefusal.unauthorized(failure, metadataUrl(req));
             refusal.headers().forEach(res::header);

@@ -15,8 +15,8 @@ import io.mcpserver.server.protocol.ErrorCodes;
 final class RequestGuard {
 
     private static final String ALLOWED_HEADERS =
-            "Content-Type, Accept, Authorization, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, Mcp-Method, "
-                    + "Mcp-Name, Prefer";
+            "Content-Type, Accept, Authorization, X-API-Key, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, "
+                    + "Mcp-Method, Mcp-Name, Prefer";
     private static final String EXPOSED_HEADERS =
             "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate, Location, Retry-After, Preference-Applied";
 

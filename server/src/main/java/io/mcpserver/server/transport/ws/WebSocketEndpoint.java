@@ -20,7 +20,7 @@ import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
-import io.mcpserver.server.security.Authenticator;
+import io.mcpserver.server.security.PresentedCredential;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
 import io.mcpserver.server.transport.http.HttpRefusal;
@@ -55,6 +55,7 @@ final class WebSocketEndpoint implements WsListener {
 
     private final McpCore core;
     private final WebSocketSettings settings;
+    private static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
     private final EdgeAuthenticator edge;
     private final String scheme;
     private final UpgradeCheck upgradeCheck;
@@ -126,25 +127,28 @@ final class WebSocketEndpoint implements WsListener {
     }
 
     /**
-     * The upgrade's caller, from {@code Authorization: Bearer} or, for browsers (which cannot set headers on a
-     * WebSocket), the {@code access_token} query parameter, which is never logged. Refused: 401 with the
+     * The upgrade's caller, from {@code Authorization} ({@code Bearer <token>}, {@code ApiKey <key>}) or
+     * {@code X-API-Key} or, for browsers (which cannot set headers on a WebSocket), the {@code access_token} query
+     * parameter, which is never logged. Refused: 401 with the
      * bearer challenge, and no connection.
      */
     private Caller authenticate(HttpPrologue prologue, Headers headers) {
         var peer = UpgradePeer.current();
         String header = headers.first(HeaderNames.AUTHORIZATION).orElse(null);
-        String token = Authenticator.bearerToken(header);
-        if (token == null) {
-            token = prologue.query().first("access_token").orElse(null);
+        PresentedCredential credential = PresentedCredential.fromHeaders(header,
+                headers.first(X_API_KEY).orElse(null));
+        if (credential == null) {
+            credential = PresentedCredential.bearer(prologue.query().first("access_token").orElse(null));
         }
-        if (header == null && token == null && peer != null && edge.required()) {
+        if (credential == null && peer != null && edge.required()) {
             // WSS with a verified client certificate (transports.http.tls.client-auth): it stands for its subject
             Caller certified = edge.certificate(peer.tlsCertificates().orElse(null)).orElse(null);
             if (certified != null) {
                 return certified;
             }
         }
-        AuthResult result = edge.bearer(new EdgeAuthenticator.Peer("websocket", UpgradePeer.describe(peer)), token);
+        AuthResult result = edge.authenticate(new EdgeAuthenticator.Peer("websocket", UpgradePeer.describe(peer)),
+                credential);
         if (result instanceof AuthFailure failure) {
             // the configured public URL (security.resource) when set, else this listener as the client reached it
             String origin = scheme + "://" + headers.first(HeaderNames.HOST).orElse("localhost");
