@@ -21,15 +21,27 @@ import java.util.List;
  *                           (the client resumes with GET and {@code Last-Event-ID}); zero: never
  * @param tls                HTTPS (and WSS) for this listener, optionally asking for client certificates
  * @param headerTimeout      how long a request's headers may take to arrive after its request line (slowloris)
+ * @param compression        {@code transports.http.compression.*}
  */
 public record HttpSettings(boolean enabled, String host, int port, String path, long maxMessageSize,
                            boolean legacySse, String ssePath, String messagePath,
                            List<String> allowedOrigins, List<String> allowedHosts,
                            Duration sessionIdleTimeout, int maxSessions, int replayBufferSize,
                            Duration sseRetry, Duration sseKeepAlive, Duration sseCloseAfter, TlsSettings tls,
-                           Duration headerTimeout) {
+                           Duration headerTimeout, Compression compression) {
 
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * {@code transports.http.compression.*}: responses in gzip or deflate when the client asks.
+     *
+     * @param enabled      whether responses are compressed at all
+     * @param minSize      the smallest JSON body worth compressing
+     * @param eventStreams whether SSE streams are compressed too
+     */
+    public record Compression(boolean enabled, long minSize, boolean eventStreams) {
+        public static final Compression OFF = new Compression(false, Long.MAX_VALUE, false);
+    }
 
     public HttpSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
@@ -66,7 +78,10 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
                 r.duration("transports.http.sse-keep-alive"),
                 r.duration("transports.http.sse-close-after"),
                 TlsSettings.read(r, "transports.http.tls", home),
-                headerTimeout);
+                headerTimeout,
+                new Compression(r.bool("transports.http.compression.enabled"),
+                        r.size("transports.http.compression.min-size"),
+                        r.bool("transports.http.compression.event-streams")));
     }
 
     private static String endpointPath(ConfigReader r, String key) {

@@ -110,6 +110,8 @@ public final class HttpTransport implements ServerTransport {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 // only the features added here: a Helidon module on the class path adds no endpoint by itself
                 .featuresDiscoverServices(false)
+                // request bodies with Content-Encoding gzip or deflate (decoded; Replies.body limits the result)
+                .contentEncoding(RequestDecoding.context())
                 .routing(this::routing);
         if (settings.tls().enabled()) {
             builder.tls(tls());
@@ -190,6 +192,9 @@ public final class HttpTransport implements ServerTransport {
                     new TraceHeaders(traceparent, req.headers().first(TRACESTATE).orElse(null)).around(chain::proceed);
                 }
             });
+        }
+        if (settings.compression().enabled()) {
+            routing.addFilter(new ResponseCompression(settings.compression()));
         }
         RequestGuard guard = new RequestGuard(new OriginPolicy(settings.host(), settings.allowedOrigins(),
                 settings.allowedHosts()));

@@ -46,13 +46,18 @@ final class Replies {
         return req.headers().first(name).map(String::trim).orElse(null);
     }
 
-    /** Reads the body, refusing (before reading, when the length is declared) more than {@code max} bytes. */
+    /**
+     * Reads the body, refusing (before reading, when the length is declared) more than {@code max} bytes. A body
+     * with a {@code Content-Encoding} arrives decompressed ({@link RequestDecoding}): its declared length is that
+     * of the compressed bytes, so it is read in buffers and refused once the decompressed bytes pass {@code max}.
+     */
     static byte[] body(ServerRequest req, long max) throws TooLarge, IOException {
         long declared = declaredLength(req);
         if (declared > max) {
             throw new TooLarge("Message too large: " + declared + " bytes exceeds the limit of " + max + " bytes");
         }
-        if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) { // the usual case: exactly that much into one array
+        boolean encoded = req.headers().contains(HeaderNames.CONTENT_ENCODING);
+        if (!encoded && declared >= 0 && declared <= Integer.MAX_VALUE - 8) { // the usual case: exactly that much into one array
             try (InputStream in = req.content().inputStream()) {
                 return in.readNBytes((int) declared);
             } catch (UncheckedIOException e) {
@@ -65,7 +70,8 @@ final class Replies {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (out.size() + (long) n > max) {
-                    throw new TooLarge("Message too large: more than " + max + " bytes");
+                    throw new TooLarge("Message too large: more than " + max + " bytes"
+                            + (encoded ? " once decompressed" : ""));
                 }
                 out.write(buffer, 0, n);
             }
@@ -87,6 +93,13 @@ final class Replies {
             return null;
         } catch (JsonProcessingException e) {
             error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: " + e.getOriginalMessage());
+            return null;
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            if (!req.headers().contains(HeaderNames.CONTENT_ENCODING)) {
+                throw e;
+            }
+            error(res, Status.BAD_REQUEST_400, ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid "
+                    + header(req, HeaderNames.CONTENT_ENCODING) + " (" + e.getMessage() + ")");
             return null;
         }
     }
