@@ -345,11 +345,16 @@ class ApiKeyTransportsTest {
             status = post("/mcp", Map.of("X-API-Key", added), null, init(null)).statusCode();
         } while (status != 200 && System.nanoTime() < deadline);
         assertEquals(200, status, "a key added to the file is accepted without a restart");
-        Files.writeString(file, "api-keys: [not, a, map");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
-        Thread.sleep(1_500);
-        assertEquals(200, post("/mcp", Map.of("X-API-Key", added), null, init(null)).statusCode(),
-                "a broken edit keeps the keys read before");
+        String good = Files.readString(file);
+        try {
+            Files.writeString(file, "api-keys: [not, a, map");
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+            Thread.sleep(1_500);
+            assertEquals(200, post("/mcp", Map.of("X-API-Key", added), null, init(null)).statusCode(),
+                    "a broken edit keeps the keys read before");
+        } finally {
+            Files.writeString(file, good); // other tests read this configuration again
+        }
     }
 
     @Test
@@ -370,6 +375,56 @@ class ApiKeyTransportsTest {
             assertEquals("2025-11-25", tcp.next().at("/result/protocolVersion").asText());
             tcp.send(call(2, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"p\"}}"));
             assertEquals("plugin-user:p", tcp.next().at("/result/content/0/text").asText());
+        }
+    }
+
+    @Test
+    void aPluginTransportsFirstMessageTakesAKey() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.mcpserver.spi.transport.TransportContext> context =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        io.mcpserver.spi.transport.TransportFactory factory = new io.mcpserver.spi.transport.TransportFactory() {
+            @Override
+            public String name() {
+                return "pipe";
+            }
+
+            @Override
+            public io.mcpserver.spi.transport.Transport create(io.mcpserver.spi.transport.TransportContext c) {
+                context.set(c);
+                return new io.mcpserver.spi.transport.Transport() {
+                    @Override
+                    public void start() {
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        McpPlugin plugin = () -> "pipe-plugin";
+        ServerConfig config = ServerConfig.from(ConfigLoader.load(home.resolve("mcp.yaml"), null, Map.of(), Map.of()),
+                home, home.resolve("mcp.yaml"), "test");
+        var transport = new io.mcpserver.server.transport.PluginTransport(server.core(), factory,
+                new io.mcpserver.server.plugins.LoadedPlugin(plugin, home, getClass().getClassLoader(), null), config,
+                server.security().edge());
+        transport.start();
+        try {
+            BlockingQueue<String> out = new LinkedBlockingQueue<>();
+            try (var c = context.get().open("pipe-peer-1", out::add)) {
+                c.receive(init("ApiKey " + EXPIRED));
+                JsonNode refused = Json.parse(out.poll(10, TimeUnit.SECONDS));
+                assertEquals("invalid_api_key", refused.at("/error/data/reason").asText(), refused.toString());
+                c.receive(init("ApiKey " + ADMIN));
+                assertEquals("2025-11-25", Json.parse(out.poll(10, TimeUnit.SECONDS)).at("/result/protocolVersion").asText());
+                c.receive(call(2, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"p\"}}"));
+                assertEquals("root:p", Json.parse(out.poll(10, TimeUnit.SECONDS)).at("/result/content/0/text").asText());
+            }
+            for (String line : out) {
+                assertFalse(line.contains(ADMIN) || line.contains(EXPIRED), "no key is echoed");
+            }
+        } finally {
+            transport.close();
         }
     }
 
