@@ -174,6 +174,18 @@ public final class HttpTransport implements ServerTransport {
 
     /** The MCP endpoints; package-private so tests can route them without a socket. */
     void routing(HttpRouting.Builder routing) {
+        // A request refused before its body was read (Host, Content-Type, Accept, a token) leaves the body on the
+        // connection. Helidon drains it when the connection stays open, but when the request says Connection: close
+        // it neither drains nor closes, and reads the body as the next request: a client behind a proxy that
+        // forwards with Connection: close (nginx's default) could smuggle a request past the proxy's rules
+        // (HttpDesyncTest, found by HttpFuzzTest). Closing the connection after such a response ends that.
+        routing.addFilter((chain, req, res) -> {
+            chain.proceed();
+            if (res.isSent() && !req.content().consumed()
+                    && req.headers().contains(io.helidon.http.HeaderValues.CONNECTION_CLOSE)) {
+                throw new io.helidon.webserver.CloseConnectionException("the request's body was not read");
+            }
+        });
         routing.addFilter((chain, req, res) -> {
             if (draining && opensSession(req)) { // shutting down: running work finishes, no new work starts
                 res.header(HeaderNames.RETRY_AFTER, "5");
