@@ -222,6 +222,18 @@ final class WebSocketEndpoint implements WsListener {
             closeWith(WsCloseCodes.TOO_BIG, "Message too big: the limit is " + settings.maxMessageSize() + " bytes");
             return;
         }
+        if (!fragments.isEmpty() && fragments.charAt(fragments.length() - 1) == '\uFFFD'
+                && !text.isEmpty() && text.charAt(0) == '\uFFFD') {
+            // Helidon 4.2.3 decodes each frame by itself, so a character split across two frames arrives as U+FFFD
+            // at the end of one and the start of the next: refuse it rather than pass on altered text
+            // (WebSocketFuzzTest, input found-utf8-split-across-fragments)
+            LOG.log(System.Logger.Level.INFO, connection.session() + ": a text frame ended inside a UTF-8 character;"
+                    + " closing with 1003");
+            fragments.setLength(0);
+            closeWith(WsCloseCodes.CANNOT_ACCEPT, "A UTF-8 character split across two frames cannot be taken: "
+                    + "end each frame on a character boundary");
+            return;
+        }
         fragments.append(text);
         if (last) {
             String message = fragments.toString();

@@ -29,7 +29,8 @@ import java.util.Set;
  * neither byte occurs in UTF-8, so a split can fall inside a multi-byte character. After the input the harness sends
  * a {@code ping} request with id {@code "end"}. Properties: the server answers it or closes the connection with a
  * close code of RFC 6455 §7.4.1 that is not 1011 (internal error), within the bound; every text frame it sends is
- * clear JSON-RPC.
+ * clear JSON-RPC; and the text of a valid UTF-8 {@code echo} call comes back unaltered, however it was fragmented
+ * (or the connection is closed with 1003: a character split across frames, which Helidon cannot reassemble).
  */
 class WebSocketFuzzTest {
 
@@ -71,6 +72,10 @@ class WebSocketFuzzTest {
             if (!head.startsWith("HTTP/1.1 101")) {
                 throw new IllegalStateException("upgrade refused: " + head);
             }
+            Map<String, String> echoes = new java.util.HashMap<>();
+            for (List<byte[]> message : split(bytes)) {
+                expectEcho(message, echoes);
+            }
             try {
                 for (List<byte[]> message : split(bytes)) {
                     for (int i = 0; i < message.size(); i++) {
@@ -82,18 +87,38 @@ class WebSocketFuzzTest {
             } catch (java.net.SocketException e) {
                 // the server closed while we were still sending (a violation it refused): its close frame says why
             }
-            readUntilEnd(in);
+            readUntilEnd(in, echoes);
+        }
+    }
+
+    /** Remembers the text of an {@code echo} call whose bytes are valid UTF-8, by its id. */
+    private static void expectEcho(List<byte[]> fragments, Map<String, String> echoes) {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        fragments.forEach(whole::writeBytes);
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(whole.toByteArray()))
+                    .toString();
+            JsonNode m = Json.parse(text);
+            JsonNode arg = m.path("params").path("arguments").path("text");
+            if ("tools/call".equals(m.path("method").asText()) && "echo".equals(m.path("params").path("name").asText())
+                    && arg.isTextual() && m.has("id")) {
+                echoes.put(m.get("id").toString(), arg.asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not valid UTF-8 or not JSON: nothing to compare
         }
     }
 
     /** Reads the server's frames until the answer to "end" or a close frame. */
-    private static void readUntilEnd(DataInputStream in) throws IOException {
+    private static void readUntilEnd(DataInputStream in, Map<String, String> echoes) throws IOException {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
+        java.util.Set<String> answered = new java.util.HashSet<>();
         try {
             while (true) {
                 int first = in.read();
                 if (first < 0) {
-                    throw new AssertionError("the connection ended without a close frame or the answer to \"end\"");
+                    throw new AssertionError("the connection ended without a close frame or the answers to \"end\" and "
+                            + echoes.keySet());
                 }
                 int opcode = first & 0x0f;
                 long length = in.read() & 0x7f;
@@ -113,7 +138,18 @@ class WebSocketFuzzTest {
                             JsonNode message = Json.parse(text.toByteArray());
                             text.reset();
                             FuzzCore.assertClear(message);
-                            if ("end".equals(message.path("id").asText(null)) && !message.has("method")) {
+                            String sent = message.has("id") ? echoes.get(message.get("id").toString()) : null;
+                            JsonNode echoed = message.path("result").path("content").path(0).path("text");
+                            if (sent != null && echoed.isTextual() && !message.path("result").path("isError").asBoolean()
+                                    && !sent.equals(echoed.asText())) {
+                                throw new AssertionError("echo altered the text: sent '" + sent + "', got '"
+                                        + echoed.asText() + "'");
+                            }
+                            if (message.has("id") && !message.has("method")) {
+                                answered.add(message.get("id").toString());
+                            }
+                            // "end" is answered at once; calls run on threads of their own and may come after it
+                            if (answered.contains("\"end\"") && answered.containsAll(echoes.keySet())) {
                                 return;
                             }
                         }
@@ -132,7 +168,7 @@ class WebSocketFuzzTest {
                 }
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("no answer to \"end\" and no close within 10 s");
+            throw new AssertionError("no answer to \"end\" and " + echoes.keySet() + " and no close within 10 s");
         }
     }
 
