@@ -70,7 +70,14 @@ public final class Json {
     }
 
     public static JsonNode parse(byte[] bytes) throws IOException {
-        return MAPPER.readTree(bytes);
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-16/32 from leading zero bytes and then fails outside its JsonProcessingException:
+            // callers answer a parse error for that too (a body of NULs got HTTP 500: HttpFuzzTest)
+            throw new com.fasterxml.jackson.core.JsonParseException(null, "the message is not UTF-8 JSON ("
+                    + e.getMessage() + ")");
+        }
     }
 
     public static String write(JsonNode node) {

@@ -75,7 +75,14 @@ public final class FuzzCore {
                         .param("text", "string", "text", true).build(),
                 (args, ctx) -> ToolResult.text(Objects.toString(args.get("text")))),
                 Tool.of(new ToolDescriptor("run_query", null, "mirrors two parameters in headers", mirrored, null, null),
-                        (args, ctx) -> ToolResult.text(args.get("region") + ":" + args.get("query"))));
+                        (args, ctx) -> ToolResult.text(args.get("region") + ":" + args.get("query"))),
+                // a REST multipart target: a text part, a binary part (base64) and a number
+                Tool.of(ToolDescriptor.builder("upload").inputSchema(Map.of("type", "object", "properties", Map.of(
+                        "notes", Map.of("type", "string"),
+                        "data", Map.of("type", "string", "contentEncoding", "base64"),
+                        "count", Map.of("type", "integer")), "required", List.of("notes", "data"))).build(),
+                        (args, ctx) -> ToolResult.text(args.get("notes") + "|"
+                                + java.util.Base64.getDecoder().decode((String) args.get("data")).length)));
     }
 
     /**

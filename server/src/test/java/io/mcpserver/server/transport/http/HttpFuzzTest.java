@@ -22,7 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Streamable HTTP as a client reaches it: one request on a real socket to a real {@link HttpTransport}. An input is
+ * Streamable HTTP and the REST facade ({@code /mcp/v1}: JSON and multipart bodies) as a client reaches them: one
+ * request on a real socket to a real {@link HttpTransport}. An input is
  * a request head (request line and headers: {@code Accept}, {@code Last-Event-ID}, {@code Mcp-Session-Id},
  * {@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name}, {@code Mcp-Param-*} with Base64 values...), a
  * blank line and a body. The harness sets {@code Host}, {@code Content-Length} and {@code Connection: close} so
@@ -85,7 +86,13 @@ class HttpFuzzTest {
             throw new AssertionError("a server error for client input: " + r.head() + "\n" + r.body());
         }
         String contentType = r.header("content-type").toLowerCase(Locale.ROOT);
-        if (contentType.startsWith("application/json") && !r.body().isEmpty()) {
+        if (contentType.startsWith("application/problem+json")) { // the REST facade's errors (RFC 9457)
+            JsonNode problem = Json.parse(r.body());
+            if (problem.path("status").asInt() != r.status() || !problem.path("title").isTextual()) {
+                throw new AssertionError("a problem document that does not match its response: " + r.head()
+                        + "\n" + r.body());
+            }
+        } else if (contentType.startsWith("application/json") && !r.body().isEmpty()) {
             JsonNode body = Json.parse(r.body());
             if (body.has("jsonrpc")) {
                 FuzzCore.assertClear(body);
