@@ -1,6 +1,7 @@
 package io.mcpserver.e2e;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ class SessionLeakIT {
     private final ShortSessions clients = new ShortSessions();
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS) // the long runs; failsafe's default of 5 min would stop them
     void manyShortSessionsLeaveNothingBehind() throws Exception {
         int sessions = Integer.getInteger("leak.sessions", SHORT);
         try (ServerProcess server = ServerProcess.builder().name("leak").tcp(true).plugins("demo")

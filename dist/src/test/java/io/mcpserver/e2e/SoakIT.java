@@ -1,6 +1,7 @@
 package io.mcpserver.e2e;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -50,6 +51,7 @@ class SoakIT {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS) // the long runs; failsafe's default of 5 min would stop them
     void aMixedWorkloadWithReloadsAndDropsLeavesTheServerAsItWas() throws Exception {
         Duration duration = Duration.parse(System.getProperty("soak.duration", "PT45S"));
         Duration reloadEvery = Duration.parse(System.getProperty("soak.reload-every", "PT10S"));
