@@ -99,6 +99,7 @@ public final class HttpTransport implements ServerTransport {
     public void start() throws BindException {
         String setting = "transports.http.port (--http-port)";
         ListenerAddress.checkBindable(settings.host(), settings.port(), setting);
+        HelidonMappers.pinGlobal();
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
