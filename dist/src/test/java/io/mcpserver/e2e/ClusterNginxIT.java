@@ -58,6 +58,9 @@ class ClusterNginxIT {
                     .env("MCP_CLUSTER_ENABLED", "true").env("MCP_CLUSTER_REDIS_URL", redis.url())
                     .env("MCP_CLUSTER_NODE__ID", "node-" + name).start());
         }
+        for (ServerProcess node : nodes) {
+            node.awaitReady(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
+        }
     }
 
     @AfterAll

@@ -57,6 +57,9 @@ class ClusterSessionsIT {
                     .env("MCP_PROTOCOL_REQUEST__STATE__KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]))
                     .start());
         }
+        for (ServerProcess node : nodes) {
+            node.awaitReady(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
+        }
     }
 
     @AfterAll
@@ -174,6 +177,9 @@ class ClusterSessionsIT {
         redis.start();
         awaitTrue(() -> post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode() == 200,
                 "b serves the session again once a wrote it back");
+        for (ServerProcess node : nodes) {
+            node.awaitReady(Duration.ofSeconds(60)); // every node reconnected (backoff up to 5 s) before the next test
+        }
     }
 
     /** A node killed with SIGKILL: the sessions it served go on on the others. */

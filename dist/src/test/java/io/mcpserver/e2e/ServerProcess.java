@@ -149,6 +149,31 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://" + host("http") + ":" + httpPort() + path);
     }
 
+    /**
+     * Waits until {@code GET /ready} answers 200: the ready log line comes before what connects in the background
+     * (a cluster node's Redis connection), so a test that needs the node serving waits for this instead.
+     */
+    public ServerProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "none";
+        while (System.nanoTime() < deadline) {
+            try {
+                java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(httpUri("/ready"))
+                        .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return this;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("/ready never answered 200 within " + timeout + "; last: " + last + "\n"
+                + stderr());
+    }
+
     /** The server's standard input: the stdio transport's inbound side (when started with {@code stdio()}). */
     public OutputStream stdin() {
         return process.getOutputStream();
