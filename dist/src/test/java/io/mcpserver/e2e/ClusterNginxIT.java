@@ -59,7 +59,7 @@ class ClusterNginxIT {
                     .env("MCP_CLUSTER_NODE__ID", "node-" + name).start());
         }
         for (ServerProcess node : nodes) {
-            node.awaitReady(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
+            node.awaitReadyEndpoint(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
         }
     }
 

@@ -58,7 +58,7 @@ class ClusterSessionsIT {
                     .start());
         }
         for (ServerProcess node : nodes) {
-            node.awaitReady(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
+            node.awaitReadyEndpoint(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)
         }
     }
 
@@ -178,7 +178,7 @@ class ClusterSessionsIT {
         awaitTrue(() -> post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode() == 200,
                 "b serves the session again once a wrote it back");
         for (ServerProcess node : nodes) {
-            node.awaitReady(Duration.ofSeconds(60)); // every node reconnected (backoff up to 5 s) before the next test
+            node.awaitReadyEndpoint(Duration.ofSeconds(60)); // every node reconnected (backoff up to 5 s) before the next test
         }
     }
 

@@ -153,7 +153,7 @@ public final class ServerProcess implements AutoCloseable {
      * Waits until {@code GET /ready} answers 200: the ready log line comes before what connects in the background
      * (a cluster node's Redis connection), so a test that needs the node serving waits for this instead.
      */
-    public ServerProcess awaitReady(Duration timeout) throws IOException, InterruptedException {
+    public ServerProcess awaitReadyEndpoint(Duration timeout) throws IOException, InterruptedException {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "none";
