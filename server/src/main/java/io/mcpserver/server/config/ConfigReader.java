@@ -253,7 +253,17 @@ public final class ConfigReader {
             String v = node.asString().orElse("");
             return v.isBlank() ? List.of() : List.of(v.split("\\s*,\\s*"));
         }
-        return node.asList(String.class).orElse(fallback);
+        if (node.type() != Config.Type.LIST) {
+            // a map where a list belongs (found by ConfigFuzzTest): Helidon's list mapping would throw
+            problem(key, "must be a list of strings (or one comma-separated string)");
+            return fallback;
+        }
+        try {
+            return node.asList(String.class).orElse(fallback);
+        } catch (io.helidon.config.ConfigException e) {
+            problem(key, "must be a list of strings, each a plain value");
+            return fallback;
+        }
     }
 
     /** {@code []} or {@code [a, b]}, as the declarations write list defaults. */
