@@ -214,11 +214,14 @@ public final class HttpTransport implements ServerTransport {
         SseResponse sse = new SseResponse(settings.sseKeepAlive(), settings.sseRetry());
         BearerGuard bearer = new BearerGuard(edge, new OriginPolicy(settings.host(),
                 settings.allowedOrigins(), settings.allowedHosts()));
-        routing.register(bearer::routing); // RFC 9728 metadata, when security is on
-        routing.register(new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,
-                new StatelessHttpRules(core, settings.sseKeepAlive())));
+        // Added as routes of this routing, not register()ed as services: each registered service is one more
+        // routing level that every request crawls into (path parameters built per level), and these are the
+        // routes nearly every request takes (bench/: RouteCrawler in the small-call HTTP profile, issue 14).
+        bearer.routing(routing); // RFC 9728 metadata, when security is on
+        new StreamableHttpService(core.dispatcher(), sessions, settings, guard, sse, bearer,
+                new StatelessHttpRules(core, settings.sseKeepAlive())).routing(routing);
         if (settings.legacySse()) {
-            routing.register(new LegacySseService(core.dispatcher(), sessions, settings, guard, sse, bearer));
+            new LegacySseService(core.dispatcher(), sessions, settings, guard, sse, bearer).routing(routing);
         }
         extraRoutes.accept(routing); // the admin API and the console
         RestSettings rest = config.rest();

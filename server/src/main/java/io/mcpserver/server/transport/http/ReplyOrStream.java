@@ -2,11 +2,15 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.protocol.Admission;
 import io.mcpserver.server.protocol.MessageSink;
 
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -15,28 +19,67 @@ import java.util.function.Supplier;
  * one JSON body (no stream, no event ids, no replay buffer: what nearly every call is); the POST's
  * {@link SseStream} is opened only when the call emits first (progress, a log, a server→client request), or when
  * it stays silent for longer than the keep-alive interval or {@code sse-close-after} (so that a long call keeps
- * its connection alive and resumable, as before). From then on every message goes to that stream in the order it was sent, the first one
- * included, exactly as if the stream had been opened at the start.
+ * its connection alive and resumable). From then on every message goes to that stream in the order it was sent,
+ * the first one included, exactly as if the stream had been opened at the start.
+ * <p>
+ * The call runs on the request's own thread ({@link #run}); only a call that turns its answer into a stream gets a
+ * second thread, which writes the stream to the response while the call goes on. Handing every call to a thread of
+ * its own and waiting for its first message cost a third of the throughput of a small call (bench/: "client
+ * accepts both" 17.2k vs JSON only 24.8k calls/s at c=256, docs/benchmarks.md).
  */
 final class ReplyOrStream implements MessageSink {
 
+    /**
+     * Opens the stream of a call silent for too long. One daemon thread for the whole process: a call cancels its
+     * timer when it ends (nearly always long before it fires), and a cancelled one leaves the queue at once.
+     */
+    private static final ScheduledThreadPoolExecutor SILENCE = silenceTimer();
+
     private final JsonNode id;
     private final Supplier<SseStream> opener;
+    private final Consumer<SseStream> server;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition decided = lock.newCondition();
     private ObjectNode reply;
     private SseStream stream;
+    private Thread pump;
+    private Throwable pumpFailure;
     private boolean done;
 
     /**
      * @param id     the request's id: a message with it and no method is the reply
      * @param opener opens (and registers with the session, for resumption) the POST's stream
+     * @param server writes a stream to the response until it ends (on the thread it is called on)
      * @param json   false when the client takes no JSON: then the stream is opened at once
      */
-    ReplyOrStream(JsonNode id, Supplier<SseStream> opener, boolean json) {
+    ReplyOrStream(JsonNode id, Supplier<SseStream> opener, Consumer<SseStream> server, boolean json) {
         this.id = id;
         this.opener = opener;
-        this.stream = json ? null : opener.get();
+        this.server = server;
+        if (!json) {
+            lock.lock();
+            try {
+                openStream();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Runs the admitted call on this thread with this sink, opening the stream if the call is still silent after
+     * {@code wait} (zero: never for silence), and completes once the call ended.
+     */
+    void run(Admission.Admitted admitted, Duration wait) {
+        ScheduledFuture<?> silence = wait.isZero() ? null
+                : SILENCE.schedule(this::silentTooLong, wait.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            admitted.run(this);
+        } finally {
+            if (silence != null) {
+                silence.cancel(false);
+            }
+            complete();
+        }
     }
 
     @Override
@@ -49,11 +92,9 @@ final class ReplyOrStream implements MessageSink {
                 }
                 if (!message.has("method") && id.equals(message.get("id"))) {
                     reply = message;
-                    decided.signalAll();
                     return;
                 }
-                stream = opener.get();
-                decided.signalAll();
+                openStream();
             }
             stream.send(message); // under this lock, so that messages from several threads keep their order
         } finally {
@@ -69,49 +110,98 @@ final class ReplyOrStream implements MessageSink {
             if (stream != null) {
                 stream.complete();
             }
-            decided.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Waits until the call answered, emitted something else, or ended, for at most {@code wait} (zero: no limit).
-     * Returns the stream to serve when the answer has to be one, opened now if the call was silent all along or
-     * ended without a reply (a cancelled request: an empty stream, as before); null when {@link #reply} is the
-     * whole answer.
+     * After the call ended: the reply when it is the whole answer (one JSON body); otherwise null once the stream
+     * was written to the response and ended. A call that ended with nothing to say (a cancelled request) gets an
+     * empty stream, as a streamed answer would have been.
      */
-    SseStream awaitDecision(Duration wait) {
-        long left = wait.isZero() ? Long.MAX_VALUE : wait.toNanos();
+    ObjectNode finish() {
+        SseStream empty = null;
+        Thread writer;
         lock.lock();
         try {
-            while (stream == null && reply == null && !done && left > 0) {
-                try {
-                    left = decided.awaitNanos(left);
-                } catch (InterruptedException e) { // shutting down: answer with a stream, which ends with the session
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            if (stream == null && reply != null) {
+                return reply;
             }
-            if (stream == null && reply == null) { // silent for too long, or ended with nothing to say
+            if (stream == null) {
                 stream = opener.get();
-                if (done) {
-                    stream.complete();
-                }
+                stream.complete();
+                empty = stream;
             }
-            return stream;
+            writer = pump;
+        } finally {
+            lock.unlock();
+        }
+        if (empty != null) {
+            server.accept(empty);
+            return null;
+        }
+        awaitPump(writer);
+        return null;
+    }
+
+    /** Under the lock: opens the stream and starts writing it to the response on a thread of its own. */
+    private void openStream() {
+        SseStream opened = opener.get();
+        stream = opened;
+        pump = Thread.ofVirtual().start(() -> {
+            try {
+                server.accept(opened);
+            } catch (RuntimeException | Error e) {
+                pumpFailure = e; // read after join: the request's thread rethrows it, as if it had written itself
+            }
+        });
+    }
+
+    private void silentTooLong() {
+        lock.lock();
+        try {
+            if (stream == null && reply == null && !done) {
+                openStream();
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** The reply when {@link #awaitDecision} returned null. */
-    ObjectNode reply() {
-        lock.lock();
-        try {
-            return reply;
-        } finally {
-            lock.unlock();
+    /**
+     * The response belongs to the request's thread until its handler returns: wait for the writer. An interrupt
+     * (the server stopping) is passed on to it, which ends its pump, and kept.
+     */
+    private void awaitPump(Thread writer) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                writer.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                writer.interrupt();
+            }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (pumpFailure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (pumpFailure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor silenceTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mcp-http-silence");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 }

@@ -172,9 +172,9 @@ final class StreamableHttpService implements HttpService {
 
     /**
      * Admitted first, on this thread: a refusal with an HTTP status of its own (403 {@code insufficient_scope},
-     * 429) is answered with it, as a client expects, not inside a 200 stream. Otherwise the request runs on a
-     * virtual thread of its own while this thread holds the response: one JSON body when the call answers before
-     * it emits anything else, its event stream when it emits first (see {@link ReplyOrStream}); always the stream
+     * 429) is answered with it, as a client expects, not inside a 200 stream. Otherwise the request runs on this
+     * thread: one JSON body when the call answers before it emits anything else, its event stream when it emits
+     * first (written by a thread of its own while the call goes on, see {@link ReplyOrStream}); always the stream
      * when the client takes no JSON ({@code json} false).
      */
     private void stream(HttpSession session, JsonNode message, ServerRequest req, ServerResponse res,
@@ -184,23 +184,22 @@ final class StreamableHttpService implements HttpService {
             Replies.json(res, bearer.status(req, res, refused.error()), refused.error());
             return;
         }
-        ReplyOrStream answer = new ReplyOrStream(message.get("id"), session::openPostStream, json);
+        ReplyOrStream answer = new ReplyOrStream(message.get("id"), session::openPostStream, stream -> {
+            sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
+            session.releaseIfDrained(stream);
+        }, json);
         switch (admission) {
-            case Admission.Admitted admitted -> admitted.start(answer, answer::complete);
+            case Admission.Admitted admitted -> answer.run(admitted, decisionWait());
             case Admission.Refused refused -> {
                 answer.send(refused.error());
                 answer.complete();
             }
             case Admission.Handled handled -> answer.complete(); // not for a request
         }
-        SseStream stream = answer.awaitDecision(decisionWait());
-        if (stream == null) {
-            ObjectNode body = answer.reply();
+        ObjectNode body = answer.finish();
+        if (body != null) {
             Replies.json(res, bearer.status(req, res, body), body); // 403 insufficient_scope, 429 rate limit
-            return;
         }
-        sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
-        session.releaseIfDrained(stream);
     }
 
     /**
