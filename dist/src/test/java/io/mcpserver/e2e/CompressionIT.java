@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Compression against {@code bin/mcp-server} with the demo plugin and a 1 MiB message limit, through the official
  * TypeScript SDK (Node's fetch asks for gzip and decompresses by itself): SSE streams and large JSON replies arrive
  * compressed, progress still arrives event by event while the call runs, and request bodies in gzip are accepted
- * up to the limit of their decompressed size (a zip bomb gets 413).
+ * up to the limit of their decompressed size (a zip bomb gets 413). The server compresses the streams a GET opens
+ * too ({@code get-streams}), since the legacy transport's only stream is one.
  */
 class CompressionIT {
 
@@ -33,6 +34,9 @@ class CompressionIT {
                 transports:
                   http:
                     legacy-sse: true
+                    # the legacy transport's one stream is opened by a GET: compressed only when asked
+                    compression:
+                      get-streams: true
                 """).start();
         summary = NodeScript.of("compression-client.mjs").args("http://" + server.host("http") + ":" + server.httpPort())
                 .timeout(Duration.ofMinutes(3)).run().assertSuccess().json();

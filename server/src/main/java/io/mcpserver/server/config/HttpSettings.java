@@ -37,10 +37,11 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
      *
      * @param enabled      whether responses are compressed at all
      * @param minSize      the smallest JSON body worth compressing
-     * @param eventStreams whether SSE streams are compressed too
+     * @param eventStreams whether the SSE streams answering a POST are compressed too
+     * @param getStreams   whether the SSE streams a GET opens (long-lived: the session's stream) are compressed too
      */
-    public record Compression(boolean enabled, long minSize, boolean eventStreams) {
-        public static final Compression OFF = new Compression(false, Long.MAX_VALUE, false);
+    public record Compression(boolean enabled, long minSize, boolean eventStreams, boolean getStreams) {
+        public static final Compression OFF = new Compression(false, Long.MAX_VALUE, false, false);
     }
 
     public HttpSettings {
@@ -81,7 +82,8 @@ public record HttpSettings(boolean enabled, String host, int port, String path, 
                 headerTimeout,
                 new Compression(r.bool("transports.http.compression.enabled"),
                         r.size("transports.http.compression.min-size"),
-                        r.bool("transports.http.compression.event-streams")));
+                        r.bool("transports.http.compression.event-streams"),
+                        r.bool("transports.http.compression.get-streams")));
     }
 
     private static String endpointPath(ConfigReader r, String key) {

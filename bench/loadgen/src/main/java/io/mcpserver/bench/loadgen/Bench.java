@@ -98,6 +98,7 @@ public final class Bench {
                       --pin                 servers on CPU 1, load generator on CPU 0 (taskset)
                       --no-scale --no-startup --no-jmh --no-wrk --no-profile (--profile: also in a smoke run)
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
+                      --scale-floor no      skip the plain-Helidon WebSocket floor of the scale test
                       --out DIR             results directory""");
             return;
         }

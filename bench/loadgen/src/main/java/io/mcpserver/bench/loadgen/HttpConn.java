@@ -42,6 +42,7 @@ final class HttpConn implements Closeable {
     static final class Response {
         int status;
         String contentType;
+        String contentEncoding;
         String sessionId;
         byte[] body = new byte[8192];
         int length;
@@ -71,6 +72,8 @@ final class HttpConn implements Closeable {
         }
     }
 
+    /** The Content-Encoding of the stream opened by the last {@link #getStream} (null: none). */
+    String contentEncoding;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -148,12 +151,20 @@ final class HttpConn implements Closeable {
 
     /** Sends a GET and reads only the status line and headers (an event stream stays open). */
     Response getStream(String path, String sessionId) throws IOException {
+        return getStream(path, sessionId, null);
+    }
+
+    /** {@code acceptEncoding}: e.g. {@code gzip}, as Node's fetch sends it on every request; null for none. */
+    Response getStream(String path, String sessionId, String acceptEncoding) throws IOException {
         StringBuilder h = new StringBuilder(256);
         h.append("GET ").append(path).append(" HTTP/1.1\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
         out.write(head);
         h.setLength(0);
         h.append("Accept: text/event-stream\r\n");
+        if (acceptEncoding != null) {
+            h.append("Accept-Encoding: ").append(acceptEncoding).append("\r\n");
+        }
         h.append("MCP-Protocol-Version: ").append(Workload.PROTOCOL_VERSION).append("\r\n");
         if (sessionId != null) {
             h.append("Mcp-Session-Id: ").append(sessionId).append("\r\n");
@@ -161,7 +172,9 @@ final class HttpConn implements Closeable {
         h.append("\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        return read(new Response(), false);
+        Response r = read(new Response(), false);
+        contentEncoding = r.contentEncoding;
+        return r;
     }
 
     /** Reads bytes available on an open stream (for SSE: the first event), waiting at most timeoutMs. */
@@ -194,6 +207,7 @@ final class HttpConn implements Closeable {
         }
         r.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
         r.contentType = null;
+        r.contentEncoding = null;
         r.sessionId = null;
         r.length = 0;
         long contentLength = -1;
@@ -219,6 +233,7 @@ final class HttpConn implements Closeable {
                 case "transfer-encoding" -> chunked = new String(line, v, n - v, StandardCharsets.US_ASCII)
                         .toLowerCase(Locale.ROOT).contains("chunked");
                 case "content-type" -> r.contentType = new String(line, v, n - v, StandardCharsets.US_ASCII);
+                case "content-encoding" -> r.contentEncoding = new String(line, v, n - v, StandardCharsets.US_ASCII);
                 case "mcp-session-id" -> r.sessionId = new String(line, v, n - v, StandardCharsets.US_ASCII);
                 default -> { }
             }

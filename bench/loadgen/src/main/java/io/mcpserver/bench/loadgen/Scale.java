@@ -94,11 +94,11 @@ final class Scale {
             String[] how = new String[1];
             int sse;
             if (!b.profile) {
-                sse = openStreams(host, port, n, streams, how);
+                sse = openStreams(host, port, n, streams, how, null);
             } else {
                 int[] opened = new int[1];
                 r.put("sse_profile", Profile.record(b, p, "profile-scale-sse", List.of("memory-leaks-by-site",
-                        "allocation-by-site"), () -> opened[0] = openStreams(host, port, n, streams, how)));
+                        "allocation-by-site"), () -> opened[0] = openStreams(host, port, n, streams, how, null)));
                 sse = opened[0];
             }
             r.put("sse_open", sse);
@@ -122,8 +122,46 @@ final class Scale {
             }
             p.close();
         }
-        r.put("limit_ws", floor(n));
+        r.put("sse_gzip", compressed(n));
+        if (!"no".equals(b.opts.get("scale-floor"))) {
+            r.put("limit_ws", floor(n));
+        }
         Bench.log("scale: " + r);
+        return r;
+    }
+
+    /**
+     * Compressed event streams: n GET /mcp streams whose client sends {@code Accept-Encoding: gzip} (as Node's
+     * fetch, hence the TypeScript SDK, always does), against a fresh server of ours. A compressing stream holds a
+     * {@code java.util.zip.Deflater}, whose memory is native (outside the heap): RSS is the figure to read.
+     */
+    private Map<String, Object> compressed(int n) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        ServerProc p = ServerProc.start("ours-scale-gzip", b.oursCommand(b.oursHome(), false, true, false,
+                List.of(b.java, "-Xmx4g")), b.work.resolve("logs/scale-ours-gzip.log"), false, b.cpusServer());
+        List<HttpConn> streams = Collections.synchronizedList(new ArrayList<>());
+        try {
+            p.awaitReady(60_000);
+            Thread.sleep(1000);
+            long heap0 = p.heapUsedAfterGcKb(b.jcmd);
+            long rss0 = p.rssKb();
+            String[] how = new String[1];
+            int sse = openStreams(p.host("http"), p.port("http"), n, streams, how, "gzip");
+            Thread.sleep(2000);
+            long heap1 = p.heapUsedAfterGcKb(b.jcmd);
+            long rss1 = p.rssKb();
+            long compressed = streams.stream().filter(c -> "gzip".equals(c.contentEncoding)).count();
+            r.put("sse_open", sse);
+            r.put("compressed", compressed);
+            r.put("heap_kb_per_conn", sse == 0 ? null : round((heap1 - heap0) / (double) sse));
+            r.put("rss_kb_per_conn", sse == 0 ? null : round((rss1 - rss0) / (double) sse));
+            r.put("total_rss_mb", mb(rss1));
+        } finally {
+            for (HttpConn c : streams) {
+                c.close();
+            }
+            p.close();
+        }
         return r;
     }
 
@@ -201,9 +239,10 @@ final class Scale {
 
     /**
      * Opens n event streams: initialize + notifications/initialized + GET /mcp held open (Streamable HTTP);
-     * if the server refuses the GET stream, the legacy GET /sse instead.
+     * if the server refuses the GET stream, the legacy GET /sse instead. {@code acceptEncoding}: sent on the GET.
      */
-    private int openStreams(String host, int port, int n, List<HttpConn> streams, String[] how) throws Exception {
+    private int openStreams(String host, int port, int n, List<HttpConn> streams, String[] how, String acceptEncoding)
+            throws Exception {
         how[0] = "streamable GET /mcp";
         Semaphore gate = new Semaphore(64);
         AtomicInteger ok = new AtomicInteger();
@@ -220,7 +259,7 @@ final class Scale {
                     HttpConn.Response res;
                     if (!legacy[0]) {
                         String session = HttpLoad.openSession(conn, "/mcp", HttpConn.Flavor.JSON);
-                        res = conn.getStream("/mcp", session);
+                        res = conn.getStream("/mcp", session, acceptEncoding);
                         if (res.status == 405 || res.status == 404) {
                             legacy[0] = true;
                             how[0] = "legacy GET /sse (GET /mcp answered " + res.status + ")";

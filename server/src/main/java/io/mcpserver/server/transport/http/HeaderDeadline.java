@@ -6,9 +6,9 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,15 +24,24 @@ final class HeaderDeadline implements Http1ConnectionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HeaderDeadline.class.getName());
 
     private final long timeoutNanos;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mcp-http-header-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = timer();
     private final ThreadLocal<ScheduledFuture<?>> pending = new ThreadLocal<>();
 
     HeaderDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
+    }
+
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mcp-http-header-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        // Every request's deadline is cancelled once its headers are in: without this each cancelled one stayed in
+        // the queue for the whole header-timeout (10 s), holding its connection's thread and context (bench's
+        // scale step counted two per idle SSE session; under load, one per request of the last 10 s)
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     @Override

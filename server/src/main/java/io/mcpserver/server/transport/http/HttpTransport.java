@@ -58,6 +58,8 @@ public final class HttpTransport implements ServerTransport {
     private volatile HeaderDeadline headerDeadline;
     /** The REST facade's routes ({@code rest.path}); null when it is off. */
     private final String restPath;
+    /** Bytes Helidon buffers per streamed response before writing (see {@link #start()}). */
+    static final int STREAM_WRITE_BUFFER = 512;
     private volatile java.util.function.Consumer<HttpRouting.Builder> extraRoutes = routing -> { };
 
     /** Security off: every client is {@code caller}. */
@@ -109,6 +111,11 @@ public final class HttpTransport implements ServerTransport {
                 // with Nagle on (Helidon's default) each write after the first waits for the client's delayed
                 // ACK, ~40 ms per call on Linux (bench/: 23 calls/s at c=1). Same choice as the TCP transport.
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                // Helidon wraps every streamed response (each SSE stream) in a BufferedOutputStream of this size,
+                // allocated up front and held while the stream is open: 4 KB by default, a sixth of an idle SSE
+                // stream's heap (bench's scale step). Our streams flush every event at once, so a buffer only
+                // gathers the small writes of other streamed bodies (Helidon's health JSON): 512 bytes do that.
+                .writeBufferSize(STREAM_WRITE_BUFFER)
                 // only the features added here: a Helidon module on the class path adds no endpoint by itself
                 .featuresDiscoverServices(false)
                 // request bodies with Content-Encoding gzip or deflate (decoded; Replies.body limits the result)

@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -20,6 +21,13 @@ import java.util.zip.GZIPOutputStream;
  * Compresses responses with gzip (else deflate) when the client's {@code Accept-Encoding} asks for it
  * ({@code transports.http.compression.*}): a JSON body once it reaches {@code min-size}, an event stream whatever its
  * size, with every event still flushed on its own (a sync flush of the compressor, so nothing waits in it).
+ *
+ * <p>An event stream opened by a GET (the session's {@code GET /mcp} stream, legacy {@code /sse}, the REST facade's
+ * streams) is compressed only with {@code get-streams}: it stays open as long as its client, mostly idle, and a
+ * compressor holds about 260 KB of native memory (zlib's window and hash tables, whatever the level) for as long as
+ * the stream is open. Node's fetch, hence the TypeScript SDK, asks for gzip on every request, so by default 10,000
+ * idle GET streams would hold about 2.5 GB outside the heap (1.2 GB measured at rest: bench's scale step). A POST's
+ * stream ends with its call and carries what is worth compressing: a result.
  *
  * <p>Helidon 4.2.3's own {@code helidon-http-encoding-gzip} was not used: it compresses every response of the
  * listener whatever its size, and its {@code GZIPOutputStream} is not in sync-flush mode, so an SSE event would sit in
@@ -40,7 +48,8 @@ final class ResponseCompression implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String coding = chosen(req.headers().first(HeaderNames.ACCEPT_ENCODING).orElse(null));
         if (coding != null) {
-            res.streamFilter(out -> new CompressingStream(out, coding, res));
+            boolean streams = req.prologue().method() == Method.GET ? settings.getStreams() : settings.eventStreams();
+            res.streamFilter(out -> new CompressingStream(out, coding, res, streams));
         }
         chain.proceed();
     }
@@ -95,13 +104,16 @@ final class ResponseCompression implements Filter {
         private final OutputStream out;
         private final String coding;
         private final RoutingResponse res;
+        private final boolean eventStreams;
         private ByteArrayOutputStream held = new ByteArrayOutputStream();
         private OutputStream target; // null while undecided
 
-        CompressingStream(OutputStream out, String coding, RoutingResponse res) {
+        /** @param eventStreams whether this response is compressed if it turns out to be an event stream */
+        CompressingStream(OutputStream out, String coding, RoutingResponse res, boolean eventStreams) {
             this.out = out;
             this.coding = coding;
             this.res = res;
+            this.eventStreams = eventStreams;
         }
 
         @Override
@@ -127,7 +139,7 @@ final class ResponseCompression implements Filter {
                 if (!isEventStream()) {
                     return; // a JSON body is sent whole at close; nothing asks for it earlier
                 }
-                decide(settings.eventStreams());
+                decide(eventStreams);
             }
             target.flush(); // a sync flush: the event leaves the compressor and the socket now
         }
@@ -135,7 +147,7 @@ final class ResponseCompression implements Filter {
         @Override
         public void close() throws IOException {
             if (target == null) {
-                decide(held.size() >= settings.minSize() && (settings.eventStreams() || !isEventStream()));
+                decide(held.size() >= settings.minSize() && (eventStreams || !isEventStream()));
             }
             target.close();
         }

@@ -1,6 +1,7 @@
 package io.mcpserver.server.transport.ws;
 
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -24,12 +25,19 @@ public final class UpgradePeer implements Http1ConnectionListener {
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
-        CURRENT.set(ctx.remotePeer()); // one per connection thread, replaced by each request
+        // only an upgrade needs it: no thread-local (and no map for it) on the thread of every other connection
+        if (headers.contains(HeaderNames.UPGRADE)) {
+            CURRENT.set(ctx.remotePeer());
+        } else {
+            CURRENT.remove();
+        }
     }
 
-    /** The peer of the request on this thread; null outside an upgrade. */
-    static PeerInfo current() {
-        return CURRENT.get();
+    /** The peer of the upgrade request on this thread, forgotten once read; null outside an upgrade. */
+    static PeerInfo take() {
+        PeerInfo peer = CURRENT.get();
+        CURRENT.remove(); // the connection's thread lives on as the WebSocket's: it keeps nothing of the upgrade
+        return peer;
     }
 
     /** {@code host:port}, or null when unknown. */

@@ -133,7 +133,7 @@ final class WebSocketEndpoint implements WsListener {
      * bearer challenge, and no connection.
      */
     private Caller authenticate(HttpPrologue prologue, Headers headers) {
-        var peer = UpgradePeer.current();
+        var peer = UpgradePeer.take();
         String header = headers.first(HeaderNames.AUTHORIZATION).orElse(null);
         PresentedCredential credential = PresentedCredential.fromHeaders(header,
                 headers.first(X_API_KEY).orElse(null));

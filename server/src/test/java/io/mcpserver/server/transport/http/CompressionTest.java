@@ -115,7 +115,9 @@ class CompressionTest {
 
     @Test
     void eventStreamsAreCompressedAndEveryEventArrivesAtOnce() throws Exception {
-        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.legacy-sse", "true"))) {
+        // the legacy stream is opened by a GET: compressed only with get-streams (see getStreamsAreNotCompressed...)
+        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.legacy-sse", "true",
+                "transports.http.compression.get-streams", "true"))) {
             // the legacy stream's first event names the endpoint, then nothing comes until a request: it must
             // arrive through the compressor without waiting for more
             HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(server.uri("/sse"))
@@ -165,6 +167,39 @@ class CompressionTest {
             server.release("gz");
             String result = nextData(lines, 15);
             assertEquals("released gz", Json.parse(result).at("/result/content/0/text").asText());
+        }
+    }
+
+    /**
+     * The streams a GET opens stay open as long as their client, mostly idle: by default they hold no compressor
+     * (about 260 KB of native memory each), while a POST's stream, which ends with its call, is still compressed.
+     */
+    @Test
+    void getStreamsAreNotCompressedByDefaultButAPostsStreamIs() throws Exception {
+        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.legacy-sse", "true"))) {
+            HttpResponse<InputStream> sse = HTTP.send(HttpRequest.newBuilder(server.uri("/sse"))
+                    .header("Accept", "text/event-stream").header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertTrue(sse.headers().firstValue("Content-Encoding").isEmpty(), sse.headers().map().toString());
+            assertTrue(nextData(new Lines(sse.body()), 15).contains("sessionId="), "the endpoint event, as it is");
+            sse.body().close();
+
+            String sid = session(server);
+            HttpResponse<InputStream> get = HTTP.send(HttpRequest.newBuilder(server.uri("/mcp"))
+                    .header("Accept", "text/event-stream").header("Accept-Encoding", "gzip")
+                    .header("Mcp-Session-Id", sid).header("MCP-Protocol-Version", "2025-11-25").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, get.statusCode());
+            assertEquals("text/event-stream", get.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            assertTrue(get.headers().firstValue("Content-Encoding").isEmpty(), get.headers().map().toString());
+            String priming = new Lines(get.body()).readLine();
+            assertTrue(priming.startsWith("id:"), "plain text on the wire: " + priming);
+            get.body().close();
+
+            HttpResponse<InputStream> stream = post(server, sid, Map.of("Accept", "application/json, text/event-stream",
+                    "Accept-Encoding", "gzip"), call(12, "chatty", "{}"));
+            assertEquals("gzip", stream.headers().firstValue("Content-Encoding").orElse("identity"));
+            decoded(stream).readAllBytes();
         }
     }
 
