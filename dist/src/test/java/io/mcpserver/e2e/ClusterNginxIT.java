@@ -137,8 +137,74 @@ class ClusterNginxIT {
      * each loses at most the one call it had running (on the killed node: nginx answers it 502); afterwards nginx
      * sends nothing more to the dead node.
      */
+    /**
+     * A legacy HTTP+SSE session through round-robin nginx: the {@code /sse} stream stays on one node while the POSTs
+     * to {@code /message} land on every node, and each answer reaches the stream.
+     */
     @Test
     @Order(3)
+    void aLegacySseSessionWorksThroughRoundRobin() throws Exception {
+        int port = port();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpResponse<java.io.InputStream> sse = http.send(HttpRequest.newBuilder(base.resolve("/sse"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, sse.statusCode());
+        java.io.BufferedReader stream = new java.io.BufferedReader(
+                new java.io.InputStreamReader(sse.body(), java.nio.charset.StandardCharsets.UTF_8));
+        String endpoint = null;
+        for (String line = stream.readLine(); line != null && endpoint == null; line = stream.readLine()) {
+            if (line.startsWith("data:")) {
+                endpoint = line.substring(5).strip();
+            }
+        }
+        assertTrue(endpoint != null && endpoint.contains("sessionId="), "the endpoint event: " + endpoint);
+        URI message = base.resolve(endpoint);
+        String session = endpoint.substring(endpoint.indexOf("sessionId=") + "sessionId=".length());
+        assertEquals(202, postLegacy(http, message, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05",
+                 "capabilities":{},"clientInfo":{"name":"legacy-nginx","version":"1"}}}""").statusCode());
+        assertEquals(1, nextData(stream).path("id").asInt(), "the initialize answer on the stream");
+        assertEquals(202, postLegacy(http, message, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+                .statusCode());
+        for (int i = 2; i < 8; i++) {
+            HttpResponse<String> accepted = postLegacy(http, message, "{\"jsonrpc\":\"2.0\",\"id\":" + i
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"legacy " + i + "\"}}}");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            JsonNode answer = nextData(stream);
+            assertEquals(i, answer.path("id").asInt(), answer.toString());
+            assertTrue(answer.path("result").toString().contains("legacy " + i), answer.toString());
+        }
+        sse.body().close();
+
+        Set<String> upstreams = new TreeSet<>();
+        for (String line : Files.readAllLines(prefix.resolve("access.log"))) {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && f[0].equals("POST") && f[1].equals(session)) {
+                upstreams.add(f[2]);
+            }
+        }
+        assertEquals(3, upstreams.size(), "the session's POSTs reached every node: " + upstreams);
+    }
+
+    private static HttpResponse<String> postLegacy(HttpClient http, URI message, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(message).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The next message of an SSE stream. */
+    private static JsonNode nextData(java.io.BufferedReader stream) throws Exception {
+        for (String line = stream.readLine(); line != null; line = stream.readLine()) {
+            if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(5).strip());
+            }
+        }
+        return fail("the stream ended");
+    }
+
+    @Test
+    @Order(4)
     void twentySessionsGoOnWhenANodeIsKilled() throws Exception {
         URI mcp = URI.create("http://127.0.0.1:" + port() + "/mcp");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -235,7 +301,7 @@ class ClusterNginxIT {
         }
         assertTrue(conf.contains("listen 8080;"));
         conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
-                .replace("http {", "http {\n    log_format session '$request_method $http_mcp_session_id $upstream_addr $status';\n"
+                .replace("http {", "http {\n    log_format session '$request_method $http_mcp_session_id$arg_sessionId $upstream_addr $status';\n"
                         + "    access_log " + prefix + "/access.log session;\n"
                         + "    client_body_temp_path " + prefix + "/body;\n    proxy_temp_path " + prefix + "/proxy;\n"
                         + "    fastcgi_temp_path " + prefix + "/fastcgi;\n    uwsgi_temp_path " + prefix + "/uwsgi;\n"

@@ -183,8 +183,37 @@ class ClusterSessionsIT {
     }
 
     /** A node killed with SIGKILL: the sessions it served go on on the others. */
+    /**
+     * A resource changed by a call on c reaches the client's GET stream held on a exactly once: c, which saw the
+     * change, appends it to the session's stream in Redis (whichever nodes serve the session), and a reads it.
+     */
     @Test
     @Order(4)
+    void aResourceChangedOnOneNodeReachesTheStreamOnAnotherOnce() throws Exception {
+        URI a = mcp(0);
+        URI b = mcp(1);
+        URI c = mcp(2);
+        String session = initialize(a);
+        // every node serves the session already: each has a copy holding the subscription
+        reply(post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
+        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}"), 3);
+        Events events = openGet(a, session);
+        reply(post(c, session, call(4, "bump_counter", "{}")), 4);
+        JsonNode updated = events.poll(Duration.ofSeconds(30));
+        assertNotNull(updated, "resources/updated on a's stream after a change on c");
+        assertEquals("notifications/resources/updated", updated.path("method").asText(), updated.toString());
+        assertEquals("demo://counter", updated.path("params").path("uri").asText(), updated.toString());
+        // a change on a itself, as a marker: had any node told the session twice, the copy would come before it
+        reply(post(a, session, call(5, "bump_counter", "{}")), 5);
+        JsonNode marker = events.poll(Duration.ofSeconds(30));
+        assertNotNull(marker, "the second update");
+        assertEquals(2L, events.ids.stream().filter(id -> !id.equals("g-0")).count(),
+                "exactly two events, one per change: " + events.ids);
+        assertEquals(null, events.poll(Duration.ofSeconds(2)), "nothing more");
+    }
+
+    @Test
+    @Order(5)
     void aSessionSurvivesTheNodeThatOpenedIt() throws Exception {
         URI b = mcp(1);
         URI c = mcp(2);
@@ -194,6 +223,42 @@ class ClusterSessionsIT {
         assertTrue(messages(post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
                 .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "the log level stays");
         assertEquals(200, post(mcp(0), session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode());
+    }
+
+    /**
+     * The node that wrote a session's stream is killed with SIGKILL: the client reconnects to another node with
+     * {@code Last-Event-ID} and gets the events it missed, from Redis. (Runs after c was killed.)
+     */
+    @Test
+    @Order(6)
+    void aStreamResumesOnAnotherNodeAfterItsNodeWasKilled() throws Exception {
+        URI a = mcp(0);
+        URI b = mcp(1);
+        String session = initialize(b);
+        reply(post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
+        Events first = openGet(b, session);
+        reply(post(b, session, call(3, "bump_counter", "{}")), 3);
+        assertNotNull(first.poll(Duration.ofSeconds(30)), "the first update on b's stream");
+        String lastSeen = first.ids.getLast();
+        first.disconnect();
+        assertTrue(first.awaitEnd(Duration.ofSeconds(30)));
+        reply(post(b, session, call(4, "bump_counter", "{}")), 4); // missed: no connection reads the stream
+        reply(post(b, session, call(5, "bump_counter", "{}")), 5);
+        nodes.get(1).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+
+        HttpResponse<InputStream> resumed = http.send(request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, resumed.statusCode());
+        Events again = events(resumed);
+        for (int i = 0; i < 2; i++) {
+            JsonNode missed = again.poll(Duration.ofSeconds(30));
+            assertNotNull(missed, "missed update " + i + " replayed on a: " + again.ids);
+            assertEquals("notifications/resources/updated", missed.path("method").asText(), missed.toString());
+        }
+        long seen = Long.parseLong(lastSeen.substring(2));
+        assertEquals(List.of("g-" + seen, "g-" + (seen + 1), "g-" + (seen + 2)), again.ids,
+                "the priming event names where it resumed, then the two missed events in order");
+        again.disconnect();
     }
 
     private String initialize(URI node) throws Exception {
@@ -269,11 +334,20 @@ class ClusterSessionsIT {
         HttpResponse<InputStream> response = http.send(request(uri, session).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
-        Events events = new Events();
+        return events(response);
+    }
+
+    /** The events of an SSE response, read on a thread of their own: messages queued, ids listed. */
+    private static Events events(HttpResponse<InputStream> response) {
+        Events events = new Events(response.body());
         Thread.ofVirtual().start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (JsonNode m = nextMessage(reader); m != null; m = nextMessage(reader)) {
-                    events.queue.add(m);
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("id:")) {
+                        events.ids.add(line.substring(3).strip());
+                    } else if (line.startsWith("data:") && !line.substring(5).isBlank()) {
+                        events.queue.add(JSON.readTree(line.substring(5).strip()));
+                    }
                 }
             } catch (Exception e) {
                 // the stream was cut: its end
@@ -285,7 +359,18 @@ class ClusterSessionsIT {
 
     private static final class Events {
         final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
+        final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
         final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        private final InputStream body;
+
+        Events(InputStream body) {
+            this.body = body;
+        }
+
+        /** The client goes away: closes its end of the connection. */
+        void disconnect() throws java.io.IOException {
+            body.close();
+        }
 
         JsonNode poll(Duration timeout) throws InterruptedException {
             return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);

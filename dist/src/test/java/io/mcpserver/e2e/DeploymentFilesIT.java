@@ -107,9 +107,9 @@ class DeploymentFilesIT {
     void nginxAcceptsTheBalancersConfiguration() throws Exception {
         String conf = read("nginx.conf");
         for (String node : List.of("node-a", "node-b", "node-c")) {
-            assertEquals(2, count(conf, "server " + node + ":9001;"), node + " in both upstreams on the HTTP port");
+            assertEquals(1, count(conf, "server " + node + ":9001;"), node + " in the one upstream on the HTTP port");
         }
-        assertFalse(conf.contains("sticky") || conf.contains("hash $cookie"), "no stickiness for Streamable HTTP");
+        assertFalse(conf.contains("sticky") || conf.contains("hash"), "no stickiness, legacy SSE included");
         Path prefix = Files.createTempDirectory(TestEnv.workRoot(), "deploy-nginx-");
         String local = conf.replaceAll("node-[abc]:9001", "127.0.0.1:9001")
                 .replace("listen 8080;", "listen 127.0.0.1:" + RedisProcess.freePort() + ";")

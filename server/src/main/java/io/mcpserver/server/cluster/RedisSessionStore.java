@@ -30,28 +30,49 @@ public final class RedisSessionStore implements SessionStore {
     /** {@code <node> <session id> <JSON-RPC response>}: the client's answer to a server→client request of another node. */
     static final String ANSWERS = "mcp:answers";
     private static final String KEY = "mcp:session:";
+    /** {@code <node> <uri>}: a resource changed on that node (for the {@code subscriptions/listen} of the others). */
+    static final String RESOURCES = "mcp:resources";
+    /** A set per resource URI: the sessions that subscribed to it (checked against each session when used). */
+    private static final String SUBSCRIBERS = "mcp:subscribers:";
+    private static final String NOTIFIED = "mcp:notified:";
 
     private final RedisLink redis;
     private final CopyOnWriteArrayList<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BiConsumer<String, JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<java.util.function.Consumer<String>> resourceListeners =
+            new CopyOnWriteArrayList<>();
+    private final RedisSessionStreams streams;
     private volatile Duration ttl = Duration.ofMinutes(30);
 
-    public RedisSessionStore(RedisLink redis) {
+    /** @param replayCapacity events kept per session stream ({@code transports.http.sse-replay-buffer}) */
+    public RedisSessionStore(RedisLink redis, int replayCapacity) {
         this.redis = redis;
+        this.streams = new RedisSessionStreams(redis, replayCapacity);
         redis.subscribe(CHANNEL, this::announced);
         redis.subscribe(ANSWERS, this::answered);
+        redis.subscribe(RESOURCES, this::resourceUpdated);
         redis.onReconnect(() -> listeners.forEach(l -> l.accept(null, false)));
     }
 
     @Override
     public void idleTimeout(Duration timeout) {
         this.ttl = timeout;
+        streams.idleTimeout(timeout);
+    }
+
+    @Override
+    public io.mcpserver.server.protocol.SessionStreams streams() {
+        return streams;
     }
 
     @Override
     public void save(SessionState state) {
         try {
             redis.commands().set(KEY + state.id(), write(state), SetArgs.Builder.px(ttl));
+            for (String uri : state.subscriptions()) {
+                // an unsubscribed or ended session leaves the set when the next update finds it gone (subscribers)
+                redis.commands().sadd(SUBSCRIBERS + uri, state.id());
+            }
             redis.publish(CHANNEL, redis.nodeId() + " changed " + state.id());
         } catch (RedisException e) {
             throw SessionStore.unavailable();
@@ -81,6 +102,7 @@ public final class RedisSessionStore implements SessionStore {
     public void touch(String id) {
         try {
             redis.commands().pexpire(KEY + id, ttl.toMillis());
+            streams.touch(id);
         } catch (RedisException e) {
             // not worth failing a request for: the next touch, a few minutes on, pushes the expiry back
             LOG.log(System.Logger.Level.DEBUG, "Touching a session in Redis failed: " + e.getMessage());
@@ -91,6 +113,7 @@ public final class RedisSessionStore implements SessionStore {
     public void delete(String id) {
         try {
             redis.commands().del(KEY + id);
+            streams.delete(id);
             redis.publish(CHANNEL, redis.nodeId() + " ended " + id);
         } catch (RedisException e) {
             // ended here; elsewhere it ends when its key expires (the idle timeout)
@@ -117,6 +140,56 @@ public final class RedisSessionStore implements SessionStore {
             // the call waiting for it fails when its time is up (protocol.client-request-timeout)
             LOG.log(System.Logger.Level.WARNING, "Redis unreachable: an answer to another node's request to the client"
                     + " (id " + response.get("id") + ") cannot be passed on");
+        }
+    }
+
+    @Override
+    public Set<String> subscribers(String uri) {
+        Set<String> subscribed = new HashSet<>();
+        try {
+            for (String id : redis.commands().smembers(SUBSCRIBERS + uri)) {
+                Optional<SessionState> state = load(id);
+                if (state.isPresent() && state.get().subscriptions().contains(uri)) {
+                    subscribed.add(id);
+                } else {
+                    redis.commands().srem(SUBSCRIBERS + uri, id); // ended, expired, or unsubscribed since
+                }
+            }
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        }
+        return subscribed;
+    }
+
+    @Override
+    public void relayResourceUpdated(String uri) {
+        try {
+            redis.publish(RESOURCES, redis.nodeId() + " " + uri);
+        } catch (RedisException e) {
+            LOG.log(System.Logger.Level.WARNING, "Redis unreachable: subscriptions/listen requests on other nodes miss"
+                    + " an update of " + uri);
+        }
+    }
+
+    @Override
+    public void onResourceUpdated(java.util.function.Consumer<String> listener) {
+        resourceListeners.add(listener);
+    }
+
+    private void resourceUpdated(String message) {
+        String[] parts = message.split(" ", 2);
+        if (parts.length == 2 && !parts[0].equals(redis.nodeId())) {
+            resourceListeners.forEach(l -> l.accept(parts[1]));
+        }
+    }
+
+    @Override
+    public boolean firstToNotify(String sessionId, String method) {
+        try {
+            return redis.commands().set(NOTIFIED + sessionId + ":" + method, redis.nodeId(),
+                    SetArgs.Builder.nx().px(1000)) != null;
+        } catch (RedisException e) {
+            return true; // its stream cannot be written either; say it rather than lose it
         }
     }
 

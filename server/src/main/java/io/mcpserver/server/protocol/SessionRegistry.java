@@ -53,6 +53,9 @@ public final class SessionRegistry {
         this.clientIdPrefix = nodeId.isEmpty() ? "" : nodeId + "-";
         this.requestIdPrefix = nodeId.isEmpty() ? "" : nodeId + "/";
         store.onChange(this::changedElsewhere);
+        // a resource changed on another node: this node's subscriptions/listen requests hear of it (the sessions
+        // subscribed to it were told by that node, through their streams)
+        store.onResourceUpdated(uri -> resourceListeners.forEach(l -> l.accept(uri)));
         store.onAnswer((id, response) -> {
             Session session = sessions.get(id);
             if (session != null) {
@@ -64,6 +67,11 @@ public final class SessionRegistry {
     /** True when sessions opened with {@link #openShared} can be served by other nodes. */
     public boolean isShared() {
         return store.isShared();
+    }
+
+    /** Where shared sessions' streams are kept for every node; null when sessions are not shared. */
+    public SessionStreams streams() {
+        return store.streams();
     }
 
     /** How long a shared session may go unused before the store forgets it (the transport's idle timeout). */
@@ -221,7 +229,10 @@ public final class SessionRegistry {
                 continue;
             }
             for (ChangeKind kind : kinds) {
-                s.standalone().send(JsonRpc.notification(kind.notification(), null));
+                // every node reloading the same plugin would tell a shared session: the first one does
+                if (!s.isShared() || store.firstToNotify(s.id(), kind.notification())) {
+                    s.standalone().send(JsonRpc.notification(kind.notification(), null));
+                }
             }
         }
     }
@@ -234,12 +245,35 @@ public final class SessionRegistry {
     /** Sends {@code notifications/resources/updated} to the sessions subscribed to {@code uri}. */
     public void broadcastResourceUpdated(String uri) {
         resourceListeners.forEach(l -> l.accept(uri));
+        var params = Json.object();
+        params.put("uri", uri);
+        var notification = JsonRpc.notification("notifications/resources/updated", params);
+        boolean viaStreams = store.isShared() && store.streams() != null;
         for (Session s : sessions.values()) {
-            if (s.subscriptions().contains(uri)) {
-                var params = Json.object();
-                params.put("uri", uri);
-                s.standalone().send(JsonRpc.notification("notifications/resources/updated", params));
+            if ((!viaStreams || !s.isShared()) && s.subscriptions().contains(uri)) {
+                s.standalone().send(notification);
             }
+        }
+        if (viaStreams) {
+            tellSharedSubscribers(uri, notification);
+        }
+    }
+
+    /**
+     * This node saw the change, so it tells every shared session subscribed to it in the cluster, once, through the
+     * session's stream (read by the node holding the client's connection); the other nodes only tell their
+     * {@code subscriptions/listen} requests.
+     */
+    private void tellSharedSubscribers(String uri, com.fasterxml.jackson.databind.node.ObjectNode notification) {
+        store.relayResourceUpdated(uri);
+        String data = Json.write(notification);
+        try {
+            for (String id : store.subscribers(uri)) {
+                store.streams().append(id, data);
+            }
+        } catch (McpException e) {
+            System.getLogger(SessionRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                    "Redis unreachable: the sessions subscribed to " + uri + " miss its update");
         }
     }
 

@@ -85,6 +85,38 @@ public interface SessionStore {
     default void onAnswer(BiConsumer<String, JsonNode> listener) {
     }
 
+    /**
+     * The streams of shared sessions, kept where every node reads them; null when sessions are not shared (each
+     * stream lives in the process that holds its connection).
+     */
+    default SessionStreams streams() {
+        return null;
+    }
+
+    /**
+     * The shared sessions subscribed to {@code uri} now, on whichever node they were opened; empty when sessions
+     * are not shared.
+     */
+    default java.util.Set<String> subscribers(String uri) {
+        return java.util.Set.of();
+    }
+
+    /** Tells the other nodes that a resource changed here, for their {@code subscriptions/listen} requests. */
+    default void relayResourceUpdated(String uri) {
+    }
+
+    /** Calls {@code listener(uri)} with every resource change another node relayed, on a thread of its own. */
+    default void onResourceUpdated(java.util.function.Consumer<String> listener) {
+    }
+
+    /**
+     * True for the first node that wants to send the session this list_changed notification ({@code method})
+     * within a second: every node that reloads the same plugin would send it, and the client needs it once.
+     */
+    default boolean firstToNotify(String sessionId, String method) {
+        return true;
+    }
+
     /** True when sessions outlive this process (another node may serve them). */
     boolean isShared();
 

@@ -1,6 +1,8 @@
 package io.mcpserver.server.transport.http;
 
+import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.protocol.SessionStreams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,18 +28,48 @@ final class HttpSession {
     private final boolean legacy;
     private final int replayBufferSize;
     private final SseStream standalone;
+    /** A cluster's shared session: its stream lives in the cluster's log; null on one node. */
+    private final SharedStream shared;
     private final Map<String, SseStream> postStreams = new LinkedHashMap<>();
     private final AtomicLong nextStream = new AtomicLong(1);
     private final AtomicInteger openConnections = new AtomicInteger();
     private volatile long lastUseNanos = System.nanoTime();
     private volatile boolean closed;
 
-    HttpSession(Session session, boolean legacy, int replayBufferSize) {
+    /** @param log where a shared session's stream is kept for every node (null: in this process only) */
+    HttpSession(Session session, boolean legacy, int replayBufferSize, SessionStreams log) {
         this.session = session;
         this.legacy = legacy;
         this.replayBufferSize = replayBufferSize;
         this.standalone = new SseStream("g", session.toString(), replayBufferSize, !legacy);
-        session.standalone(standalone);
+        this.shared = log != null && session.isShared() ? new SharedStream(log, session.id(), standalone) : null;
+        session.standalone(outbound());
+    }
+
+    /** Where messages for the client's own stream go: the cluster's log for a shared session, else the stream. */
+    MessageSink outbound() {
+        return shared != null ? shared : standalone;
+    }
+
+    /** A connection of this node starts writing {@code stream} after {@code after}. */
+    void streaming(SseStream stream, long after) {
+        if (shared != null && stream == standalone) {
+            shared.attach(after);
+        }
+    }
+
+    /** The connection writing {@code stream} ended. */
+    void streamed(SseStream stream) {
+        if (shared != null && stream == standalone) {
+            shared.detach();
+        }
+    }
+
+    /** Another node (or this one) appended to the shared stream: read it if a connection here writes it. */
+    void appended() {
+        if (shared != null) {
+            shared.appended();
+        }
     }
 
     Session session() {
@@ -97,7 +129,7 @@ final class HttpSession {
      */
     Optional<Resumption> resume(String lastEventId) {
         if (lastEventId == null) {
-            return Optional.of(new Resumption(standalone, standalone.deliveredSeq()));
+            return Optional.of(new Resumption(standalone, shared != null ? shared.readMark() : standalone.deliveredSeq()));
         }
         SseStream named = streamOf(lastEventId);
         long seq = named == null ? -1 : named.seqOf(lastEventId);

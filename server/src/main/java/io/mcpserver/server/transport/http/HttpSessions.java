@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HttpSessions implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HttpSessions.class.getName());
+    /** The transport name of legacy HTTP+SSE sessions. */
+    static final String LEGACY = "sse";
 
     private final McpCore core;
     private final int maxSessions;
@@ -25,6 +27,8 @@ final class HttpSessions implements AutoCloseable {
     private final int replayBufferSize;
     private final Map<String, HttpSession> sessions = new ConcurrentHashMap<>();
     private volatile Thread reaper;
+    /** Where shared sessions' streams are kept (a cluster); null on one node. */
+    private final io.mcpserver.server.protocol.SessionStreams log;
     private volatile io.mcpserver.server.security.EdgeAuthenticator edge;
 
     HttpSessions(McpCore core, int maxSessions, Duration idleTimeout, int replayBufferSize) {
@@ -33,6 +37,17 @@ final class HttpSessions implements AutoCloseable {
         this.idleTimeout = idleTimeout;
         this.replayBufferSize = replayBufferSize;
         core.sessions().idleTimeout(idleTimeout);
+        this.log = core.sessions().streams();
+        if (log != null) {
+            // the node holding a session's connection reads what any node appended to its stream
+            log.onAppended(id -> {
+                HttpSession http = sessions.get(id);
+                if (http != null) {
+                    http.appended();
+                }
+            });
+            log.onReconnect(() -> sessions.values().forEach(HttpSession::appended));
+        }
     }
 
     /** Applies {@code limits.max-sessions-per-principal} to every session opened here. */
@@ -59,11 +74,10 @@ final class HttpSessions implements AutoCloseable {
         if (e != null) {
             e.admitSession(core.sessions(), caller.subject(), false);
         }
-        // Streamable HTTP sessions are shared with the other nodes of a cluster; a legacy SSE session lives on the
-        // node that holds its /sse stream, where every answer must be written
-        Session session = legacy ? core.sessions().open(transport, caller, null)
-                : core.sessions().openShared(transport, caller, null);
-        HttpSession http = new HttpSession(session, legacy, replayBufferSize);
+        // shared with the other nodes of a cluster: a legacy session's POSTs may land on any node too, and what they
+        // answer reaches the node holding its /sse stream through the session's stream in the cluster's log
+        Session session = core.sessions().openShared(transport, caller, null);
+        HttpSession http = new HttpSession(session, legacy, replayBufferSize, log);
         session.presence(remote, () -> close(http, "closed by the server's administrator"));
         sessions.put(http.id(), http);
         return Optional.of(http);
@@ -84,7 +98,7 @@ final class HttpSessions implements AutoCloseable {
         }
         if (http == null && core.sessions().isShared()) {
             http = core.sessions().adopt(id).filter(s -> !s.isClosed())
-                    .map(s -> sessions.computeIfAbsent(id, k -> new HttpSession(s, false, replayBufferSize)))
+                    .map(s -> sessions.computeIfAbsent(id, k -> new HttpSession(s, LEGACY.equals(s.transport()), replayBufferSize, log)))
                     .orElse(null);
         }
         if (http != null) {

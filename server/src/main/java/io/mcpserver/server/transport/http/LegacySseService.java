@@ -66,8 +66,9 @@ final class LegacySseService implements HttpService {
         Optional<HttpSession> opened;
         try {
             opened = sessions.open(TRANSPORT, caller, true, Replies.remote(req));
-        } catch (io.mcpserver.server.protocol.McpException e) { // this principal's session limit
-            Replies.error(res, Status.TOO_MANY_REQUESTS_429, null, e.code(), e.getMessage());
+        } catch (io.mcpserver.server.protocol.McpException e) { // this principal's session limit, or Redis unreachable
+            Replies.error(res, e.code() == ErrorCodes.INTERNAL_ERROR ? Status.SERVICE_UNAVAILABLE_503
+                    : Status.TOO_MANY_REQUESTS_429, null, e.code(), e.getMessage());
             return;
         }
         if (opened.isEmpty()) {
@@ -115,7 +116,7 @@ final class LegacySseService implements HttpService {
         HttpSession session = found.get();
         session.touch();
         // requests run on their own virtual threads; their answers go to the session's stream
-        dispatcher.accept(session.session(), message, session.standalone());
+        dispatcher.accept(session.session(), message, session.outbound()); // in a cluster, to the node holding /sse
         res.status(Status.ACCEPTED_202).send("Accepted");
     }
 

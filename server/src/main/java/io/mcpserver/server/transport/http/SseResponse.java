@@ -31,6 +31,7 @@ final class SseResponse {
     SseStream.End serve(ServerResponse res, HttpSession session, SseStream stream, long after, Duration holdFor,
                         String firstEvent) {
         session.connectionOpened();
+        session.streaming(stream, after);
         try (SseWriter connection = SseWriter.open(res)) {
             if (firstEvent != null) {
                 connection.write(firstEvent);
@@ -40,6 +41,7 @@ final class SseResponse {
             // the client went away before the first event: nothing to do, the stream keeps its events
             return SseStream.End.DISCONNECTED;
         } finally {
+            session.streamed(stream);
             session.connectionClosed();
         }
     }

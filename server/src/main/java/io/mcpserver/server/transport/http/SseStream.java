@@ -95,6 +95,27 @@ final class SseStream implements MessageSink {
         }
     }
 
+    /**
+     * Queues an event numbered elsewhere (a shared session's stream, read from the cluster's log): kept only when
+     * numbered above every event queued so far, so a re-read is harmless.
+     */
+    void deliver(long seq, String data) {
+        lock.lock();
+        try {
+            if (completed || closed || seq <= lastSeq) {
+                return;
+            }
+            lastSeq = seq;
+            events.addLast(new Event(seq, data));
+            if (events.size() > capacity) {
+                events.removeFirst();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** No more messages will come (the request's response was queued): pumps end once they wrote everything. */
     void complete() {
         lock.lock();

@@ -1,0 +1,44 @@
+package io.mcpserver.server.protocol;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The events of each shared session's own stream (the Streamable HTTP GET stream, the legacy {@code /sse} stream),
+ * kept where every node of a cluster reads them: a node that produces a message for the session appends it here,
+ * whichever node holds the client's connection reads and writes it, and a client resuming with
+ * {@code Last-Event-ID} on any node gets what it missed. Sequence numbers are given out by the log, one series per
+ * session across all nodes, so event ids stay unique and ordered whoever wrote them.
+ *
+ * <p>Kept per session: the last {@code capacity} events (like {@code sse-replay-buffer} on one node), forgotten with
+ * the session or after its idle timeout without use.
+ */
+public interface SessionStreams {
+
+    /** One kept event: its sequence number in the session's series and the message as JSON text. */
+    record Event(long seq, String data) {
+    }
+
+    /**
+     * Appends a message to the session's stream and tells every node ({@link #onAppended}).
+     *
+     * @return its sequence number
+     * @throws McpException {@link SessionStore#unavailable()} when the log cannot be reached
+     */
+    long append(String sessionId, String data);
+
+    /** The kept events numbered above {@code seq}, oldest first, at most {@code max}. */
+    List<Event> after(String sessionId, long seq, int max);
+
+    /** Records that the client read the stream up to {@code seq} (a connection ended there). */
+    void read(String sessionId, long seq);
+
+    /** Up to where the client read the stream on any node (0: nothing yet, or unknown). */
+    long readMark(String sessionId);
+
+    /** Calls {@code listener(sessionId)} when any node appended to a session's stream, on a thread of its own. */
+    void onAppended(Consumer<String> listener);
+
+    /** Calls {@code listener} after a lost link to the log came back: appends may have been missed. */
+    void onReconnect(Runnable listener);
+}
