@@ -128,6 +128,11 @@ final class RedisSessionStreams implements SessionStreams {
     }
 
     @Override
+    public boolean reachable() {
+        return redis.up();
+    }
+
+    @Override
     public void onReconnect(Runnable listener) {
         redis.onReconnect(listener);
     }

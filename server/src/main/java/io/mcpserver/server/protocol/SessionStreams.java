@@ -39,6 +39,9 @@ public interface SessionStreams {
     /** Calls {@code listener(sessionId)} when any node appended to a session's stream, on a thread of its own. */
     void onAppended(Consumer<String> listener);
 
+    /** Whether the log can be reached now. */
+    boolean reachable();
+
     /** Calls {@code listener} after a lost link to the log came back: appends may have been missed. */
     void onReconnect(Runnable listener);
 }

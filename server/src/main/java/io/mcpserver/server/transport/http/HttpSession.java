@@ -42,13 +42,18 @@ final class HttpSession {
         this.legacy = legacy;
         this.replayBufferSize = replayBufferSize;
         this.standalone = new SseStream("g", session.toString(), replayBufferSize, !legacy);
-        this.shared = log != null && session.isShared() ? new SharedStream(log, session.id(), standalone) : null;
+        this.shared = log != null && session.isShared() ? new SharedStream(log, session.id(), standalone, legacy) : null;
         session.standalone(outbound());
     }
 
     /** Where messages for the client's own stream go: the cluster's log for a shared session, else the stream. */
     MessageSink outbound() {
         return shared != null ? shared : standalone;
+    }
+
+    /** Whether what is sent to the client's own stream reaches it now (in a cluster: Redis, or the connection, is here). */
+    boolean reachable() {
+        return shared == null || shared.reachable();
     }
 
     /** A connection of this node starts writing {@code stream} after {@code after}. */

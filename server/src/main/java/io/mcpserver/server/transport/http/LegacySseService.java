@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.config.HttpSettings;
 import io.mcpserver.server.protocol.Dispatcher;
 import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.spi.Caller;
 
@@ -114,6 +115,11 @@ final class LegacySseService implements HttpService {
             return;
         }
         HttpSession session = found.get();
+        if (!session.reachable()) { // the answer would travel to the node holding /sse through Redis, which is down
+            Replies.error(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.idOrNull(message), ErrorCodes.INTERNAL_ERROR,
+                    io.mcpserver.server.protocol.SessionStore.UNAVAILABLE);
+            return;
+        }
         session.touch();
         // requests run on their own virtual threads; their answers go to the session's stream
         dispatcher.accept(session.session(), message, session.outbound()); // in a cluster, to the node holding /sse

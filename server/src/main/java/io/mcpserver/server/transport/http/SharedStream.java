@@ -24,11 +24,14 @@ final class SharedStream implements MessageSink {
     private final SessionStreams log;
     private final String sessionId;
     private final SseStream local;
+    /** A legacy {@code /sse} stream: its events carry no ids, so this node may write one itself. */
+    private final boolean unnumbered;
     private final AtomicInteger attached = new AtomicInteger();
     /** The last sequence number read from the log into {@link #local}; guarded by {@code this}. */
     private long fetched;
 
-    SharedStream(SessionStreams log, String sessionId, SseStream local) {
+    SharedStream(SessionStreams log, String sessionId, SseStream local, boolean unnumbered) {
+        this.unnumbered = unnumbered;
         this.log = log;
         this.sessionId = sessionId;
         this.local = local;
@@ -39,6 +42,10 @@ final class SharedStream implements MessageSink {
         try {
             log.append(sessionId, Json.write(message));
         } catch (McpException e) {
+            if (unnumbered && attached.get() > 0) {
+                local.send(message); // the client's connection is here: it needs no Redis
+                return;
+            }
             LOG.log(System.Logger.Level.WARNING, "Redis unreachable: a " + message.path("method").asText("response")
                     + " for session stream " + local.key() + " is lost");
         }
@@ -60,6 +67,11 @@ final class SharedStream implements MessageSink {
     void detach() {
         attached.decrementAndGet();
         log.read(sessionId, local.deliveredSeq());
+    }
+
+    /** Whether a message sent now reaches the client: its connection is here, or the log can be reached. */
+    boolean reachable() {
+        return (unnumbered && attached.get() > 0) || log.reachable();
     }
 
     /** Where a connection without {@code Last-Event-ID} starts: after what the client read on any node. */
