@@ -180,7 +180,7 @@ class ClusterNginxIT {
         Set<String> upstreams = new TreeSet<>();
         for (String line : Files.readAllLines(prefix.resolve("access.log"))) {
             String[] f = line.split(" ");
-            if (f.length >= 3 && f[0].equals("POST") && f[1].equals(session)) {
+            if (f.length >= 5 && f[0].equals("POST") && f[4].equals(session)) { // /message?sessionId=…
                 upstreams.add(f[2]);
             }
         }
@@ -301,7 +301,7 @@ class ClusterNginxIT {
         }
         assertTrue(conf.contains("listen 8080;"));
         conf = conf.replace("listen 8080;", "listen 127.0.0.1:" + port + ";")
-                .replace("http {", "http {\n    log_format session '$request_method $http_mcp_session_id$arg_sessionId $upstream_addr $status';\n"
+                .replace("http {", "http {\n    log_format session '$request_method $http_mcp_session_id $upstream_addr $status $arg_sessionId';\n"
                         + "    access_log " + prefix + "/access.log session;\n"
                         + "    client_body_temp_path " + prefix + "/body;\n    proxy_temp_path " + prefix + "/proxy;\n"
                         + "    fastcgi_temp_path " + prefix + "/fastcgi;\n    uwsgi_temp_path " + prefix + "/uwsgi;\n"

@@ -212,8 +212,42 @@ class ClusterSessionsIT {
         assertEquals(null, events.poll(Duration.ofSeconds(2)), "nothing more");
     }
 
+    /**
+     * A call's own stream (its POST's response) cut mid-way resumes on another node: its events are in Redis too, and
+     * the node following them ends the stream at the call's response.
+     */
     @Test
     @Order(5)
+    void aCallsStreamResumesOnAnotherNodeWhileItRuns() throws Exception {
+        URI a = mcp(0);
+        URI b = mcp(1);
+        String session = initialize(a);
+        HttpResponse<InputStream> running = post(a, session, call(2, "slow_count", "{\"count\":6,\"delay_ms\":500}"));
+        assertTrue(running.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        Events cut = events(running);
+        assertNotNull(cut.poll(Duration.ofSeconds(30)), "the call's first message");
+        String lastSeen = cut.ids.getLast();
+        cut.disconnect();
+
+        HttpResponse<InputStream> resumed = http.send(request(b, session).header("Last-Event-ID", lastSeen).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, resumed.statusCode());
+        Events rest = events(resumed);
+        JsonNode response = null;
+        for (JsonNode m = rest.poll(Duration.ofSeconds(30)); m != null; m = rest.poll(Duration.ofSeconds(30))) {
+            if (m.path("id").asInt(-1) == 2 && !m.has("method")) {
+                response = m;
+                break;
+            }
+        }
+        assertNotNull(response, "the call's response on b's resumed stream: " + rest.ids);
+        assertTrue(response.path("result").toString().contains("Counted to 6"), response.toString());
+        assertTrue(rest.awaitEnd(Duration.ofSeconds(30)), "the resumed stream ends with the response");
+        assertTrue(rest.ids.getFirst().equals(lastSeen), "resumed where it was cut: " + rest.ids);
+    }
+
+    @Test
+    @Order(6)
     void aSessionSurvivesTheNodeThatOpenedIt() throws Exception {
         URI b = mcp(1);
         URI c = mcp(2);
@@ -230,7 +264,7 @@ class ClusterSessionsIT {
      * {@code Last-Event-ID} and gets the events it missed, from Redis. (Runs after c was killed.)
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aStreamResumesOnAnotherNodeAfterItsNodeWasKilled() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
@@ -244,7 +278,27 @@ class ClusterSessionsIT {
         assertTrue(first.awaitEnd(Duration.ofSeconds(30)));
         reply(post(b, session, call(4, "bump_counter", "{}")), 4); // missed: no connection reads the stream
         reply(post(b, session, call(5, "bump_counter", "{}")), 5);
+        // and a call running on b, whose stream the client lost too
+        Events call = events(post(b, session, call(6, "slow_count", "{\"count\":100,\"delay_ms\":500}")));
+        assertNotNull(call.poll(Duration.ofSeconds(30)), "the call's first message");
+        String callSeen = call.ids.getLast();
+        call.disconnect();
         nodes.get(1).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
+
+        // the call died with b: resumed on a, its stream says so with an error for the request, instead of hanging
+        Events lost = events(http.send(request(a, session).header("Last-Event-ID", callSeen).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream()));
+        JsonNode error = null;
+        for (JsonNode m = lost.poll(Duration.ofSeconds(30)); m != null; m = lost.poll(Duration.ofSeconds(30))) {
+            if (m.path("id").asInt(-1) == 6 && !m.has("method")) {
+                error = m;
+                break;
+            }
+        }
+        assertNotNull(error, "an answer for the lost call: " + lost.ids);
+        assertEquals(-32603, error.path("error").path("code").asInt(), error.toString());
+        assertTrue(error.path("error").path("message").asText().contains("node-b"), error.toString());
+        assertTrue(lost.awaitEnd(Duration.ofSeconds(30)), "and the stream ends");
 
         HttpResponse<InputStream> resumed = http.send(request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());

@@ -228,6 +228,11 @@ public final class RedisLink implements AutoCloseable {
         return settings.nodeId();
     }
 
+    /** True once {@link #close()} was called: background work of the link's users stops. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         closed = true;

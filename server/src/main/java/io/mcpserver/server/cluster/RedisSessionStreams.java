@@ -1,10 +1,11 @@
 package io.mcpserver.server.cluster;
 
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.Limit;
 import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.protocol.SessionStreams;
 
@@ -12,18 +13,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
- * A session's stream in Redis: one Redis Stream per session ({@code mcp:sse:<session id>}) trimmed to the replay
- * capacity on every append ({@code MAXLEN}), expiring with the session's idle timeout, and the channel
- * {@code mcp:streams} on which an append is announced ({@code <session id>}) so that the node holding the client's
- * connection reads it at once.
+ * Session streams in Redis: one Redis Stream per session stream ({@code mcp:sse:<session id>} for the session's own,
+ * {@code mcp:sse:<session id>:<key>} for a POST's), trimmed to the replay capacity on every append ({@code MAXLEN}),
+ * expiring with the session's idle timeout, and the channel {@code mcp:streams} on which an append is announced
+ * ({@code <session id>} or {@code <session id> <key>}) so that the node holding the client's connection reads it at
+ * once. Each node also renews {@code mcp:node:<id>} every few seconds, so that a node following another's POST stream
+ * can tell that it died.
  *
  * <p>A Redis Stream rather than a capped list: {@code XRANGE} from the client's last id returns only what it missed
  * (a list would be read whole and filtered here), and the stream remembers its last id after trimming, so ids never
- * go back. Ids are {@code 1-<n>}: Redis numbers {@code 1-*} 0, 1, 2… in one series per session whichever node
- * appends, which gives dense sequence numbers (a gap means events were trimmed, as in the local replay buffer).
+ * go back. Ids are {@code 1-<n-1>} for event {@code n}: Redis numbers the session's own stream's {@code 1-*} 0, 1, 2…
+ * in one series whichever node appends, which gives dense sequence numbers (a gap means events were trimmed, as in
+ * the local replay buffer); a POST's events keep the numbers the node running it gave them.
  */
 final class RedisSessionStreams implements SessionStreams {
 
@@ -31,64 +35,95 @@ final class RedisSessionStreams implements SessionStreams {
     static final String CHANNEL = "mcp:streams";
     private static final String KEY = "mcp:sse:";
     private static final String READ = "mcp:sse-read:";
-    /** One round trip per event: append, trim, push the expiry back, announce. */
+    private static final String NODE = "mcp:node:";
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+    /** A node not heard of for this long is taken for dead. */
+    static final Duration NODE_TTL = Duration.ofSeconds(8);
+    /** One round trip per event: append (numbered by Redis, or by ARGV[6]), trim, push the expiry back, announce. */
     private static final String APPEND = """
-            local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '1-*', 'd', ARGV[2])
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], ARGV[6], 'd', ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('PUBLISH', ARGV[4], ARGV[5])
             return id""";
 
     private final RedisLink redis;
     private final int capacity;
-    private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
     private volatile Duration ttl = Duration.ofMinutes(30);
 
     RedisSessionStreams(RedisLink redis, int capacity) {
         this.redis = redis;
         this.capacity = Math.max(1, capacity);
         redis.subscribe(CHANNEL, this::appended);
+        Thread.ofVirtual().name("mcp-node-heartbeat").start(this::heartbeat);
     }
 
     void idleTimeout(Duration timeout) {
         this.ttl = timeout;
     }
 
-    @Override
-    public long append(String sessionId, String data) {
-        String id;
-        try {
-            id = redis.commands().eval(APPEND, ScriptOutputType.VALUE, new String[] {KEY + sessionId},
-                    Integer.toString(capacity), data, Long.toString(ttl.toMillis()), CHANNEL, sessionId);
-        } catch (RedisException e) {
-            throw SessionStore.unavailable();
+    private void heartbeat() {
+        while (!redis.isClosed()) {
+            try {
+                if (redis.up()) {
+                    redis.commands().set(NODE + redis.nodeId(), "1", SetArgs.Builder.px(NODE_TTL));
+                }
+            } catch (RedisException e) {
+                // down: /ready says so; the next beat after the reconnection renews the mark
+            }
+            try {
+                Thread.sleep(HEARTBEAT);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
-        // the first id Redis gives for 1-* is 1-0: sequence numbers start at 1, as on one node
-        return seqOf(id) + 1;
     }
 
     @Override
-    public List<Event> after(String sessionId, long seq, int max) {
+    public long append(String sessionId, String data) {
+        // the first id Redis gives for 1-* is 1-0: sequence numbers start at 1, as on one node
+        return seqOf(run(KEY + sessionId, data, sessionId, "1-*"));
+    }
+
+    @Override
+    public void appendAt(String sessionId, String stream, long seq, String data) {
+        run(KEY + sessionId + ":" + stream, data, sessionId + " " + stream, idOf(seq));
+    }
+
+    private String run(String key, String data, String announcement, String id) {
+        try {
+            return redis.commands().eval(APPEND, ScriptOutputType.VALUE, new String[] {key},
+                    Integer.toString(capacity), data, Long.toString(ttl.toMillis()), CHANNEL, announcement, id);
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        }
+    }
+
+    @Override
+    public List<Event> after(String sessionId, String stream, long seq, int max) {
+        String key = OWN.equals(stream) ? KEY + sessionId : KEY + sessionId + ":" + stream;
         List<StreamMessage<String, String>> read;
         try {
-            read = redis.commands().xrange(KEY + sessionId,
-                    Range.from(Range.Boundary.excluding(idOf(seq)), Range.Boundary.unbounded()), Limit.from(max));
+            read = redis.commands().xrange(key,
+                    Range.from(Range.Boundary.excluding(seq <= 0 ? "0-0" : idOf(seq)), Range.Boundary.unbounded()),
+                    Limit.from(max));
         } catch (RedisException e) {
             throw SessionStore.unavailable();
         }
         List<Event> events = new ArrayList<>(read.size());
         for (StreamMessage<String, String> m : read) {
-            events.add(new Event(seqOf(m.getId()) + 1, m.getBody().get("d")));
+            events.add(new Event(seqOf(m.getId()), m.getBody().get("d")));
         }
         return events;
     }
 
-    /** Sequence number {@code seq} is stream id {@code 1-(seq-1)}; 0 (nothing read) is before {@code 1-0}. */
+    /** Event {@code seq} (from 1) is stream id {@code 1-(seq-1)}. */
     private static String idOf(long seq) {
-        return seq <= 0 ? "0-0" : "1-" + (seq - 1);
+        return "1-" + (seq - 1);
     }
 
     private static long seqOf(String id) {
-        return Long.parseLong(id.substring(id.indexOf('-') + 1));
+        return Long.parseLong(id.substring(id.indexOf('-') + 1)) + 1;
     }
 
     @Override
@@ -113,18 +148,28 @@ final class RedisSessionStreams implements SessionStreams {
         }
     }
 
+    @Override
+    public boolean nodeAlive(String nodeId) {
+        try {
+            return redis.commands().exists(NODE + nodeId) > 0;
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        }
+    }
+
+    @Override
+    public String nodeId() {
+        return redis.nodeId();
+    }
+
     /** The session was used: its stream expires with it. */
     void touch(String sessionId) {
         redis.commands().pexpire(KEY + sessionId, ttl.toMillis());
     }
 
+    /** The session ended: its own stream goes (its POST streams expire soon after: they end with their requests). */
     void delete(String sessionId) {
         redis.commands().del(KEY + sessionId, READ + sessionId);
-    }
-
-    @Override
-    public void onAppended(Consumer<String> listener) {
-        listeners.add(listener);
     }
 
     @Override
@@ -133,14 +178,22 @@ final class RedisSessionStreams implements SessionStreams {
     }
 
     @Override
+    public void onAppended(BiConsumer<String, String> listener) {
+        listeners.add(listener);
+    }
+
+    @Override
     public void onReconnect(Runnable listener) {
         redis.onReconnect(listener);
     }
 
-    private void appended(String sessionId) {
-        for (Consumer<String> l : listeners) {
+    private void appended(String announcement) {
+        int space = announcement.indexOf(' ');
+        String session = space < 0 ? announcement : announcement.substring(0, space);
+        String stream = space < 0 ? OWN : announcement.substring(space + 1);
+        for (BiConsumer<String, String> l : listeners) {
             try {
-                l.accept(sessionId);
+                l.accept(session, stream);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "Reading a session's stream from Redis: " + e);
             }

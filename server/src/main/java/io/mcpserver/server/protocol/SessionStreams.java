@@ -27,8 +27,30 @@ public interface SessionStreams {
      */
     long append(String sessionId, String data);
 
-    /** The kept events numbered above {@code seq}, oldest first, at most {@code max}. */
-    List<Event> after(String sessionId, long seq, int max);
+    /** The kept events of the session's own stream numbered above {@code seq}, oldest first, at most {@code max}. */
+    default List<Event> after(String sessionId, long seq, int max) {
+        return after(sessionId, OWN, seq, max);
+    }
+
+    /** The kept events of one of the session's streams ({@link #OWN}, or a POST's) numbered above {@code seq}. */
+    List<Event> after(String sessionId, String stream, long seq, int max);
+
+    /**
+     * Keeps event {@code seq} (numbered by the node running it, above every number kept) of a POST's stream, so that
+     * the client can resume it on another node; announced like {@link #append}.
+     *
+     * @throws McpException {@link SessionStore#unavailable()} when the log cannot be reached
+     */
+    void appendAt(String sessionId, String stream, long seq, String data);
+
+    /** Whether the node {@code nodeId} is running (it renews a mark in the log every few seconds). */
+    boolean nodeAlive(String nodeId);
+
+    /** This node's id. */
+    String nodeId();
+
+    /** The key of a session's own stream (its GET or legacy {@code /sse} stream) in {@link #onAppended}. */
+    String OWN = "g";
 
     /** Records that the client read the stream up to {@code seq} (a connection ended there). */
     void read(String sessionId, long seq);
@@ -36,8 +58,11 @@ public interface SessionStreams {
     /** Up to where the client read the stream on any node (0: nothing yet, or unknown). */
     long readMark(String sessionId);
 
-    /** Calls {@code listener(sessionId)} when any node appended to a session's stream, on a thread of its own. */
-    void onAppended(Consumer<String> listener);
+    /**
+     * Calls {@code listener(sessionId, stream)} when any node appended to one of a session's streams ({@link #OWN}
+     * or a POST's), on a thread of its own.
+     */
+    void onAppended(java.util.function.BiConsumer<String, String> listener);
 
     /** Whether the log can be reached now. */
     boolean reachable();

@@ -109,7 +109,21 @@ class ClusterNotificationsTest {
             }
 
             @Override
-            public List<Event> after(String sessionId, long seq, int max) {
+            public void appendAt(String sessionId, String stream, long seq, String data) {
+            }
+
+            @Override
+            public boolean nodeAlive(String nodeId) {
+                return true;
+            }
+
+            @Override
+            public String nodeId() {
+                return "node";
+            }
+
+            @Override
+            public List<Event> after(String sessionId, String name, long seq, int max) {
                 List<Event> events = new ArrayList<>();
                 List<String> stream = stream(sessionId);
                 for (int i = (int) seq; i < stream.size() && events.size() < max; i++) {
@@ -128,7 +142,7 @@ class ClusterNotificationsTest {
             }
 
             @Override
-            public void onAppended(Consumer<String> listener) {
+            public void onAppended(BiConsumer<String, String> listener) {
             }
 
             @Override

@@ -30,6 +30,10 @@ final class HttpSession {
     private final SseStream standalone;
     /** A cluster's shared session: its stream lives in the cluster's log; null on one node. */
     private final SharedStream shared;
+    /** Where a shared session's streams are kept (null on one node). */
+    private final SessionStreams log;
+    /** POST streams another node runs, resumed on this one (a cluster's shared session). */
+    private final Map<String, RemotePostStream> remote = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, SseStream> postStreams = new LinkedHashMap<>();
     private final AtomicLong nextStream = new AtomicLong(1);
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -42,7 +46,8 @@ final class HttpSession {
         this.legacy = legacy;
         this.replayBufferSize = replayBufferSize;
         this.standalone = new SseStream("g", session.toString(), replayBufferSize, !legacy);
-        this.shared = log != null && session.isShared() ? new SharedStream(log, session.id(), standalone, legacy) : null;
+        this.log = log != null && session.isShared() ? log : null;
+        this.shared = this.log != null ? new SharedStream(log, session.id(), standalone, legacy) : null;
         session.standalone(outbound());
     }
 
@@ -61,6 +66,10 @@ final class HttpSession {
         if (shared != null && stream == standalone) {
             shared.attach(after);
         }
+        RemotePostStream followed = log == null ? null : remote.get(stream.key());
+        if (followed != null && followed.local() == stream) {
+            followed.attach(after);
+        }
     }
 
     /** The connection writing {@code stream} ended. */
@@ -68,12 +77,21 @@ final class HttpSession {
         if (shared != null && stream == standalone) {
             shared.detach();
         }
+        RemotePostStream followed = log == null ? null : remote.get(stream.key());
+        if (followed != null && followed.local() == stream) {
+            followed.detach();
+        }
     }
 
-    /** Another node (or this one) appended to the shared stream: read it if a connection here writes it. */
-    void appended() {
-        if (shared != null) {
+    /** A node appended to one of the session's shared streams: read it if a connection here writes it. */
+    void appended(String stream) {
+        if (shared != null && SessionStreams.OWN.equals(stream)) {
             shared.appended();
+        } else if (log != null) {
+            RemotePostStream followed = remote.get(stream);
+            if (followed != null) {
+                followed.appended();
+            }
         }
     }
 
@@ -97,8 +115,28 @@ final class HttpSession {
 
     /** A new stream for one POSTed request, resumable until it is drained. */
     SseStream openPostStream() {
-        SseStream stream = new SseStream("p" + nextStream.getAndIncrement(), session.toString(), replayBufferSize,
-                true);
+        return openPostStream(null);
+    }
+
+    /**
+     * A new stream for the POSTed request {@code requestId}, resumable until it is drained; in a cluster also on
+     * the other nodes (its events are kept in Redis too, and its key names this node and the request).
+     */
+    SseStream openPostStream(com.fasterxml.jackson.databind.JsonNode requestId) {
+        long n = nextStream.getAndIncrement();
+        boolean mirrored = log != null && requestId != null && (requestId.isTextual() || requestId.isNumber());
+        SseStream stream = new SseStream(mirrored ? RemotePostStream.key(n, log.nodeId(), requestId) : "p" + n,
+                session.toString(), replayBufferSize, true);
+        if (mirrored) {
+            String sessionId = session.id();
+            stream.mirror((seq, data) -> {
+                try {
+                    log.appendAt(sessionId, stream.key(), seq, data);
+                } catch (io.mcpserver.server.protocol.McpException e) {
+                    // resumable on this node only (Redis unreachable)
+                }
+            });
+        }
         synchronized (postStreams) {
             postStreams.put(stream.key(), stream);
             dropOldCompletedStreams();
@@ -137,6 +175,9 @@ final class HttpSession {
             return Optional.of(new Resumption(standalone, shared != null ? shared.readMark() : standalone.deliveredSeq()));
         }
         SseStream named = streamOf(lastEventId);
+        if (named == null && log != null) {
+            named = followRemote(SseStream.streamKeyOf(lastEventId));
+        }
         long seq = named == null ? -1 : named.seqOf(lastEventId);
         if (named == standalone) {
             return Optional.of(new Resumption(standalone, seq >= 0 ? seq : standalone.deliveredSeq()));
@@ -150,12 +191,34 @@ final class HttpSession {
         return Optional.of(new Resumption(named, seq));
     }
 
+    /** A POST stream another node runs, followed here from the cluster's log; null when the key names none. */
+    private SseStream followRemote(String key) {
+        if (key == null) {
+            return null;
+        }
+        RemotePostStream followed = remote.get(key);
+        if (followed == null) {
+            followed = RemotePostStream.of(key, log, session.id(), log.nodeId(), session.toString(), replayBufferSize);
+            if (followed == null) {
+                return null;
+            }
+            RemotePostStream raced = remote.putIfAbsent(key, followed);
+            followed = raced != null ? raced : followed;
+        }
+        synchronized (postStreams) {
+            postStreams.putIfAbsent(key, followed.local());
+            dropOldCompletedStreams();
+        }
+        return followed.local();
+    }
+
     /** Forgets a POST stream once nothing in it is left for the client to read. */
     void releaseIfDrained(SseStream stream) {
         if (stream != standalone && stream.isDrained()) {
             synchronized (postStreams) {
                 postStreams.remove(stream.key(), stream);
             }
+            remote.remove(stream.key());
         }
     }
 
@@ -172,6 +235,7 @@ final class HttpSession {
             if (s.isCompleted()) {
                 s.close();
                 it.remove();
+                remote.remove(s.key());
                 completed--;
             }
         }

@@ -40,13 +40,13 @@ final class HttpSessions implements AutoCloseable {
         this.log = core.sessions().streams();
         if (log != null) {
             // the node holding a session's connection reads what any node appended to its stream
-            log.onAppended(id -> {
+            log.onAppended((id, stream) -> {
                 HttpSession http = sessions.get(id);
                 if (http != null) {
-                    http.appended();
+                    http.appended(stream);
                 }
             });
-            log.onReconnect(() -> sessions.values().forEach(HttpSession::appended));
+            log.onReconnect(() -> sessions.values().forEach(s -> s.appended(io.mcpserver.server.protocol.SessionStreams.OWN)));
         }
     }
 

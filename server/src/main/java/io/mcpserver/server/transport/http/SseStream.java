@@ -45,6 +45,11 @@ final class SseStream implements MessageSink {
     private record Event(long seq, String data) {
     }
 
+    /** Told of each event as it is queued, with its number (a cluster keeps a POST's events in Redis). */
+    interface Mirror {
+        void queued(long seq, String data);
+    }
+
     private final String key;
     private final String owner;
     private final int capacity;
@@ -58,6 +63,7 @@ final class SseStream implements MessageSink {
     private boolean closed;
     private int generation;
     private boolean gapLogged;
+    private Mirror mirror;
 
     /**
      * @param key      the stream's name within its session; event ids are {@code key-seq}
@@ -89,7 +95,20 @@ final class SseStream implements MessageSink {
             if (events.size() > capacity) {
                 events.removeFirst();
             }
+            if (mirror != null) {
+                mirror.queued(lastSeq, data); // under the lock: numbers reach the mirror in order
+            }
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells {@code mirror} of every event queued from now on. */
+    void mirror(Mirror mirror) {
+        lock.lock();
+        try {
+            this.mirror = mirror;
         } finally {
             lock.unlock();
         }

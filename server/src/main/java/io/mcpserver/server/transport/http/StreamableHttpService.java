@@ -160,7 +160,7 @@ final class StreamableHttpService implements HttpService {
             LOG.log(System.Logger.Level.DEBUG, session + ": session opened");
         }
         if (streamOnly) { // the client takes no JSON (else one JSON body: initialize emits nothing before its response)
-            SseStream stream = session.openPostStream();
+            SseStream stream = session.openPostStream(message.get("id"));
             stream.send(response);
             stream.complete();
             sse.serve(res, session, stream, 0, Duration.ZERO, stream.primingEvent(0, sse.retry()));
@@ -184,10 +184,11 @@ final class StreamableHttpService implements HttpService {
             Replies.json(res, bearer.status(req, res, refused.error()), refused.error());
             return;
         }
-        ReplyOrStream answer = new ReplyOrStream(message.get("id"), session::openPostStream, stream -> {
-            sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
-            session.releaseIfDrained(stream);
-        }, json);
+        ReplyOrStream answer = new ReplyOrStream(message.get("id"), () -> session.openPostStream(message.get("id")),
+                stream -> {
+                    sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
+                    session.releaseIfDrained(stream);
+                }, json);
         switch (admission) {
             case Admission.Admitted admitted -> answer.run(admitted, decisionWait());
             case Admission.Refused refused -> {

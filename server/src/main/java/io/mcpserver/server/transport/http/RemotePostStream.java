@@ -1,0 +1,156 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.JsonRpc;
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.SessionStreams;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A POST's stream that another node of the cluster runs, resumed here ({@code Last-Event-ID} landed on this node):
+ * its events are read from the cluster's log into a local {@link SseStream} until the request's response comes. If
+ * the node running the request stops (killed) before answering, the client gets a JSON-RPC error for the request
+ * instead of waiting for ever.
+ *
+ * <p>The stream's key names the node and the request ({@code p<n>.<node>.<request id>}, both base64url), so that any
+ * node can tell whose it is without asking Redis.
+ */
+final class RemotePostStream {
+
+    private static final System.Logger LOG = System.getLogger(RemotePostStream.class.getName());
+    private static final int BATCH = 256;
+    /** How often a follower checks that the node running the request is still alive. */
+    private static final long LIVENESS_MILLIS = 2000;
+
+    private final SessionStreams log;
+    private final String sessionId;
+    private final String node;
+    private final JsonNode requestId;
+    private final SseStream local;
+    private final AtomicInteger attached = new AtomicInteger();
+    private final Semaphore wake = new Semaphore(0);
+    /** Guarded by {@code this}. */
+    private long fetched;
+    private Thread follower;
+
+    private RemotePostStream(SessionStreams log, String sessionId, String node, JsonNode requestId, SseStream local) {
+        this.log = log;
+        this.sessionId = sessionId;
+        this.node = node;
+        this.requestId = requestId;
+        this.local = local;
+    }
+
+    /** The key of a POST stream of a shared session run on {@code node} for the request {@code id}. */
+    static String key(long n, String node, JsonNode id) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return "p" + n + "." + b64.encodeToString(node.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(Json.write(id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The stream another node runs that {@code key} names, or null when the key is no such stream's. */
+    static RemotePostStream of(String key, SessionStreams log, String sessionId, String thisNode, String owner,
+                               int capacity) {
+        String[] parts = key.split("\\.", -1);
+        if (parts.length != 3 || !parts[0].matches("p\\d+")) {
+            return null;
+        }
+        try {
+            Base64.Decoder b64 = Base64.getUrlDecoder();
+            String node = new String(b64.decode(parts[1]), StandardCharsets.UTF_8);
+            JsonNode id = Json.parse(new String(b64.decode(parts[2]), StandardCharsets.UTF_8));
+            if (node.equals(thisNode) || !(id.isTextual() || id.isNumber())) {
+                return null; // one of ours that is no longer kept, or not an id
+            }
+            return new RemotePostStream(log, sessionId, node, id, new SseStream(key, owner, capacity, true));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    SseStream local() {
+        return local;
+    }
+
+    /** A connection here writes the stream after {@code after}: follow the log until the response comes. */
+    synchronized void attach(long after) {
+        attached.incrementAndGet();
+        fetched = Math.max(fetched, after);
+        if (follower == null || !follower.isAlive()) {
+            follower = Thread.ofVirtual().name("mcp-follow-" + local.key()).start(this::follow);
+        }
+        wake.release();
+    }
+
+    void detach() {
+        attached.decrementAndGet();
+        wake.release();
+    }
+
+    /** The node running the request appended to the stream. */
+    void appended() {
+        wake.release();
+    }
+
+    private void follow() {
+        while (attached.get() > 0 && !local.isCompleted()) {
+            try {
+                boolean woken = wake.tryAcquire(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (catchUp() || woken) {
+                    continue;
+                }
+                if (!log.nodeAlive(node) && !catchUp()) {
+                    synchronized (this) {
+                        local.deliver(fetched + 1, Json.write(JsonRpc.error(requestId, ErrorCodes.INTERNAL_ERROR,
+                                "The node that ran this request (" + node + ") stopped before answering; send the"
+                                        + " request again", null)));
+                    }
+                    local.complete();
+                    LOG.log(System.Logger.Level.INFO, "SSE stream " + local.key() + ": node " + node
+                            + " stopped before answering; the resumed request got an error");
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (McpException e) {
+                // Redis unreachable: tried again at the next check
+            }
+        }
+    }
+
+    /** Reads what is new; true when it read something. Completes the local stream at the response. */
+    private synchronized boolean catchUp() {
+        boolean read = false;
+        List<SessionStreams.Event> batch;
+        do {
+            batch = log.after(sessionId, local.key(), fetched, BATCH);
+            for (SessionStreams.Event e : batch) {
+                local.deliver(e.seq(), e.data());
+                fetched = e.seq();
+                read = true;
+                if (isResponse(e.data())) {
+                    local.complete();
+                    return true;
+                }
+            }
+        } while (batch.size() == BATCH);
+        return read;
+    }
+
+    private boolean isResponse(String data) {
+        try {
+            JsonNode m = Json.parse(data);
+            return !m.has("method") && requestId.equals(m.get("id"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
