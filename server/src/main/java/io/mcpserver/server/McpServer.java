@@ -280,6 +280,7 @@ public final class McpServer implements AutoCloseable {
             labels.add(t.name());
         }
         labels.forEach(label -> metrics.sessions(label, () -> (int) core.sessions().countByTransport(label)));
+        core.resumption().observe(metrics.resumption(core.resumption()::waiting));
     }
 
     private List<ServerTransport> pluginTransports() {

@@ -204,6 +204,42 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
+     * Session recovery on WebSocket and TCP: {@code mcp_sessions_waiting} (sessions whose connection ended, waiting
+     * for their client), {@code mcp_session_resumes_total{outcome}} ({@code resumed}, {@code refused},
+     * {@code expired}) and {@code mcp_session_replay_lost_total} (messages a resumed client was told it lost).
+     */
+    public io.mcpserver.server.resume.ResumeEvents resumption(IntSupplier waiting) {
+        meters.add(registry.getOrCreate(Gauge.builder("mcp.sessions.waiting", () -> waiting.getAsInt())
+                .description("Sessions whose WebSocket or TCP connection ended, waiting for their client to resume them")));
+        String resumes = "Session resumes on WebSocket and TCP, by outcome: resumed, refused (a bad, used, expired or "
+                + "foreign token), expired (the window passed)";
+        return new io.mcpserver.server.resume.ResumeEvents() {
+            @Override
+            public void resumed(long replayed, long lost) {
+                if (!closed) {
+                    counter("mcp.session.resumes", resumes, "outcome", "resumed").increment();
+                    counter("mcp.session.replay.lost", "Messages resumed clients were told they lost (replay buffer "
+                            + "overflow)").increment(lost);
+                }
+            }
+
+            @Override
+            public void refused() {
+                if (!closed) {
+                    counter("mcp.session.resumes", resumes, "outcome", "refused").increment();
+                }
+            }
+
+            @Override
+            public void expired() {
+                if (!closed) {
+                    counter("mcp.session.resumes", resumes, "outcome", "expired").increment();
+                }
+            }
+        };
+    }
+
+    /**
      * {@code mcp_plugin_load_failures_total}: one more plugin failed to load (at startup or on reload). A counter
      * of its own: the functional counter over the loader's count that this replaces was registered after startup
      * and then kept the value it first read, so failures during reloads never showed (PluginFailuresTest).

@@ -63,7 +63,7 @@ public final class SessionResumption implements AutoCloseable {
         final Outbox outbox;
         final ReentrantLock lock = new ReentrantLock();
         String tokenHash;
-        ScheduledFuture<?> expiry;
+        volatile ScheduledFuture<?> expiry;
         boolean ended;
 
         Resumable(Session session, Outbox outbox) {
@@ -81,6 +81,7 @@ public final class SessionResumption implements AutoCloseable {
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Attached> attached = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile ResumeEvents events = ResumeEvents.NONE;
 
     public SessionResumption(ResumeSettings settings, ResumeStore store, SessionRegistry sessions, Clock clock) {
         this.settings = settings;
@@ -97,6 +98,16 @@ public final class SessionResumption implements AutoCloseable {
 
     public ResumeSettings settings() {
         return settings;
+    }
+
+    /** Where resumes, refusals and expiries are counted ({@code /metrics}). */
+    public void observe(ResumeEvents events) {
+        this.events = events == null ? ResumeEvents.NONE : events;
+    }
+
+    /** Sessions waiting for their client now: their connection ended, the window has not passed. */
+    public int waiting() {
+        return (int) resumable.values().stream().filter(r -> r.expiry != null).count();
     }
 
     /** Whether sessions on this transport can be resumed. */
@@ -173,11 +184,13 @@ public final class SessionResumption implements AutoCloseable {
             }
         };
         if (r == null || connection == null) {
+            events.refused();
             throw refused();
         }
         r.lock.lock();
         try {
             if (r.ended || r.session.isClosed()) {
+                events.refused();
                 throw refused();
             }
             if (r.expiry != null) {
@@ -206,6 +219,7 @@ public final class SessionResumption implements AutoCloseable {
             }
             meta(answer).set(ResumeMeta.RESUME, info);
             attached.put(fresh.id(), new Attached(r.session, r.outbox, gate::open));
+            events.resumed(replay.replayed(), replay.lost());
             return answer;
         } finally {
             r.lock.unlock();
@@ -271,6 +285,7 @@ public final class SessionResumption implements AutoCloseable {
             r.lock.unlock();
         }
         sessions.close(r.session, "not resumed within " + settings.window().toSeconds() + " s");
+        events.expired();
         LOG.log(System.Logger.Level.INFO, r.session + ": not resumed within " + settings.window().toMillis()
                 + " ms (sessions.resume-window); session closed" + (running > 0 ? ", cancelled " + running
                 + " running request(s)" : ""));

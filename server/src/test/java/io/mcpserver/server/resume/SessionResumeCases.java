@@ -306,6 +306,38 @@ abstract class SessionResumeCases {
                 () -> "a used token was accepted: " + reused.answer());
         Resumed c = resume("alice", next, null);
         assertTrue(c.info().path("resumed").asBoolean(), () -> "the new token failed: " + c.answer());
+
+        String metrics = metrics();
+        assertEquals(2, sample(metrics, "mcp_session_resumes_total", "outcome=\"resumed\""), metrics);
+        assertEquals(1, sample(metrics, "mcp_session_resumes_total", "outcome=\"refused\""), metrics);
+        assertEquals(0, sample(metrics, "mcp_sessions_waiting", ""), metrics);
+        c.wire().drop();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String now;
+        while (sample(now = metrics(), "mcp_sessions_waiting", "") != 1) { // the server notices the drop in time
+            String seen = now;
+            assertTrue(System.nanoTime() < deadline, () -> "no session waiting: " + seen);
+            Thread.sleep(50);
+        }
+    }
+
+    String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.httpPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The sum of a Prometheus sample over the series whose labels contain {@code label} ({@code k="v"}, or ""). */
+    static double sample(String exposition, String name, String label) {
+        double sum = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(name)
+                + "(\\{[^}]*\\})? (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(exposition);
+        while (m.find()) {
+            if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
     }
 
     @Test
