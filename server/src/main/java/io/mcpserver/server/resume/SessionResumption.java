@@ -274,15 +274,20 @@ public final class SessionResumption implements AutoCloseable {
     /** The window passed without a resume: the session is closed, its running calls cancelled. */
     private void expire(Resumable r) {
         int running;
+        boolean open;
         r.lock.lock();
         try {
             if (r.ended || r.expiry == null) {
                 return; // resumed (or closed) meanwhile
             }
             running = r.session.inFlightCount();
+            open = !r.session.isClosed(); // an administrator may have closed it while it waited
             end(r);
         } finally {
             r.lock.unlock();
+        }
+        if (!open) {
+            return;
         }
         sessions.close(r.session, "not resumed within " + settings.window().toSeconds() + " s");
         events.expired();
