@@ -14,6 +14,7 @@ import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.resume.ResumeEvents;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,12 +209,12 @@ public final class ServerMetrics implements AutoCloseable {
      * for their client), {@code mcp_session_resumes_total{outcome}} ({@code resumed}, {@code refused},
      * {@code expired}) and {@code mcp_session_replay_lost_total} (messages a resumed client was told it lost).
      */
-    public io.mcpserver.server.resume.ResumeEvents resumption(IntSupplier waiting) {
+    public ResumeEvents resumption(IntSupplier waiting) {
         meters.add(registry.getOrCreate(Gauge.builder("mcp.sessions.waiting", () -> waiting.getAsInt())
                 .description("Sessions whose WebSocket or TCP connection ended, waiting for their client to resume them")));
         String resumes = "Session resumes on WebSocket and TCP, by outcome: resumed, refused (a bad, used, expired or "
                 + "foreign token), expired (the window passed)";
-        return new io.mcpserver.server.resume.ResumeEvents() {
+        return new ResumeEvents() {
             @Override
             public void resumed(long replayed, long lost) {
                 if (!closed) {

@@ -10,12 +10,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -322,16 +328,16 @@ abstract class SessionResumeCases {
     }
 
     String metrics() throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + server.httpPort + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The sum of a Prometheus sample over the series whose labels contain {@code label} ({@code k="v"}, or ""). */
     static double sample(String exposition, String name, String label) {
         double sum = 0;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(name)
-                + "(\\{[^}]*\\})? (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(exposition);
+        Matcher m = Pattern.compile("^" + Pattern.quote(name)
+                + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE).matcher(exposition);
         while (m.find()) {
             if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
                 sum += Double.parseDouble(m.group(2));
@@ -465,6 +471,23 @@ abstract class SessionResumeCases {
         Resumed late = resume("alice", a.token(), null);
         assertEquals("resume_refused", late.answer().path("error").path("data").path("reason").asText(),
                 () -> "a closed session was resumed: " + late.answer());
+    }
+
+    @Test
+    void aWaitingSessionAnAdministratorClosedIsNotCountedAsExpiredWhenItsWindowPasses() throws Exception {
+        start("resume-window: 1s\nreplay-buffer: 100");
+        Opened a = open("alice");
+        a.wire().drop();
+        PresenceEntry waiting = awaitPresence(e -> e.principal().equals("alice") && e.detached(), "alice detached");
+        assertEquals(Presence.Disconnect.CLOSED, server.server.presence().disconnect(waiting.id(), "test"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String now;
+        while (sample(now = metrics(), "mcp_sessions_waiting", "") != 0) { // the window passes, the wait ends
+            String seen = now;
+            assertTrue(System.nanoTime() < deadline, () -> "the session still waits: " + seen);
+            Thread.sleep(50);
+        }
+        assertEquals(0, sample(now, "mcp_session_resumes_total", "outcome=\"expired\""), now);
     }
 
     PresenceEntry awaitPresence(Predicate<PresenceEntry> match, String what) throws InterruptedException {
