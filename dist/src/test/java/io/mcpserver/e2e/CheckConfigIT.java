@@ -49,4 +49,14 @@ class CheckConfigIT {
         assertEquals(2, result.exitCode(), result.stderr());
         assertTrue(result.stderr().contains(REFUSAL), result.stderr());
     }
+
+    @Test
+    void anotherProgramsMcpVariableIsIgnoredWithAWarning() throws Exception {
+        // AI clients read MCP_TIMEOUT themselves and pass their environment to the servers they start
+        ServerProcess.Result result = ServerProcess.builder().name("check-config-env-other")
+                .env("MCP_TIMEOUT", "30000").args("--check-config").run(TIMEOUT);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().startsWith("# configuration is valid"), result.stdout());
+        assertTrue(result.stderr().contains("ignoring environment variable(s) MCP_TIMEOUT"), result.stderr());
+    }
 }

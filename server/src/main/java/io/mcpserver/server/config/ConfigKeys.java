@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -329,6 +330,7 @@ public final class ConfigKeys {
     private static final Map<String, ConfigKey> BY_NAME = index(ALL);
     /** Sections that hold declared keys ({@code transports}, {@code transports.tcp.tls}, …). */
     private static final Set<String> SECTIONS = sections(ALL);
+    private static final Set<String> TOP_LEVEL = topLevel(ALL);
     /** Built-in transports; any other {@code transports.<name>} belongs to a plugin's transport. */
     private static final Set<String> BUILT_IN_TRANSPORTS = Set.of("stdio", "tcp", "http");
 
@@ -337,6 +339,16 @@ public final class ConfigKeys {
 
     public static List<ConfigKey> all() {
         return ALL;
+    }
+
+    /** Whether {@code name} is a top-level key or section of this server ({@code security}, {@code transports}, …). */
+    public static boolean isTopLevel(String name) {
+        return TOP_LEVEL.contains(name);
+    }
+
+    /** The top-level keys and sections, sorted. */
+    public static Set<String> topLevelNames() {
+        return TOP_LEVEL;
     }
 
     public static Optional<ConfigKey> find(String name) {
@@ -479,6 +491,12 @@ public final class ConfigKeys {
             }
         }
         return Map.copyOf(map);
+    }
+
+    private static Set<String> topLevel(List<ConfigKey> keys) {
+        Set<String> names = new TreeSet<>(Set.of("plugins", "transports"));
+        keys.forEach(key -> names.add(key.name().split("\\.", 2)[0]));
+        return Collections.unmodifiableSet(names);
     }
 
     private static Set<String> sections(List<ConfigKey> keys) {

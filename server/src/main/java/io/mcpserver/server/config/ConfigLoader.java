@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the config tree from, highest priority first: command-line flags, {@code MCP_*} environment
@@ -21,6 +22,7 @@ import java.util.Map;
 public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "MCP_";
+    private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
 
     private ConfigLoader() {
     }
@@ -56,16 +58,32 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The keys set by {@code MCP_*} variables. A variable whose key is outside every section of this server is
+     * ignored with one warning: other MCP programs read {@code MCP_*} too (an AI client's {@code MCP_TIMEOUT}), and
+     * a server must not refuse to start in their environment. A wrong key inside one of our sections
+     * ({@code MCP_SECURITY_ENABLE}) is still refused as unknown, with a suggestion.
+     */
     static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> keys = new LinkedHashMap<>();
-        env.forEach((name, value) -> {
+        List<String> others = new ArrayList<>();
+        new TreeMap<>(env).forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()
                     && !name.equals("MCP_JAVA_OPTS") && !name.equals("MCP_HOME")) {
                 String key = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
                         .replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
-                keys.put(key, value);
+                if (ConfigKeys.isTopLevel(key.split("\\.", 2)[0])) {
+                    keys.put(key, value);
+                } else {
+                    others.add(name);
+                }
             }
         });
+        if (!others.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring environment variable(s) " + String.join(", ", others)
+                    + ": not settings of this server (its MCP_* variables name a key under one of "
+                    + ConfigKeys.topLevelNames() + ")");
+        }
         return keys;
     }
 

@@ -106,6 +106,18 @@ class ConfigKeysTest {
     }
 
     @Test
+    void otherProgramsMcpVariablesAreIgnoredButATypoInOurSectionsIsNot() throws IOException {
+        // an AI client's own variables (MCP_TIMEOUT, MCP_TOOL_TIMEOUT) in the environment of the server it starts
+        ServerConfig config = load("", Map.of(), Map.of("MCP_TIMEOUT", "30000", "MCP_TOOL_TIMEOUT", "5",
+                "MCP_TRANSPORTS_TCP_PORT", "4100"));
+        assertEquals(4100, config.tcp().port());
+        assertTrue(ConfigLoader.fromEnvironment(Map.of("MCP_TIMEOUT", "1", "MCP_PROTOCOL_PAGE__SIZE", "7"))
+                .equals(Map.of("protocol.page-size", "7")));
+        assertThrows(ConfigException.class, () -> load("", Map.of(), Map.of("MCP_TIMEOUT", "1",
+                "MCP_PROTOCOL_PAGE__SISE", "7")));
+    }
+
+    @Test
     void aMisspelledSectionIsOneProblemAndFarOffNamesGetNoSuggestion() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load("securty:\n  enabled: true\n  jwt:\n    issuer: x\nwhatever: 1\n", Map.of(), Map.of()));
