@@ -11,8 +11,8 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
     static final String USAGE = """
             Usage: mcp-server [options]
               --config FILE       configuration file (default: <home>/conf/mcp-server.yaml)
-              --stdio             serve MCP on stdin/stdout; network transports stay off unless
-                                  --tcp-port or --http-port is also given
+              --stdio             serve MCP on stdin/stdout; a network transport stays off unless
+                                  its port (--tcp-port, --http-port) is also given
               --host HOST         address the network transports bind to (server.host)
               --tcp-port N        TCP transport port, 0 for any free port (transports.tcp.port)
               --http-port N       HTTP/WebSocket port, 0 for any free port (transports.http.port)
@@ -35,7 +35,8 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         boolean list = false;
         boolean check = false;
         boolean stdio = false;
-        boolean networkFlag = false;
+        boolean tcpFlag = false;
+        boolean httpFlag = false;
         Path newPlugin = null;
         boolean newApiKey = false;
         for (int i = 0; i < args.length; i++) {
@@ -59,12 +60,12 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
                 case "--tcp-port" -> {
                     overrides.put("transports.tcp.port", value(args, ++i, arg, inlineValue));
                     overrides.put("transports.tcp.enabled", "true");
-                    networkFlag = true;
+                    tcpFlag = true;
                 }
                 case "--http-port" -> {
                     overrides.put("transports.http.port", value(args, ++i, arg, inlineValue));
                     overrides.put("transports.http.enabled", "true");
-                    networkFlag = true;
+                    httpFlag = true;
                 }
                 case "--plugins-dir" -> overrides.put("plugins.dir", value(args, ++i, arg, inlineValue));
                 case "--set" -> {
@@ -95,8 +96,12 @@ record CommandLine(Path configFile, Map<String, String> overrides, boolean help,
         }
         if (stdio) {
             overrides.put("transports.stdio.enabled", "true");
-            if (!networkFlag) {
+            // each network transport stays off unless its own port is given: the build's training run
+            // (--stdio --http-port 0) once also opened TCP on 9000 and failed beside another server
+            if (!tcpFlag) {
                 overrides.put("transports.tcp.enabled", "false");
+            }
+            if (!httpFlag) {
                 overrides.put("transports.http.enabled", "false");
             }
         }

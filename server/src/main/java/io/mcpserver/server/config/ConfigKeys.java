@@ -110,7 +110,7 @@ public final class ConfigKeys {
 
             // transports.stdio
             key("transports.stdio.enabled", BOOLEAN, "false", null,
-                    "serve MCP on stdin/stdout; `--stdio` turns it on (and the network transports off, unless `--tcp-port`/`--http-port` are given too)"),
+                    "serve MCP on stdin/stdout; `--stdio` turns it on (and each network transport off unless its port, `--tcp-port` or `--http-port`, is given too)"),
             key("transports.stdio.subject", STRING, null, "the OS user name",
                     "identity of the local client (it started this process, so it is trusted)"),
             key("transports.stdio.scopes", LIST, null, "every scope the rules name",
