@@ -187,21 +187,20 @@ public final class HttpTransport implements ServerTransport {
         // it neither drains nor closes, and reads the body as the next request: a client behind a proxy that
         // forwards with Connection: close (nginx's default) could smuggle a request past the proxy's rules
         // (HttpDesyncTest, found by HttpFuzzTest). Closing the connection after such a response ends that.
-        routing.addFilter((chain, req, res) -> {
-            chain.proceed();
-            if (res.isSent() && !req.content().consumed()
-                    && req.headers().contains(io.helidon.http.HeaderValues.CONNECTION_CLOSE)) {
-                throw new io.helidon.webserver.CloseConnectionException("the request's body was not read");
-            }
-        });
+        // (One filter for both checks: every filter adds frames to the stack that each open SSE stream's handler
+        // thread keeps for as long as the stream is open.)
         routing.addFilter((chain, req, res) -> {
             if (draining && opensSession(req)) { // shutting down: running work finishes, no new work starts
                 res.header(HeaderNames.RETRY_AFTER, "5");
                 Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED,
                         "Service Unavailable: the server is shutting down; try again shortly");
-                return;
+            } else {
+                chain.proceed();
             }
-            chain.proceed();
+            if (res.isSent() && !req.content().consumed()
+                    && req.headers().contains(io.helidon.http.HeaderValues.CONNECTION_CLOSE)) {
+                throw new io.helidon.webserver.CloseConnectionException("the request's body was not read");
+            }
         });
         if (core.dispatcher().traces()) { // a request's W3C trace context, for the spans of the messages it carries
             routing.addFilter((chain, req, res) -> {

@@ -56,7 +56,7 @@ final class SseStream implements MessageSink {
     private final boolean numbered;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private ArrayDeque<Event> events; // the replay buffer, made by the first event: most GET streams stay empty
     private long lastSeq;
     private long delivered;
     private boolean completed;
@@ -90,6 +90,9 @@ final class SseStream implements MessageSink {
         try {
             if (completed || closed) {
                 return;
+            }
+            if (events == null) {
+                events = new ArrayDeque<>();
             }
             events.addLast(new Event(++lastSeq, data));
             if (events.size() > capacity) {
@@ -151,7 +154,7 @@ final class SseStream implements MessageSink {
         lock.lock();
         try {
             closed = true;
-            events.clear();
+            events = null;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -303,6 +306,9 @@ final class SseStream implements MessageSink {
 
     private List<Event> eventsAfter(long cursor) {
         List<Event> batch = new ArrayList<>();
+        if (events == null) {
+            return batch;
+        }
         Event first = events.peekFirst();
         if (first != null && first.seq() > cursor + 1 && !gapLogged) {
             gapLogged = true;

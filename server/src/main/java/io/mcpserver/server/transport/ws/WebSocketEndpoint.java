@@ -32,6 +32,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -64,7 +66,7 @@ final class WebSocketEndpoint implements WsListener {
     private volatile boolean reserved;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final StringBuilder fragments = new StringBuilder();
+    private StringBuilder fragments; // a fragmented message being put together; null between messages
     private long fragmentBytes;
     private WsSession ws;
     private ClientConnection connection;
@@ -74,6 +76,8 @@ final class WebSocketEndpoint implements WsListener {
     /** The client closed with 1000 (normal closure): it is leaving, so its session is not kept for a resume. */
     private volatile boolean goodbye;
     private volatile long lastHeard = System.nanoTime();
+    /** The next ping or pong deadline on the watch timer. */
+    private volatile ScheduledFuture<?> timer;
 
     /** @param scheme {@code https} or {@code http}: how this listener is reached, for a 401's metadata URL */
     WebSocketEndpoint(McpCore core, WebSocketSettings settings, EdgeAuthenticator edge, String scheme,
@@ -201,7 +205,7 @@ final class WebSocketEndpoint implements WsListener {
                 + " (subprotocol " + session.subProtocol().orElse("none") + ")");
         connections.opened(this);
         connection.onTakenOver(() -> closeWith(WsCloseCodes.GOING_AWAY, "Session resumed on another connection"));
-        Thread.ofVirtual().name("mcp-" + connection.clientId() + "-watch").start(this::watch);
+        schedulePing();
     }
 
     @Override
@@ -210,7 +214,7 @@ final class WebSocketEndpoint implements WsListener {
         if (outputClosed) {
             return;
         }
-        if (last && fragments.isEmpty()) {
+        if (last && fragments == null) {
             connection.receive(text); // the usual case: one frame, already within the limit (Helidon's frame limit)
             return;
         }
@@ -218,26 +222,29 @@ final class WebSocketEndpoint implements WsListener {
         if (fragmentBytes > settings.maxMessageSize()) {
             LOG.log(System.Logger.Level.WARNING, connection.session() + ": a fragmented message passed "
                     + settings.maxMessageSize() + " bytes (max-message-size); closing with 1009");
-            fragments.setLength(0);
+            fragments = null;
             closeWith(WsCloseCodes.TOO_BIG, "Message too big: the limit is " + settings.maxMessageSize() + " bytes");
             return;
         }
-        if (!fragments.isEmpty() && fragments.charAt(fragments.length() - 1) == '\uFFFD'
+        if (fragments != null && !fragments.isEmpty() && fragments.charAt(fragments.length() - 1) == '\uFFFD'
                 && !text.isEmpty() && text.charAt(0) == '\uFFFD') {
             // Helidon 4.2.3 decodes each frame by itself, so a character split across two frames arrives as U+FFFD
             // at the end of one and the start of the next: refuse it rather than pass on altered text
             // (WebSocketFuzzTest, input found-utf8-split-across-fragments)
             LOG.log(System.Logger.Level.INFO, connection.session() + ": a text frame ended inside a UTF-8 character;"
                     + " closing with 1003");
-            fragments.setLength(0);
+            fragments = null;
             closeWith(WsCloseCodes.CANNOT_ACCEPT, "A UTF-8 character split across two frames cannot be taken: "
                     + "end each frame on a character boundary");
             return;
         }
+        if (fragments == null) {
+            fragments = new StringBuilder();
+        }
         fragments.append(text);
         if (last) {
             String message = fragments.toString();
-            fragments.setLength(0);
+            fragments = null; // nothing kept between messages: most connections never see a fragment
             fragmentBytes = 0;
             connection.receive(message);
         }
@@ -330,6 +337,11 @@ final class WebSocketEndpoint implements WsListener {
             outputClosed = true;
             closeReason = closeReason == null ? "client gone (write failed: " + e.getMessage() + ")" : closeReason;
             terminate();
+            // the session ends as soon as the connection's thread has (not at the next sweep)
+            Thread.ofVirtual().name("mcp-" + connection.clientId() + "-gone").start(() -> {
+                awaitEnd(null);
+                end();
+            });
         } finally {
             sendLock.unlock();
         }
@@ -353,42 +365,83 @@ final class WebSocketEndpoint implements WsListener {
         Thread.ofVirtual().name("mcp-" + connection.clientId() + "-close").start(() -> {
             if (!awaitEnd(CLOSE_WAIT)) {
                 terminate();
+                awaitEnd(null);
             }
+            end();
         });
     }
 
     /**
-     * Runs beside the connection: pings every {@code ping-interval}, closes a peer that stays silent for
-     * {@code pong-timeout} after a ping, and ends the session when the connection ends, however it ends
-     * (Helidon tells the listener nothing when a client vanishes or a frame is over the size limit).
+     * The next ping, {@code ping-interval} from now, on the listener's watch timer (no thread of our own waits beside
+     * the connection: see {@link WebSocketConnections}). The ping is sent from a short-lived virtual thread, since a
+     * write may wait for a slow client; {@code pong-timeout} after it the peer must have been heard from, or it is
+     * closed; then the next ping is scheduled.
      */
-    private void watch() {
+    private void schedulePing() {
         Duration interval = settings.pingInterval();
-        while (!(interval.isZero() ? awaitEnd(null) : awaitEnd(interval))) {
-            long sentAt = System.nanoTime();
-            sendFrame(() -> ws.ping(BufferData.create(PING)));
-            if (awaitEnd(settings.pongTimeout())) {
-                break;
+        if (interval.isZero() || ended.get()) {
+            return;
+        }
+        timer = WebSocketConnections.TIMER.schedule(
+                () -> Thread.ofVirtual().name("mcp-" + connection.clientId() + "-ping").start(this::ping),
+                interval.toNanos(), TimeUnit.NANOSECONDS);
+        if (ended.get()) { // ended while scheduling: end() may have missed it
+            timer.cancel(false);
+        }
+    }
+
+    private void ping() {
+        if (ended.get() || outputClosed) {
+            return;
+        }
+        long sentAt = System.nanoTime();
+        sendFrame(() -> ws.ping(BufferData.create(PING)));
+        if (outputClosed) {
+            return;
+        }
+        timer = WebSocketConnections.TIMER.schedule(() -> {
+            if (ended.get()) {
+                return;
             }
             if (lastHeard - sentAt < 0 && !outputClosed) {
-                LOG.log(System.Logger.Level.INFO, connection.session() + ": no answer to a ping within "
-                        + settings.pongTimeout().toMillis() + " ms (pong-timeout); closing");
-                closeReason = "peer silent for " + settings.pongTimeout().toMillis() + " ms after a ping";
-                sendLock.lock();
-                try {
-                    outputClosed = true;
-                    ws.close(WsCloseCodes.GOING_AWAY, "No pong within " + settings.pongTimeout().toMillis() + " ms");
-                } catch (RuntimeException e) {
-                    // the peer is gone: the socket is dropped below either way
-                } finally {
-                    sendLock.unlock();
-                }
-                terminate();
-                awaitEnd(null);
-                break;
+                Thread.ofVirtual().name("mcp-" + connection.clientId() + "-silent").start(this::closeSilentPeer);
+            } else {
+                schedulePing();
             }
+        }, settings.pongTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (ended.get()) {
+            timer.cancel(false);
         }
+    }
+
+    /** Nothing heard for {@code pong-timeout} after a ping: a close frame (1001), the socket dropped, the session ended. */
+    private void closeSilentPeer() {
+        LOG.log(System.Logger.Level.INFO, connection.session() + ": no answer to a ping within "
+                + settings.pongTimeout().toMillis() + " ms (pong-timeout); closing");
+        closeReason = "peer silent for " + settings.pongTimeout().toMillis() + " ms after a ping";
+        sendLock.lock();
+        try {
+            outputClosed = true;
+            ws.close(WsCloseCodes.GOING_AWAY, "No pong within " + settings.pongTimeout().toMillis() + " ms");
+        } catch (RuntimeException e) {
+            // the peer is gone: the socket is dropped below either way
+        } finally {
+            sendLock.unlock();
+        }
+        terminate();
+        awaitEnd(null);
         end();
+    }
+
+    /**
+     * Called by the listener's sweep: when the connection's thread has ended without this endpoint hearing of it
+     * (a client that vanished, a frame over the size limit), ends the session.
+     */
+    void endIfGone() {
+        Thread thread = connectionThread;
+        if (thread != null && !thread.isAlive() && !ended.get()) {
+            Thread.ofVirtual().name("mcp-" + connection.clientId() + "-ended").start(this::end);
+        }
     }
 
     /** Shutdown: a close frame (1001) with the reason; the client answers with its own and the session ends. */
@@ -435,6 +488,10 @@ final class WebSocketEndpoint implements WsListener {
     private void end() {
         if (!ended.compareAndSet(false, true)) {
             return;
+        }
+        ScheduledFuture<?> next = timer;
+        if (next != null) {
+            next.cancel(false);
         }
         outputClosed = true;
         connections.ended(this);

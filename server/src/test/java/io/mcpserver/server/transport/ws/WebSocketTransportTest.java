@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.ws;
 
 import io.mcpserver.server.testing.WsClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.mcpserver.server.config.WebSocketSettings;
@@ -13,11 +14,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -239,6 +243,44 @@ class WebSocketTransportTest {
         assertEquals("alive", c.response(10).path("result").path("content").get(0).path("text").asText());
         c.socket.sendPing(ByteBuffer.wrap(new byte[]{1, 2, 3})).join();
         assertEquals(ByteBuffer.wrap(new byte[]{1, 2, 3}), c.pong.get(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * An idle connection costs its connection's thread and nothing beside it: pings, pong deadlines and noticing a
+     * vanished client run on the listener's one watch timer (a watcher thread per connection was ~2.3 KB of heap
+     * each at 10,000 connections). Still, a client that vanishes without a close frame has its session ended.
+     */
+    @Test
+    void idleConnectionsHoldNoThreadBesideTheirOwn() throws Exception {
+        start();
+        for (int i = 0; i < 5; i++) {
+            initialized("/ws");
+        }
+        awaitSessions(5);
+        Path dump = Files.createTempFile("threads", ".txt");
+        try {
+            Files.delete(dump); // dumpThreads refuses to overwrite
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            List<String> threads = List.of(Files.readString(dump).split("\\R\\R"));
+            long connections = threads.stream().filter(t -> t.contains("WsConnection.handle")).count();
+            List<String> beside = threads.stream().filter(t -> t.lines().findFirst().orElse("").contains(" virtual")
+                    && t.contains("io.mcpserver.server.transport.ws") && !t.contains("WsConnection.handle")).toList();
+            assertEquals(5, connections, "one thread per connection");
+            assertEquals(List.of(), beside, "no thread of ours waits beside the connections");
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+        try (Socket raw = new Socket("127.0.0.1", server.port())) { // vanishes without a close frame
+            OutputStream out = raw.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readHead(raw.getInputStream()).startsWith("HTTP/1.1 101"));
+            awaitSessions(6);
+        }
+        awaitSessions(5);
     }
 
     @Test
