@@ -91,13 +91,7 @@ final class SseStream implements MessageSink {
             if (completed || closed) {
                 return;
             }
-            if (events == null) {
-                events = new ArrayDeque<>();
-            }
-            events.addLast(new Event(++lastSeq, data));
-            if (events.size() > capacity) {
-                events.removeFirst();
-            }
+            keep(new Event(++lastSeq, data));
             if (mirror != null) {
                 mirror.queued(lastSeq, data); // under the lock: numbers reach the mirror in order
             }
@@ -128,13 +122,21 @@ final class SseStream implements MessageSink {
                 return;
             }
             lastSeq = seq;
-            events.addLast(new Event(seq, data));
-            if (events.size() > capacity) {
-                events.removeFirst();
-            }
+            keep(new Event(seq, data));
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Adds an event to the replay buffer, dropping the oldest beyond {@code capacity}; the lock is held. */
+    private void keep(Event event) {
+        if (events == null) {
+            events = new ArrayDeque<>();
+        }
+        events.addLast(event);
+        if (events.size() > capacity) {
+            events.removeFirst();
         }
     }
 

@@ -67,6 +67,18 @@ class SseStreamTest {
         assertEquals(2, s.deliveredSeq(), "nothing is queued once the stream is complete");
     }
 
+    /** The replay buffer is made by the first event, whichever way it comes: queued here or numbered elsewhere. */
+    @Test
+    void anEventNumberedElsewhereIsKeptOnAFreshStream() {
+        SseStream s = new SseStream("g", "test/c1", 100, true);
+        s.deliver(7, "{\"n\":7}");
+        s.deliver(7, "{\"n\":7}"); // a re-read: dropped
+        s.complete();
+        Recorder r = new Recorder();
+        assertEquals(SseStream.End.DRAINED, s.pump(r, 0, NONE, NONE, RETRY));
+        assertEquals(List.of("g-7"), r.ids());
+    }
+
     @Test
     void aResumedConnectionGetsOnlyWhatCameAfterItsLastEventId() {
         SseStream s = new SseStream("get", "test/c1", 100, true);
