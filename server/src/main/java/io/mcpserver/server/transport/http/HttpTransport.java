@@ -192,8 +192,12 @@ public final class HttpTransport implements ServerTransport {
         routing.addFilter((chain, req, res) -> {
             if (draining && opensSession(req)) { // shutting down: running work finishes, no new work starts
                 res.header(HeaderNames.RETRY_AFTER, "5");
-                Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED,
-                        "Service Unavailable: the server is shutting down; try again shortly");
+                String detail = "Service Unavailable: the server is shutting down; try again shortly";
+                if (isRest(req)) { // the REST facade speaks problem+json, as for its other refusals
+                    RestProblem.send(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED, detail);
+                } else {
+                    Replies.error(res, Status.SERVICE_UNAVAILABLE_503, ErrorCodes.LIMIT_EXCEEDED, detail);
+                }
             } else {
                 chain.proceed();
             }
@@ -248,7 +252,11 @@ public final class HttpTransport implements ServerTransport {
         Method method = req.prologue().method();
         return (method == Method.POST && path.equals(settings.path()) && !req.headers().contains(Replies.SESSION_ID))
                 || (settings.legacySse() && method == Method.GET && path.equals(settings.ssePath()))
-                || (method != Method.OPTIONS && restPath != null && path.startsWith(restPath + "/"));
+                || (method != Method.OPTIONS && isRest(req));
+    }
+
+    private boolean isRest(ServerRequest req) {
+        return restPath != null && req.path().path().startsWith(restPath + "/");
     }
 
     /** Sessions open on this listener (Streamable HTTP and legacy SSE). */

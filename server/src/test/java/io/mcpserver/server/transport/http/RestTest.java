@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ErrorCodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +131,16 @@ class RestTest {
         assertEquals(code, p.path("code").asInt(), response.body());
         assertFalse(p.path("detail").asText().isBlank(), response.body());
         return p;
+    }
+
+    @Test
+    void whileTheServerShutsDownRestCallsAreRefusedAsProblems() throws Exception {
+        try (HttpFixture draining = HttpFixture.start()) {
+            draining.transport.stopAccepting();
+            HttpResponse<String> r = post(draining.uri("/mcp/v1/tools/echo"), "application/json", "{\"text\":\"x\"}");
+            problem(r, 503, ErrorCodes.LIMIT_EXCEEDED);
+            assertEquals("5", r.headers().firstValue("Retry-After").orElse(""), r.headers().toString());
+        }
     }
 
     @Test
