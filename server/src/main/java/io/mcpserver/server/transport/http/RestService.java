@@ -54,7 +54,8 @@ final class RestService implements HttpService {
         this.security = security;
         this.openApi = new RestOpenApi(calls, settings.path(), security);
         this.operations = new RestOperations(calls, http.replayBufferSize());
-        this.subscriptions = new RestSubscriptions(calls);
+        this.subscriptions = new RestSubscriptions(calls, calls.core().settings().maxSubscriptions(),
+                http.sessionIdleTimeout(), System::nanoTime);
     }
 
     @Override
@@ -338,7 +339,15 @@ final class RestService implements HttpService {
             return;
         }
         String uri = body.path("uri").asText();
-        String id = subscriptions.create(caller, uri);
+        String id;
+        try {
+            id = subscriptions.create(caller, uri);
+        } catch (RestSubscriptions.TooManySubscriptions e) {
+            RestProblem.send(res, Status.TOO_MANY_REQUESTS_429, ErrorCodes.LIMIT_EXCEEDED, "You already hold "
+                    + e.max + " subscriptions, the most allowed (limits.max-subscriptions-per-session); "
+                    + "delete one first");
+            return;
+        }
         ObjectNode created = Json.object();
         created.put("subscriptionId", id);
         created.put("uri", uri);

@@ -20,7 +20,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Change notifications for REST clients: each {@code GET sse/subscribe} stream is one {@code subscriptions/listen}
@@ -40,23 +43,57 @@ final class RestSubscriptions {
         SseWriter open() throws IOException;
     }
 
-    private record Subscription(String owner, String uri) {
+    /** A named subscription; {@code lastUsed} (nanos) moves when it is created and when a stream of it ends. */
+    private record Subscription(String owner, String uri, AtomicLong lastUsed) {
+    }
+
+    /** A subscription was refused: its owner has {@code max} already. */
+    static final class TooManySubscriptions extends Exception {
+        final int max;
+
+        TooManySubscriptions(int max) {
+            super(null, null, false, false);
+            this.max = max;
+        }
     }
 
     private final RestCalls calls;
+    private final int maxPerOwner;
+    private final Duration idle;
+    private final LongSupplier nanoClock;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Subscriptions per owner, against {@code maxPerOwner}. */
+    private final Map<String, AtomicInteger> owned = new ConcurrentHashMap<>();
     /** The sessions of the streams open for a subscription, so that deleting it ends them. */
     private final Map<String, Set<Session>> streams = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep;
 
-    RestSubscriptions(RestCalls calls) {
+    /**
+     * @param maxPerOwner subscriptions one principal may hold ({@code limits.max-subscriptions-per-session})
+     * @param idle        a subscription no stream has used for this long is forgotten
+     *                    ({@code transports.http.session-idle-timeout}): a client that never deletes what it named
+     *                    must not hold server memory for ever
+     */
+    RestSubscriptions(RestCalls calls, int maxPerOwner, Duration idle, LongSupplier nanoClock) {
         this.calls = calls;
+        this.maxPerOwner = maxPerOwner;
+        this.idle = idle;
+        this.nanoClock = nanoClock;
+        this.lastSweep = new AtomicLong(nanoClock.getAsLong());
     }
 
-    String create(Caller caller, String uri) {
+    String create(Caller caller, String uri) throws TooManySubscriptions {
+        sweep();
+        String owner = owner(caller);
+        AtomicInteger count = owned.computeIfAbsent(owner, o -> new AtomicInteger());
+        if (count.incrementAndGet() > maxPerOwner) {
+            count.decrementAndGet();
+            throw new TooManySubscriptions(maxPerOwner);
+        }
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        subscriptions.put(id, new Subscription(owner(caller), uri));
+        subscriptions.put(id, new Subscription(owner, uri, new AtomicLong(nanoClock.getAsLong())));
         return id;
     }
 
@@ -71,12 +108,40 @@ final class RestSubscriptions {
         if (uri(caller, id).isEmpty()) {
             return false;
         }
-        subscriptions.remove(id);
+        forget(id);
         Set<Session> open = streams.remove(id);
         if (open != null) {
             open.forEach(s -> s.cancel(Session.idKey(RestCalls.ID), "the subscription was deleted"));
         }
         return true;
+    }
+
+    /** How many named subscriptions are held now (all owners). */
+    int size() {
+        return subscriptions.size();
+    }
+
+    private void forget(String id) {
+        Subscription s = subscriptions.remove(id);
+        if (s != null) {
+            owned.computeIfPresent(s.owner(), (o, n) -> n.decrementAndGet() <= 0 ? null : n);
+        }
+    }
+
+    /** Forgets subscriptions no stream has used for {@code idle}; at most once per tenth of it. */
+    private void sweep() {
+        long now = nanoClock.getAsLong();
+        long last = lastSweep.get();
+        if (idle.isZero() || idle.isNegative() || now - last < idle.toNanos() / 10
+                || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
+        subscriptions.forEach((id, s) -> {
+            Set<Session> open = streams.get(id);
+            if ((open == null || open.isEmpty()) && now - s.lastUsed().get() >= idle.toNanos()) {
+                forget(id);
+            }
+        });
     }
 
     /**
@@ -134,6 +199,10 @@ final class RestSubscriptions {
                 Set<Session> open = streams.get(subscription);
                 if (open != null) {
                     open.remove(session);
+                }
+                Subscription s = subscriptions.get(subscription);
+                if (s != null) {
+                    s.lastUsed().set(nanoClock.getAsLong()); // idle from now, not from its creation
                 }
             }
         }

@@ -144,6 +144,21 @@ class RestTest {
     }
 
     @Test
+    void aPrincipalsNamedSubscriptionsAreCappedAndADeleteFreesOne() throws Exception {
+        try (HttpFixture capped = HttpFixture.start(java.util.Map.of("limits.max-subscriptions-per-session", "2"))) {
+            URI named = capped.uri("/mcp/v1/subscriptions");
+            HttpResponse<String> first = post(named, "application/json", "{\"uri\":\"test://counter\"}");
+            assertEquals(201, first.statusCode(), first.body());
+            assertEquals(201, post(named, "application/json", "{\"uri\":\"test://counter\"}").statusCode());
+            problem(post(named, "application/json", "{\"uri\":\"test://counter\"}"), 429, ErrorCodes.LIMIT_EXCEEDED);
+            HttpResponse<String> deleted = HTTP.send(HttpRequest.newBuilder(capped.uri(first.headers()
+                    .firstValue("Location").orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, deleted.statusCode(), deleted.body());
+            assertEquals(201, post(named, "application/json", "{\"uri\":\"test://counter\"}").statusCode());
+        }
+    }
+
+    @Test
     void initializeAnswersTheServersInfoAndCapabilities() throws Exception {
         HttpResponse<String> r = post("/initialize", "");
         assertEquals(200, r.statusCode(), r.body());
