@@ -42,6 +42,7 @@ public final class RateLimiter implements RequestHook {
     @Override
     public void admit(Session session, String method, JsonNode params) {
         long now = nanoClock.getAsLong();
+        TokenBucket own = null;
         if (settings.perPrincipal() > 0) {
             String principal = bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
             if (principals.size() > SWEEP_ABOVE) {
@@ -50,6 +51,7 @@ public final class RateLimiter implements RequestHook {
             TokenBucket bucket = principals.computeIfAbsent(principal,
                     p -> new TokenBucket(settings.perPrincipal(), settings.perPrincipalBurst(), now));
             long waitNanos = bucket.take(now);
+            own = bucket;
             if (waitNanos > 0) {
                 throw limited("Rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
                         + " (" + settings.perPrincipal() + " requests/s)", waitNanos);
@@ -58,6 +60,11 @@ public final class RateLimiter implements RequestHook {
         if (global != null) {
             long waitNanos = global.take(now);
             if (waitNanos > 0) {
+                if (own != null) {
+                    // the request is not served: its principal keeps the token, or a busy server would also
+                    // push well-behaved clients over their own rate (a known defect, issue 20)
+                    own.giveBack();
+                }
                 throw limited("The server is busy (" + settings.global() + " requests/s in all)", waitNanos);
             }
         }
@@ -98,6 +105,11 @@ public final class RateLimiter implements RequestHook {
                 return 0;
             }
             return (long) Math.ceil((1 - tokens) / perNano);
+        }
+
+        /** Returns a token taken for a request that was refused after all (never above capacity). */
+        synchronized void giveBack() {
+            tokens = Math.min(capacity, tokens + 1);
         }
 
         synchronized boolean isFull(long now) {

@@ -100,6 +100,19 @@ class RateLimiterTest {
     }
 
     @Test
+    void aRequestTheGlobalBucketRefusesDoesNotSpendItsPrincipalsToken() {
+        // one request per second each, ten in all: a busy server must not also push bob over his own rate
+        RateLimiter limiter = limiter(new RateLimitSettings(1, 1, 10, 1), true);
+        limiter.admit(session("alice", "c1"), "ping", null); // takes the only global token
+        Session bob = session("bob", "c2");
+        assertTrue(refused(limiter, bob).getMessage().contains("busy"));
+        advanceMillis(100); // the global bucket has a token again; bob's was never spent
+        assertDoesNotThrow(() -> limiter.admit(bob, "ping", null));
+        advanceMillis(100);
+        assertTrue(refused(limiter, bob).getMessage().contains("'bob'"), "now bob has spent his own token");
+    }
+
+    @Test
     void offAdmitsEverything() {
         RateLimiter limiter = limiter(RateLimitSettings.OFF, true);
         Session alice = session("alice", "c1");
