@@ -7,6 +7,8 @@
 #   bench/run.sh --quick    the same matrix with shorter cells and 1 repetition (about 10 minutes)
 #   bench/run.sh --smoke    a few seconds per server: checks the harness works, asserts nothing about numbers
 #                           (CI: under 2 minutes including the builds)
+#   bench/run.sh --flood    only the fairness-under-flood benchmark (about 4 minutes; every mode runs it at the
+#                           end, --no-flood skips it): 20 well-behaved principals vs one flooding principal
 # Other options (after the mode) go to the orchestrator: --reps N, --duration S, --warmup S,
 # --concurrency 1,16,64,256, --payloads small,64k, --transports http,ws,tcp,stdio, --servers ours,sdk,limit,
 # --pin (server on CPU 1, load generator on CPU 0), --no-scale, --no-startup, --no-jmh, --scale-conns N,
@@ -26,8 +28,8 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 
 mode=full
 case "${1:-}" in
-  --smoke|--quick|--full) mode=${1#--}; shift ;;
-  --help|-h) sed -n '2,24p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  --smoke|--quick|--full|--flood) mode=${1#--}; shift ;;
+  --help|-h) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
 esac
 project_build=yes
 pin=no

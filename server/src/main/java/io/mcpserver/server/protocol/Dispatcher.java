@@ -41,6 +41,7 @@ public final class Dispatcher {
     private final RequestTracing tracing;
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
+    private final RefusalHoldOff holdOff = RefusalHoldOff.system();
 
     public Dispatcher(ProtocolSettings settings) {
         this(settings, RequestHook.NONE);
@@ -121,14 +122,18 @@ public final class Dispatcher {
 
     /**
      * For connection transports: {@link #submit}s one message and answers on {@code sink}. A refusal is sent at
-     * once; an admitted request runs on a virtual thread of its own, so a slow tool never holds up the connection
-     * ({@code initialize} runs in order, on this thread).
+     * once (and a client that ignores a rate limit's retry hint is not read from for that time: see
+     * {@link RefusalHoldOff}); an admitted request runs on a virtual thread of its own, so a slow tool never holds
+     * up the connection ({@code initialize} runs in order, on this thread).
      */
     public void accept(Session session, JsonNode message, MessageSink sink) {
         switch (submit(session, message)) {
             case Admission.Handled handled -> {
             }
-            case Admission.Refused refused -> sink.send(refused.error());
+            case Admission.Refused refused -> {
+                sink.send(refused.error());
+                holdOff.refused(session, refused.error());
+            }
             case Admission.Admitted admitted -> {
                 if ("initialize".equals(message.path("method").asText())) {
                     admitted.run(sink);

@@ -166,6 +166,31 @@ class LimitsTest {
         }
     }
 
+    /**
+     * A client that ignores the retry hints and pipelines on is read no faster than its holds allow (the hint, at most
+     * 100 ms per refusal: see docs/benchmarks.md, fairness under flood), instead of having the server parse and
+     * refuse everything it writes as fast as it writes it. 60 requests past a burst of 5 at 2/s meet some 40 holds.
+     */
+    @Test
+    void aTcpClientIgnoringRetryHintsIsHeldWhileAnotherIsServed() throws Exception {
+        long started = System.nanoTime(); // the flooder's bucket starts with its initialize
+        try (LineClient flooder = tcp("ignores-hints"); LineClient calm = tcp("calm-beside-it")) {
+            for (int i = 1; i <= 60; i++) {
+                flooder.send(echo(i, "x"));
+            }
+            calm.send(echo(1, "served"));
+            assertEquals("served", calm.next().at("/result/content/0/text").asText());
+            int limited = 0;
+            for (int i = 1; i <= 60; i++) {
+                limited += flooder.next().has("error") ? 1 : 0;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            // without holding, 60 small requests are answered in a fraction of a second; each hold is slept in full
+            assertTrue(seconds >= 2, "60 requests, " + limited + " refused, answered in " + seconds + " s");
+            assertBucketHeld("TCP", 61, limited, started);
+        }
+    }
+
     @Test
     void aFloodingHttpClientGets429WithRetryAfterWhileAnotherIsServed() throws Exception {
         String flood = bearer("flood-http");

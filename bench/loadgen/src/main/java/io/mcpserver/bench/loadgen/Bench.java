@@ -56,7 +56,7 @@ public final class Bench {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String k = a.substring(2);
-            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "help").contains(k)) {
+            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "no-flood", "help").contains(k)) {
                 opts.put(k, "true");
             } else {
                 opts.put(k, args[++i]);
@@ -99,6 +99,15 @@ public final class Bench {
                       --no-scale --no-startup --no-jmh --no-wrk --no-profile (--profile: also in a smoke run)
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
                       --scale-floor no      skip the plain-Helidon WebSocket floor of the scale test
+                      --no-flood            skip the fairness-under-flood part (bench/run.sh --flood runs only it)
+                      --flood-transports L  http,tcp,ws
+                      --flood-seconds S     per phase: quiet, flood, after (full 20, quick 10, smoke 2)
+                      --flood-clients N     well-behaved clients, each its own principal (20)
+                      --flood-client-rate R calls/s of each well-behaved client (20)
+                      --flood-rate-conns N, --flood-big-conns N, --flood-slow-conns N, --flood-big-bytes B
+                                            the flooder's connections: as fast as answered (full 16, smoke 4),
+                                            large payloads (4, smoke 1), never reading (16, smoke 2); payload
+                                            size (524288, smoke 65536)
                       --out DIR             results directory""");
             return;
         }
@@ -143,6 +152,12 @@ public final class Bench {
                 .map(e -> e.getKey().equals("mode") ? "--" + e.getValue() : "--" + e.getKey() + (e.getValue().equals("true") ? "" : " " + e.getValue()))
                 .toList()));
         log("machine: " + machine);
+        if (mode.equals("flood")) { // bench/run.sh --flood: the fairness benchmark alone, at full length
+            Object flood = part("flood", () -> new Flood(this).run());
+            Files.writeString(out.resolve("results.json"), Results.json(Map.of("machine", machine, "flood", flood)) + "\n");
+            stopAll();
+            return flood instanceof Map<?, ?> m && "ok".equals(m.get("status")) ? 0 : 1;
+        }
 
         List<String> payloads = Results.list(opt("payloads", "small,64k", "small,64k", "small"));
         List<Integer> concurrencies = Results.list(opt("concurrency", "1,16,64,256", "1,16,64,256", "4"))
@@ -282,6 +297,10 @@ public final class Bench {
             extra.put("jmh", part("jmh", this::runJmh));
             md = report(json, extra, machine, medians, payloads, concurrencies);
         }
+        if (!opts.containsKey("no-flood")) {
+            extra.put("flood", part("flood", () -> new Flood(this).run()));
+            md = report(json, extra, machine, medians, payloads, concurrencies);
+        }
         log("done: " + out.resolve("summary.md"));
         System.out.println(md);
         long failed = unavailable.size() + rows.stream().filter(r -> !r.status().equals("ok")).count();
@@ -341,7 +360,8 @@ public final class Bench {
         String md = "# Results " + out.getFileName() + "\n\n" + "Machine: " + machine + "\n\n"
                 + Results.markdown(medians, payloads, concurrencies)
                 + (unavailable.isEmpty() ? "" : "\nNot measured: " + unavailable + "\n")
-                + extra.entrySet().stream().map(e -> "\n### " + e.getKey() + "\n\n" + e.getValue() + "\n").reduce("", String::concat);
+                + extra.entrySet().stream().map(e -> "\n### " + e.getKey() + "\n\n" + (e.getValue() instanceof Map<?, ?> m
+                        && m.get("table") != null ? m.get("status") + "\n\n" + m.get("table") : e.getValue()) + "\n").reduce("", String::concat);
         Files.writeString(out.resolve("summary.md"), md);
         return md;
     }

@@ -82,6 +82,8 @@ final class HttpConn implements Closeable {
     private final byte[] buf;
     private int pos;
     private int lim;
+    /** Header lines sent with every request (a credential, for the fairness benchmark); empty by default. */
+    private byte[] extraHeaders = new byte[0];
 
     HttpConn(String host, int port, InetAddress localAddress) throws IOException {
         this(host, port, localAddress, 1 << 16);
@@ -103,8 +105,19 @@ final class HttpConn implements Closeable {
         head = ("Host: " + host + ":" + port + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Sends {@code headerLines} (each ending in CRLF) with every request from now on. */
+    void auth(String headerLines) {
+        extraHeaders = headerLines.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** POSTs a JSON body; the reply lands in {@code into} (reused between calls to spare the garbage). */
     Response post(String path, byte[] body, String sessionId, Flavor flavor, Response into) throws IOException {
+        send(path, body, sessionId, flavor);
+        return read(into == null ? new Response() : into, true);
+    }
+
+    /** Writes a POST without reading its reply (a pipelining client, or one that never reads). */
+    void send(String path, byte[] body, String sessionId, Flavor flavor) throws IOException {
         StringBuilder h = new StringBuilder(256);
         h.append("POST ").append(path).append(" HTTP/1.1\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
@@ -118,12 +131,15 @@ final class HttpConn implements Closeable {
         if (sessionId != null) {
             h.append("Mcp-Session-Id: ").append(sessionId).append("\r\n");
         }
-        h.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        h.append("Content-Length: ").append(body.length).append("\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(extraHeaders);
+        out.write(CRLF);
         out.write(body);
         out.flush();
-        return read(into == null ? new Response() : into, true);
     }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /** A plain GET; the status (the body is read and dropped). */
     int get(String path) throws IOException {
@@ -141,7 +157,9 @@ final class HttpConn implements Closeable {
             out.write(h.getBytes(StandardCharsets.US_ASCII));
             out.write(head);
             out.write(("MCP-Protocol-Version: " + Workload.PROTOCOL_VERSION + "\r\nMcp-Session-Id: " + sessionId
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nContent-Length: 0\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(extraHeaders);
+            out.write(CRLF);
             out.flush();
             return read(new Response(), true).status;
         } catch (IOException e) {

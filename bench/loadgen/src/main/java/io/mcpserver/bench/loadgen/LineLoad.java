@@ -46,15 +46,21 @@ final class LineLoad {
         }
 
         void initialize() throws IOException {
+            initialize(null);
+        }
+
+        /** {@code authorization}: {@code "ApiKey <key>"} in the first message (security on), or null. */
+        void initialize(String authorization) throws IOException {
             try {
-                initialize0();
+                initialize0(authorization);
             } catch (IOException e) {
                 throw new IOException("initialize: " + e.getMessage(), e);
             }
         }
 
-        private void initialize0() throws IOException {
-            out.write((Workload.initialize(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        private void initialize0(String authorization) throws IOException {
+            out.write(((authorization == null ? Workload.initialize(0) : Workload.initialize(0, authorization)) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (true) {
                 in.next();

@@ -74,6 +74,13 @@ final class Workload {
                 + PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcp-bench\",\"version\":\"1\"}}}";
     }
 
+    /** {@code initialize} carrying a credential where the TCP transport looks for it ({@code "ApiKey <key>"}). */
+    static String initialize(long id, String authorization) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + PROTOCOL_VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"mcp-bench\",\"version\":\"1\"},"
+                + "\"_meta\":{\"io.mcpserver/authorization\":\"" + authorization + "\"}}}";
+    }
+
     static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
 
     private static final byte[] ID_KEY = "\"id\":".getBytes(StandardCharsets.US_ASCII);

@@ -32,9 +32,17 @@ final class WsLoad {
         private final StringBuilder parts = new StringBuilder();
 
         static Conn open(HttpClient client, URI uri) {
+            return open(client, uri, null);
+        }
+
+        /** With {@code apiKey}, the upgrade carries it ({@code X-API-Key}) and the connection is that principal's. */
+        static Conn open(HttpClient client, URI uri, String apiKey) {
             Conn c = new Conn();
-            c.ws = client.newWebSocketBuilder().subprotocols("mcp").connectTimeout(java.time.Duration.ofSeconds(10))
-                    .buildAsync(uri, c).join();
+            WebSocket.Builder b = client.newWebSocketBuilder().subprotocols("mcp").connectTimeout(java.time.Duration.ofSeconds(10));
+            if (apiKey != null) {
+                b.header("X-API-Key", apiKey);
+            }
+            c.ws = b.buildAsync(uri, c).join();
             return c;
         }
 
