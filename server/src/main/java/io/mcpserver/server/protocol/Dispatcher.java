@@ -145,6 +145,15 @@ public final class Dispatcher {
     }
 
     /**
+     * For transports that answer a refusal themselves (Streamable HTTP): call with the answer once it was sent, on
+     * the thread that reads the client's next request. Returns at once unless it is a rate limit's refusal and the
+     * client was already told to wait past now (see {@link RefusalHoldOff}).
+     */
+    public void holdOff(Session session, ObjectNode answer) {
+        holdOff.refused(session, answer);
+    }
+
+    /**
      * Submits one message and, for an admitted request, runs it on this thread: returns once its response has been
      * sent to {@code sink} (or it was cancelled). A refusal is sent to {@code sink} too.
      */

@@ -191,6 +191,26 @@ class LimitsTest {
         }
     }
 
+    /** The same over Streamable HTTP: after a 429 the client ignored, its connection's next request waits. */
+    @Test
+    void anHttpClientIgnoringRetryAfterIsHeldWhileAnotherIsServed() throws Exception {
+        String flood = bearer("ignores-retry-after");
+        long started = System.nanoTime();
+        String session = httpSession(flood);
+        int refused = 0;
+        for (int i = 1; i <= 40; i++) { // one after another: the client reuses its connection
+            HttpResponse<String> r = HTTP.send(post(flood, session, echo(i, "x")), HttpResponse.BodyHandlers.ofString());
+            refused += r.statusCode() == 429 ? 1 : 0;
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertTrue(seconds >= 2, "40 requests, " + refused + " refused, answered in " + seconds + " s");
+        assertBucketHeld("Streamable HTTP", 41, refused, started);
+        String calm = bearer("calm-beside-http");
+        HttpResponse<String> served = HTTP.send(post(calm, httpSession(calm), echo(1, "served")),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, served.statusCode(), served.body());
+    }
+
     @Test
     void aFloodingHttpClientGets429WithRetryAfterWhileAnotherIsServed() throws Exception {
         String flood = bearer("flood-http");
@@ -229,9 +249,16 @@ class LimitsTest {
         long started = System.nanoTime();
         WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("mcp").header("Authorization", bearer("flood-ws"))
                 .buildAsync(URI.create("ws://" + http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                    private final StringBuilder parts = new StringBuilder();
+
                     @Override
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        inbox.add(data.toString());
+                        // the JDK client hands over a message in parts when its bytes arrive in more than one read
+                        parts.append(data);
+                        if (last) {
+                            inbox.add(parts.toString());
+                            parts.setLength(0);
+                        }
                         webSocket.request(1);
                         return null;
                     }

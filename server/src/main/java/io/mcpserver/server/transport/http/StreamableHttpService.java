@@ -182,6 +182,7 @@ final class StreamableHttpService implements HttpService {
         Admission admission = dispatcher.submit(session.session(), message);
         if (admission instanceof Admission.Refused refused && bearer.isRefusal(refused.error())) {
             Replies.json(res, bearer.status(req, res, refused.error()), refused.error());
+            dispatcher.holdOff(session.session(), refused.error()); // this connection's next request waits
             return;
         }
         ReplyOrStream answer = new ReplyOrStream(message.get("id"), () -> session.openPostStream(message.get("id")),
@@ -237,6 +238,7 @@ final class StreamableHttpService implements HttpService {
             res.status(Status.ACCEPTED_202).send(); // cancelled: the client asked for no answer
         } else {
             Replies.json(res, bearer.status(req, res, body), body); // 403 insufficient_scope, 429 rate limit
+            dispatcher.holdOff(session.session(), body); // after a 429 the client ignored: its next request waits
         }
     }
 
