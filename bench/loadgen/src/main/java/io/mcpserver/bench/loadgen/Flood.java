@@ -45,8 +45,11 @@ final class Flood {
                 global-burst: 10000
             """;
 
-    /** The flooder goes on this long after the measured window: the server's heap is measured under flood. */
-    static final double FLOOD_TAIL = 8;
+    /**
+     * The flooder may go on this long after the measured window, so that the server's heap is measured under flood;
+     * it is stopped (its stdin closed) as soon as that is done.
+     */
+    static final double FLOOD_TAIL = 30;
 
     private final Bench b;
     private final List<String> transports;
@@ -243,7 +246,8 @@ final class Flood {
         }
         Map<String, Object> flood = Map.of();
         if (flooder != null) {
-            if (!flooder.waitFor((long) (FLOOD_TAIL + 30), TimeUnit.SECONDS)) {
+            flooder.getOutputStream().close(); // the flooder stops, reports and exits
+            if (!flooder.waitFor(30, TimeUnit.SECONDS)) {
                 flooder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
             String json = Files.exists(floodOut) ? Files.readString(floodOut).strip() : "";

@@ -93,8 +93,20 @@ public final class Flooder {
         for (int i = 0; i < slowConns; i++) {
             threads.add(Thread.ofVirtual().name("flood-slow-" + i).start(() -> loop("slow", big, false)));
         }
-        long waitMs = (long) (seconds * 1000);
-        Thread.sleep(waitMs);
+        // until the time is up, or until the orchestrator closes this process's stdin (it has measured what it needs)
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread.ofVirtual().name("flood-stdin").start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent: only the end of the stream counts
+                }
+            } catch (IOException e) {
+                // the same: the orchestrator is gone
+            }
+            stop.countDown();
+        });
+        stop.await((long) (seconds * 1000), TimeUnit.MILLISECONDS);
+        end = System.nanoTime();
         // the time is up: close everything (writers blocked on a full socket are released by the close)
         AutoCloseable c;
         while ((c = open.poll()) != null) {
