@@ -80,7 +80,11 @@ final class Flood {
 
     Map<String, Object> run() throws Exception {
         SecureRandom random = new SecureRandom();
-        keys.put("flooder", "flood-" + HexFormat.of().formatHex(random.generateSeed(16)));
+        // a flooding principal per transport: sessions it leaves behind (an HTTP session lives until its idle
+        // timeout) must not count against the next transport's flooder under limits.max-sessions-per-principal
+        for (String t : transports) {
+            keys.put("flooder-" + t, "flood-" + HexFormat.of().formatHex(random.generateSeed(16)));
+        }
         for (int i = 1; i <= clients; i++) {
             keys.put(String.format(Locale.ROOT, "client-%02d", i), "wb-" + HexFormat.of().formatHex(random.generateSeed(16)));
         }
@@ -154,7 +158,7 @@ final class Flood {
         List<Client> cs = new ArrayList<>();
         try {
             for (Map.Entry<String, String> k : keys.entrySet()) {
-                if (!k.getKey().equals("flooder")) {
+                if (!k.getKey().startsWith("flooder")) {
                     cs.add(open(t, k.getKey(), k.getValue()));
                 }
             }
@@ -199,7 +203,7 @@ final class Flood {
             List<String> cmd = new ArrayList<>(List.of(b.java, "-Xmx768m", "-XX:+UseParallelGC", "-cp",
                     b.benchDir.resolve("loadgen/target/classes").toString(), "io.mcpserver.bench.loadgen.Flooder",
                     "--transport", t, "--host", s.host(t.equals("tcp") ? "tcp" : "http"), "--port", Integer.toString(port),
-                    "--key", keys.get("flooder"), "--seconds", Double.toString(ramp + seconds + FLOOD_TAIL),
+                    "--key", keys.get("flooder-" + t), "--seconds", Double.toString(ramp + seconds + FLOOD_TAIL),
                     "--rate-conns", Integer.toString(rateConns), "--big-conns", Integer.toString(bigConns),
                     "--slow-conns", Integer.toString(slowConns), "--big-bytes", Integer.toString(bigBytes)));
             flooder = new ProcessBuilder(cmd).redirectOutput(floodOut.toFile())
