@@ -94,6 +94,7 @@ class ClusterNginxIT {
             assertEquals("hello " + i, step.path("echoes").get(i).asText(), step.toString());
         }
         assertEquals(3, step.path("sampled").asInt(), step.toString());
+        assertEquals(3, step.path("updated").asInt(), "one resources/updated per change, not one per node: " + step);
         for (int i = 0; i < 3; i++) {
             assertTrue(step.path("answers").get(i).asText().contains("to q" + i), step.toString());
         }

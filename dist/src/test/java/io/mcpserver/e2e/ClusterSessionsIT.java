@@ -244,6 +244,11 @@ class ClusterSessionsIT {
         assertTrue(response.path("result").toString().contains("Counted to 6"), response.toString());
         assertTrue(rest.awaitEnd(Duration.ofSeconds(30)), "the resumed stream ends with the response");
         assertTrue(rest.ids.getFirst().equals(lastSeen), "resumed where it was cut: " + rest.ids);
+
+        // read to its end, the stream is forgotten: resuming it again (on c) has nothing to deliver
+        HttpResponse<String> again = http.send(request(mcp(2), session).header("Last-Event-ID", rest.ids.getLast())
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, again.statusCode(), again.body());
     }
 
     @Test

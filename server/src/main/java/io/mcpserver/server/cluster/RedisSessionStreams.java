@@ -149,6 +149,15 @@ final class RedisSessionStreams implements SessionStreams {
     }
 
     @Override
+    public void forget(String sessionId, String stream) {
+        try {
+            redis.commands().del(KEY + sessionId + ":" + stream);
+        } catch (RedisException e) {
+            // it expires with the session's idle timeout
+        }
+    }
+
+    @Override
     public boolean nodeAlive(String nodeId) {
         try {
             return redis.commands().exists(NODE + nodeId) > 0;

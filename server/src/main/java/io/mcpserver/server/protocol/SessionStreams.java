@@ -43,6 +43,9 @@ public interface SessionStreams {
      */
     void appendAt(String sessionId, String stream, long seq, String data);
 
+    /** Forgets a POST's stream: the client read all of it, on the node running it. */
+    void forget(String sessionId, String stream);
+
     /** Whether the node {@code nodeId} is running (it renews a mark in the log every few seconds). */
     boolean nodeAlive(String nodeId);
 

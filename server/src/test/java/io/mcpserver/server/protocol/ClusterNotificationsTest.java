@@ -113,6 +113,10 @@ class ClusterNotificationsTest {
             }
 
             @Override
+            public void forget(String sessionId, String stream) {
+            }
+
+            @Override
             public boolean nodeAlive(String nodeId) {
                 return true;
             }

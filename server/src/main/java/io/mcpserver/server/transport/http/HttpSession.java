@@ -176,7 +176,7 @@ final class HttpSession {
         }
         SseStream named = streamOf(lastEventId);
         if (named == null && log != null) {
-            named = followRemote(SseStream.streamKeyOf(lastEventId));
+            named = followRemote(SseStream.streamKeyOf(lastEventId), lastEventId);
         }
         long seq = named == null ? -1 : named.seqOf(lastEventId);
         if (named == standalone) {
@@ -192,15 +192,15 @@ final class HttpSession {
     }
 
     /** A POST stream another node runs, followed here from the cluster's log; null when the key names none. */
-    private SseStream followRemote(String key) {
+    private SseStream followRemote(String key, String lastEventId) {
         if (key == null) {
             return null;
         }
         RemotePostStream followed = remote.get(key);
         if (followed == null) {
             followed = RemotePostStream.of(key, log, session.id(), log.nodeId(), session.toString(), replayBufferSize);
-            if (followed == null) {
-                return null;
+            if (followed == null || (followed.local().seqOf(lastEventId) > 0 && !followed.kept())) {
+                return null; // read to its end and forgotten (or expired): nothing to resume
             }
             RemotePostStream raced = remote.putIfAbsent(key, followed);
             followed = raced != null ? raced : followed;
@@ -215,10 +215,14 @@ final class HttpSession {
     /** Forgets a POST stream once nothing in it is left for the client to read. */
     void releaseIfDrained(SseStream stream) {
         if (stream != standalone && stream.isDrained()) {
+            boolean removed;
             synchronized (postStreams) {
-                postStreams.remove(stream.key(), stream);
+                removed = postStreams.remove(stream.key(), stream);
             }
             remote.remove(stream.key());
+            if (removed && log != null && stream.key().indexOf('.') > 0) {
+                log.forget(session.id(), stream.key()); // the client read all of it: Redis forgets it too
+            }
         }
     }
 

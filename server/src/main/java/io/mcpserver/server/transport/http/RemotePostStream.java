@@ -80,6 +80,15 @@ final class RemotePostStream {
         return local;
     }
 
+    /** Whether Redis still keeps any of the stream (it is forgotten once read to its end, or expires). */
+    boolean kept() {
+        try {
+            return !log.after(sessionId, local.key(), 0, 1).isEmpty();
+        } catch (McpException e) {
+            return true; // cannot tell: follow it, and the follower retries
+        }
+    }
+
     /** A connection here writes the stream after {@code after}: follow the log until the response comes. */
     synchronized void attach(long after) {
         attached.incrementAndGet();
