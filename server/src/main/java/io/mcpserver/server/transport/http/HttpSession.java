@@ -199,7 +199,7 @@ final class HttpSession {
         RemotePostStream followed = remote.get(key);
         if (followed == null) {
             followed = RemotePostStream.of(key, log, session.id(), log.nodeId(), session.toString(), replayBufferSize);
-            if (followed == null || (followed.local().seqOf(lastEventId) > 0 && !followed.kept())) {
+            if (followed == null || !followed.mayHaveMoreAfter(followed.local().seqOf(lastEventId))) {
                 return null; // read to its end and forgotten (or expired): nothing to resume
             }
             RemotePostStream raced = remote.putIfAbsent(key, followed);

@@ -80,10 +80,17 @@ final class RemotePostStream {
         return local;
     }
 
-    /** Whether Redis still keeps any of the stream (it is forgotten once read to its end, or expires). */
-    boolean kept() {
+    /**
+     * Whether a client that read the stream up to {@code seq} may get more: false when Redis no longer keeps it (read
+     * to its end on some node and forgotten, or expired) or event {@code seq} was the response.
+     */
+    boolean mayHaveMoreAfter(long seq) {
+        if (seq <= 0) {
+            return true; // only the priming event was read: the call may not have said anything yet
+        }
         try {
-            return !log.after(sessionId, local.key(), 0, 1).isEmpty();
+            List<SessionStreams.Event> at = log.after(sessionId, local.key(), seq - 1, 1);
+            return !at.isEmpty() && !isResponse(at.getFirst().data());
         } catch (McpException e) {
             return true; // cannot tell: follow it, and the follower retries
         }
