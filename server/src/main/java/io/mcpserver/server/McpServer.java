@@ -2,6 +2,7 @@ package io.mcpserver.server;
 
 import io.mcpserver.server.admin.AdminEndpoints;
 import io.mcpserver.server.cluster.RedisLink;
+import io.mcpserver.server.cluster.RedisRateBuckets;
 import io.mcpserver.server.cluster.RedisSessionStore;
 import io.mcpserver.server.cluster.RedisSpentStates;
 import io.mcpserver.server.protocol.SessionStore;
@@ -107,6 +108,9 @@ public final class McpServer implements AutoCloseable {
         this.presence = new LocalPresence(core.sessions());
         if (cluster != null) {
             core.dispatcher().spentStates(new RedisSpentStates(cluster));
+            security.rateLimiter().shareBuckets(local -> new RedisRateBuckets(cluster,
+                    security.rateLimiter().settings(), local, config.cluster().rateLimitsRefuseWithoutRedis()
+                    ? RedisRateBuckets.Fallback.REFUSE : RedisRateBuckets.Fallback.LOCAL, null));
         }
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),

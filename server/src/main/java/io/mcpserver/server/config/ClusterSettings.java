@@ -9,8 +9,14 @@ import java.net.URISyntaxException;
  * @param enabled  share sessions, stream events, notifications and limits through Redis
  * @param redisUrl {@code redis://} or {@code rediss://} URL, possibly with a password (secret: never logged)
  * @param nodeId   this node's name, unique in the cluster
+ * @param rateLimitsRefuseWithoutRedis {@code cluster.rate-limit-fallback: refuse}: while Redis cannot be reached,
+ *                 requests a rate limit applies to are refused (-32603) rather than limited per node ({@code local})
  */
-public record ClusterSettings(boolean enabled, String redisUrl, String nodeId) {
+public record ClusterSettings(boolean enabled, String redisUrl, String nodeId, boolean rateLimitsRefuseWithoutRedis) {
+
+    public ClusterSettings(boolean enabled, String redisUrl, String nodeId) {
+        this(enabled, redisUrl, nodeId, false);
+    }
 
     @Override
     public String toString() { // the URL may hold a password
@@ -49,7 +55,7 @@ public record ClusterSettings(boolean enabled, String redisUrl, String nodeId) {
             // it becomes part of Redis keys and channel names
             r.problem("cluster.node-id", "must be 1-100 letters, digits, '.', '_', ':' or '-', was '" + nodeId + "'");
         }
-        return new ClusterSettings(enabled, url, nodeId);
+        return new ClusterSettings(enabled, url, nodeId, r.choice("cluster.rate-limit-fallback").equals("refuse"));
     }
 
     /** The host name and the process id: unique per process on a host, readable in logs. */

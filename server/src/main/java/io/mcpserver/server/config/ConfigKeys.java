@@ -314,6 +314,8 @@ public final class ConfigKeys {
                     "the Redis every node uses: `redis://[[user:]password@]host[:port][/db]`, or `rediss://` for TLS. Secret").asSecret(),
             key("cluster.node-id", STRING, null, "host name + `-` + process id",
                     "this node's name in the cluster (logs, `/ready`); unique per node"),
+            key("cluster.rate-limit-fallback", CHOICE, "local", null,
+                    "while Redis cannot be reached, rate limits (`limits.rate.*`) apply per node (`local`), or every request a limit applies to is refused with -32603, HTTP 503 (`refuse`)").oneOf("local", "refuse"),
 
             // plugins
             key("plugins.dir", PATH, "plugins", null,

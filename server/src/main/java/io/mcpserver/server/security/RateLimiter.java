@@ -29,6 +29,8 @@ public final class RateLimiter implements RequestHook {
     private final LongSupplier nanoClock;
     private final TokenBucket global;
     private final Map<String, TokenBucket> principals = new ConcurrentHashMap<>();
+    private final RateBuckets local = new LocalBuckets();
+    private volatile RateBuckets buckets = local;
 
     /** @param bySubject key buckets by the authenticated subject (security on) rather than by connection */
     public RateLimiter(RateLimitSettings settings, boolean bySubject, LongSupplier nanoClock) {
@@ -41,32 +43,62 @@ public final class RateLimiter implements RequestHook {
 
     @Override
     public void admit(Session session, String method, JsonNode params) {
-        long now = nanoClock.getAsLong();
-        TokenBucket own = null;
-        if (settings.perPrincipal() > 0) {
-            String principal = bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
-            if (principals.size() > SWEEP_ABOVE) {
-                principals.values().removeIf(b -> b.isFull(now));
-            }
-            TokenBucket bucket = principals.computeIfAbsent(principal,
-                    p -> new TokenBucket(settings.perPrincipal(), settings.perPrincipalBurst(), now));
-            long waitNanos = bucket.take(now);
-            own = bucket;
-            if (waitNanos > 0) {
-                throw limited("Rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
-                        + " (" + settings.perPrincipal() + " requests/s)", waitNanos);
-            }
+        if (settings.perPrincipal() <= 0 && settings.global() <= 0) {
+            return;
         }
-        if (global != null) {
-            long waitNanos = global.take(now);
-            if (waitNanos > 0) {
-                if (own != null) {
-                    // the request is not served: its principal keeps the token, or a busy server would also
-                    // push well-behaved clients over their own rate (a known defect, issue 20)
-                    own.giveBack();
+        String principal = settings.perPrincipal() <= 0 ? null
+                : bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
+        RateBuckets.Refusal refusal = buckets.take(principal, nanoClock.getAsLong());
+        if (refusal == null) {
+            return;
+        }
+        if (refusal.bucket() == RateBuckets.Bucket.PRINCIPAL) {
+            throw limited("Rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
+                    + " (" + settings.perPrincipal() + " requests/s)", refusal.waitNanos());
+        }
+        throw limited("The server is busy (" + settings.global() + " requests/s in all)", refusal.waitNanos());
+    }
+
+    /**
+     * Puts the buckets elsewhere (a cluster's Redis): {@code shared} gets this limiter's own buckets, for the times
+     * it cannot reach its store and falls back to one node's view.
+     */
+    public void shareBuckets(java.util.function.Function<RateBuckets, RateBuckets> shared) {
+        this.buckets = shared.apply(local);
+    }
+
+    public RateLimitSettings settings() {
+        return settings;
+    }
+
+    /** This process's buckets: the principals' and the global one. */
+    private final class LocalBuckets implements RateBuckets {
+        @Override
+        public Refusal take(String principal, long now) {
+            TokenBucket bucket = null;
+            if (principal != null) {
+                if (principals.size() > SWEEP_ABOVE) {
+                    principals.values().removeIf(b -> b.isFull(now));
                 }
-                throw limited("The server is busy (" + settings.global() + " requests/s in all)", waitNanos);
+                bucket = principals.computeIfAbsent(principal,
+                        p -> new TokenBucket(settings.perPrincipal(), settings.perPrincipalBurst(), now));
+                long waitNanos = bucket.take(now);
+                if (waitNanos > 0) {
+                    return new Refusal(Bucket.PRINCIPAL, waitNanos);
+                }
             }
+            if (global != null) {
+                long waitNanos = global.take(now);
+                if (waitNanos > 0) {
+                    if (bucket != null) {
+                        // the request is not served: its principal keeps the token, or a busy server would also
+                        // push well-behaved clients over their own rate (a known defect, issue 20)
+                        bucket.giveBack();
+                    }
+                    return new Refusal(Bucket.GLOBAL, waitNanos);
+                }
+            }
+            return null;
         }
     }
 

@@ -129,6 +129,11 @@ public final class ServerSecurity implements AutoCloseable {
         return audit;
     }
 
+    /** The rate limits ({@code limits.rate.*}); a cluster puts their buckets in Redis. */
+    public RateLimiter rateLimiter() {
+        return limiter;
+    }
+
     public ProtectedResourceMetadata metadata() {
         return metadata;
     }

@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.protocol.ErrorCodes;
+import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.security.AuthFailure;
 
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ public record HttpRefusal(int status, Map<String, String> headers) {
      * For a JSON-RPC message an HTTP transport is about to send as the answer to a request: a refused call
      * ({@link ErrorCodes#FORBIDDEN}) is 403 with an {@code insufficient_scope} challenge naming the scopes needed;
      * a rate limit ({@link ErrorCodes#LIMIT_EXCEEDED} with {@code retryAfterSeconds}) is 429 with
-     * {@code Retry-After}. Anything else is empty: the usual 200.
+     * {@code Retry-After}; a cluster node's "Redis cannot be reached" ({@link SessionStore#UNAVAILABLE}) is 503.
+     * Anything else is empty: the usual 200.
      */
     public static Optional<HttpRefusal> forResponse(JsonNode message, String resourceMetadataUrl) {
         JsonNode error = message == null ? null : message.get("error");
@@ -53,6 +55,9 @@ public record HttpRefusal(int status, Map<String, String> headers) {
         }
         if (code == ErrorCodes.LIMIT_EXCEEDED && data.has("retryAfterSeconds")) {
             return Optional.of(new HttpRefusal(429, Map.of("Retry-After", data.get("retryAfterSeconds").asText())));
+        }
+        if (code == ErrorCodes.INTERNAL_ERROR && SessionStore.UNAVAILABLE.equals(error.path("message").asText())) {
+            return Optional.of(new HttpRefusal(503, Map.of("Retry-After", "1"))); // a cluster without its Redis
         }
         return Optional.empty();
     }
