@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,15 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Limits that hold for the cluster, not per node: two nodes ({@code bin/mcp-server} with {@code cluster.enabled} and
- * security on, real signed tokens) on one Redis. A principal's rate-limit bucket drained by requests to both nodes
- * is empty on both. Each request goes to a node directly, so that which node serves what is certain.
+ * Limits and tasks that hold for the cluster, not per node: two nodes ({@code bin/mcp-server} with
+ * {@code cluster.enabled} and security on, real signed tokens) on one Redis, and a third that is killed. A principal's
+ * rate-limit bucket drained by requests to both nodes is empty on both; its session cap counts the sessions of every
+ * node, a session ended frees its place, and the sessions of a node killed with SIGKILL stop counting once its
+ * heartbeat has run out; a task created on one node is read, cancelled (its work stops) and its result read on the
+ * other. Each request goes to a node directly, so that which node serves what is certain.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLimitsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** limits.rate.per-principal-burst: what a principal may send at once, whichever nodes serve it. */
-    private static final int BURST = 10;
+    private static final int BURST = 30;
+    /** limits.max-sessions-per-principal. */
+    private static final int CAP = 2;
+    private static Path jwks;
     private static RedisProcess redis;
     private static TestJwt issuer;
     private static final List<ServerProcess> nodes = new ArrayList<>();
@@ -42,28 +51,39 @@ class ClusterLimitsIT {
         redis = RedisProcess.start("limits", null);
         issuer = new TestJwt();
         Path dir = Files.createTempDirectory(TestEnv.workRoot(), "cluster-limits-keys-");
-        Path jwks = issuer.writeJwks(dir.resolve("jwks.json"));
+        jwks = issuer.writeJwks(dir.resolve("jwks.json"));
         for (String name : List.of("a", "b")) {
-            nodes.add(ServerProcess.builder().name("cluster-limits-" + name).tcp(false).plugins("demo").config("""
-                            security:
-                              enabled: true
-                              resource: %s
-                              jwt:
-                                jwks-file: %s
-                                issuer: %s
-                            limits:
-                              rate:
-                                per-principal: 1
-                                per-principal-burst: %d
-                            """.formatted(TestJwt.AUDIENCE, jwks, TestJwt.ISSUER, BURST))
-                    .env("MCP_CLUSTER_ENABLED", "true")
-                    .env("MCP_CLUSTER_REDIS_URL", redis.url())
-                    .env("MCP_CLUSTER_NODE__ID", "node-" + name)
-                    .start());
+            nodes.add(node(name));
         }
         for (ServerProcess node : nodes) {
             node.awaitReadyEndpoint(Duration.ofSeconds(60));
         }
+    }
+
+    private static ServerProcess node(String name) throws Exception {
+        return ServerProcess.builder().name("cluster-limits-" + name).tcp(false).plugins("demo", "conformance").config("""
+                        security:
+                          enabled: true
+                          resource: %s
+                          jwt:
+                            jwks-file: %s
+                            issuer: %s
+                        limits:
+                          max-sessions-per-principal: %d
+                          rate:
+                            per-principal: 1
+                            per-principal-burst: %d
+                        protocol:
+                          tasks:
+                            max-running: 1
+                        plugins:
+                          conformance:
+                            enabled: true
+                        """.formatted(TestJwt.AUDIENCE, jwks, TestJwt.ISSUER, CAP, BURST))
+                .env("MCP_CLUSTER_ENABLED", "true")
+                .env("MCP_CLUSTER_REDIS_URL", redis.url())
+                .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                .start();
     }
 
     @AfterAll
@@ -75,6 +95,7 @@ class ClusterLimitsIT {
     }
 
     @Test
+    @Order(1)
     void aPrincipalsBucketDrainedThroughBothNodesIsEmptyOnBoth() throws Exception {
         String token = issuer.token("flooder", null);
         long started = System.nanoTime();
@@ -112,16 +133,150 @@ class ClusterLimitsIT {
         assertEquals(200, other.statusCode(), "another principal has a bucket of its own: " + other.body());
     }
 
-    private HttpResponse<String> post(int node, String token, String session, String body) throws Exception {
+    @Test
+    @Order(2)
+    void aTaskCreatedOnOneNodeIsReadCancelledAndFinishedOnTheOther() throws Exception {
+        String token = issuer.token("tasker", null);
+        String session = initialize(0, token, "2025-11-25");
+        String first = taskOf(call(0, token, session, 10, "{\"seconds\":60}"));
+        JsonNode seen = result(post(1, token, session, getTask(11, "tasks/get", first)));
+        assertEquals("working", seen.path("status").asText(), seen.toString());
+        // protocol.tasks.max-running is 1: node a runs no second task while the first one works there
+        JsonNode busy = message(post(0, token, session, call(12, "{\"seconds\":1}")));
+        assertEquals(-32000, busy.path("error").path("code").asInt(), busy.toString());
+
+        JsonNode cancelled = result(post(1, token, session, getTask(13, "tasks/cancel", first)));
+        assertEquals("cancelled", cancelled.path("status").asText(), cancelled.toString());
+        // the cancel reached the work on node a: its slot is free again
+        String second = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (int id = 20; second == null && System.nanoTime() < deadline; id++) {
+            JsonNode r = message(post(0, token, session, call(id, "{\"seconds\":1,\"label\":\"second\"}")));
+            if (r.has("result")) {
+                second = r.path("result").path("task").path("taskId").asText();
+            } else {
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(second != null, "node a never ran a task again: the cancel did not stop the first one");
+        assertEquals("cancelled", result(post(0, token, session, getTask(40, "tasks/get", first)))
+                .path("status").asText(), "cancelled for good");
+        JsonNode done = result(post(1, token, session, getTask(41, "tasks/result", second))); // waits on node b
+        assertTrue(done.path("content").path(0).path("text").asText().contains("Computed second"), done.toString());
+        assertEquals("completed", result(post(1, token, session, getTask(42, "tasks/get", second)))
+                .path("status").asText());
+    }
+
+    @Test
+    @Order(3)
+    void aPrincipalsSessionCapCountsTheSessionsOfEveryNode() throws Exception {
+        String token = issuer.token("capped", null);
+        String first = initialize(0, token, "2025-06-18");
+        initialize(1, token, "2025-06-18");
+        for (int node = 0; node < 2; node++) {
+            HttpResponse<String> refused = post(node, token, null, INIT.formatted("2025-06-18"));
+            assertEquals(429, refused.statusCode(), "node " + node + ": " + refused.body());
+            assertTrue(message(refused).path("error").path("message").asText().contains("Too many sessions"),
+                    refused.body());
+        }
+        HttpResponse<String> deleted = http.send(request(1, token, first).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, deleted.statusCode(), "DELETE on the other node: " + deleted.body());
+        awaitTrue(() -> post(1, token, null, INIT.formatted("2025-06-18")).statusCode() == 200,
+                "a session ended on node a frees its place for node b");
+    }
+
+    @Test
+    @Order(4)
+    void theSessionsOfAKilledNodeStopCounting() throws Exception {
+        ServerProcess c = node("c");
+        try {
+            c.awaitReadyEndpoint(Duration.ofSeconds(60));
+            nodes.add(c);
+            String token = issuer.token("mortal", null);
+            initialize(2, token, "2025-06-18");
+            initialize(2, token, "2025-06-18");
+            assertEquals(429, post(0, token, null, INIT.formatted("2025-06-18")).statusCode(),
+                    "node c's two sessions count on node a");
+            c.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL
+            // its heartbeat runs out within 15 s; then its count is dropped
+            awaitTrue(() -> post(0, token, null, INIT.formatted("2025-06-18")).statusCode() == 200,
+                    "node c's sessions stop counting once it is dead");
+        } finally {
+            c.close();
+        }
+    }
+
+    private static final String INIT = """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"%s",
+             "capabilities":{},"clientInfo":{"name":"cluster-limits-it","version":"1"}}}""";
+
+    private String initialize(int node, String token, String version) throws Exception {
+        HttpResponse<String> init = post(node, token, null, INIT.formatted(version));
+        assertEquals(200, init.statusCode(), init.body());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<String> initialized = post(node, token, session,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        assertEquals(202, initialized.statusCode(), initialized.body());
+        return session;
+    }
+
+    private static String call(int id, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"slow_compute\",\"arguments\":" + arguments + ",\"task\":{\"ttl\":120000}}}";
+    }
+
+    private HttpResponse<String> call(int node, String token, String session, int id, String arguments)
+            throws Exception {
+        return post(node, token, session, call(id, arguments));
+    }
+
+    private static String taskOf(HttpResponse<String> created) throws Exception {
+        String id = result(created).path("task").path("taskId").asText();
+        assertTrue(!id.isEmpty(), created.body());
+        return id;
+    }
+
+    private static String getTask(int id, String method, String taskId) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":{\"taskId\":\""
+                + taskId + "\"}}";
+    }
+
+    private static JsonNode result(HttpResponse<String> response) throws Exception {
+        JsonNode m = message(response);
+        assertTrue(m.has("result"), response.statusCode() + " " + response.body());
+        return m.get("result");
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.holds()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        fail("never: " + what);
+    }
+
+    private HttpRequest.Builder request(int node, String token, String session) {
         HttpRequest.Builder b = HttpRequest.newBuilder(nodes.get(node).httpUri("/mcp")).timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json, text/event-stream")
-                .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token)
                 .header("MCP-Protocol-Version", "2025-06-18");
         if (session != null) {
             b.header("Mcp-Session-Id", session);
         }
-        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return b;
+    }
+
+    private HttpResponse<String> post(int node, String token, String session, String body) throws Exception {
+        return http.send(request(node, token, session).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The JSON-RPC message of a reply: a JSON body, or the last {@code data:} event of a stream. */
@@ -141,9 +296,5 @@ class ClusterLimitsIT {
             fail("no message in " + response.body());
         }
         return last;
-    }
-
-    static URI uri(ServerProcess node) {
-        return node.httpUri("/mcp");
     }
 }

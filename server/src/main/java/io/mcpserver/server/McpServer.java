@@ -1,10 +1,13 @@
 package io.mcpserver.server;
 
 import io.mcpserver.server.admin.AdminEndpoints;
+import io.mcpserver.server.cluster.ClusterNodes;
 import io.mcpserver.server.cluster.RedisLink;
 import io.mcpserver.server.cluster.RedisRateBuckets;
+import io.mcpserver.server.cluster.RedisSessionCaps;
 import io.mcpserver.server.cluster.RedisSessionStore;
 import io.mcpserver.server.cluster.RedisSpentStates;
+import io.mcpserver.server.cluster.RedisTaskStore;
 import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.presence.LocalPresence;
@@ -73,6 +76,10 @@ public final class McpServer implements AutoCloseable {
     private final List<ServerTransport> transports = new ArrayList<>();
     /** This node's link to the cluster's Redis; null when {@code cluster.enabled} is false (nothing is paid for it). */
     private final RedisLink cluster;
+    /** This node's heartbeat in the cluster, and who else is alive; null alone. */
+    private final ClusterNodes clusterNodes;
+    /** limits.max-sessions-per-principal counted in Redis; null alone or with security off. */
+    private volatile RedisSessionCaps sessionCaps;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile PluginWatcher watcher;
     private final RequestTracing tracing;
@@ -96,6 +103,7 @@ public final class McpServer implements AutoCloseable {
         this.security = new ServerSecurity(config.security(), config.http().path(), Clock.systemUTC());
         this.metrics = new ServerMetrics(this::routes, name -> features.tool(name).isPresent());
         this.cluster = config.cluster().enabled() ? new RedisLink(config.cluster()) : null;
+        this.clusterNodes = cluster == null ? null : new ClusterNodes(cluster);
         // one hook for every transport: rate limits and audit (security), then the request meters
         // with tracing off the OpenTelemetry classes are never loaded (OtelTracing is only named here)
         this.tracing = config.tracing().enabled()
@@ -111,6 +119,9 @@ public final class McpServer implements AutoCloseable {
             security.rateLimiter().shareBuckets(local -> new RedisRateBuckets(cluster,
                     security.rateLimiter().settings(), local, config.cluster().rateLimitsRefuseWithoutRedis()
                     ? RedisRateBuckets.Fallback.REFUSE : RedisRateBuckets.Fallback.LOCAL, null));
+            core.tasks().shareStore(new RedisTaskStore(cluster, clusterNodes));
+            security.shareSessionCaps(local -> sessionCaps = new RedisSessionCaps(cluster, clusterNodes,
+                    core.sessions(), local));
         }
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
                 name -> ServerConfig.pluginConfig(configuration.get(), name),
@@ -197,6 +208,10 @@ public final class McpServer implements AutoCloseable {
         }
         if (cluster != null) {
             cluster.start(); // in the background: a node starts while Redis is down, and is ready once it is reachable
+            clusterNodes.start();
+            if (sessionCaps != null) {
+                sessionCaps.start();
+            }
         }
         List<PluginSummary> loaded = plugins.loadAll();
         security.pluginCheckers(this::pluginCheckers);
@@ -455,6 +470,10 @@ public final class McpServer implements AutoCloseable {
         plugins.close();
         core.close();
         if (cluster != null) {
+            if (sessionCaps != null) {
+                sessionCaps.close();
+            }
+            clusterNodes.close();
             cluster.close();
         }
         security.close(); // the records of the calls that just ended are written

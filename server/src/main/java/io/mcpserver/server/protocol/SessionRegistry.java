@@ -37,6 +37,9 @@ public final class SessionRegistry {
     /** Put in front of server→client request ids ("node-a/"); '/' is not allowed in node ids, so none is a prefix of another. */
     private final String requestIdPrefix;
     private volatile long storeTouchNanos = Long.MAX_VALUE;
+    /** Shared sessions another node opened and this one serves too (each node counts only those it opened). */
+    private final Set<String> adopted = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<Session>> endListeners = new CopyOnWriteArrayList<>();
 
     public SessionRegistry(LogLevel defaultLogLevel) {
         this(defaultLogLevel, SessionStore.LOCAL, "");
@@ -115,6 +118,9 @@ public final class SessionRegistry {
             session.onChange(this::save);
             session.relayAnswers(requestIdPrefix, answer -> store.relayAnswer(session.id(), answer));
             Session raced = sessions.putIfAbsent(session.id(), session);
+            if (raced == null) {
+                adopted.add(session.id());
+            }
             return raced != null ? raced : session;
         });
     }
@@ -130,8 +136,26 @@ public final class SessionRegistry {
 
     /** Ends a session here only: another node may still serve it (a shared one stays in the store). */
     public void evict(Session session, String reason) {
-        sessions.remove(session.id(), session);
+        boolean removed = sessions.remove(session.id(), session);
         session.close(reason);
+        if (removed) {
+            ended(session);
+        }
+    }
+
+    /** Whether this node opened the session (rather than serving one another node opened). */
+    public boolean openedHere(Session session) {
+        return !adopted.contains(session.id());
+    }
+
+    /** Calls {@code listener} with every session that leaves this registry (closed, or evicted here). */
+    public void onEnded(Consumer<Session> listener) {
+        endListeners.add(listener);
+    }
+
+    private void ended(Session session) {
+        adopted.remove(session.id());
+        endListeners.forEach(l -> l.accept(session));
     }
 
     private void save(Session session) {
@@ -202,11 +226,14 @@ public final class SessionRegistry {
 
     /** Ends a session everywhere: a shared one is deleted from the store, and other nodes drop it. */
     public void close(Session session, String reason) {
-        sessions.remove(session.id(), session);
+        boolean removed = sessions.remove(session.id(), session);
         boolean shared = session.isShared() && !session.isClosed();
         session.close(reason);
         if (shared) {
             store.delete(session.id());
+        }
+        if (removed) {
+            ended(session);
         }
     }
 

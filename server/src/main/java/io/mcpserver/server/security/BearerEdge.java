@@ -1,9 +1,6 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mcpserver.server.protocol.McpException;
-import io.mcpserver.server.protocol.ErrorCodes;
-import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.config.SecuritySettings;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.spi.Caller;
@@ -31,6 +28,8 @@ final class BearerEdge implements EdgeAuthenticator {
     private final AuditLog audit;
     private final ProtectedResourceMetadata metadata;
     private final RefusalLimiter refusals;
+    /** Where limits.max-sessions-per-principal counts: this process, or the cluster. */
+    private volatile SessionCaps caps = SessionCaps.LOCAL;
 
     /**
      * @param checkers the credential checkers: the server's and the plugins'
@@ -112,13 +111,12 @@ final class BearerEdge implements EdgeAuthenticator {
     public void admitSession(io.mcpserver.server.protocol.SessionRegistry sessions, String subject,
                              boolean includesSelf) {
         int max = settings.rateLimits().maxSessionsPerPrincipal();
-        long open = sessions.all().stream().filter(s -> subject.equals(s.caller().subject())).count();
-        if (open - (includesSelf ? 1 : 0) >= max) {
-            LOG.log(System.Logger.Level.INFO, "Refused a session of '" + ClientText.shown(subject) + "': " + max
-                    + " open (limits.max-sessions-per-principal)");
-            throw new McpException(ErrorCodes.LIMIT_EXCEEDED, "Too many sessions: '" + ClientText.shown(subject)
-                    + "' has " + max + " open (limits.max-sessions-per-principal); close one first", null);
-        }
+        caps.admit(sessions, subject, includesSelf ? max + 1 : max);
+    }
+
+    /** Counts sessions elsewhere (a cluster's Redis) from now on. */
+    void caps(SessionCaps caps) {
+        this.caps = caps;
     }
 
     /**

@@ -129,6 +129,16 @@ public final class ServerSecurity implements AutoCloseable {
         return audit;
     }
 
+    /**
+     * Counts {@code limits.max-sessions-per-principal} with {@code shared} (a cluster's Redis), which gets this
+     * process's own count for the times it cannot reach its store. Nothing is counted with security off.
+     */
+    public void shareSessionCaps(java.util.function.Function<SessionCaps, SessionCaps> shared) {
+        if (edge instanceof BearerEdge bearer) {
+            bearer.caps(shared.apply(SessionCaps.LOCAL));
+        }
+    }
+
     /** The rate limits ({@code limits.rate.*}); a cluster puts their buckets in Redis. */
     public RateLimiter rateLimiter() {
         return limiter;

@@ -70,23 +70,50 @@ final class LiveTask {
     void finish(JsonNode result, Throwable failure) {
         try {
             if (failure == null && legacy && result != null && result.path("isError").asBoolean(false)) {
-                engine.store().update(id, r -> r.failedWith(result, "the tool reported an error",
-                        engine.clock().instant()));
+                record(r -> r.failedWith(result, "the tool reported an error", engine.clock().instant()));
             } else if (failure == null) {
-                engine.store().update(id, r -> r.completed(result, engine.clock().instant()));
+                record(r -> r.completed(result, engine.clock().instant()));
             } else if (failure instanceof McpException e) {
-                engine.store().update(id, r -> r.failed(TaskEngine.errorOf(e), engine.clock().instant()));
+                record(r -> r.failed(TaskEngine.errorOf(e), engine.clock().instant()));
             } else {
                 InFlightRequest req = request;
                 if (req == null || !req.isCancelled()) {
                     LOG.log(System.Logger.Level.ERROR, "task " + id + " (" + created.method() + ") failed", failure);
                 }
-                engine.store().update(id, r -> r.failed(TaskEngine.errorOf(new McpException(
+                record(r -> r.failed(TaskEngine.errorOf(new McpException(
                         ErrorCodes.INTERNAL_ERROR, "Internal error while running the task; the server log has the "
                         + "details")), engine.clock().instant()));
             }
         } finally {
             engine.finished(this);
+        }
+    }
+
+    /**
+     * Stores the task's outcome. A shared store (a cluster's Redis) may be unreachable for a while: the outcome is
+     * kept and written again with backoff until it is stored or the task's ttl has passed, so that a result is not
+     * lost to a Redis restart.
+     */
+    private void record(java.util.function.UnaryOperator<TaskRecord> outcome) {
+        long delayMs = 100;
+        for (;;) {
+            try {
+                engine.store().update(id, outcome);
+                return;
+            } catch (RuntimeException e) {
+                if (!engine.clock().instant().plusMillis(delayMs).isBefore(created.expiresAt())) {
+                    LOG.log(System.Logger.Level.WARNING, "task " + id + ": its outcome could not be stored before its"
+                            + " ttl passed: " + e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException stop) {
+                    LOG.log(System.Logger.Level.WARNING, "task " + id + ": its outcome was not stored: " + e.getMessage());
+                    return;
+                }
+                delayMs = Math.min(5_000, delayMs * 2);
+            }
         }
     }
 

@@ -41,7 +41,8 @@ public final class TaskEngine {
     }
 
     private final TaskSettings settings;
-    private final TaskStore store;
+    /** In memory, or (a cluster) shared by every node: then a task created here is read and cancelled on any node. */
+    private volatile TaskStore store;
     private final Clock clock;
     /** Stops a task's work when its ttl passes; one timer for every engine (tests make many). */
     private static final ScheduledExecutorService EXPIRY = expiryTimer();
@@ -79,6 +80,25 @@ public final class TaskEngine {
 
     public TaskStore store() {
         return store;
+    }
+
+    /**
+     * Keeps task records in {@code shared} (a cluster's Redis) instead, before any task runs: a task created on
+     * this node is read, answered and cancelled on any other, which relays the cancel and the answers here.
+     */
+    public void shareStore(TaskStore shared) {
+        this.store = shared;
+        shared.onRelay((id, responses) -> {
+            LiveTask task = live.get(id);
+            if (task == null) {
+                return; // another node runs it
+            }
+            if (responses == null) {
+                task.cancel("cancelled by the client");
+            } else {
+                task.answer(responses);
+            }
+        });
     }
 
     /**
@@ -136,9 +156,17 @@ public final class TaskEngine {
         return task;
     }
 
-    /** The caller's view of a task: empty when it is unknown, expired or someone else's. */
+    /**
+     * The caller's view of a task: empty when it is unknown, expired or someone else's. A task whose node died
+     * (a cluster) is failed here, once, so that its client stops waiting for it.
+     */
     public Optional<TaskRecord> get(Session session, String id) {
-        return store.get(id).filter(r -> Objects.equals(r.owner(), owner(session)));
+        Optional<TaskRecord> found = store.get(id).filter(r -> Objects.equals(r.owner(), owner(session)));
+        if (found.isPresent() && !found.get().status().isTerminal() && live.get(id) == null && store.runnerGone(id)) {
+            return store.update(id, r -> r.failed(errorOf(new McpException(ErrorCodes.INTERNAL_ERROR,
+                    "The node that ran this task stopped before it finished; start it again")), clock.instant()));
+        }
+        return found;
     }
 
     /**
@@ -152,6 +180,8 @@ public final class TaskEngine {
         LiveTask task = live.get(record.id());
         if (task != null && responses != null) {
             task.answer(responses);
+        } else if (responses != null && !record.status().isTerminal()) {
+            store.relay(id, responses); // it runs on another node of the cluster
         }
     }
 
@@ -171,6 +201,8 @@ public final class TaskEngine {
         LiveTask task = live.get(id);
         if (task != null) {
             task.cancel("cancelled by the client");
+        } else if (!record.status().isTerminal()) {
+            store.relay(id, null); // it runs on another node of the cluster
         }
     }
 

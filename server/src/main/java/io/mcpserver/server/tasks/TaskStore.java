@@ -29,6 +29,27 @@ public interface TaskStore {
     /** Drops records whose TTL has passed; returns how many. */
     int purgeExpired(Instant now);
 
+    /**
+     * A cluster store passes what a client asked of a task (cancel, or input responses) on to every instance, for
+     * the one running it; a store of one process has nobody to tell.
+     *
+     * @param responses the client's input responses ({@code tasks/update}); null: cancel the task
+     */
+    default void relay(String id, com.fasterxml.jackson.databind.node.ObjectNode responses) {
+    }
+
+    /** Calls {@code listener(id, responses)} with what another instance relayed (responses null: cancel). */
+    default void onRelay(java.util.function.BiConsumer<String, com.fasterxml.jackson.databind.node.ObjectNode> listener) {
+    }
+
+    /**
+     * Whether the instance that created this still-running task is gone (a cluster node that died): its work will
+     * never finish. A store of one process runs every task it holds.
+     */
+    default boolean runnerGone(String id) {
+        return false;
+    }
+
     static TaskStore inMemory(Clock clock) {
         return new InMemoryTaskStore(clock);
     }
