@@ -107,6 +107,7 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
                         + "limits.max-sessions-per-principal counts this node's sessions only until it is back");
             }
             local.admit(registry, subject, max);
+            written.add(subject); // counted in Redis by the next reconciliation, once it is back
             return;
         }
         fellBack = false;
