@@ -35,8 +35,8 @@ final class ShortSessions {
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** The ways a session ends. */
-    enum Ending { HTTP_DELETE, HTTP_VANISH, TCP_CLOSE, TCP_VANISH, WS_CLOSE, WS_VANISH }
+    /** The ways a session ends (a legacy SSE session ends with its stream: the client closes it). */
+    enum Ending { HTTP_DELETE, HTTP_VANISH, TCP_CLOSE, TCP_VANISH, WS_CLOSE, WS_VANISH, SSE_CLOSE }
 
     /** One session: initialize, one echo call, then {@code ending}. */
     void run(ServerProcess server, Ending ending, int n) throws Exception {
@@ -105,6 +105,36 @@ final class ShortSessions {
                 }
                 ws.abort(); // after a close: the TCP connection; alone: vanishing without a close frame
             }
+            case SSE_CLOSE -> legacySse(server, init, initialized, call, "session " + n);
+        }
+    }
+
+    /** GET /sse, the three messages POSTed to the endpoint it names, the echo read from the stream, then closed. */
+    private void legacySse(ServerProcess server, String init, String initialized, String call, String expected)
+            throws Exception {
+        HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(server.httpUri("/sse"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode(), "GET /sse");
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String endpoint = null;
+            for (String line; endpoint == null && (line = events.readLine()) != null; ) {
+                if (line.startsWith("data: ")) {
+                    endpoint = line.substring(6).strip();
+                }
+            }
+            assertTrue(endpoint != null, "no endpoint event on /sse");
+            URI message = server.httpUri(endpoint);
+            for (String body : new String[] {init, initialized, call}) {
+                HttpResponse<Void> posted = http.send(HttpRequest.newBuilder(message)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                assertEquals(202, posted.statusCode(), "POST " + endpoint);
+            }
+            String line;
+            while ((line = events.readLine()) != null && !line.contains(expected)) {
+                // the initialize result first, then the echo
+            }
+            assertTrue(line != null, "no echo on the SSE stream");
         }
     }
 
@@ -148,15 +178,37 @@ final class ShortSessions {
         return total;
     }
 
-    record Snapshot(long heapUsed, int threads, int openFiles) {
+    /** The end-state figures, with the moment and the machine's load average to read them by (shared machine). */
+    record Snapshot(long heapUsed, int threads, int openFiles, String gauges, String at, String loadAverage) {
         @Override
         public String toString() {
-            return "heap " + heapUsed / 1024 + " KiB, " + threads + " threads, " + openFiles + " open files";
+            return "heap " + heapUsed / 1024 + " KiB, " + threads + " threads, " + openFiles + " open files, " + gauges
+                    + " at " + at + " (load " + loadAverage + ")";
         }
     }
 
+    /** The mcp_sessions and mcp_connections gauges, summed over transports. */
+    String gauges(ServerProcess server) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(server.httpUri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return String.format("mcp_sessions %.0f, mcp_connections %.0f", sum(metrics, "mcp_sessions"),
+                sum(metrics, "mcp_connections"));
+    }
+
+    /** {@link #snapshot(long)} with the gauges read after it. */
+    Snapshot snapshot(ServerProcess server) throws Exception {
+        Snapshot jvm = snapshot(server.process().pid());
+        return new Snapshot(jvm.heapUsed(), jvm.threads(), jvm.openFiles(), gauges(server),
+                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), loadAverage());
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
     /** Heap used after two full GCs (jcmd), JVM threads and open descriptors (/proc). */
-    static Snapshot snapshot(long pid) throws Exception {
+    private static Snapshot snapshot(long pid) throws Exception {
         jcmd(pid, "GC.run");
         jcmd(pid, "GC.run");
         String info = jcmd(pid, "GC.heap_info");
@@ -174,7 +226,7 @@ final class ShortSessions {
         try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             files = (int) fds.count();
         }
-        return new Snapshot(heap, threads, files);
+        return new Snapshot(heap, threads, files, "", "", "");
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
