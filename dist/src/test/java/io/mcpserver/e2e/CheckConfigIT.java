@@ -43,6 +43,17 @@ class CheckConfigIT {
     }
 
     @Test
+    void aFileNestedWithoutEndIsRefusedWithTheLimitNamed() throws Exception {
+        // an anchor used inside itself: Helidon's parser recursed until StackOverflowError (found by ConfigFuzzTest)
+        ServerProcess.Result result = ServerProcess.builder().name("check-config-nesting")
+                .config("plugins:\n  demo:\n    tags: &t [x, *t]\n").args("--check-config").run(TIMEOUT);
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("line 3: the anchor &t is used inside itself, which nests without end "
+                + "(at most 50 levels are read)"), result.stderr());
+        assertFalse(result.stderr().contains("StackOverflowError"), result.stderr());
+    }
+
+    @Test
     void anUnknownKeyFromTheEnvironmentIsRefusedToo() throws Exception {
         ServerProcess.Result result = ServerProcess.builder().name("check-config-env-typo")
                 .env("MCP_SECURITY_ENABLE", "true").args("--check-config").run(TIMEOUT);

@@ -43,6 +43,7 @@ public final class ConfigLoader {
             if (!Files.isReadable(yaml)) {
                 throw new ConfigException("--config: file " + yaml + " is not readable");
             }
+            YamlNesting.check(yaml);
             sources.add(ConfigSources.file(yaml).build());
         }
         try {
