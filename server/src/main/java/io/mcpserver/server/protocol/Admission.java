@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What the dispatcher's one entry, {@link Dispatcher#submit}, decided about a message before anything ran. A
@@ -33,10 +34,11 @@ public sealed interface Admission permits Admission.Handled, Admission.Refused, 
     final class Admitted implements Admission {
 
         private final Consumer<MessageSink> runner;
-        private final String threadName;
+        /** Built only for a thread of its own: most requests run on their transport's thread. */
+        private final Supplier<String> threadName;
         private final AtomicBoolean ran = new AtomicBoolean();
 
-        Admitted(Consumer<MessageSink> runner, String threadName) {
+        Admitted(Consumer<MessageSink> runner, Supplier<String> threadName) {
             this.runner = runner;
             this.threadName = threadName;
         }
@@ -44,14 +46,14 @@ public sealed interface Admission permits Admission.Handled, Admission.Refused, 
         /** Runs the request on this thread; returns once its response was sent to {@code sink} (or it was cancelled). */
         public void run(MessageSink sink) {
             if (!ran.compareAndSet(false, true)) {
-                throw new IllegalStateException(threadName + " was already run");
+                throw new IllegalStateException(threadName.get() + " was already run");
             }
             runner.accept(sink);
         }
 
         /** Runs the request on a virtual thread of its own, then {@code then} on that thread. */
         public void start(MessageSink sink, Runnable then) {
-            Thread.ofVirtual().name(threadName).start(() -> {
+            Thread.ofVirtual().name(threadName.get()).start(() -> {
                 try {
                     run(sink);
                 } finally {

@@ -247,7 +247,7 @@ public final class Dispatcher {
         TraceHeaders headers = tracing == RequestTracing.OFF ? null : TraceHeaders.current();
         return new Admission.Admitted(sink -> run(session, id, method, params, stateless, inFlight, sink, started,
                 headers),
-                "mcp-" + session.clientId() + "-" + id.asText());
+                () -> "mcp-" + session.clientId() + "-" + id.asText());
     }
 
     /** The method's access check (the rules for the tool, resource or prompt it names); null when it may go on. */

@@ -1,6 +1,5 @@
 package io.mcpserver.server.protocol;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /** The MCP revisions this server speaks, oldest first. */
@@ -26,8 +25,15 @@ public enum ProtocolVersion {
     public static final ProtocolVersion LATEST_LEGACY = V2025_11_25;
 
     public static Optional<ProtocolVersion> of(String id) {
-        return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
+        for (ProtocolVersion v : ALL) { // a loop over one array: this runs several times on every HTTP request
+            if (v.id.equals(id)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
+
+    private static final ProtocolVersion[] ALL = values();
 
     public boolean isLegacy() {
         return compareTo(V2026_07_28) < 0;

@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /** How the HTTP endpoints read requests and answer: bounded bodies, JSON bodies, JSON-RPC error bodies. */
 final class Replies {
@@ -43,7 +42,8 @@ final class Replies {
     }
 
     static String header(ServerRequest req, HeaderName name) {
-        return req.headers().first(name).map(String::trim).orElse(null);
+        java.util.Optional<String> value = req.headers().first(name);
+        return value.isEmpty() ? null : value.get().trim();
     }
 
     /**
@@ -183,7 +183,15 @@ final class Replies {
     /** True for an absent content type and any JSON one ({@code application/json; charset=utf-8}…). */
     static boolean isJsonContent(ServerRequest req) {
         String type = header(req, HeaderNames.CONTENT_TYPE);
-        return type == null || type.toLowerCase(Locale.ROOT).contains("json");
+        if (type == null) {
+            return true;
+        }
+        for (int i = 0; i + 4 <= type.length(); i++) { // "contains json", ignoring case, without a lowered copy
+            if (type.regionMatches(true, i, "json", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 503 with Retry-After: every session this server may hold ({@code max}) is open; {@code advice} says what to do. */
