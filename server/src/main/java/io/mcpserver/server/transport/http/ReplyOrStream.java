@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +37,7 @@ final class ReplyOrStream implements MessageSink {
 
     private final JsonNode id;
     private final Supplier<SseStream> opener;
-    private final Consumer<SseStream> server;
+    private final BiConsumer<SseStream, Boolean> server;
     private final ReentrantLock lock = new ReentrantLock();
     private ObjectNode reply;
     private SseStream stream;
@@ -48,17 +48,18 @@ final class ReplyOrStream implements MessageSink {
     /**
      * @param id     the request's id: a message with it and no method is the reply
      * @param opener opens (and registers with the session, for resumption) the POST's stream
-     * @param server writes a stream to the response until it ends (on the thread it is called on)
+     * @param server writes a stream to the response until it ends (on the thread it is called on); true when an
+     *               event is queued or about to be (the first message of a call that turned into a stream)
      * @param json   false when the client takes no JSON: then the stream is opened at once
      */
-    ReplyOrStream(JsonNode id, Supplier<SseStream> opener, Consumer<SseStream> server, boolean json) {
+    ReplyOrStream(JsonNode id, Supplier<SseStream> opener, BiConsumer<SseStream, Boolean> server, boolean json) {
         this.id = id;
         this.opener = opener;
         this.server = server;
         if (!json) {
             lock.lock();
             try {
-                openStream();
+                openStream(false);
             } finally {
                 lock.unlock();
             }
@@ -94,7 +95,7 @@ final class ReplyOrStream implements MessageSink {
                     reply = message;
                     return;
                 }
-                openStream();
+                openStream(true);
             }
             stream.send(message); // under this lock, so that messages from several threads keep their order
         } finally {
@@ -138,20 +139,23 @@ final class ReplyOrStream implements MessageSink {
             lock.unlock();
         }
         if (empty != null) {
-            server.accept(empty);
+            server.accept(empty, false);
             return null;
         }
         awaitPump(writer);
         return null;
     }
 
-    /** Under the lock: opens the stream and starts writing it to the response on a thread of its own. */
-    private void openStream() {
+    /**
+     * Under the lock: opens the stream and starts writing it to the response on a thread of its own;
+     * {@code eventFollows} when the caller sends a message to it next.
+     */
+    private void openStream(boolean eventFollows) {
         SseStream opened = opener.get();
         stream = opened;
         pump = Thread.ofVirtual().start(() -> {
             try {
-                server.accept(opened);
+                server.accept(opened, eventFollows);
             } catch (RuntimeException | Error e) {
                 pumpFailure = e; // read after join: the request's thread rethrows it, as if it had written itself
             }
@@ -162,7 +166,7 @@ final class ReplyOrStream implements MessageSink {
         lock.lock();
         try {
             if (stream == null && reply == null && !done) {
-                openStream();
+                openStream(false);
             }
         } finally {
             lock.unlock();

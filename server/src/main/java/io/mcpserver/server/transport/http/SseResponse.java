@@ -30,19 +30,52 @@ final class SseResponse {
      */
     SseStream.End serve(ServerResponse res, HttpSession session, SseStream stream, long after, Duration holdFor,
                         String firstEvent) {
+        return serve(res, session, stream, after, holdFor, firstEvent, false);
+    }
+
+    /**
+     * {@link #serve(ServerResponse, HttpSession, SseStream, long, Duration, String)}; with {@code eventFollows}
+     * (an event of the stream is queued, or being queued by the thread that opened it) the headers and
+     * {@code firstEvent} leave together with that event, in one write instead of two: a streamed call's answer
+     * was a write and a packet more than it needed (bench/: progress ×10, issue 14).
+     */
+    SseStream.End serve(ServerResponse res, HttpSession session, SseStream stream, long after, Duration holdFor,
+                        String firstEvent, boolean eventFollows) {
         session.connectionOpened();
         session.streaming(stream, after);
         try (SseWriter connection = SseWriter.open(res)) {
-            if (firstEvent != null) {
+            SseStream.Connection out = connection;
+            if (firstEvent != null && eventFollows) {
+                out = new Prefixed(connection, firstEvent);
+            } else if (firstEvent != null) {
                 connection.write(firstEvent);
             }
-            return stream.pump(connection, after, holdFor, keepAlive, retry);
+            return stream.pump(out, after, holdFor, keepAlive, retry);
         } catch (IOException | UncheckedIOException e) {
             // the client went away before the first event: nothing to do, the stream keeps its events
             return SseStream.End.DISCONNECTED;
         } finally {
             session.streamed(stream);
             session.connectionClosed();
+        }
+    }
+
+    /** A connection whose first write carries {@code prefix} before its text. */
+    private static final class Prefixed implements SseStream.Connection {
+
+        private final SseStream.Connection out;
+        private String prefix;
+
+        Prefixed(SseStream.Connection out, String prefix) {
+            this.out = out;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void write(String text) throws IOException {
+            String first = prefix;
+            prefix = null;
+            out.write(first == null ? text : first + text);
         }
     }
 }

@@ -163,7 +163,7 @@ final class StreamableHttpService implements HttpService {
             SseStream stream = session.openPostStream(message.get("id"));
             stream.send(response);
             stream.complete();
-            sse.serve(res, session, stream, 0, Duration.ZERO, stream.primingEvent(0, sse.retry()));
+            sse.serve(res, session, stream, 0, Duration.ZERO, stream.primingEvent(0, sse.retry()), true);
             session.releaseIfDrained(stream);
         } else {
             Replies.json(res, Status.OK_200, response);
@@ -186,8 +186,9 @@ final class StreamableHttpService implements HttpService {
             return;
         }
         ReplyOrStream answer = new ReplyOrStream(message.get("id"), () -> session.openPostStream(message.get("id")),
-                stream -> {
-                    sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()));
+                (stream, eventFollows) -> {
+                    sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()),
+                            eventFollows);
                     session.releaseIfDrained(stream);
                 }, json);
         switch (admission) {
