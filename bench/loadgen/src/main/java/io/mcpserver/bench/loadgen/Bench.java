@@ -240,6 +240,12 @@ public final class Bench {
                         profiles.put("ours-sse", Profile.record(this, s.process(this), "profile-ours-http-sse",
                                 List.of("hot-methods", "allocation-by-site", "contention-by-site"),
                                 () -> s.run(this, Workload.text("small"), 64, 1, secs)));
+                        if (payloads.contains("progress")) { // a streamed call: the cost per event
+                            log("profiling ours: http/sse progress x10 c=16 for " + secs + " s under JFR");
+                            profiles.put("ours-progress", Profile.record(this, s.process(this),
+                                    "profile-ours-http-progress", List.of("hot-methods", "contention-by-site"),
+                                    () -> s.run(this, Workload.text("progress"), 16, 1, secs)));
+                        }
                     } catch (Exception e) {
                         log("profile failed: " + e);
                     }

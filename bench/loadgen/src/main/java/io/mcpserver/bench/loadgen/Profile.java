@@ -53,8 +53,12 @@ final class Profile {
             "io.mcpserver.server.transport.http.RequestGuard.admit(",
             "io.mcpserver.server.transport.http.Replies.wantsEventStream(",
             "io.mcpserver.server.transport.http.Replies.acceptsJson(",
-            "io.mcpserver.server.transport.http.ReplyOrStream.awaitDecision(",
+            "io.mcpserver.server.transport.http.ReplyOrStream.run(",
+            "io.mcpserver.server.transport.http.ReplyOrStream.finish(",
             "io.mcpserver.server.transport.http.SseStream.pump(",
+            "io.mcpserver.server.transport.http.SseStream.send(",
+            "io.mcpserver.server.transport.http.SseWriter.write(",
+            "io.mcpserver.server.transport.http.HttpSession.openPostStream(",
             "io.mcpserver.server.security.AuditLog.completed(",
             "io.helidon.common.mapper.", // Helidon's global mapper registry (Content-Length and other conversions)
             "io.helidon.webserver.http1.Http1Connection.handle(",
