@@ -344,6 +344,7 @@ public final class Dispatcher {
             running.remove(inFlight);
             session.touch(); // idle time counts from the end of the last request, not its start
             session.end(inFlight);
+            inFlight.finished(); // no cancellation interrupts this thread from now on
             Thread.interrupted(); // never leak a cancellation interrupt to the transport's thread
             boolean cancelled = !answered && inFlight.isAbandoned();
             endTrace(trace, cancelled ? null : result, cancelled ? null : error, cancelled);

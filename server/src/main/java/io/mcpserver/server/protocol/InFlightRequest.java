@@ -3,6 +3,7 @@ package io.mcpserver.server.protocol;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** A request admitted to run: the thread serving it (once it runs) and its cancellation state. */
 public final class InFlightRequest {
@@ -13,7 +14,9 @@ public final class InFlightRequest {
     public static final String SHUTDOWN = "server stopping";
 
     private final String key;
-    private volatile Thread thread;
+    /** Guards {@link #thread}: no interrupt reaches a thread after {@link #finished}, even from a late cancel. */
+    private final ReentrantLock threadLock = new ReentrantLock();
+    private Thread thread;
     private final AtomicReference<String> cancelReason = new AtomicReference<>();
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
     private volatile boolean longLived;
@@ -24,7 +27,26 @@ public final class InFlightRequest {
 
     /** The request starts running on {@code thread}: a cancellation from now on interrupts it. */
     void runOn(Thread thread) {
-        this.thread = thread;
+        threadLock.lock();
+        try {
+            this.thread = thread;
+        } finally {
+            threadLock.unlock();
+        }
+    }
+
+    /**
+     * The request stopped running: a cancellation from now on interrupts nothing. The thread that ran it may be a
+     * transport's own (an HTTP request's), which goes on writing the answer: a late cancel of a request that just
+     * finished must not leave it an interrupt, which would close its connection.
+     */
+    void finished() {
+        threadLock.lock();
+        try {
+            thread = null;
+        } finally {
+            threadLock.unlock();
+        }
     }
 
     /** A request served by the calling thread outside any session: a task running on after its request. */
@@ -68,9 +90,13 @@ public final class InFlightRequest {
                         .log(System.Logger.Level.WARNING, "cancel callback failed: " + e);
             }
         }
-        Thread running = thread;
-        if (running != null) { // not running yet: it sees the flag when it starts
-            running.interrupt();
+        threadLock.lock();
+        try {
+            if (thread != null) { // not running yet: it sees the flag when it starts; finished: nothing to stop
+                thread.interrupt();
+            }
+        } finally {
+            threadLock.unlock();
         }
     }
 
