@@ -5,6 +5,7 @@ import io.mcpserver.server.protocol.ClientText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -187,6 +188,11 @@ final class StreamableHttpService implements HttpService {
         }
         ReplyOrStream answer = new ReplyOrStream(message.get("id"), () -> session.openPostStream(message.get("id")),
                 (stream, eventFollows) -> {
+                    if (!settings.sseCloseAfter().isZero()) {
+                        // the stream may end while the call runs on, on this connection's thread: a client that
+                        // sent its next request on this connection would wait for the call
+                        res.header(HeaderValues.CONNECTION_CLOSE);
+                    }
                     sse.serve(res, session, stream, 0, settings.sseCloseAfter(), stream.primingEvent(0, sse.retry()),
                             eventFollows);
                     session.releaseIfDrained(stream);

@@ -5,6 +5,14 @@ import io.mcpserver.server.transport.http.McpHttpClient.Reply;
 import io.mcpserver.server.transport.http.McpHttpClient.SseEvents;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static io.mcpserver.server.transport.http.McpHttpClient.BOTH;
@@ -116,6 +124,34 @@ class SessionLimitsTest {
             }
             assertNotNull(response, "no response after resuming");
             assertEquals("slept", response.path("result").path("content").get(0).path("text").asText());
+        }
+    }
+
+    @Test
+    void aPostStreamThatMayCloseEarlyTellsTheClientNotToReuseItsConnection() throws Exception {
+        // the call runs on the request's thread: after the stream closed early that connection serves nothing else
+        // until the call ends, so a client must open a new one for its next request (the GET that resumes)
+        try (HttpFixture server = HttpFixture.start(Map.of("transports.http.sse-close-after", "200ms"))) {
+            McpHttpClient client = server.client().initialize();
+            byte[] body = client.request("tools/call", "{\"name\":\"sleep\",\"arguments\":{\"ms\":1500}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = new Socket("127.0.0.1", server.transport.port())) {
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: " + BOTH
+                        + "\r\nMcp-Session-Id: " + client.sessionId + "\r\nMCP-Protocol-Version: 2025-11-25\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                List<String> head = new ArrayList<>();
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    head.add(line.toLowerCase(Locale.ROOT));
+                }
+                assertTrue(head.contains("content-type: text/event-stream"), head.toString());
+                assertTrue(head.contains("connection: close"), head.toString());
+            }
         }
     }
 }
