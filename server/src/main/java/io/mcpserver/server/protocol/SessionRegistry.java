@@ -40,6 +40,8 @@ public final class SessionRegistry {
     /** Shared sessions another node opened and this one serves too (each node counts only those it opened). */
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Session>> endListeners = new CopyOnWriteArrayList<>();
+    /** Told of each shared session this node served that another node ended: the transport ends its streams. */
+    private final List<Consumer<Session>> endedElsewhere = new CopyOnWriteArrayList<>();
 
     public SessionRegistry(LogLevel defaultLogLevel) {
         this(defaultLogLevel, SessionStore.LOCAL, "");
@@ -181,6 +183,19 @@ public final class SessionRegistry {
         }
     }
 
+    /**
+     * Calls {@code listener} with each shared session this node served that ended on another node (DELETE there, or
+     * gone from the store), right after it was closed here: the transport ends its streams at once.
+     */
+    public void onEndedElsewhere(Consumer<Session> listener) {
+        endedElsewhere.add(listener);
+    }
+
+    private void endedElsewhere(Session session, String reason) {
+        evict(session, reason);
+        endedElsewhere.forEach(l -> l.accept(session));
+    }
+
     /** Another node changed or ended a session this node serves too. */
     private void changedElsewhere(String sessionId, boolean ended) {
         if (sessionId == null) {
@@ -192,10 +207,10 @@ public final class SessionRegistry {
             return;
         }
         if (ended) {
-            evict(session, "the session was ended on another node");
+            endedElsewhere(session, "the session was ended on another node");
         } else {
             store.load(sessionId).ifPresentOrElse(session::restore,
-                    () -> evict(session, "the session ended or expired"));
+                    () -> endedElsewhere(session, "the session ended or expired"));
         }
     }
 

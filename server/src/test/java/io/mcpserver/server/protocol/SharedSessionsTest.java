@@ -24,14 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other, a session ended on one is dropped by the other, evicting keeps it for the rest; with {@link SessionStore#LOCAL}
  * nothing is shared.
  */
-class SharedSessionsTest {
+public class SharedSessionsTest {
 
     /** A store shared by registries of one process; announces synchronously, to every registry but the writer. */
-    static final class SharedMemoryStore {
+    public static final class SharedMemoryStore {
         final Map<String, SessionState> states = new ConcurrentHashMap<>();
         final List<Node> nodes = new CopyOnWriteArrayList<>();
 
-        SessionStore node() {
+        public SessionStore node() {
             Node n = new Node();
             nodes.add(n);
             return n;

@@ -48,6 +48,13 @@ final class HttpSessions implements AutoCloseable {
             });
             log.onReconnect(() -> sessions.values().forEach(s -> s.appended(io.mcpserver.server.protocol.SessionStreams.OWN)));
         }
+        // a DELETE on another node: this node's streams of the session end now, not at the reaper's next tick
+        core.sessions().onEndedElsewhere(ended -> {
+            HttpSession http = sessions.get(ended.id());
+            if (http != null && http.session() == ended) {
+                close(http, "ended on another node");
+            }
+        });
     }
 
     /** Applies {@code limits.max-sessions-per-principal} to every session opened here. */
