@@ -89,6 +89,15 @@ public final class RedisProcess implements AutoCloseable {
         process = null;
     }
 
+    /** Kills Redis with SIGKILL (no clean close of its connections) and waits until it has gone. */
+    public synchronized void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        process = null;
+    }
+
     @Override
     public void close() throws InterruptedException {
         stop();

@@ -46,6 +46,8 @@ public final class RedisLink implements AutoCloseable {
     private final java.util.List<Runnable> reconnectListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String problem = "not connected yet";
     private volatile boolean closed;
+    /** When the link last came back after a lost connection (System.nanoTime); 0: never lost. */
+    private volatile long reconnectedAt;
     private Thread opener;
 
     public RedisLink(ClusterSettings settings) {
@@ -101,7 +103,17 @@ public final class RedisLink implements AutoCloseable {
                 return;
             }
         }
+        reconnectedAt = System.nanoTime();
         reconnectListeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Whether the link came back after a lost connection less than {@code window} ago: Redis may have restarted
+     * empty, and other nodes may still be writing back what they hold.
+     */
+    public boolean reconnectedWithin(Duration window) {
+        long at = reconnectedAt;
+        return at != 0 && System.nanoTime() - at < window.toNanos();
     }
 
     /** Opens the connection in the background, retrying with backoff until it succeeds or the link is closed. */

@@ -35,6 +35,11 @@ public final class RedisSessionStore implements SessionStore {
     /** A set per resource URI: the sessions that subscribed to it (checked against each session when used). */
     private static final String SUBSCRIBERS = "mcp:subscribers:";
     private static final String NOTIFIED = "mcp:notified:";
+    /**
+     * After a lost connection, how long a session missing from Redis may still be written back by the node holding
+     * it: every node reconnects within {@link RedisLink#MAX_DELAY} of Redis's return and writes back at once.
+     */
+    static final Duration RESTORE_WINDOW = RedisLink.MAX_DELAY.multipliedBy(3);
 
     private final RedisLink redis;
     private final CopyOnWriteArrayList<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
@@ -96,6 +101,11 @@ public final class RedisSessionStore implements SessionStore {
             LOG.log(System.Logger.Level.WARNING, "Session " + KEY + "…" + " in Redis is unreadable; ignored: " + e);
             return Optional.empty();
         }
+    }
+
+    @Override
+    public boolean restoring() {
+        return redis.reconnectedWithin(RESTORE_WINDOW);
     }
 
     @Override

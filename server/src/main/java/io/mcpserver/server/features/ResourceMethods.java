@@ -134,15 +134,26 @@ public final class ResourceMethods {
                         + "(limits.max-subscriptions-per-session); unsubscribe from one first");
             }
             if (subscriptions.add(uri)) {
-                request.session().changed();
+                try {
+                    request.session().changed();
+                } catch (RuntimeException e) {
+                    subscriptions.remove(uri); // refused (a cluster's store is unreachable): as if never asked
+                    throw e;
+                }
             }
         }
         return Json.object();
     }
 
     private JsonNode unsubscribe(Request request) {
-        if (request.session().subscriptions().remove(request.requiredString("uri"))) {
-            request.session().changed();
+        String uri = request.requiredString("uri");
+        if (request.session().subscriptions().remove(uri)) {
+            try {
+                request.session().changed();
+            } catch (RuntimeException e) {
+                request.session().subscriptions().add(uri); // refused: still subscribed
+                throw e;
+            }
         }
         return Json.object();
     }

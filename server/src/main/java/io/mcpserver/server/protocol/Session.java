@@ -130,9 +130,16 @@ public final class Session {
         return logLevel;
     }
 
+    /** Sets the level; when a shared session cannot be saved, the level stays as it was and the failure is thrown. */
     public void logLevel(LogLevel level) {
+        LogLevel before = this.logLevel;
         this.logLevel = level;
-        changed();
+        try {
+            changed();
+        } catch (RuntimeException e) {
+            this.logLevel = before; // the client is told it failed: it must not hold here and come back elsewhere
+            throw e;
+        }
     }
 
     /** Whether the client declared a capability, e.g. {@code sampling} or {@code elicitation}. */

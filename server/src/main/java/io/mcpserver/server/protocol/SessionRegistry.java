@@ -94,7 +94,14 @@ public final class SessionRegistry {
         if (store.isShared()) {
             session.onChange(this::save);
             session.relayAnswers(requestIdPrefix, answer -> store.relayAnswer(session.id(), answer));
-            save(session);
+            try {
+                save(session);
+            } catch (RuntimeException e) {
+                // not opened after all (the store is unreachable): nothing may keep it, it would never be reaped
+                sessions.remove(session.id(), session);
+                session.close("the shared store cannot be reached");
+                throw e;
+            }
         }
         return session;
     }
@@ -102,6 +109,9 @@ public final class SessionRegistry {
     /**
      * A shared session another node opened, now served here too; empty when the store has none by that id.
      * The caller registers it with its transport.
+     *
+     * @throws McpException while the store cannot be reached, or (store missing the session) may still be refilled
+     *                      after an outage
      */
     public Optional<Session> adopt(String sessionId) {
         if (!store.isShared() || sessionId == null) {
@@ -111,7 +121,11 @@ public final class SessionRegistry {
         if (known != null) {
             return Optional.of(known);
         }
-        return store.load(sessionId).map(state -> {
+        Optional<SessionState> stored = store.load(sessionId);
+        if (stored.isEmpty() && store.restoring()) {
+            throw SessionStore.restoringSession(); // another node may be about to write it back: not a 404 yet
+        }
+        return stored.map(state -> {
             Caller caller = Caller.builder(state.subject()).scopes(state.scopes()).roles(state.roles())
                     .transport(state.transport()).clientId(state.clientId()).build();
             Session session = new Session(state.id(), state.clientId(), state.transport(), caller, defaultLogLevel,

@@ -56,6 +56,25 @@ public interface SessionStore {
     /** The message of {@link #unavailable()}. */
     String UNAVAILABLE = "The cluster's shared state (Redis) cannot be reached right now; retry shortly";
 
+    /**
+     * What a request naming a session the store does not have gets while the store may still be refilled
+     * ({@link #restoring()}): -32603 "retry shortly" (HTTP 503), not 404, which would make its client start over.
+     */
+    static McpException restoringSession() {
+        return new McpException(ErrorCodes.INTERNAL_ERROR, RESTORING);
+    }
+
+    /** The message of {@link #restoringSession()}. */
+    String RESTORING = "The cluster's shared state (Redis) is being restored after an outage; retry shortly";
+
+    /**
+     * True for a short while after the link to the store came back: a session missing from it may be one that the
+     * node holding it has not written back yet (Redis restarted empty).
+     */
+    default boolean restoring() {
+        return false;
+    }
+
     /** Writes the session's state (a new session, or a change) and tells the other nodes. */
     void save(SessionState state);
 

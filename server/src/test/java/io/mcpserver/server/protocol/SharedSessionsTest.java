@@ -40,6 +40,13 @@ public class SharedSessionsTest {
         final class Node implements SessionStore {
             final List<BiConsumer<String, Boolean>> listeners = new CopyOnWriteArrayList<>();
             final List<BiConsumer<String, JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
+            volatile boolean restoring;
+            volatile boolean unreachable;
+
+            @Override
+            public boolean restoring() {
+                return restoring;
+            }
 
             @Override
             public void relayAnswer(String sessionId, JsonNode response) {
@@ -57,6 +64,9 @@ public class SharedSessionsTest {
 
             @Override
             public void save(SessionState state) {
+                if (unreachable) {
+                    throw SessionStore.unavailable();
+                }
                 states.put(state.id(), state);
                 announce(state.id(), false);
             }
@@ -90,7 +100,8 @@ public class SharedSessionsTest {
 
     private final SharedMemoryStore store = new SharedMemoryStore();
     private final SessionRegistry a = new SessionRegistry(LogLevel.INFO, store.node(), "a");
-    private final SessionRegistry b = new SessionRegistry(LogLevel.INFO, store.node(), "b");
+    private final SharedMemoryStore.Node storeOfB = (SharedMemoryStore.Node) store.node();
+    private final SessionRegistry b = new SessionRegistry(LogLevel.INFO, storeOfB, "b");
 
     @Test
     void whatOneNodeNegotiatedTheOtherServes() {
@@ -146,6 +157,44 @@ public class SharedSessionsTest {
         assertTrue(again.isClosed(), "closing ends it on every node");
         assertTrue(b.adopt(opened.id()).isEmpty());
         assertTrue(b.find(opened.id()).isEmpty());
+    }
+
+    /**
+     * Redis restarted empty and b came back first: a session only a holds is missing from the store until a writes it
+     * back, so b answers "retry shortly" (-32603) rather than "gone" meanwhile.
+     */
+    @Test
+    void aSessionMissingWhileTheStoreIsRefilledIsToBeRetriedNotGone() {
+        Session opened = a.openShared("http", Caller.builder("alice").build(), null);
+        store.states.clear(); // Redis restarted without persistence
+        storeOfB.restoring = true;
+        McpException retry = org.junit.jupiter.api.Assertions.assertThrows(McpException.class, () -> b.adopt(opened.id()));
+        assertEquals(ErrorCodes.INTERNAL_ERROR, retry.code());
+        assertEquals(SessionStore.RESTORING, retry.getMessage());
+
+        store.states.put(opened.id(), SessionState.of(opened)); // a wrote it back
+        assertTrue(b.adopt(opened.id()).isPresent());
+        storeOfB.restoring = false;
+        assertTrue(b.adopt("no-such-session").isEmpty(), "once the window is over, a missing session is gone");
+    }
+
+    /**
+     * While the store cannot be reached, a session that cannot be saved is not opened (nothing keeps it: it would
+     * never be reaped) and a change that cannot be saved does not hold here either (its client was told it failed).
+     */
+    @Test
+    void whatCannotBeSavedDoesNotHold() {
+        Session held = b.openShared("http", Caller.builder("alice").build(), null);
+        storeOfB.unreachable = true;
+        int before = b.size();
+        McpException refused = org.junit.jupiter.api.Assertions.assertThrows(McpException.class,
+                () -> b.openShared("http", Caller.builder("alice").build(), null));
+        assertEquals(SessionStore.UNAVAILABLE, refused.getMessage());
+        assertEquals(before, b.size(), "the session that could not be saved is not kept");
+
+        LogLevel level = held.logLevel();
+        org.junit.jupiter.api.Assertions.assertThrows(McpException.class, () -> held.logLevel(LogLevel.DEBUG));
+        assertEquals(level, held.logLevel(), "the refused change does not hold on this node");
     }
 
     @Test
