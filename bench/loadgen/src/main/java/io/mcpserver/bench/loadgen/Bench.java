@@ -3,6 +3,8 @@ package io.mcpserver.bench.loadgen;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,6 +49,9 @@ public final class Bench {
     LineLoad.Conn stdioConn;
     ServerProc sdk;
     ServerProc limit;
+    /** Ours again with {@code cluster.enabled}, on the Redis the bench starts: what clustering costs one node. */
+    ServerProc oursCluster;
+    RedisProc redis;
     HttpClient wsClient;
 
     Bench(String[] args) {
@@ -94,7 +99,8 @@ public final class Bench {
                       --concurrency LIST    e.g. 1,16,64,256 (smoke: 4)
                       --payloads LIST       small,64k (smoke: small)
                       --transports LIST     http,ws,tcp,stdio
-                      --servers LIST        ours,sdk,limit
+                      --servers LIST        ours,sdk,limit,cluster (cluster: ours with cluster.enabled on a
+                                            Redis the bench starts; redis-server must be installed)
                       --pin                 servers on CPU 1, load generator on CPU 0 (taskset)
                       --no-scale --no-startup --no-jmh --no-wrk --no-profile (--profile: also in a smoke run)
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
@@ -163,7 +169,7 @@ public final class Bench {
         List<Integer> concurrencies = Results.list(opt("concurrency", "1,16,64,256", "1,16,64,256", "4"))
                 .stream().map(Integer::parseInt).toList();
         List<String> transports = Results.list(opt("transports", "http,ws,tcp,stdio", "http,ws,tcp,stdio", "http,ws,tcp,stdio"));
-        List<String> servers = Results.list(opt("servers", "ours,sdk,limit", "ours,sdk,limit", "ours,sdk,limit"));
+        List<String> servers = Results.list(opt("servers", "ours,sdk,limit,cluster", "ours,sdk,limit,cluster", "ours,sdk,limit,cluster"));
         int reps = Integer.parseInt(opt("reps", "3", "1", "1"));
         double duration = Double.parseDouble(opt("duration", "5", "3", "0.5"));
         double ramp = Double.parseDouble(opt("ramp", "1", "1", "0.2"));
@@ -250,7 +256,7 @@ public final class Bench {
                         log("profile failed: " + e);
                     }
                 }
-                if (s.transport.equals("http") && s.mode.equals("conns") && !s.server.equals("limit")) {
+                if (s.transport.equals("http") && s.mode.equals("conns") && !s.server.equals("limit") && !s.server.equals("cluster")) {
                     double secs = Double.parseDouble(opt("profile-seconds", "10", "6", "1"));
                     log("profiling " + s.server + ": http/conns small c=64 for " + secs + " s under JFR");
                     try {
@@ -274,6 +280,10 @@ public final class Bench {
         List<Results.Row> medians = Results.medians(rows);
         Results.writeCsv(out.resolve("summary.csv"), medians);
         regressionGuard(medians);
+        String clusterCost = ClusterCost.markdown(medians);
+        if (clusterCost != null) {
+            log("cluster.enabled cost (load " + String.format(Locale.ROOT, "%.2f", Machine.loadavg1()) + "):\n" + clusterCost);
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
         json.put("settings", Map.of("reps", reps, "duration_s", duration, "ramp_s", ramp, "warmup_s", warmup,
@@ -283,6 +293,9 @@ public final class Bench {
         json.put("medians", medians);
         json.put("runs", rows);
         Map<String, Object> extra = new LinkedHashMap<>();
+        if (clusterCost != null) {
+            extra.put("cluster.enabled cost: ours with / without it, side by side", clusterCost);
+        }
 
         // the report is written now and again after each part, so that a part that fails loses nothing else
         String md = report(json, extra, machine, medians, payloads, concurrencies);
@@ -453,9 +466,19 @@ public final class Bench {
 
     /** Our server's command line; {@code tcp}/{@code http} say which network transports are on. */
     List<String> oursCommand(Path home, boolean tcp, boolean http, boolean stdio, List<String> jvmOpts) throws IOException {
-        Path conf = home.resolve("conf/mcp-server-" + (tcp ? "t" : "") + (http ? "h" : "") + ".yaml");
-        Files.writeString(conf, Files.readString(home.resolve("conf/mcp-server.yaml"))
-                .replace("${TCP}", Boolean.toString(tcp)).replace("${HTTP}", Boolean.toString(http)));
+        return oursCommand(home, tcp, http, stdio, jvmOpts, null);
+    }
+
+    /** The same with {@code cluster.enabled} on the Redis at {@code redisUrl} (null: off). */
+    List<String> oursCommand(Path home, boolean tcp, boolean http, boolean stdio, List<String> jvmOpts, String redisUrl)
+            throws IOException {
+        Path conf = home.resolve("conf/mcp-server-" + (tcp ? "t" : "") + (http ? "h" : "") + (redisUrl != null ? "c" : "") + ".yaml");
+        String yaml = Files.readString(home.resolve("conf/mcp-server.yaml"))
+                .replace("${TCP}", Boolean.toString(tcp)).replace("${HTTP}", Boolean.toString(http));
+        if (redisUrl != null) {
+            yaml += "cluster:\n  enabled: true\n  redis:\n    url: " + redisUrl + "\n  node-id: bench\n";
+        }
+        Files.writeString(conf, yaml);
         List<String> cmd = new ArrayList<>(jvmOpts);
         cmd.addAll(List.of("-Dmcp.home=" + home, "-cp", benchDir.resolve("ours/target/lib") + "/*",
                 "io.mcpserver.server.Main", "--config", conf.toString()));
@@ -516,6 +539,9 @@ public final class Bench {
                 stdioConn.initialize();
             }
         }
+        if (servers.contains("cluster") && transports.stream().anyMatch(t -> !t.equals("stdio"))) {
+            startCluster(oursHome());
+        }
         if (servers.contains("sdk") && transports.contains("http")) {
             sdk = ServerProc.start("sdk", sdkCommand(jvm()), work.resolve("logs/sdk.log"), false, cpusServer());
             started.add(sdk);
@@ -530,6 +556,44 @@ public final class Bench {
         }
     }
 
+    /**
+     * Redis, then ours with {@code cluster.enabled} on it, with the transports ours started with; waits until its
+     * {@code /ready} says 200 (the node connects to Redis in the background, after its ready line).
+     */
+    void startCluster(Path home) throws Exception {
+        try {
+            redis = RedisProc.start(work.resolve("redis"));
+        } catch (IOException e) {
+            unavailable.put("cluster", e.getMessage());
+            return;
+        }
+        boolean tcp = ours == null || ours.endpoints.containsKey("tcp");
+        boolean http = ours == null || ours.endpoints.containsKey("http");
+        ServerProc p = ServerProc.start("cluster", oursCommand(home, tcp, http, false, jvm(), redis.url()),
+                work.resolve("logs/ours-cluster.log"), false, cpusServer());
+        started.add(p);
+        oursCluster = p.awaitReady(60_000);
+        if (!oursCluster.endpoints.containsKey("http")) {
+            return; // nothing to ask; the first requests wait for the connection instead
+        }
+        URI ready = URI.create("http://" + oursCluster.endpoints.get("http") + "/ready");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            while (true) {
+                int status = client.send(HttpRequest.newBuilder(ready).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("ours with cluster.enabled: /ready still " + status + " after 60 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+        log("cluster ready (cluster.enabled, Redis " + redis.url() + "): " + oursCluster.endpoints);
+    }
+
     /** The scenarios that can run: each is checked with one full echo per payload first. */
     List<Scenario> scenarios(List<String> transports, List<String> servers) {
         List<Scenario> all = new ArrayList<>();
@@ -542,16 +606,22 @@ public final class Bench {
                     all.add(new Scenario("http", "conns", "sdk"));
                     all.add(new Scenario("http", "conns", "limit"));
                     all.add(new Scenario("http", "sse", "ours"));
+                    all.add(new Scenario("http", "conns", "cluster"));
+                    all.add(new Scenario("http", "sse", "cluster"));
                 }
                 case "ws" -> {
                     all.add(new Scenario("ws", "conns", "ours"));
                     all.add(new Scenario("ws", "conns", "limit"));
                     all.add(new Scenario("ws", "pipelined", "ours"));
                     all.add(new Scenario("ws", "pipelined", "limit"));
+                    all.add(new Scenario("ws", "conns", "cluster"));
+                    all.add(new Scenario("ws", "pipelined", "cluster"));
                 }
                 case "tcp" -> {
                     all.add(new Scenario("tcp", "conns", "ours"));
                     all.add(new Scenario("tcp", "pipelined", "ours"));
+                    all.add(new Scenario("tcp", "conns", "cluster"));
+                    all.add(new Scenario("tcp", "pipelined", "cluster"));
                 }
                 case "stdio" -> all.add(new Scenario("stdio", "pipelined", "ours"));
                 default -> throw new IllegalArgumentException("transport: http, ws, tcp or stdio, not " + t);
@@ -559,7 +629,7 @@ public final class Bench {
         }
         List<Scenario> ok = new ArrayList<>();
         for (Scenario s : all) {
-            if (!servers.contains(s.server)) {
+            if (!servers.contains(s.server) || (s.server.equals("cluster") && unavailable.containsKey("cluster"))) {
                 continue;
             }
             String key = s.transport + "/" + s.mode + "/" + s.server;
@@ -594,6 +664,7 @@ public final class Bench {
                 case "ours" -> transport.equals("stdio") ? b.oursStdio : b.ours;
                 case "sdk" -> b.sdk;
                 case "limit" -> b.limit;
+                case "cluster" -> transport.equals("stdio") ? null : b.oursCluster;
                 default -> null;
             };
         }
@@ -698,6 +769,10 @@ public final class Bench {
             }
         }
         started.clear();
+        if (redis != null) {
+            redis.close(); // after the node, which would otherwise log its lost connection
+            redis = null;
+        }
     }
 
     static void log(String message) {
