@@ -74,6 +74,7 @@ public final class RedisLink implements AutoCloseable {
                 }
                 problem = null;
                 if (pubSub != null && (c == pubSub || c == connection)) {
+                    reconnectedAt = System.nanoTime(); // from the first command that can reach the new Redis on
                     // messages published while this node was away were missed: whoever caches shared state refreshes
                     // it, once both connections are back (each reconnects on its own; running twice does no harm)
                     Thread.ofVirtual().name("redis-reconnected").start(RedisLink.this::afterReconnect);
@@ -103,7 +104,7 @@ public final class RedisLink implements AutoCloseable {
                 return;
             }
         }
-        reconnectedAt = System.nanoTime();
+        reconnectedAt = System.nanoTime(); // and the window runs from when the writing back begins
         reconnectListeners.forEach(Runnable::run);
     }
 
