@@ -3,6 +3,7 @@ package io.mcpserver.server.config;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.spi.ConfigSource;
+import io.mcpserver.server.protocol.ClientText;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +33,16 @@ public final class ConfigLoader {
      * @param overrides keys set by command-line flags
      */
     public static Config load(Path file, Path defaultFile, Map<String, String> overrides, Map<String, String> env) {
+        Map<String, String> environment = fromEnvironment(env);
+        overrides.keySet().stream().filter(ConfigLoader::hasEmptyPart).findFirst().ifPresent(key -> {
+            throw new ConfigException("--set: " + emptyPart(key));
+        });
+        environment.keySet().stream().filter(ConfigLoader::hasEmptyPart).findFirst().ifPresent(key -> {
+            throw new ConfigException("environment: " + emptyPart(key));
+        });
         List<java.util.function.Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(overrides).name("command line").build());
-        sources.add(ConfigSources.create(fromEnvironment(env)).name("environment").build());
+        sources.add(ConfigSources.create(environment).name("environment").build());
         Path yaml = file != null ? file : defaultFile;
         if (file != null && !Files.isRegularFile(file)) {
             throw new ConfigException("--config: file " + file + " does not exist");
@@ -65,6 +73,15 @@ public final class ConfigLoader {
      * a server must not refuse to start in their environment. A wrong key inside one of our sections
      * ({@code MCP_SECURITY_ENABLE}) is still refused as unknown, with a suggestion.
      */
+    /** {@code .a}, {@code a..b}, {@code a.}: Helidon reads an empty part as the root and recurses without end. */
+    static boolean hasEmptyPart(String key) {
+        return key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains("..");
+    }
+
+    static String emptyPart(String key) {
+        return "the key '" + ClientText.shown(key) + "' has an empty part (a key is names joined by single dots)";
+    }
+
     static Map<String, String> fromEnvironment(Map<String, String> env) {
         Map<String, String> keys = new LinkedHashMap<>();
         List<String> others = new ArrayList<>();

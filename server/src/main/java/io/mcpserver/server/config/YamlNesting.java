@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
@@ -26,7 +27,8 @@ import java.util.Set;
  * recurses once per level, and an anchor used inside itself ({@code a: &a [x, *a]}, legal YAML) nests without end,
  * so the server died of a {@code StackOverflowError} instead of naming the problem (found by ConfigFuzzTest).
  * SnakeYAML already refuses more than 50 levels written out; aliases can nest past that, so the depth counted here
- * follows them.
+ * follows them. It also refuses a key with an empty part ({@code .protocol}): Helidon takes the empty part for the
+ * root again and recurses without end too (found by ConfigFuzzTest).
  */
 final class YamlNesting {
 
@@ -77,6 +79,14 @@ final class YamlNesting {
         }
         if (depth > MAX_DEPTH) {
             throw tooDeep(node);
+        }
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple entry : mapping.getValue()) {
+                if (entry.getKeyNode() instanceof ScalarNode key && ConfigLoader.hasEmptyPart(key.getValue())) {
+                    throw new ConfigException("cannot read configuration " + file + ": line " + line(key) + ": "
+                            + ConfigLoader.emptyPart(key.getValue()));
+                }
+            }
         }
         path.add(node);
         int height = 1;
