@@ -25,6 +25,7 @@ public final class InterceptedRequest {
     private final Map<String, Object> params;
     private final Map<String, Object> arguments;
     private final Map<String, Object> meta;
+    private final String taskId;
 
     private InterceptedRequest(Builder b) {
         this.caller = b.caller;
@@ -36,6 +37,7 @@ public final class InterceptedRequest {
         this.params = frozen(b.params);
         this.arguments = frozen(b.arguments);
         this.meta = frozen(b.meta);
+        this.taskId = b.taskId;
     }
 
     public static Builder builder(String method) {
@@ -45,7 +47,7 @@ public final class InterceptedRequest {
     /** A builder holding this request's values, to derive a changed copy. */
     public Builder toBuilder() {
         return new Builder(method).caller(caller).transport(transport).sessionId(sessionId).target(target).tool(tool)
-                .params(params).arguments(arguments).meta(meta);
+                .params(params).arguments(arguments).meta(meta).taskId(taskId);
     }
 
     /** Who calls (subject, scopes, roles, client); null only in a test that set none. */
@@ -99,6 +101,16 @@ public final class InterceptedRequest {
         return meta;
     }
 
+    /**
+     * The task whose run this is. A {@code tools/call} that runs as a task passes the interceptors twice: first as
+     * the request that creates the task (empty here; its result is the {@code CreateTaskResult}), then when the tool
+     * runs on the task's thread (this task's id; the arguments are those the first pass passed on, and the result
+     * is the tool's, which becomes the task's). Empty for every other request.
+     */
+    public Optional<String> taskId() {
+        return Optional.ofNullable(taskId);
+    }
+
     /** A copy whose arguments are {@code replaced} (the method then validates and uses those). */
     public InterceptedRequest withArguments(Map<String, ?> replaced) {
         return toBuilder().arguments(Objects.requireNonNull(replaced, "arguments")).build();
@@ -113,7 +125,8 @@ public final class InterceptedRequest {
 
     @Override
     public String toString() {
-        return "InterceptedRequest[" + method + (target == null ? "" : " " + target) + " on " + transport + "]";
+        return "InterceptedRequest[" + method + (target == null ? "" : " " + target) + (taskId == null ? ""
+                : " as task " + taskId) + " on " + transport + "]";
     }
 
     private static Map<String, Object> frozen(Map<String, ?> map) {
@@ -130,6 +143,7 @@ public final class InterceptedRequest {
         private Map<String, ?> params;
         private Map<String, ?> arguments;
         private Map<String, ?> meta;
+        private String taskId;
 
         private Builder(String method) {
             this.method = method;
@@ -172,6 +186,12 @@ public final class InterceptedRequest {
 
         public Builder meta(Map<String, ?> meta) {
             this.meta = meta;
+            return this;
+        }
+
+        /** The task whose run this is (see {@link InterceptedRequest#taskId()}). */
+        public Builder taskId(String taskId) {
+            this.taskId = taskId;
             return this;
         }
 

@@ -25,6 +25,10 @@ import java.util.Map;
  * with -32603, and the session carries on. The interceptor runs on the request's thread with its plugin's class
  * loader as context loader; it must be thread-safe. Unloading or reloading the plugin swaps its interceptors like
  * its tools.
+ *
+ * <p>A {@code tools/call} the server runs as a task passes twice: when it creates the task (the result is the
+ * {@code CreateTaskResult}) and when the tool runs on the task's thread ({@link InterceptedRequest#taskId()} is set;
+ * the result becomes the task's).
  */
 public interface Interceptor {
 

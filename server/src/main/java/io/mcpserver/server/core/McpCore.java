@@ -85,7 +85,7 @@ public final class McpCore implements AutoCloseable {
         lifecycle.register(dispatcher);
         this.tasks = new TaskEngine(settings.tasks(), TaskStore.inMemory(Clock.systemUTC()), Clock.systemUTC(),
                 dispatcher.requester());
-        new ToolMethods(features, settings, access, tasks, toolTimeouts).register(dispatcher);
+        new ToolMethods(features, settings, access, tasks, toolTimeouts, dispatcher).register();
         new TaskMethods(tasks).register(dispatcher);
         new ResourceMethods(features, settings, access).register(dispatcher);
         new PromptMethods(features, settings, access).register(dispatcher);

@@ -47,21 +47,24 @@ public final class ToolMethods {
 
     private final TaskEngine tasks;
     private final ScheduledExecutorService timer;
+    private final Dispatcher dispatcher;
 
     /**
-     * @param tasks runs calls as tasks; null when this server runs none
-     * @param timer fires the per-call timeouts; owned by the core, which stops it
+     * @param tasks      runs calls as tasks; null when this server runs none
+     * @param timer      fires the per-call timeouts; owned by the core, which stops it
+     * @param dispatcher the one these methods are registered with: a task's run passes its interceptors and tracing
      */
     public ToolMethods(FeatureRegistry registry, ProtocolSettings settings, AccessPolicy access, TaskEngine tasks,
-                       ScheduledExecutorService timer) {
+                       ScheduledExecutorService timer, Dispatcher dispatcher) {
         this.registry = registry;
         this.settings = settings;
         this.access = access;
         this.tasks = tasks;
         this.timer = timer;
+        this.dispatcher = dispatcher;
     }
 
-    public void register(Dispatcher dispatcher) {
+    public void register() {
         dispatcher.register("tools/list", this::list).register("tools/call", this::call, this::target);
     }
 
@@ -98,14 +101,9 @@ public final class ToolMethods {
         if (arguments == null || arguments.isNull()) {
             arguments = Json.object();
         }
-        var invalid = tool.validator().validate(arguments);
-        if (invalid.isPresent()) {
-            String message = "Invalid arguments for tool '" + name + "': " + invalid.get();
-            if (!request.version().atLeast(ProtocolVersion.V2025_11_25)) {
-                throw McpException.invalidParams(message); // a protocol error up to 2025-06-18
-            }
-            // SEP-1303 (2025-11-25 on): a tool execution error, so that the model reads it and corrects itself
-            return WireFormat.toolResult(ToolResult.error(message), request.version());
+        JsonNode invalid = invalidArguments(tool, name, arguments, request.version());
+        if (invalid != null) {
+            return invalid;
         }
         Map<String, Object> args = Json.toMap(arguments);
         CallContext context = request.context();
@@ -124,7 +122,7 @@ public final class ToolMethods {
             }
             if (asked) {
                 return TaskMethods.legacyCreated(tasks.startLegacy(request.session(), "tools/call",
-                        ctx -> run(tool, name, args, ctx, version, null)));
+                        ctx -> runTask(request, ctx, tool, name, version)));
             }
         }
         if (tasks != null && !version.isLegacy() && descriptor.taskSupport() != TaskSupport.FORBIDDEN) {
@@ -145,9 +143,10 @@ public final class ToolMethods {
         ProtocolVersion version = request.version();
         if (!descriptor.deferTaskStart()) {
             return TaskMethods.created(tasks.start(request.session(), "tools/call",
-                    ctx -> run(tool, name, args, ctx, version, null)));
+                    ctx -> runTask(request, ctx, tool, name, version)));
         }
-        // until the tool starts its task it is an ordinary call, with the tool's time limit
+        // until the tool starts its task it is an ordinary call, with the tool's time limit; it runs inside this
+        // request's pass through the interceptors, and its run as a task has no second pass (nor span)
         Duration limit = settings.toolTimeout(name);
         ScheduledFuture<?> timeout = timer.schedule(() -> request.context().request().cancel(InFlightRequest.TIMEOUT),
                 limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -173,6 +172,44 @@ public final class ToolMethods {
             case Deferred.Started started -> TaskMethods.created(started.task());
             case Deferred.Result result -> result.result();
         };
+    }
+
+    /**
+     * The checked arguments' refusal: null when they match the tool's input schema, else the tool error to answer
+     * with (2025-11-25 on, SEP-1303: the model reads it and corrects itself).
+     *
+     * @throws McpException -32602 up to 2025-06-18, where it is a protocol error
+     */
+    private static JsonNode invalidArguments(RegisteredTool tool, String name, JsonNode arguments,
+                                             ProtocolVersion version) {
+        var invalid = tool.validator().validate(arguments);
+        if (invalid.isEmpty()) {
+            return null;
+        }
+        String message = "Invalid arguments for tool '" + name + "': " + invalid.get();
+        if (!version.atLeast(ProtocolVersion.V2025_11_25)) {
+            throw McpException.invalidParams(message);
+        }
+        return WireFormat.toolResult(ToolResult.error(message), version);
+    }
+
+    /**
+     * The run of a call that became a task, on the task's thread: the call passes the interceptors again (now with
+     * the task's id; they may refuse it or rewrite its arguments and result, as for a call) in a span that is a
+     * child of the creating request's, and the tool runs with the arguments it is handed, checked again.
+     */
+    private JsonNode runTask(Request created, CallContext task, RegisteredTool tool, String name,
+                             ProtocolVersion version) throws Exception {
+        Request run = new Request(created.session(), created.id(), created.method(), created.params(), task);
+        return dispatcher.runTask(run, created.context(), passed -> {
+            JsonNode arguments = passed.paramsObject().get("arguments");
+            if (arguments == null || arguments.isNull()) {
+                arguments = Json.object();
+            }
+            JsonNode invalid = invalidArguments(tool, name, arguments, version);
+            return invalid != null ? invalid
+                    : run(tool, name, Json.toMap(arguments), passed.context(), version, null);
+        });
     }
 
     /**

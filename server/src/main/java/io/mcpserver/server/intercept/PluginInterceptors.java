@@ -150,6 +150,7 @@ public final class PluginInterceptors implements Interception {
                 .params(plain)
                 .arguments(plain.get("arguments") instanceof Map<?, ?> args ? stringKeyed(args) : Map.of())
                 .meta(plain.get("_meta") instanceof Map<?, ?> meta ? stringKeyed(meta) : Map.of())
+                .taskId(request.context() == null ? null : request.context().taskId())
                 .build();
     }
 

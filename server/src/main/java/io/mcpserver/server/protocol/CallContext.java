@@ -61,6 +61,16 @@ public class CallContext implements ToolContext {
         return trace.startSpan(name);
     }
 
+    /** The request's trace, for the run of a task it creates (a child span that outlives the request). */
+    RequestTracing.Trace trace() {
+        return trace;
+    }
+
+    /** The id of the task whose run this is; null for a request (including one that creates a task). */
+    public String taskId() {
+        return null;
+    }
+
     public InFlightRequest request() {
         return request;
     }

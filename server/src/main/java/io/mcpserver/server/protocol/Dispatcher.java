@@ -354,6 +354,50 @@ public final class Dispatcher {
     }
 
     /**
+     * Runs the part of a request that goes on as a task after the request was answered (a {@code tools/call} the
+     * client let run as one), on the task's thread: through the interceptors again — they see the task's id
+     * ({@link CallContext#taskId()}) — and in a span of its own, a child of the creating request's span. What it
+     * returns or throws is the task's outcome; a plugin's JSON-RPC error comes out as an {@link McpException}.
+     *
+     * @param run     the request as its run sees it: the creating request's params as the interceptors passed them
+     *                on, with the task's context
+     * @param creator the context of the request that created the task
+     */
+    public JsonNode runTask(Request run, CallContext creator, MethodHandler handler) throws Exception {
+        RequestTracing.Trace trace = RequestTracing.Trace.NONE;
+        if (tracing != RequestTracing.OFF) {
+            try {
+                trace = creator.trace().taskRun(run.context().taskId());
+            } catch (RuntimeException e) { // tracing never decides a task's fate
+                LOG.log(System.Logger.Level.WARNING, "starting the trace of task " + run.context().taskId()
+                        + " failed: " + e);
+            }
+            run.context().traced(trace);
+        }
+        JsonNode result = null;
+        McpException error = null;
+        boolean cancelled = false;
+        try {
+            result = interception.around(run, handler);
+            return result;
+        } catch (McpProtocolException p) {
+            error = new McpException(p.code(), p.getMessage(), p.data() == null ? null : Json.toTree(p.data()));
+            throw error;
+        } catch (McpException e) {
+            error = e;
+            throw e;
+        } catch (Exception | Error e) {
+            cancelled = e instanceof InterruptedException || run.context().isCancelled();
+            if (!cancelled) {
+                error = new McpException(ErrorCodes.INTERNAL_ERROR, "Internal error while running the task");
+            }
+            throw e;
+        } finally {
+            endTrace(trace, result, error, cancelled);
+        }
+    }
+
+    /**
      * Shutdown: waits until no request runs (long-lived ones such as {@code subscriptions/listen} aside) or
      * the timeout passes; true when none does.
      */

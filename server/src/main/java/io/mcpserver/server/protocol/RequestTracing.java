@@ -15,7 +15,8 @@ public interface RequestTracing {
      *
      * @param session   the session it arrived on
      * @param sessionId the MCP session's id, or null for a request of no session (the stateless era)
-     * @param headers   the W3C trace context of the transport's own request (HTTP headers), or null
+     * @param headers   the W3C trace context of the transport's own request (HTTP headers, a WebSocket's upgrade
+     *                  headers), or null
      */
     Trace begin(Session session, String sessionId, JsonNode id, String method, JsonNode params,
                 TraceHeaders headers);
@@ -31,6 +32,14 @@ public interface RequestTracing {
 
         /** A child span, for plugin code. */
         TraceSpan startSpan(String name);
+
+        /**
+         * The span of the run of a task this request created: a child of this span that begins now and outlives
+         * it, ended like a request's with the run's outcome.
+         */
+        default Trace taskRun(String taskId) {
+            return NONE;
+        }
 
         /**
          * Ends the span.

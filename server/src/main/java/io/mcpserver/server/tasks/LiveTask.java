@@ -213,5 +213,10 @@ final class LiveTask {
         protected Map<String, JsonNode> askAll(Map<String, Ask> asks) throws InterruptedException {
             return task.legacy ? task.askClient(asks) : task.await(asks);
         }
+
+        @Override
+        public String taskId() {
+            return task.id;
+        }
     }
 }

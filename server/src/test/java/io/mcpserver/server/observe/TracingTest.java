@@ -1,11 +1,13 @@
 package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcpserver.server.observe.OtlpReceiver.ReceivedSpan;
 import io.mcpserver.server.registry.Contributions;
 import io.mcpserver.server.registry.Owner;
 import io.mcpserver.server.testing.LineClient;
+import io.mcpserver.server.testing.OtlpReceiver;
+import io.mcpserver.server.testing.OtlpReceiver.ReceivedSpan;
 import io.mcpserver.server.testing.WsClient;
+import io.mcpserver.spi.tools.TaskSupport;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolDescriptor;
 import io.mcpserver.spi.tools.ToolResult;
@@ -40,6 +42,9 @@ class TracingTest {
     private static final String LINKED_TRACE = "33333333333333333333333333333333";
     private static final String TCP_TRACE = "44444444444444444444444444444444";
     private static final String WS_TRACE = "55555555555555555555555555555555";
+    private static final String UPGRADE_TRACE = "66666666666666666666666666666666";
+    private static final String TASK_TRACE = "77777777777777777777777777777777";
+    private static String taskId;
     private static final String PARENT = "00f067aa0ba902b7";
 
     @TempDir
@@ -70,7 +75,14 @@ class TracingTest {
                                 }
                             }
                             return ToolResult.text("found " + args.get("key"));
-                        })),
+                        }),
+                        Tool.of(ToolDescriptor.builder("background_lookup").taskSupport(TaskSupport.OPTIONAL).build(),
+                                (args, ctx) -> {
+                                    try (TraceSpan span = ctx.startSpan("scan")) {
+                                        span.attribute("scan.rows", 7L);
+                                    }
+                                    return ToolResult.text("scanned");
+                                })),
                 List.of(), List.of(), List.of(), List.of()));
         try {
             exercise();
@@ -97,6 +109,14 @@ class TracingTest {
             assertEquals("still answered", malformed.at("/result/content/0/text").asText(), malformed.toString());
             assertTrue(tcp.request(call("f", "fail", "{}", null)).at("/result/isError").asBoolean());
             assertTrue(tcp.request(call("u", "no_such_tool", "{}", null)).has("error"));
+            // a call run as a task (2025-11-25): the run's span outlives the request and is its child
+            JsonNode created = tcp.request(call("task", "background_lookup", "{}", traceparent(TASK_TRACE))
+                    .replace("\"arguments\":{}", "\"arguments\":{},\"task\":{}"));
+            taskId = created.at("/result/task/taskId").asText();
+            assertFalse(taskId.isEmpty(), created.toString());
+            JsonNode result = tcp.request("{\"jsonrpc\":\"2.0\",\"id\":\"task-result\",\"method\":\"tasks/result\","
+                    + "\"params\":{\"taskId\":\"" + taskId + "\"}}");
+            assertEquals("scanned", result.at("/result/content/0/text").asText(), result.toString());
         }
         // WebSocket: _meta
         try (WsClient ws = WsClient.connect(URI.create("ws://" + server.http.getAuthority() + "/ws"), "mcp")) {
@@ -104,6 +124,24 @@ class TracingTest {
             ws.response(1);
             ws.send(call("w1", "lookup", "{\"key\":\"ws\"}", traceparent(WS_TRACE)));
             assertEquals("found ws", ws.response("w1").at("/result/content/0/text").asText());
+        }
+        // WebSocket: the upgrade's traceparent for every request of the connection, unless _meta carries one
+        try (WsClient ws = WsClient.connectWith(java.util.Map.of("traceparent", traceparent(UPGRADE_TRACE),
+                "tracestate", "test=2"), URI.create("ws://" + server.http.getAuthority() + "/ws"), "mcp")) {
+            ws.send(ObservedServer.INIT);
+            ws.response(1);
+            ws.send(call("u1", "lookup", "{\"key\":\"upgrade\"}", null));
+            assertEquals("found upgrade", ws.response("u1").at("/result/content/0/text").asText());
+            ws.send(call("u2", "lookup", "{\"key\":\"own\"}", traceparent(WS_TRACE)));
+            assertEquals("found own", ws.response("u2").at("/result/content/0/text").asText());
+        }
+        // a malformed upgrade traceparent: the connection and its requests as usual, their spans new traces
+        try (WsClient ws = WsClient.connectWith(java.util.Map.of("traceparent", "00-zz-upgrade-01"),
+                URI.create("ws://" + server.http.getAuthority() + "/ws"), "mcp")) {
+            ws.send(ObservedServer.INIT);
+            ws.response(1);
+            ws.send(call("u3", "echo", "{\"text\":\"still answered\"}", null));
+            assertEquals("still answered", ws.response("u3").at("/result/content/0/text").asText());
         }
     }
 
@@ -193,6 +231,41 @@ class TracingTest {
     }
 
     @Test
+    void overWebSocketTheUpgradesTraceparentIsTheParentUnlessTheMessageCarriesItsOwn() throws Exception {
+        ReceivedSpan span = request("u1");
+        assertEquals(UPGRADE_TRACE, span.traceId());
+        assertEquals(PARENT, span.parentSpanId());
+        assertEquals("websocket", span.attribute("network.protocol.name"));
+        assertEquals("lookup upgrade", childOf(span).name());
+
+        ReceivedSpan own = request("u2");
+        assertEquals(WS_TRACE, own.traceId(), "the message's _meta wins");
+        assertEquals(PARENT, own.parentSpanId());
+        assertEquals(List.of(PARENT), own.linkedSpanIds(), "the upgrade's context is linked, as over HTTP");
+
+        ReceivedSpan malformed = request("u3");
+        assertEquals("", malformed.parentSpanId(), "a root span: " + malformed);
+        assertNull(malformed.attribute("error.type"));
+    }
+
+    @Test
+    void aTasksRunHasASpanOfItsOwnUnderTheRequestThatCreatedIt() throws Exception {
+        ReceivedSpan created = request("task");
+        assertEquals(TASK_TRACE, created.traceId());
+        ReceivedSpan run = receiver.await(s -> taskId.equals(s.attribute("mcp.task.id")), "the task's run");
+        assertEquals("execute_tool background_lookup", run.name());
+        assertEquals(OtlpReceiver.KIND_INTERNAL, run.kind());
+        assertEquals(created.spanId(), run.parentSpanId(), "child of the creating request's span");
+        assertEquals(TASK_TRACE, run.traceId());
+        assertEquals("background_lookup", run.attribute("gen_ai.tool.name"));
+        assertEquals("execute_tool", run.attribute("gen_ai.operation.name"));
+        assertNull(run.attribute("error.type"));
+        ReceivedSpan scan = childOf(run);
+        assertEquals("scan", scan.name(), "the plugin's span is under the run's");
+        assertEquals(7L, scan.attribute("scan.rows"));
+    }
+
+    @Test
     void aMalformedTraceparentStartsANewTraceAndIsNoError() throws Exception {
         ReceivedSpan span = request("bad");
         assertEquals("", span.parentSpanId(), "a root span: " + span);
@@ -221,6 +294,6 @@ class TracingTest {
     void everyRequestHasItsSpanIncludingTheHandshake() throws Exception {
         List<String> methods = receiver.spans().stream().filter(s -> s.kind() == OtlpReceiver.KIND_SERVER)
                 .map(s -> String.valueOf(s.attribute("mcp.method.name"))).toList();
-        assertEquals(3, methods.stream().filter("initialize"::equals).count(), "one per transport: " + methods);
+        assertEquals(5, methods.stream().filter("initialize"::equals).count(), "one per connection: " + methods);
     }
 }

@@ -13,6 +13,7 @@ import io.mcpserver.spi.intercept.RequestFailedException;
 import io.mcpserver.spi.prompts.Prompt;
 import io.mcpserver.spi.prompts.PromptDescriptor;
 import io.mcpserver.spi.prompts.PromptResult;
+import io.mcpserver.spi.tools.TaskSupport;
 import io.mcpserver.spi.tools.Tool;
 import io.mcpserver.spi.tools.ToolAnnotations;
 import io.mcpserver.spi.tools.ToolDescriptor;
@@ -41,6 +42,7 @@ class InterceptorTest {
 
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger echoCalls = new AtomicInteger();
+    private final AtomicInteger taskRuns = new AtomicInteger();
     private TestClient client;
 
     @AfterEach
@@ -80,7 +82,12 @@ class InterceptorTest {
                 });
         Prompt greet = Prompt.of(PromptDescriptor.builder("greet").argument("who", "whom", true).build(),
                 (args, ctx) -> PromptResult.ofUserText("greeting", "hello " + args.get("who")));
-        registry.register(new Contributions(new Owner("test", getClass().getClassLoader()), List.of(echo),
+        Tool taskEcho = Tool.of(ToolDescriptor.builder("task_echo").param("text", "string", "what to echo", true)
+                .taskSupport(TaskSupport.OPTIONAL).build(), (args, ctx) -> {
+                    taskRuns.incrementAndGet();
+                    return ToolResult.text(String.valueOf(args.get("text")));
+                });
+        registry.register(new Contributions(new Owner("test", getClass().getClassLoader()), List.of(echo, taskEcho),
                 List.of(), List.of(), List.of(greet), List.of()));
         byPlugin.forEach((plugin, list) -> registry.register(new Contributions(
                 new Owner(plugin, getClass().getClassLoader()), List.of(), List.of(), List.of(), List.of(),
@@ -310,6 +317,91 @@ class InterceptorTest {
                 records.stream().map(LogRecord::getMessage).toList().toString());
         assertTrue(client.received.stream().noneMatch(m -> m.has("id") && m.get("id").asInt() == id && m.has("error")),
                 "a cancelled request gets no answer: " + client.received);
+    }
+
+    /** Creates a 2025-11-25 task of {@code task_echo} and waits for its outcome ({@code tasks/result}). */
+    private JsonNode runAsTask(String text, List<String> createdIds) throws InterruptedException {
+        JsonNode created = client.call("tools/call", "{\"name\":\"task_echo\",\"arguments\":{\"text\":\"" + text
+                + "\"},\"task\":{}}");
+        String id = created.at("/result/task/taskId").asText();
+        assertFalse(id.isEmpty(), created.toString());
+        createdIds.add(id);
+        return client.call("tasks/result", "{\"taskId\":\"" + id + "\"}");
+    }
+
+    @Test
+    void aTaskRunPassesTheInterceptorsAgainWithItsIdAndTheirRewritesAreTheTasksResult() throws Exception {
+        List<String> passes = Collections.synchronizedList(new ArrayList<>());
+        start(Map.of("p", List.of(interceptor("shout-in-tasks", 0, (r, chain) -> {
+            if (!"tools/call".equals(r.method())) {
+                return chain.proceed(r);
+            }
+            passes.add(r.taskId().orElse("create") + " " + r.arguments().get("text"));
+            if (r.taskId().isEmpty()) { // the create pass: the arguments it passes on are the task's
+                return chain.proceed(r.withArguments(Map.of("text", r.arguments().get("text") + "!")));
+            }
+            Map<String, Object> args = new LinkedHashMap<>(r.arguments());
+            args.put("text", String.valueOf(args.get("text")).toUpperCase());
+            return Interceptor.withMeta(chain.proceed(r.withArguments(args)), "com.example/task", r.taskId().get());
+        }))));
+        List<String> ids = new ArrayList<>();
+        JsonNode result = runAsTask("hi", ids);
+        String id = ids.get(0);
+        assertEquals("HI!", result.at("/result/content/0/text").asText(), "the run's rewrites: " + result);
+        assertEquals(id, result.at("/result/_meta/com.example~1task").asText(), result.toString());
+        assertEquals(List.of("create hi", id + " hi!"), passes, "the create pass, then the run with the task's id");
+        assertEquals(1, taskRuns.get());
+    }
+
+    @Test
+    void anInterceptorRefusingATasksRunFailsTheTaskWithItsErrorAndTheToolNeverRuns() throws Exception {
+        start(Map.of("p", List.of(interceptor("no-runs", 0, (r, chain) -> {
+            if (r.taskId().isPresent()) {
+                throw new McpProtocolException(-31002, "no background work today", Map.of("task", r.taskId().get()));
+            }
+            return chain.proceed(r);
+        }))));
+        List<String> ids = new ArrayList<>();
+        JsonNode result = runAsTask("hi", ids);
+        assertEquals(-31002, result.at("/error/code").asInt(), result.toString());
+        assertEquals("no background work today", result.at("/error/message").asText());
+        assertEquals(ids.get(0), result.at("/error/data/task").asText());
+        assertEquals("failed", client.call("tasks/get", "{\"taskId\":\"" + ids.get(0) + "\"}")
+                .at("/result/status").asText());
+        assertEquals(0, taskRuns.get());
+    }
+
+    @Test
+    void aThrowingInterceptorInATasksRunFailsTheTask32603AndTheSessionLives() throws Exception {
+        start(Map.of("p", List.of(interceptor("broken-in-tasks", 0, (r, chain) -> {
+            if (r.taskId().isPresent()) {
+                throw new IllegalStateException("interceptor bug in a task");
+            }
+            return chain.proceed(r);
+        }))));
+        List<String> ids = new ArrayList<>();
+        JsonNode result = runAsTask("hi", ids);
+        assertEquals(-32603, result.at("/error/code").asInt(), result.toString());
+        assertFalse(result.toString().contains("interceptor bug"), "no internals on the wire: " + result);
+        assertEquals(0, taskRuns.get());
+        assertTrue(client.call("ping", null).has("result"));
+    }
+
+    @Test
+    void anInterceptorSeesTheTimeOfTheRunNotOnlyOfTheCreation() throws Exception {
+        List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+        start(Map.of("p", List.of(interceptor("watch", 0, (r, chain) -> {
+            Map<String, Object> result = chain.proceed(r);
+            if ("tools/call".equals(r.method())) {
+                outcomes.add(r.taskId().isPresent() ? "run: " + result.get("content")
+                        : "create: " + result.keySet());
+            }
+            return result;
+        }))));
+        runAsTask("observed", new ArrayList<>());
+        assertEquals(2, outcomes.size(), outcomes.toString());
+        assertEquals("create: [task]", outcomes.get(0));
+        assertTrue(outcomes.get(1).startsWith("run: ") && outcomes.get(1).contains("observed"), outcomes.toString());
     }
 
     @Test

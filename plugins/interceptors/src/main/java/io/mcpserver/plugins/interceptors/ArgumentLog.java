@@ -63,10 +63,14 @@ final class ArgumentLog implements Interceptor {
         }
     }
 
-    /** {@code tools/call echo by alice (http, session 1f…): {"text":"hi","password":"***"}} */
+    /**
+     * {@code tools/call echo by alice (http, session 1f…): {"text":"hi","password":"***"}}; a task's run says
+     * {@code tools/call echo as task 9c… by alice …}.
+     */
     String describe(InterceptedRequest request) {
         StringBuilder line = new StringBuilder(request.method());
         request.target().ifPresent(t -> line.append(' ').append(t));
+        request.taskId().ifPresent(id -> line.append(" as task ").append(id)); // the run of a task it created
         if (request.caller() != null) {
             line.append(" by ").append(request.caller().subject());
         }

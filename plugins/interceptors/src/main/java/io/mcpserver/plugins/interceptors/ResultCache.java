@@ -74,7 +74,7 @@ final class ResultCache implements Interceptor {
                     Map.of("hit", true, "ageMs", (now - hit.storedNanos()) / 1_000_000));
         }
         Map<String, Object> result = chain.proceed(request);
-        if (!Boolean.TRUE.equals(result.get("isError"))) {
+        if (!Boolean.TRUE.equals(result.get("isError")) && !createdTask(result)) {
             store(key, new Stored(frozen(result), clock.getAsLong()));
         }
         return result;
@@ -82,11 +82,20 @@ final class ResultCache implements Interceptor {
 
     /** A tools/call of a tool annotated read-only and idempotent, not run as a task. */
     static boolean cacheable(InterceptedRequest request) {
-        if (!"tools/call".equals(request.method()) || request.params().containsKey("task")) {
+        if (!"tools/call".equals(request.method()) || request.params().containsKey("task")
+                || request.taskId().isPresent()) {
             return false;
         }
         ToolAnnotations a = request.tool().map(t -> t.annotations()).orElse(null);
         return a != null && Boolean.TRUE.equals(a.readOnlyHint()) && Boolean.TRUE.equals(a.idempotentHint());
+    }
+
+    /**
+     * The answer of a call the server ran as a task (2026-07-28: {@code resultType: task}; 2025-11-25: a
+     * {@code task}): it names that one task, so it is never an answer to a later call.
+     */
+    private static boolean createdTask(Map<String, Object> result) {
+        return "task".equals(result.get("resultType")) || result.containsKey("task");
     }
 
     int size() {

@@ -72,6 +72,15 @@ class ArgumentLogTest {
     }
 
     @Test
+    void aTasksRunSaysWhichTask() {
+        Recording logger = new Recording(true);
+        ArgumentLog log = new ArgumentLog(logger, List.of("password"));
+        log.intercept(call(Map.of("user", "alice")).toBuilder().taskId("t-9").build(), r -> Map.of("content", List.of()));
+        String line = logger.lines.get(0);
+        assertTrue(line.startsWith("DEBUG tools/call login as task t-9 by alice (http, session s-1): "), line);
+    }
+
+    @Test
     void logsErrorsAndRefusalsAndPassesThemOn() {
         Recording logger = new Recording(true);
         ArgumentLog log = new ArgumentLog(logger, List.of());

@@ -96,6 +96,22 @@ class ResultCacheTest {
     }
 
     @Test
+    void aCallAnsweredWithATaskIsNotKeptAndATasksRunIsNeitherServedNorKept() {
+        // 2026-07-28: the server chose to run the call as a task; its answer names that one task
+        InterceptorChain creates = r -> Map.of("resultType", "task", "taskId", "t-" + runs.incrementAndGet(),
+                "status", "working");
+        assertEquals("t-1", cache.intercept(call("q", SAFE, "alice", Map.of()), creates).get("taskId"));
+        assertEquals("t-2", cache.intercept(call("q", SAFE, "alice", Map.of()), creates).get("taskId"));
+        assertEquals(0, cache.size());
+        // the run of a task passes the interceptors with its task's id: the tool runs, nothing is stored
+        InterceptedRequest run = call("q", SAFE, "alice", Map.of()).toBuilder().taskId("t-2").build();
+        assertFalse(ResultCache.cacheable(run));
+        cache.intercept(call("q", SAFE, "alice", Map.of()), method); // run 3, stored
+        assertEquals("run 4", text(cache.intercept(run, method)), "a task's run is never answered from the cache");
+        assertEquals(1, cache.size());
+    }
+
+    @Test
     void theLeastRecentlyUsedGoesFirstWhenFull() {
         cache.intercept(call("a", SAFE, "u", Map.of()), method);
         cache.intercept(call("b", SAFE, "u", Map.of()), method);

@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * {@code gen_ai.operation.name} ({@code execute_tool}), {@code gen_ai.prompt.name}, {@code mcp.resource.uri}, and on
  * failure {@code error.type} and {@code rpc.response.status_code} (the JSON-RPC code; {@code tool_error} for an
  * {@code isError} result). The parent is the W3C context in the request's {@code params._meta}
- * ({@code traceparent}, {@code tracestate}), else the transport's (HTTP headers), which the conventions then record
- * as a link; a malformed one is ignored and the span starts a new trace.
+ * ({@code traceparent}, {@code tracestate}), else the transport's (HTTP headers, a WebSocket connection's upgrade
+ * headers), which the conventions then record as a link; a malformed one is ignored and the span starts a new trace.
+ * The run of a task a request created is an {@code INTERNAL} span under the request's ({@link Trace#taskRun}).
  *
  * <p>Only {@link #start} and what it returns refer to OpenTelemetry classes: with tracing off this class is never
  * loaded, and neither is the SDK.
@@ -143,7 +144,7 @@ public final class OtelTracing implements RequestTracing {
             default -> {
             }
         }
-        return new RequestTrace(span.startSpan(), method);
+        return new RequestTrace(span.startSpan(), method, target);
     }
 
     /** {@code network.transport} (tcp, or pipe for stdio) and {@code network.protocol.name} (http, websocket). */
@@ -205,19 +206,39 @@ public final class OtelTracing implements RequestTracing {
         provider.shutdown().join(10, TimeUnit.SECONDS);
     }
 
-    /** One request's span. */
+    /** One request's span, or the span of a task's run. */
     private final class RequestTrace implements Trace {
         private final Span span;
         private final String method;
+        private final String target;
 
-        RequestTrace(Span span, String method) {
+        RequestTrace(Span span, String method, String target) {
             this.span = span;
             this.method = method;
+            this.target = target;
         }
 
         @Override
         public TraceSpan startSpan(String name) {
             return new PluginSpan(tracer.spanBuilder(name).setParent(Context.root().with(span)).startSpan());
+        }
+
+        /**
+         * An {@code INTERNAL} span under the request's: for a tool, the GenAI conventions' {@code execute_tool
+         * {tool}} with {@code gen_ai.*}; {@code mcp.task.id} names the task (the conventions have no task attribute).
+         */
+        @Override
+        public Trace taskRun(String taskId) {
+            boolean tool = "tools/call".equals(method) && target != null;
+            SpanBuilder run = tracer.spanBuilder(tool ? "execute_tool " + target : method + " task")
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setParent(Context.root().with(span))
+                    .setAttribute("mcp.method.name", method)
+                    .setAttribute("mcp.task.id", taskId);
+            if (tool) {
+                run.setAttribute("gen_ai.tool.name", target).setAttribute("gen_ai.operation.name", "execute_tool");
+            }
+            return new RequestTrace(run.startSpan(), method, target);
         }
 
         @Override

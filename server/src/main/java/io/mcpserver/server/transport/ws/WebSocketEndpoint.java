@@ -18,6 +18,7 @@ import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.protocol.TraceHeaders;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
 import io.mcpserver.server.security.PresentedCredential;
@@ -58,11 +59,18 @@ final class WebSocketEndpoint implements WsListener {
     private final McpCore core;
     private final WebSocketSettings settings;
     private static final HeaderName X_API_KEY = HeaderNames.create("X-API-Key");
+    private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
     private final EdgeAuthenticator edge;
     private final String scheme;
     private final UpgradeCheck upgradeCheck;
     private final WebSocketConnections connections;
     private volatile Caller authenticated;
+    /**
+     * The upgrade request's W3C trace context, with tracing on: the parent of the spans of this connection's requests
+     * whose {@code _meta} carries none (frames have no headers of their own). Null without a {@code traceparent}.
+     */
+    private volatile TraceHeaders upgradeTrace;
     private volatile boolean reserved;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -121,6 +129,11 @@ final class WebSocketEndpoint implements WsListener {
         }
         reserved = true;
         authenticated = upgrading;
+        if (core.dispatcher().traces()) {
+            upgradeTrace = headers.first(TRACEPARENT)
+                    .map(parent -> new TraceHeaders(parent, headers.first(TRACESTATE).orElse(null)))
+                    .orElse(null);
+        }
         Optional<String> chosen = chosenSubprotocol(headers);
         if (chosen.isPresent()) {
             WritableHeaders<?> answer = WritableHeaders.create();
@@ -215,7 +228,7 @@ final class WebSocketEndpoint implements WsListener {
             return;
         }
         if (last && fragments == null) {
-            connection.receive(text); // the usual case: one frame, already within the limit (Helidon's frame limit)
+            receive(text); // the usual case: one frame, already within the limit (Helidon's frame limit)
             return;
         }
         fragmentBytes += utf8Length(text);
@@ -246,7 +259,17 @@ final class WebSocketEndpoint implements WsListener {
             String message = fragments.toString();
             fragments = null; // nothing kept between messages: most connections never see a fragment
             fragmentBytes = 0;
+            receive(message);
+        }
+    }
+
+    /** Hands one message on; the dispatcher admits it on this thread, where the upgrade's trace context is set. */
+    private void receive(String message) {
+        TraceHeaders trace = upgradeTrace;
+        if (trace == null) {
             connection.receive(message);
+        } else {
+            trace.around(() -> connection.receive(message));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.mcpserver.server.observe;
+package io.mcpserver.server.testing;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -21,28 +21,29 @@ import java.util.zip.GZIPInputStream;
 /**
  * A test OTLP/HTTP traces receiver: accepts {@code POST /v1/traces} as the OpenTelemetry exporter sends it (an
  * {@code ExportTraceServiceRequest} in protobuf) and decodes the spans with a small reader of the protobuf wire
- * format — just the fields a test looks at, from opentelemetry-proto's {@code trace.proto}.
+ * format — just the fields a test looks at, from opentelemetry-proto's {@code trace.proto}. Shared with the
+ * distribution's end-to-end tests through this module's test JAR.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
 
     /** One received span; ids in lower-case hex, the parent empty for a root span. */
-    record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, int kind,
+    public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, int kind,
                         Map<String, Object> attributes, List<String> linkedSpanIds, int statusCode,
                         String statusMessage) {
 
-        Object attribute(String key) {
+        public Object attribute(String key) {
             return attributes.get(key);
         }
     }
 
-    static final int KIND_INTERNAL = 1;
-    static final int KIND_SERVER = 2;
-    static final int STATUS_ERROR = 2;
+    public static final int KIND_INTERNAL = 1;
+    public static final int KIND_SERVER = 2;
+    public static final int STATUS_ERROR = 2;
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new ArrayList<>();
 
-    OtlpReceiver() throws IOException {
+    public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", exchange -> {
             byte[] body;
@@ -62,16 +63,16 @@ final class OtlpReceiver implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces");
     }
 
-    synchronized List<ReceivedSpan> spans() {
+    public synchronized List<ReceivedSpan> spans() {
         return List.copyOf(spans);
     }
 
     /** The first span matching, waiting up to 20 s for the exporter's next batch. */
-    synchronized ReceivedSpan await(Predicate<ReceivedSpan> match, String what) throws InterruptedException {
+    public synchronized ReceivedSpan await(Predicate<ReceivedSpan> match, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 20_000;
         while (true) {
             for (ReceivedSpan s : spans) {
