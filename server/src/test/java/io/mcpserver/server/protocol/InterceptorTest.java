@@ -73,6 +73,11 @@ class InterceptorTest {
     }
 
     private TestClient start(Map<String, List<Interceptor>> byPlugin) throws InterruptedException {
+        return start(byPlugin, true);
+    }
+
+    /** @param initialize false for a client of the stateless 2026-07-28 era, which sends its version in _meta */
+    private TestClient start(Map<String, List<Interceptor>> byPlugin, boolean initialize) throws InterruptedException {
         FeatureRegistry registry = new FeatureRegistry();
         Tool echo = Tool.of(ToolDescriptor.builder("echo").param("text", "string", "what to echo", true)
                 .annotations(ToolAnnotations.builder().readOnlyHint(true).idempotentHint(true).build()).build(),
@@ -95,7 +100,9 @@ class InterceptorTest {
         McpCore core = new McpCore(TestClient.settings(50, Duration.ofSeconds(10)), registry,
                 AccessPolicy.ALLOW_ALL, false);
         client = new TestClient(core);
-        client.initialize("2025-11-25", "{}");
+        if (initialize) {
+            client.initialize("2025-11-25", "{}");
+        }
         return client;
     }
 
@@ -354,6 +361,38 @@ class InterceptorTest {
     }
 
     @Test
+    void inThe2026EraTooATaskRunPassesTheInterceptorsAndItsRewrittenResultIsTheTasks() throws Exception {
+        List<String> passes = Collections.synchronizedList(new ArrayList<>());
+        start(Map.of("p", List.of(interceptor("mark", 0, (r, chain) -> {
+            if (!"tools/call".equals(r.method())) {
+                return chain.proceed(r);
+            }
+            passes.add(r.taskId().orElse("create"));
+            Map<String, Object> result = chain.proceed(r);
+            return r.taskId().isPresent() ? Interceptor.withMeta(result, "com.example/run", true) : result;
+        }))), false);
+        String meta = "\"_meta\":{\"" + RequestMeta.PROTOCOL_VERSION + "\":\"2026-07-28\",\""
+                + RequestMeta.CLIENT_CAPABILITIES + "\":{\"extensions\":{\"io.modelcontextprotocol/tasks\":{}}}}";
+        JsonNode created = client.call("tools/call", "{\"name\":\"task_echo\",\"arguments\":{\"text\":\"new\"},"
+                + meta + "}");
+        assertEquals("task", created.at("/result/resultType").asText(), created.toString());
+        String id = created.at("/result/taskId").asText();
+        JsonNode task = null;
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); System.nanoTime() < deadline; ) {
+            task = client.call("tasks/get", "{\"taskId\":\"" + id + "\"," + meta + "}").get("result");
+            if ("completed".equals(task.path("status").asText())) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals("completed", task.path("status").asText(), String.valueOf(task));
+        assertEquals("new", task.at("/result/content/0/text").asText(), task.toString());
+        assertTrue(task.at("/result/_meta/com.example~1run").asBoolean(), "the run's rewrite is the task's result: "
+                + task);
+        assertEquals(List.of("create", id), passes);
+    }
+
+    @Test
     void anInterceptorRefusingATasksRunFailsTheTaskWithItsErrorAndTheToolNeverRuns() throws Exception {
         start(Map.of("p", List.of(interceptor("no-runs", 0, (r, chain) -> {
             if (r.taskId().isPresent()) {
@@ -399,9 +438,11 @@ class InterceptorTest {
             return result;
         }))));
         runAsTask("observed", new ArrayList<>());
+        // either may end first: the task starts running while the create pass is still returning
         assertEquals(2, outcomes.size(), outcomes.toString());
-        assertEquals("create: [task]", outcomes.get(0));
-        assertTrue(outcomes.get(1).startsWith("run: ") && outcomes.get(1).contains("observed"), outcomes.toString());
+        assertTrue(outcomes.contains("create: [task]"), outcomes.toString());
+        assertTrue(outcomes.stream().anyMatch(o -> o.startsWith("run: ") && o.contains("observed")),
+                outcomes.toString());
     }
 
     @Test
