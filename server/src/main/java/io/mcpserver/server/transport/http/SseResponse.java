@@ -43,6 +43,7 @@ final class SseResponse {
                         String firstEvent, boolean eventFollows) {
         session.connectionOpened();
         session.streaming(stream, after);
+        int mine = stream.claim(); // before the first event: a client may resume elsewhere as soon as it reads it
         try (SseWriter connection = SseWriter.open(res)) {
             SseStream.Connection out = connection;
             if (firstEvent != null && eventFollows) {
@@ -50,7 +51,7 @@ final class SseResponse {
             } else if (firstEvent != null) {
                 connection.write(firstEvent);
             }
-            return stream.pump(out, after, holdFor, keepAlive, retry);
+            return stream.pump(mine, out, after, holdFor, keepAlive, retry);
         } catch (IOException | UncheckedIOException e) {
             // the client went away before the first event: nothing to do, the stream keeps its events
             return SseStream.End.DISCONNECTED;

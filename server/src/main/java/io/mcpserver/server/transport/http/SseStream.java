@@ -242,14 +242,37 @@ final class SseStream implements MessageSink {
      * {@code holdFor} passes (zero: no limit). Idle connections get a comment every {@code keepAlive}.
      */
     End pump(Connection connection, long after, Duration holdFor, Duration keepAlive, Duration retry) {
-        int mine;
+        return pump(claim(), connection, after, holdFor, keepAlive, retry);
+    }
+
+    /**
+     * Makes the caller's connection the stream's from now on (a pump holding an older one ends, replaced), before
+     * the caller writes anything to it: a client that read this connection's first event and resumed on another
+     * connection at once must not be replaced by this one claiming the stream after it (a resumed stream ended
+     * with nothing, seen under load: StreamableHttpTest#aCallSilentForLongerThanTheKeepAliveIsStreamedAndResumable).
+     */
+    int claim() {
         lock.lock();
         try {
-            mine = ++generation;
             changed.signalAll(); // a pump still holding an older connection sees it was replaced
+            return ++generation;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How many connections have claimed this stream (tests wait on it). */
+    int claimsSoFar() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #pump(Connection, long, Duration, Duration, Duration)} for a connection that {@link #claim claimed} it. */
+    End pump(int mine, Connection connection, long after, Duration holdFor, Duration keepAlive, Duration retry) {
         long deadline = holdFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + holdFor.toNanos();
         long cursor = after;
         while (true) {

@@ -149,6 +149,27 @@ class SseStreamTest {
     }
 
     @Test
+    void aConnectionThatClaimedTheStreamFirstNeverReplacesOneThatResumedAfterItsFirstEvent() throws Exception {
+        // the POST's connection claims the stream, writes its priming event, and its pump starts late (a loaded
+        // machine); the client read that event and already resumed on another connection
+        SseStream s = new SseStream("post", "test/c1", 10, true);
+        int post = s.claim();
+        Recorder resumedOn = new Recorder();
+        CompletableFuture<SseStream.End> resumed = CompletableFuture.supplyAsync(
+                () -> s.pump(resumedOn, 0, NONE, NONE, RETRY), VIRTUAL);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!resumed.isDone() && s.claimsSoFar() < 2) { // the resumption has claimed it
+            assertTrue(System.nanoTime() < deadline, "the resumed pump never started");
+            Thread.sleep(5);
+        }
+        assertEquals(SseStream.End.REPLACED, s.pump(post, new Recorder(), 0, NONE, NONE, RETRY));
+        s.send(message(1));
+        s.complete();
+        assertEquals(SseStream.End.DRAINED, resumed.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("post-1"), resumedOn.ids(), "the resumed connection got the call's answer");
+    }
+
+    @Test
     void closingEndsThePumpAndDropsWhatComesAfter() throws Exception {
         SseStream s = new SseStream("get", "test/c1", 10, true);
         Recorder r = new Recorder();
