@@ -204,8 +204,9 @@ class HttpFuzzTest {
         }
         String head = sofar.substring(0, headEnd).toLowerCase(Locale.ROOT);
         String body = sofar.substring(headEnd + 4);
-        if (head.contains("text/event-stream") && requestLine.startsWith("GET")) {
-            return true; // a standalone stream stays open: its head is the answer
+        if (head.contains("text/event-stream") && requestLine.regionMatches(true, 0, "GET", 0, 3)) {
+            // a standalone stream stays open: its head is the answer (Helidon takes `gET` for GET too)
+            return true;
         }
         Matcher length = Pattern.compile("(?m)^content-length:\\s*(\\d+)").matcher(head);
         if (length.find()) {
