@@ -133,6 +133,7 @@ public final class HttpTransport implements ServerTransport {
             @Override
             public void prologue(io.helidon.webserver.ConnectionContext ctx, io.helidon.http.HttpPrologue prologue) {
                 deadline.prologue(ctx, prologue);
+                SocketReadBuffer.prologue(ctx, prologue);
             }
 
             @Override

@@ -44,7 +44,8 @@ final class SseResponse {
         session.connectionOpened();
         session.streaming(stream, after);
         int mine = stream.claim(); // before the first event: a client may resume elsewhere as soon as it reads it
-        try (SseWriter connection = SseWriter.open(res)) {
+        // a GET's connection reads nothing while its stream is open: its 8 KB read buffer is lent out meanwhile
+        try (SocketReadBuffer.Loan idle = SocketReadBuffer.lend(); SseWriter connection = SseWriter.open(res)) {
             SseStream.Connection out = connection;
             if (firstEvent != null && eventFollows) {
                 out = new Prefixed(connection, firstEvent);
