@@ -140,6 +140,7 @@ public final class HttpTransport implements ServerTransport {
             public void headers(io.helidon.webserver.ConnectionContext ctx, io.helidon.http.Headers headers) {
                 deadline.headers(ctx, headers);
                 upgradePeer.headers(ctx, headers);
+                SocketReadBuffer.headers(headers);
             }
         }).build());
         var observeFeature = observe == null ? null : observe.feature();

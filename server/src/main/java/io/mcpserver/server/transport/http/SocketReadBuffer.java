@@ -2,6 +2,8 @@ package io.mcpserver.server.transport.http;
 
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PlainSocket;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Method;
 import io.helidon.webserver.ConnectionContext;
@@ -83,6 +85,16 @@ final class SocketReadBuffer {
         if (prologue.method() == Method.GET) {
             GET_CONNECTION.set(ctx);
         } else if (GET_CONNECTION.get() != null) {
+            GET_CONNECTION.remove();
+        }
+    }
+
+    /**
+     * From the HTTP/1 receive listener, after {@link #prologue}: an upgrade (a WebSocket) is no stream of ours, and its
+     * thread lives on as the WebSocket's, which should keep nothing of the request.
+     */
+    static void headers(Headers headers) {
+        if (READ_BUFFER != null && headers.contains(HeaderNames.UPGRADE) && GET_CONNECTION.get() != null) {
             GET_CONNECTION.remove();
         }
     }
