@@ -142,7 +142,7 @@ public final class Bench {
         } finally {
             b.stopAll();
         }
-        if (failures > 0 && (b.mode.equals("smoke") || b.mode.equals("flood"))) {
+        if (failures > 0 && (b.mode.equals("smoke") || b.mode.equals("flood") || b.mode.equals("hooks"))) {
             // the smoke run asserts nothing about numbers, only that every part of the harness still works
             log("smoke: " + failures + " part(s) did not work (see above)");
             System.exit(1);
@@ -164,14 +164,17 @@ public final class Bench {
         log("machine: " + machine);
         if (mode.equals("hooks")) { // bench/run.sh --hooks: issue 16, the cost of the request hooks when off
             Object hooks = part("hooks", () -> new Hooks(this).run());
+            Object paired = part("paired", this::runHooksPaired);
             Object jmh = opts.containsKey("no-jmh") ? "skipped" : part("jmh", () -> runJmh(HOOKS_JMH));
             Files.writeString(out.resolve("results.json"), Results.json(Map.of("machine", machine, "hooks", hooks,
-                    "jmh", jmh)) + "\n");
+                    "paired", paired, "jmh", jmh)) + "\n");
             Files.writeString(out.resolve("summary.md"), "# Results " + out.getFileName() + " (issue 16: hooks off)\n\n"
                     + "Machine: " + machine + "\n\n### hooks\n\n" + (hooks instanceof Map<?, ?> m ? m.get("status")
-                    + "\n\n" + m.get("table") : hooks) + "\n\n### jmh\n\n" + jmh + "\n");
+                    + "\n\n" + m.get("table") : hooks) + "\n\n### paired (HooksPaired)\n\n" + paired
+                    + "\n\n### jmh\n\n" + jmh + "\n");
             stopAll();
             boolean ok = hooks instanceof Map<?, ?> m && "ok".equals(m.get("status"))
+                    && !(paired instanceof Map<?, ?>)
                     && !(jmh instanceof String s && s.contains("no JMH results"));
             return ok ? 0 : 1;
         }
@@ -758,6 +761,24 @@ public final class Bench {
 
     Object runJmh() throws IOException, InterruptedException {
         return runJmh(null);
+    }
+
+    /** HooksBench's pairs measured in thread CPU time, alternating (see HooksPaired): its table. */
+    Object runHooksPaired() throws IOException, InterruptedException {
+        Path jmh = benchDir.resolve("jmh/target");
+        Path md = out.resolve("paired.md");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
+                jmh.resolve("classes") + ":" + jmh.resolve("lib") + "/*", "io.mcpserver.bench.jmh.HooksPaired",
+                opt("hooks-paired-rounds", "40", "20", "2"), md.toString()));
+        log("paired: " + String.join(" ", cmd));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("paired.log").toFile()).start();
+        int rc = p.waitFor();
+        if (rc != 0 || !Files.exists(md)) {
+            throw new IOException("HooksPaired exited with " + rc + "; see " + work.resolve("paired.log"));
+        }
+        String table = Files.readString(md);
+        log("paired done\n" + table);
+        return table;
     }
 
     /** {@code only}: a JMH benchmark pattern with the hooks mode's settings; null for the mode's own selection. */

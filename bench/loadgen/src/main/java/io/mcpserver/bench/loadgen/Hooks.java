@@ -40,8 +40,12 @@ import java.util.stream.Stream;
  */
 final class Hooks {
 
-    /** One measured column: a server and what its clients send. */
-    record Variant(String name, String server, boolean httpOnly, boolean credentials, String httpHeaders) {
+    /**
+     * One measured column: a server and what its clients send; {@code uses}: the features its clients make the server
+     * use (their classes may load in that server).
+     */
+    record Variant(String name, String server, boolean httpOnly, boolean credentials, String httpHeaders,
+                   List<String> uses) {
     }
 
     /** Classes of the four features that must not be loaded on the request path when they are off. */
@@ -86,12 +90,14 @@ final class Hooks {
         this.concurrency = Integer.parseInt(b.opt("hooks-concurrency", "16", "16", "4"));
         String traceparent = "00-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16)) + "-"
                 + HexFormat.of().formatHex(new SecureRandom().generateSeed(8)) + "-01";
-        variants.add(new Variant("none-a", "none-a", false, false, ""));
-        variants.add(new Variant("none-b", "none-b", false, false, ""));
-        variants.add(new Variant("bare", "bare", false, false, ""));
-        variants.add(new Variant("none-gzip-client", "none-a", true, false, "Accept-Encoding: gzip, deflate\r\n"));
+        variants.add(new Variant("none-a", "none-a", false, false, "", List.of()));
+        variants.add(new Variant("none-b", "none-b", false, false, "", List.of()));
+        variants.add(new Variant("bare", "bare", false, false, "", List.of()));
+        // compression is on by default: a client that asks for it gets it (its 64 KiB check reply is compressed)
+        variants.add(new Variant("none-gzip-client", "none-a", true, false, "Accept-Encoding: gzip, deflate\r\n",
+                List.of("compression")));
         variants.add(new Variant("all", "all", false, true, "X-API-Key: " + apiKey + "\r\nAccept-Encoding: gzip, deflate\r\n"
-                + "traceparent: " + traceparent + "\r\n"));
+                + "traceparent: " + traceparent + "\r\n", List.copyOf(FEATURE_CLASSES.keySet())));
     }
 
     Map<String, Object> run() throws Exception {
@@ -191,12 +197,19 @@ final class Hooks {
         if (exports.get() == 0) {
             problems.add("tracing: the OTLP receiver got no export from \"all\"");
         }
-        for (String s : List.of("none-a", "none-b", "bare")) {
+        for (String s : servers.keySet()) {
             @SuppressWarnings("unchecked")
-            Map<String, List<String>> found = (Map<String, List<String>>) classes.get(s);
-            if (found != null && !found.isEmpty()) {
-                problems.add(s + ": classes of a feature that is off were loaded during requests: " + found);
+            Map<String, List<String>> found = new LinkedHashMap<>((Map<String, List<String>>) classes.get(s));
+            variants.stream().filter(v -> v.server.equals(s)).forEach(v -> v.uses.forEach(found::remove));
+            if (!found.isEmpty()) {
+                problems.add(s + ": classes of a feature its clients did not use were loaded during requests: " + found);
             }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> control = (Map<String, List<String>>) classes.get("all");
+        if (control != null && !control.keySet().containsAll(List.of("tracing", "compression", "interceptors"))) {
+            // the control: with everything on, the check must see the features' classes load while serving
+            problems.add("all: the class check did not see tracing, compression and interceptors load: " + control);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("status", problems.isEmpty() ? "ok" : "failed: " + String.join("; ", problems));

@@ -20,27 +20,32 @@ import io.mcpserver.spi.tools.ToolResult;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 16: with security off the authentication SPI costs an HTTP request nothing. The edge lets everyone in as
- * one caller whatever they send, so the transport neither reads the credential headers nor asks the edge per
- * request; before, every request built a credential, the peer's address text and an answer only to be told "yes".
+ * Issue 16: with security off the authentication SPI costs an HTTP request (and a WebSocket upgrade) nothing. The
+ * edge lets everyone in as one caller whatever they send, so the transport neither reads the credential headers
+ * nor asks the edge; before, every request built a credential, the peer's address text and an answer only to be
+ * told "yes".
  */
 class SecurityOffEdgeTest {
 
     /** The edge with security off, counting how often a request's credential is put to it. */
     private static final class CountingOpenEdge implements EdgeAuthenticator {
-        final EdgeAuthenticator open = EdgeAuthenticator.off(new Caller("anonymous", Set.of(), Set.of(), null, null,
-                Map.of()));
+        final EdgeAuthenticator open = EdgeAuthenticator.off(Caller.builder("anonymous").build());
         final AtomicInteger asked = new AtomicInteger();
 
         @Override
@@ -76,7 +81,7 @@ class SecurityOffEdgeTest {
     }
 
     @Test
-    void withSecurityOffNoRequestIsPutToTheEdge() throws Exception {
+    void withSecurityOffNoRequestNorUpgradeIsPutToTheEdge() throws Exception {
         Config config = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
                 .sources(ConfigSources.create(Map.of("server.host", "127.0.0.1", "transports.http.port", "0",
                         "transports.tcp.enabled", "false"))).build();
@@ -102,6 +107,27 @@ class SecurityOffEdgeTest {
                         "MCP-Protocol-Version", "2025-11-25", "X-API-Key", "not-a-key", "Authorization", "ApiKey nope"));
                 assertEquals(200, withKey.status(), withKey.text());
                 assertEquals(0, edge.asked.get(), "requests put to the edge with security off");
+
+                // nor a WebSocket upgrade, with a credential or without
+                for (String key : new String[] {null, "not-a-key"}) {
+                    CompletableFuture<String> pong = new CompletableFuture<>();
+                    WebSocket.Builder upgrade = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("mcp");
+                    if (key != null) {
+                        upgrade.header("X-API-Key", key);
+                    }
+                    WebSocket ws = upgrade.buildAsync(URI.create("ws://127.0.0.1:" + transport.port() + "/ws"),
+                            new WebSocket.Listener() {
+                                @Override
+                                public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                                    pong.complete(data.toString());
+                                    return null;
+                                }
+                            }).get(10, TimeUnit.SECONDS);
+                    ws.sendText("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", true).get(10, TimeUnit.SECONDS);
+                    assertTrue(pong.get(10, TimeUnit.SECONDS).contains("\"result\""));
+                    ws.abort();
+                }
+                assertEquals(0, edge.asked.get(), "upgrades put to the edge with security off");
             } finally {
                 transport.close();
             }
