@@ -9,6 +9,10 @@
 #                           (CI: under 2 minutes including the builds)
 #   bench/run.sh --flood    only the fairness-under-flood benchmark (about 4 minutes; every mode runs it at the
 #                           end, --no-flood skips it): 20 well-behaved principals vs one flooding principal
+#   bench/run.sh --hooks    only issue 16's comparison (about 12 minutes): our server with nothing configured (twice:
+#                           an A/A pair, the run's noise), without the hooks' off paths, and with interceptors, API
+#                           keys, tracing and compression configured; the classes each loaded; then JMH of the
+#                           dispatcher with and without the hooks and of each off path (smoke runs a short version)
 # Other options (after the mode) go to the orchestrator: --reps N, --duration S, --warmup S,
 # --concurrency 1,16,64,256, --payloads small,64k, --transports http,ws,tcp,stdio, --servers ours,sdk,limit,
 # --pin (server on CPU 1, load generator on CPU 0), --no-scale, --no-startup, --no-jmh, --scale-conns N,
@@ -28,8 +32,8 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 
 mode=full
 case "${1:-}" in
-  --smoke|--quick|--full|--flood) mode=${1#--}; shift ;;
-  --help|-h) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  --smoke|--quick|--full|--flood|--hooks) mode=${1#--}; shift ;;
+  --help|-h) sed -n '2,30p' "${BASH_SOURCE[0]}"; exit 0 ;;
 esac
 project_build=yes
 pin=no
@@ -53,7 +57,7 @@ started=$(date +%s)
 
 # ---- 1. the project's modules, from a snapshot of the sources, into bench/target/m2 --------------------
 src="$bench/target/src"
-modules=plugin-api,server,plugins/demo,plugins/filesystem,plugins/time,plugins/conformance
+modules=plugin-api,server,plugins/demo,plugins/filesystem,plugins/time,plugins/conformance,plugins/interceptors
 stamp_now=$( (echo "$modules"; cd "$root" && find . \( -name target -o -name .git -o -name node_modules -o -name bench -o -name docs \
                -o -path '*/src/test' -o -name .mcp-test \) -prune -o -type f -printf '%p %s %T@\n' | sort) | sha1sum | cut -c1-40)
 if [ "$project_build" = no ] && [ -f "$m2/io/mcpserver/mcp-server/$version/mcp-server-$version.jar" ]; then

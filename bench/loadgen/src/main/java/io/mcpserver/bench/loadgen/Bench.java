@@ -61,7 +61,7 @@ public final class Bench {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String k = a.substring(2);
-            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "no-flood", "help").contains(k)) {
+            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "no-flood", "no-hooks", "help").contains(k)) {
                 opts.put(k, "true");
             } else {
                 opts.put(k, args[++i]);
@@ -114,6 +114,10 @@ public final class Bench {
                                             the flooder's connections: as fast as answered (full 16, smoke 4),
                                             large payloads (4, smoke 1), never reading (16, smoke 2); payload
                                             size (524288, smoke 65536)
+                      --no-hooks            skip the issue-16 part in a smoke run (bench/run.sh --hooks runs only it)
+                      --hooks-transports L  http,ws,tcp
+                      --hooks-reps N, --hooks-duration S, --hooks-warmup S, --hooks-concurrency N
+                                            (hooks mode 5, 4, 5, 16; smoke 1, 0.5, 0.5, 4)
                       --out DIR             results directory""");
             return;
         }
@@ -138,7 +142,7 @@ public final class Bench {
         } finally {
             b.stopAll();
         }
-        if (failures > 0 && (b.mode.equals("smoke") || b.mode.equals("flood"))) {
+        if (failures > 0 && (b.mode.equals("smoke") || b.mode.equals("flood") || b.mode.equals("hooks"))) {
             // the smoke run asserts nothing about numbers, only that every part of the harness still works
             log("smoke: " + failures + " part(s) did not work (see above)");
             System.exit(1);
@@ -158,6 +162,22 @@ public final class Bench {
                 .map(e -> e.getKey().equals("mode") ? "--" + e.getValue() : "--" + e.getKey() + (e.getValue().equals("true") ? "" : " " + e.getValue()))
                 .toList()));
         log("machine: " + machine);
+        if (mode.equals("hooks")) { // bench/run.sh --hooks: issue 16, the cost of the request hooks when off
+            Object hooks = part("hooks", () -> new Hooks(this).run());
+            Object paired = part("paired", this::runHooksPaired);
+            Object jmh = opts.containsKey("no-jmh") ? "skipped" : part("jmh", () -> runJmh(HOOKS_JMH));
+            Files.writeString(out.resolve("results.json"), Results.json(Map.of("machine", machine, "hooks", hooks,
+                    "paired", paired, "jmh", jmh)) + "\n");
+            Files.writeString(out.resolve("summary.md"), "# Results " + out.getFileName() + " (issue 16: hooks off)\n\n"
+                    + "Machine: " + machine + "\n\n### hooks\n\n" + (hooks instanceof Map<?, ?> m ? m.get("status")
+                    + "\n\n" + m.get("table") : hooks) + "\n\n### paired (HooksPaired)\n\n" + paired
+                    + "\n\n### jmh\n\n" + jmh + "\n");
+            stopAll();
+            boolean ok = hooks instanceof Map<?, ?> m && "ok".equals(m.get("status"))
+                    && !(paired instanceof Map<?, ?>)
+                    && !(jmh instanceof String s && s.contains("no JMH results"));
+            return ok ? 0 : 1;
+        }
         if (mode.equals("flood")) { // bench/run.sh --flood: the fairness benchmark alone, at full length
             Object flood = part("flood", () -> new Flood(this).run());
             Files.writeString(out.resolve("results.json"), Results.json(Map.of("machine", machine, "flood", flood)) + "\n");
@@ -314,6 +334,10 @@ public final class Bench {
         }
         if (!opts.containsKey("no-jmh")) {
             extra.put("jmh", part("jmh", this::runJmh));
+            md = report(json, extra, machine, medians, payloads, concurrencies);
+        }
+        if (mode.equals("smoke") && !opts.containsKey("no-hooks")) { // that the issue-16 comparison still works
+            extra.put("hooks", part("hooks", () -> new Hooks(this).run()));
             md = report(json, extra, machine, medians, payloads, concurrencies);
         }
         if (!opts.containsKey("no-flood")) {
@@ -732,11 +756,40 @@ public final class Bench {
 
     // ---- JMH ------------------------------------------------------------------------------------------------
 
+    /** Issue 16's benchmarks: the dispatcher with and without the hooks, their off paths, and the whole dispatch. */
+    static final String HOOKS_JMH = "HooksBench|CompressionDecisionBench|DispatcherBench.dispatch$";
+
     Object runJmh() throws IOException, InterruptedException {
+        return runJmh(null);
+    }
+
+    /** HooksBench's pairs measured in thread CPU time, alternating (see HooksPaired): its table. */
+    Object runHooksPaired() throws IOException, InterruptedException {
+        Path jmh = benchDir.resolve("jmh/target");
+        Path md = out.resolve("paired.md");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
+                jmh.resolve("classes") + ":" + jmh.resolve("lib") + "/*", "io.mcpserver.bench.jmh.HooksPaired",
+                opt("hooks-paired-rounds", "40", "20", "2"), md.toString()));
+        log("paired: " + String.join(" ", cmd));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("paired.log").toFile()).start();
+        int rc = p.waitFor();
+        if (rc != 0 || !Files.exists(md)) {
+            throw new IOException("HooksPaired exited with " + rc + "; see " + work.resolve("paired.log"));
+        }
+        String table = Files.readString(md);
+        log("paired done\n" + table);
+        return table;
+    }
+
+    /** {@code only}: a JMH benchmark pattern with the hooks mode's settings; null for the mode's own selection. */
+    Object runJmh(String only) throws IOException, InterruptedException {
         Path jmh = benchDir.resolve("jmh/target");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", jmh.resolve("classes") + ":" + jmh.resolve("lib") + "/*",
                 "org.openjdk.jmh.Main", "-rf", "json", "-rff", out.resolve("jmh.json").toString(), "-prof", "gc"));
-        switch (mode) {
+        switch (only != null ? "only" : mode) {
+            // two forks: a benchmark's figure from one JVM can be off by a JIT decision
+            case "only" -> cmd.addAll(List.of("-f", opt("hooks-jmh-forks", "2", "2", "1"), "-wi", "3", "-w", "1s", "-i", "5",
+                    "-r", "1s", only));
             case "smoke" -> cmd.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "1", "-r", "1s", "-p", "payload=small", "DispatcherBench.dispatch"));
             case "quick" -> cmd.addAll(List.of("-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s"));
             default -> cmd.addAll(List.of("-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s"));

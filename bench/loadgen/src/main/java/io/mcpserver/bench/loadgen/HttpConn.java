@@ -281,7 +281,27 @@ final class HttpConn implements Closeable {
         } else if (contentLength > 0) {
             readBody(r, (int) contentLength);
         }
+        if (r.contentEncoding != null && r.length > 0) {
+            decode(r);
+        }
         return r;
+    }
+
+    /** A body sent with Content-Encoding gzip or deflate (the client asked for it), decoded in place. */
+    private static void decode(Response r) throws IOException {
+        java.io.ByteArrayInputStream raw = new java.io.ByteArrayInputStream(r.body, 0, r.length);
+        String coding = r.contentEncoding.trim().toLowerCase(Locale.ROOT);
+        InputStream in = switch (coding) {
+            case "gzip", "x-gzip" -> new java.util.zip.GZIPInputStream(raw);
+            case "deflate" -> new java.util.zip.InflaterInputStream(raw);
+            default -> throw new IOException("unexpected Content-Encoding: " + r.contentEncoding);
+        };
+        byte[] plain = in.readAllBytes();
+        if (plain.length > r.body.length) {
+            r.body = new byte[Math.max(plain.length, r.body.length * 2)];
+        }
+        System.arraycopy(plain, 0, r.body, 0, plain.length);
+        r.length = plain.length;
     }
 
     private void readBody(Response r, int size) throws IOException {

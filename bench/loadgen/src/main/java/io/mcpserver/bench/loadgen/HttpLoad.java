@@ -38,7 +38,14 @@ final class HttpLoad {
 
     /** One call, checked completely: the harness refuses to measure a server that doesn't echo. */
     static void verify(String host, int port, String path, HttpConn.Flavor flavor, String text) throws IOException {
+        verify(host, port, path, flavor, text, "");
+    }
+
+    /** {@code headers}: header lines (each ending in CRLF) sent with every request, e.g. a credential; "" for none. */
+    static void verify(String host, int port, String path, HttpConn.Flavor flavor, String text, String headers)
+            throws IOException {
         try (HttpConn conn = new HttpConn(host, port, null)) {
+            conn.auth(headers);
             String session = openSession(conn, path, flavor);
             HttpConn.Response r = conn.post(path, new Workload.CallTemplate(text).build(1, false), session, flavor, null);
             String json = r.json();
@@ -51,12 +58,19 @@ final class HttpLoad {
 
     static Recorder.Summary run(String host, int port, String path, HttpConn.Flavor flavor, String text, int c,
                                 double rampSeconds, double measureSeconds) throws Exception {
+        return run(host, port, path, flavor, text, c, rampSeconds, measureSeconds, "");
+    }
+
+    /** {@code headers}: header lines (each ending in CRLF) sent with every request; "" for none. */
+    static Recorder.Summary run(String host, int port, String path, HttpConn.Flavor flavor, String text, int c,
+                                double rampSeconds, double measureSeconds, String headers) throws Exception {
         Workload.CallTemplate call = new Workload.CallTemplate(text);
         List<HttpConn> conns = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
         try {
             for (int i = 0; i < c; i++) {
                 HttpConn conn = new HttpConn(host, port, null);
+                conn.auth(headers);
                 conns.add(conn);
                 sessions.add(openSession(conn, path, flavor));
             }

@@ -185,13 +185,19 @@ final class LineLoad {
     /** {@code c} TCP connections, each its own session and a closed loop. */
     static Recorder.Summary connections(String host, int port, String text, int c, double rampSeconds,
                                         double measureSeconds) throws Exception {
+        return connections(host, port, text, c, rampSeconds, measureSeconds, null);
+    }
+
+    /** {@code authorization}: {@code "ApiKey <key>"} in each connection's first message (security on), or null. */
+    static Recorder.Summary connections(String host, int port, String text, int c, double rampSeconds,
+                                        double measureSeconds, String authorization) throws Exception {
         Workload.CallTemplate call = new Workload.CallTemplate(text);
         List<Conn> conns = new ArrayList<>();
         try {
             for (int i = 0; i < c; i++) {
                 Conn conn = Conn.tcp(host, port);
                 conns.add(conn);
-                conn.initialize();
+                conn.initialize(authorization);
             }
             List<Recorder> recorders = new ArrayList<>();
             CountDownLatch done = new CountDownLatch(c);

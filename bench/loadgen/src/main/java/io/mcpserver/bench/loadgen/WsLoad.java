@@ -119,7 +119,12 @@ final class WsLoad {
     }
 
     static void verify(HttpClient client, URI uri, String text) throws Exception {
-        Conn conn = Conn.open(client, uri);
+        verify(client, uri, text, null);
+    }
+
+    /** {@code apiKey}: sent on the upgrade ({@code X-API-Key}) when the server has security on; null: none. */
+    static void verify(HttpClient client, URI uri, String text, String apiKey) throws Exception {
+        Conn conn = Conn.open(client, uri, apiKey);
         try {
             conn.initialize();
             String r = conn.call(new Workload.CallTemplate(text).buildString(1), 1);
@@ -133,8 +138,13 @@ final class WsLoad {
 
     static Recorder.Summary pipelined(HttpClient client, URI uri, String text, int c, double rampSeconds,
                                       double measureSeconds) throws Exception {
+        return pipelined(client, uri, text, c, rampSeconds, measureSeconds, null);
+    }
+
+    static Recorder.Summary pipelined(HttpClient client, URI uri, String text, int c, double rampSeconds,
+                                      double measureSeconds, String apiKey) throws Exception {
         Workload.CallTemplate call = new Workload.CallTemplate(text);
-        Conn conn = Conn.open(client, uri);
+        Conn conn = Conn.open(client, uri, apiKey);
         try {
             conn.initialize();
             int mask = (1 << 16) - 1;
@@ -188,11 +198,16 @@ final class WsLoad {
 
     static Recorder.Summary connections(HttpClient client, URI uri, String text, int c, double rampSeconds,
                                         double measureSeconds) throws Exception {
+        return connections(client, uri, text, c, rampSeconds, measureSeconds, null);
+    }
+
+    static Recorder.Summary connections(HttpClient client, URI uri, String text, int c, double rampSeconds,
+                                        double measureSeconds, String apiKey) throws Exception {
         Workload.CallTemplate call = new Workload.CallTemplate(text);
         List<Conn> conns = new ArrayList<>();
         try {
             for (int i = 0; i < c; i++) {
-                Conn conn = Conn.open(client, uri);
+                Conn conn = Conn.open(client, uri, apiKey);
                 conns.add(conn);
                 conn.initialize();
             }
