@@ -198,7 +198,7 @@ class ClusterLimitsIT {
             assertEquals(429, post(0, token, null, INIT.formatted("2025-06-18")).statusCode(),
                     "node c's two sessions count on node a");
             c.process().destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS); // SIGKILL
-            // its heartbeat runs out within 15 s; then its count is dropped
+            // its heartbeat runs out within 8 s; then its count is dropped
             awaitTrue(() -> post(0, token, null, INIT.formatted("2025-06-18")).statusCode() == 200,
                     "node c's sessions stop counting once it is dead");
         } finally {

@@ -3,9 +3,11 @@ package io.mcpserver.e2e;
 import io.mcpserver.server.cluster.ClusterNodes;
 import io.mcpserver.server.cluster.RedisLink;
 import io.mcpserver.server.cluster.RedisSessionCaps;
+import io.mcpserver.server.cluster.RedisSessionStore;
 import io.mcpserver.server.cluster.RedisTaskStore;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.SessionRegistry;
+import io.mcpserver.server.protocol.SessionState;
 import io.mcpserver.server.security.SessionCaps;
 import io.mcpserver.server.tasks.TaskRecord;
 import io.mcpserver.server.tasks.TaskStatus;
@@ -18,15 +20,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The atomic steps of the cluster's shared limits and tasks, raced on a real Redis by two "nodes" (two links): a
  * session cap admits exactly as many sessions as it allows however many nodes ask at once, and concurrent changes of
- * one task record on two nodes all take effect (compare-and-set, none lost).
+ * one task record on two nodes all take effect (compare-and-set, none lost). Also what the stores leave in Redis: one
+ * heartbeat per node, subscriber sets that expire with their sessions, scripts sent by their digest.
  */
 class RedisClusterStoresIT {
 
@@ -86,6 +92,102 @@ class RedisClusterStoresIT {
         }
         assertEquals(5, admitted.get(), "exactly the cap, whichever node asked");
         assertEquals(35, refused.get());
+    }
+
+    @Test
+    void aNodeRestartedUnderItsIdEndsItsPredecessorAtOnceAndHasOneHeartbeat() throws Exception {
+        RedisLink first = RedisRateBucketsIT.link(redis, "node-r");
+        RedisLink second = RedisRateBucketsIT.link(redis, "node-r");
+        try {
+            ClusterNodes before = new ClusterNodes(first).start();
+            awaitTrue(() -> nodesB.alive(before.instance()), "the first instance beats");
+            assertTrue(nodesB.nodeAlive("node-r"));
+            assertEquals(List.of("mcp:node:node-r"), first.commands().keys("mcp:node:node-r*"),
+                    "one heartbeat key per node, named by its id");
+            ClusterNodes after = new ClusterNodes(second).start(); // the same node id, restarted
+            awaitTrue(() -> nodesB.alive(after.instance()), "the new instance beats");
+            assertFalse(nodesB.alive(before.instance()), "its predecessor is dead at once, not after its lease");
+            before.close(); // the old process stopping late must not end the new one's mark
+            assertTrue(nodesB.alive(after.instance()));
+            assertTrue(nodesB.nodeAlive("node-r"));
+            after.close();
+            assertFalse(nodesB.nodeAlive("node-r"), "a node that stops says so at once");
+            assertFalse(nodesB.nodeAlive("node-never"));
+        } finally {
+            first.close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aSubscriberSetExpiresWithItsSessionsAndLosesAnEndedOneAtOnce() {
+        RedisSessionStore store = new RedisSessionStore(linkA, nodesA, 16);
+        store.idleTimeout(Duration.ofSeconds(60));
+        String uri = "file:///watched-" + System.nanoTime();
+        String set = "mcp:subscribers:" + uri;
+        var redisCommands = linkA.commands();
+        redisCommands.sadd(set, "left-over"); // as written before subscriber sets expired: no expiry at all
+        SessionState one = state("s1-" + System.nanoTime(), Set.of(uri));
+        SessionState two = state("s2-" + System.nanoTime(), Set.of(uri));
+        store.save(one);
+        store.save(two);
+        long ttl = redisCommands.pttl(set);
+        assertTrue(ttl > 50_000 && ttl <= 60_000, "expires after the idle timeout, was " + ttl + " ms");
+        assertEquals(Set.of(one.id(), two.id()), store.subscribers(uri), "the sessions that subscribed, and no other");
+        assertEquals(Set.of(one.id(), two.id()), Set.copyOf(redisCommands.smembers(set)), "the stale one dropped");
+
+        redisCommands.pexpire(set, 1000);
+        store.touch(one.id(), one.subscriptions());
+        assertTrue(redisCommands.pttl(set) > 50_000, "a subscribed session used pushes its set's expiry back");
+
+        store.delete(one.id(), one.subscriptions());
+        assertEquals(Set.of(two.id()), Set.copyOf(redisCommands.smembers(set)), "an ended session leaves at once");
+        store.delete(two.id(), two.subscriptions());
+        assertEquals(0, redisCommands.exists(set), "the last subscriber gone, the set is gone");
+    }
+
+    @Test
+    void scriptsAreSentByDigestAndAgainInFullWhenRedisForgotThem() throws Exception {
+        RedisTaskStore tasks = new RedisTaskStore(linkA, nodesA);
+        String id = "digest-" + System.nanoTime();
+        tasks.create(TaskRecord.working(id, "owner", "tools/call", Instant.now(), Duration.ofMinutes(5),
+                Duration.ofMillis(500)));
+        var redisCommands = linkA.commands();
+        redisCommands.scriptFlush(); // as after a Redis restart
+        redisCommands.configResetstat();
+        for (int i = 1; i <= 3; i++) {
+            int n = i;
+            tasks.update(id, r -> r.to(TaskStatus.WORKING, "step " + n, Instant.now()));
+        }
+        assertEquals("step 3", tasks.get(id).orElseThrow().statusMessage());
+        String stats = redisCommands.info("commandstats");
+        // the first change by digest, refused (NOSCRIPT), then in full; the next two by digest
+        assertEquals(3, stat(stats, "evalsha", "calls"), stats);
+        assertEquals(1, stat(stats, "evalsha", "failed_calls"), stats);
+        assertEquals(1, stat(stats, "eval", "calls"), "the script's text once: " + stats);
+    }
+
+    /** One figure of {@code INFO commandstats}: {@code cmdstat_<command>:calls=…,failed_calls=…}. */
+    private static long stat(String commandStats, String command, String name) {
+        return commandStats.lines().filter(l -> l.startsWith("cmdstat_" + command + ":")).findFirst()
+                .flatMap(l -> java.util.Arrays.stream(l.substring(l.indexOf(':') + 1).split(","))
+                        .filter(kv -> kv.startsWith(name + "=")).findFirst())
+                .map(kv -> Long.parseLong(kv.substring(name.length() + 1).trim())).orElse(0L);
+    }
+
+    private static SessionState state(String id, Set<String> subscriptions) {
+        return new SessionState(id, "http-1", "http", "alice", Set.of(), Set.of(), "2025-06-18", null, null,
+                LogLevel.INFO, subscriptions);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Test

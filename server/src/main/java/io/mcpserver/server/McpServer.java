@@ -111,7 +111,7 @@ public final class McpServer implements AutoCloseable {
         this.core = new McpCore(config.protocol(), features, security.accessPolicy(),
                 metrics.observe(security.requestHook()), config.plugins().watch(), config.sessions(),
                 io.mcpserver.server.resume.ResumeStore.inMemory(), tracing,
-                cluster == null ? SessionStore.LOCAL : new RedisSessionStore(cluster, config.http().replayBufferSize()),
+                cluster == null ? SessionStore.LOCAL : new RedisSessionStore(cluster, clusterNodes, config.http().replayBufferSize()),
                 cluster == null ? "" : cluster.nodeId());
         this.presence = new LocalPresence(core.sessions());
         if (cluster != null) {

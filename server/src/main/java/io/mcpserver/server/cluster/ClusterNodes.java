@@ -1,6 +1,7 @@
 package io.mcpserver.server.cluster;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 
 import java.security.SecureRandom;
@@ -8,20 +9,32 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * Which nodes are alive: each node process writes {@code mcp:node:<instance>} every {@link #BEAT} with a lifetime of
- * {@link #LEASE}, so that the others can tell within {@link #LEASE} that it died and stop counting what it held
- * (sessions towards a principal's cap) or waiting for what it ran (tasks). The instance is the node id and a random
- * part: a node restarted under the same id is a new instance, and what its predecessor held is not mistaken for its.
+ * Which nodes are alive, the one heartbeat of a node process: {@code mcp:node:<node id>} holds the random part of the
+ * running instance's name, written every {@link #BEAT} with a lifetime of {@link #LEASE}, so that the others can tell
+ * within {@link #LEASE} that it died and stop counting what it held (sessions towards a principal's cap), waiting for
+ * what it ran (tasks), or following a POST stream it was writing. The instance is the node id, '/' and the random
+ * part: a node restarted under the same id overwrites the mark with a new random part, so what its predecessor held is
+ * dead at once and never mistaken for the new instance's. Two processes running at once under one node id are a
+ * configuration error (their client ids and request ids would collide as well).
  */
 public final class ClusterNodes implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ClusterNodes.class.getName());
     static final String KEY = "mcp:node:";
-    static final Duration BEAT = Duration.ofSeconds(5);
-    static final Duration LEASE = Duration.ofSeconds(15);
+    static final Duration BEAT = Duration.ofSeconds(2);
+    static final Duration LEASE = Duration.ofSeconds(8);
+    /** Deletes the mark only while it is still this instance's (a successor may have taken the node id). */
+    private static final RedisScript DELETE_IF_MINE = RedisScript.of("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
 
     private final RedisLink redis;
     private final String instance;
+    /** The random part of {@link #instance}: what this instance writes into its mark. */
+    private final String random;
     private final Duration beat;
     private final Duration lease;
     private volatile Thread beating;
@@ -39,7 +52,8 @@ public final class ClusterNodes implements AutoCloseable {
         this.lease = lease;
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
-        this.instance = redis.nodeId() + "/" + HexFormat.of().formatHex(random);
+        this.random = HexFormat.of().formatHex(random);
+        this.instance = redis.nodeId() + "/" + this.random;
         redis.onReconnect(this::beatOnce); // the lease may have run out while Redis was away
     }
 
@@ -66,7 +80,7 @@ public final class ClusterNodes implements AutoCloseable {
 
     private void beatOnce() {
         try {
-            redis.commands().set(KEY + instance, "1", SetArgs.Builder.px(lease));
+            redis.commands().set(KEY + redis.nodeId(), random, SetArgs.Builder.px(lease));
             beaten = true;
         } catch (RedisException e) {
             beaten = false;
@@ -84,9 +98,24 @@ public final class ClusterNodes implements AutoCloseable {
         }
     }
 
-    /** Whether {@code instance} has beaten within its lease; throws {@link RedisException} when Redis cannot tell. */
+    /**
+     * Whether {@code instance} ({@code <node id>/<random>}) has beaten within its lease and is still the one running
+     * under its node id; throws {@link RedisException} when Redis cannot tell.
+     */
     public boolean alive(String instance) {
-        return this.instance.equals(instance) || redis.commands().exists(KEY + instance) > 0;
+        if (this.instance.equals(instance)) {
+            return true;
+        }
+        int slash = instance.indexOf('/');
+        return slash > 0 && instance.substring(slash + 1).equals(redis.commands().get(KEY + instance.substring(0, slash)));
+    }
+
+    /**
+     * Whether some instance of the node {@code nodeId} has beaten within its lease; throws {@link RedisException}
+     * when Redis cannot tell.
+     */
+    public boolean nodeAlive(String nodeId) {
+        return redis.nodeId().equals(nodeId) || redis.commands().exists(KEY + nodeId) > 0;
     }
 
     @Override
@@ -97,7 +126,8 @@ public final class ClusterNodes implements AutoCloseable {
             t.interrupt();
         }
         try {
-            redis.commands().del(KEY + instance); // a node that stops says so at once
+            // a node that stops says so at once
+            DELETE_IF_MINE.run(redis.commands(), ScriptOutputType.INTEGER, new String[]{KEY + redis.nodeId()}, random);
         } catch (RedisException e) {
             // its lease runs out instead
         }

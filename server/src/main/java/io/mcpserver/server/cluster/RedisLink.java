@@ -7,6 +7,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -216,6 +217,19 @@ public final class RedisLink implements AutoCloseable {
                     + " is not reachable: " + problem);
         }
         return c.sync();
+    }
+
+    /**
+     * The same connection's commands without waiting for their answers: sent behind every command sent before them
+     * from any thread, and run by Redis in that order. Their futures fail while Redis cannot be reached.
+     */
+    public RedisAsyncCommands<String, String> asyncCommands() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            throw new io.lettuce.core.RedisConnectionException("Redis at " + ClusterSettings.redacted(settings.redisUrl())
+                    + " is not reachable: " + problem);
+        }
+        return c.async();
     }
 
     /**

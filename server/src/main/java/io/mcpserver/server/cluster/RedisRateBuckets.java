@@ -1,7 +1,6 @@
 package io.mcpserver.server.cluster;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.mcpserver.server.config.SecuritySettings.RateLimitSettings;
 import io.mcpserver.server.protocol.SessionStore;
@@ -47,7 +46,7 @@ public final class RedisRateBuckets implements RateBuckets {
      * 2 (global), µs until that bucket has a token}. Numbers are formatted with %.0f / %.6f: tostring() would write
      * an instant in µs as 1.7e+15 and lose it.
      */
-    static final String SCRIPT = """
+    static final RedisScript SCRIPT = RedisScript.of("""
             redis.replicate_commands() -- Redis before 5 would refuse writes after TIME without it; a no-op since
             local now
             if ARGV[1] == '' then
@@ -89,7 +88,7 @@ public final class RedisRateBuckets implements RateBuckets {
             if p then store(KEYS[1], p - 1, pRate, pBurst) end
             if g then store(KEYS[2], g - 1, gRate, gBurst) end
             return {0}
-            """;
+            """);
 
     /** How the buckets behave while Redis cannot be reached ({@code cluster.rate-limit-fallback}). */
     public enum Fallback { LOCAL, REFUSE }
@@ -99,7 +98,6 @@ public final class RedisRateBuckets implements RateBuckets {
     private final RateBuckets local;
     private final Fallback fallback;
     private final LongSupplier redisMicros;
-    private final String sha;
     /** Refusals announced and not over yet, by principal key ({@link #GLOBAL_KEY} for the global bucket): nano deadline. */
     private final Map<String, Long> emptyUntil = new ConcurrentHashMap<>();
     private volatile boolean fellBack;
@@ -116,7 +114,6 @@ public final class RedisRateBuckets implements RateBuckets {
         this.local = local;
         this.fallback = fallback;
         this.redisMicros = redisMicros;
-        this.sha = sha1(SCRIPT);
     }
 
     @Override
@@ -182,13 +179,7 @@ public final class RedisRateBuckets implements RateBuckets {
                 Integer.toString(principalKey == null ? 0 : settings.perPrincipal()),
                 Integer.toString(settings.perPrincipalBurst()),
                 Integer.toString(settings.global()), Integer.toString(settings.globalBurst())};
-        var commands = redis.commands();
-        try {
-            return (List<Object>) commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
-        } catch (RedisNoScriptException e) {
-            // first use, or Redis restarted and forgot it: EVAL loads it (and runs it) once
-            return (List<Object>) commands.eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
-        }
+        return (List<Object>) SCRIPT.run(redis.commands(), ScriptOutputType.MULTI, keys, args);
     }
 
     private Refusal unreachable(String principal, long nowNanos, RedisException e) {
@@ -210,10 +201,6 @@ public final class RedisRateBuckets implements RateBuckets {
             return PRINCIPAL_KEY + principal;
         }
         return PRINCIPAL_KEY + "sha256:" + HexFormat.of().formatHex(digest("SHA-256", principal));
-    }
-
-    private static String sha1(String script) {
-        return HexFormat.of().formatHex(digest("SHA-1", script));
     }
 
     private static byte[] digest(String algorithm, String text) {

@@ -39,14 +39,19 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
 
     /*
      * KEYS[1] the subject's hash; ARGV: the cap, this instance, the heartbeat key prefix, the hash's ttl in ms.
-     * Returns -1 when admitted (and counted here), else the number of sessions the subject has open.
+     * Returns -1 when admitted (and counted here), else the number of sessions the subject has open. An instance
+     * (<node id>/<random>) is alive while its node's heartbeat holds its random part (ClusterNodes). The heartbeat keys
+     * are not in KEYS: which instances to check is only known once the hash is read (the cluster runs on one Redis,
+     * not Redis Cluster).
      */
-    static final String ADMIT = """
+    static final RedisScript ADMIT = RedisScript.of("""
             local all = redis.call('HGETALL', KEYS[1])
             local total = 0
             for i = 1, #all, 2 do
               local instance, n = all[i], tonumber(all[i + 1])
-              if instance == ARGV[2] or redis.call('EXISTS', ARGV[3] .. instance) == 1 then
+              local slash = string.find(instance, '/', 1, true)
+              if instance == ARGV[2] or (slash and redis.call('GET', ARGV[3] .. string.sub(instance, 1, slash - 1))
+                  == string.sub(instance, slash + 1)) then
                 total = total + n
               else
                 redis.call('HDEL', KEYS[1], instance)
@@ -58,7 +63,7 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
             redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             return -1
-            """;
+            """);
 
     private final RedisLink redis;
     private final ClusterNodes nodes;
@@ -98,7 +103,7 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
         Object answer;
         try {
             nodes.ensureBeating();
-            answer = redis.commands().eval(ADMIT, ScriptOutputType.INTEGER, new String[]{KEY + subject},
+            answer = ADMIT.run(redis.commands(), ScriptOutputType.INTEGER, new String[]{KEY + subject},
                     Integer.toString(max), nodes.instance(), ClusterNodes.KEY, Long.toString(KEY_TTL.toMillis()));
         } catch (RedisException e) {
             if (!fellBack) {

@@ -3,6 +3,7 @@ package io.mcpserver.server.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.SessionState;
@@ -10,7 +11,9 @@ import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.spi.LogLevel;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,9 +35,51 @@ public final class RedisSessionStore implements SessionStore {
     private static final String KEY = "mcp:session:";
     /** {@code <node> <uri>}: a resource changed on that node (for the {@code subscriptions/listen} of the others). */
     static final String RESOURCES = "mcp:resources";
-    /** A set per resource URI: the sessions that subscribed to it (checked against each session when used). */
-    private static final String SUBSCRIBERS = "mcp:subscribers:";
+    /**
+     * A set per resource URI: the sessions that subscribed to it (checked against each session when used). It expires
+     * like its sessions: every save and touch of a subscribed session pushes its expiry to the idle timeout from now,
+     * so it outlives each of them and goes once none is used any more; a session that ends leaves it at once.
+     */
+    static final String SUBSCRIBERS = "mcp:subscribers:";
     private static final String NOTIFIED = "mcp:notified:";
+    /*
+     * The scripts below make one round trip of what took one per command. A subscriber set's expiry is only ever pushed
+     * later (PTTL below the idle timeout: none yet, or an older one).
+     */
+    /** KEYS: the session, its subscriber sets; ARGV: the state, ttl ms, session id, channel, announcement. */
+    private static final RedisScript SAVE = RedisScript.of("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            for i = 2, #KEYS do
+              redis.call('SADD', KEYS[i], ARGV[3])
+              if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[2]) then
+                redis.call('PEXPIRE', KEYS[i], ARGV[2])
+              end
+            end
+            redis.call('PUBLISH', ARGV[4], ARGV[5])
+            return 1
+            """);
+    /** KEYS: the session, its stream, its subscriber sets; ARGV: ttl ms. Nothing when the session is gone. */
+    private static final RedisScript TOUCH = RedisScript.of("""
+            if redis.call('PEXPIRE', KEYS[1], ARGV[1]) == 0 then
+              return 0
+            end
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            for i = 3, #KEYS do
+              if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[1]) then
+                redis.call('PEXPIRE', KEYS[i], ARGV[1])
+              end
+            end
+            return 1
+            """);
+    /** KEYS: the session, its stream, its read mark, its subscriber sets; ARGV: session id, channel, announcement. */
+    private static final RedisScript DELETE = RedisScript.of("""
+            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+            for i = 4, #KEYS do
+              redis.call('SREM', KEYS[i], ARGV[1])
+            end
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+            return 1
+            """);
     /**
      * After a lost connection, how long a session missing from Redis may still be written back by the node holding
      * it: every node reconnects within {@link RedisLink#MAX_DELAY} of Redis's return and writes back at once.
@@ -50,9 +95,9 @@ public final class RedisSessionStore implements SessionStore {
     private volatile Duration ttl = Duration.ofMinutes(30);
 
     /** @param replayCapacity events kept per session stream ({@code transports.http.sse-replay-buffer}) */
-    public RedisSessionStore(RedisLink redis, int replayCapacity) {
+    public RedisSessionStore(RedisLink redis, ClusterNodes nodes, int replayCapacity) {
         this.redis = redis;
-        this.streams = new RedisSessionStreams(redis, replayCapacity);
+        this.streams = new RedisSessionStreams(redis, nodes, replayCapacity);
         redis.subscribe(CHANNEL, this::announced);
         redis.subscribe(ANSWERS, this::answered);
         redis.subscribe(RESOURCES, this::resourceUpdated);
@@ -72,13 +117,11 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public void save(SessionState state) {
+        // an unsubscribed session leaves a set when the next update finds it gone (subscribers), an ended one at once
+        String[] keys = keys(List.of(KEY + state.id()), state.subscriptions());
         try {
-            redis.commands().set(KEY + state.id(), write(state), SetArgs.Builder.px(ttl));
-            for (String uri : state.subscriptions()) {
-                // an unsubscribed or ended session leaves the set when the next update finds it gone (subscribers)
-                redis.commands().sadd(SUBSCRIBERS + uri, state.id());
-            }
-            redis.publish(CHANNEL, redis.nodeId() + " changed " + state.id());
+            SAVE.run(redis.commands(), ScriptOutputType.INTEGER, keys, write(state), Long.toString(ttl.toMillis()),
+                    state.id(), CHANNEL, redis.nodeId() + " changed " + state.id());
         } catch (RedisException e) {
             throw SessionStore.unavailable();
         }
@@ -92,14 +135,16 @@ public final class RedisSessionStore implements SessionStore {
         } catch (RedisException e) {
             throw SessionStore.unavailable();
         }
-        if (value == null) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(value == null ? null : parse(value));
+    }
+
+    /** The state in {@code value}; null (and a warning) when it cannot be read. */
+    private static SessionState parse(String value) {
         try {
-            return Optional.of(read(Json.parse(value)));
+            return read(Json.parse(value));
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "Session " + KEY + "…" + " in Redis is unreadable; ignored: " + e);
-            return Optional.empty();
+            return null;
         }
     }
 
@@ -109,10 +154,10 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void touch(String id) {
+    public void touch(String id, Set<String> subscriptions) {
+        String[] keys = keys(List.of(KEY + id, RedisSessionStreams.streamKey(id)), subscriptions);
         try {
-            redis.commands().pexpire(KEY + id, ttl.toMillis());
-            streams.touch(id);
+            TOUCH.run(redis.commands(), ScriptOutputType.INTEGER, keys, Long.toString(ttl.toMillis()));
         } catch (RedisException e) {
             // not worth failing a request for: the next touch, a few minutes on, pushes the expiry back
             LOG.log(System.Logger.Level.DEBUG, "Touching a session in Redis failed: " + e.getMessage());
@@ -120,16 +165,27 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void delete(String id) {
+    public void delete(String id, Set<String> subscriptions) {
+        // its own stream goes too (its POST streams expire soon after: they end with their requests)
+        String[] keys = keys(List.of(KEY + id, RedisSessionStreams.streamKey(id), RedisSessionStreams.readKey(id)),
+                subscriptions);
         try {
-            redis.commands().del(KEY + id);
-            streams.delete(id);
-            redis.publish(CHANNEL, redis.nodeId() + " ended " + id);
+            DELETE.run(redis.commands(), ScriptOutputType.INTEGER, keys, id, CHANNEL, redis.nodeId() + " ended " + id);
         } catch (RedisException e) {
             // ended here; elsewhere it ends when its key expires (the idle timeout)
             LOG.log(System.Logger.Level.WARNING, "Redis unreachable while ending a session: other nodes serve it until"
                     + " it expires (" + ttl.toSeconds() + " s idle)");
         }
+    }
+
+    /** {@code first}, then the subscriber set of each URI. */
+    private static String[] keys(List<String> first, Set<String> subscriptions) {
+        List<String> keys = new ArrayList<>(first.size() + subscriptions.size());
+        keys.addAll(first);
+        for (String uri : subscriptions) {
+            keys.add(SUBSCRIBERS + uri);
+        }
+        return keys.toArray(String[]::new);
     }
 
     @Override
@@ -157,13 +213,24 @@ public final class RedisSessionStore implements SessionStore {
     public Set<String> subscribers(String uri) {
         Set<String> subscribed = new HashSet<>();
         try {
-            for (String id : redis.commands().smembers(SUBSCRIBERS + uri)) {
-                Optional<SessionState> state = load(id);
-                if (state.isPresent() && state.get().subscriptions().contains(uri)) {
-                    subscribed.add(id);
+            var commands = redis.commands();
+            List<String> ids = List.copyOf(commands.smembers(SUBSCRIBERS + uri));
+            if (ids.isEmpty()) {
+                return subscribed;
+            }
+            // three round trips however many sessions subscribed: the members, their states, the stale ones out
+            List<String> stale = new ArrayList<>();
+            var states = commands.mget(ids.stream().map(id -> KEY + id).toArray(String[]::new));
+            for (int i = 0; i < ids.size(); i++) {
+                SessionState state = states.get(i).hasValue() ? parse(states.get(i).getValue()) : null;
+                if (state != null && state.subscriptions().contains(uri)) {
+                    subscribed.add(ids.get(i));
                 } else {
-                    redis.commands().srem(SUBSCRIBERS + uri, id); // ended, expired, or unsubscribed since
+                    stale.add(ids.get(i)); // ended, expired, or unsubscribed since
                 }
+            }
+            if (!stale.isEmpty()) {
+                commands.srem(SUBSCRIBERS + uri, stale.toArray(String[]::new));
             }
         } catch (RedisException e) {
             throw SessionStore.unavailable();

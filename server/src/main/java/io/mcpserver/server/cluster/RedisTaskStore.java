@@ -33,13 +33,13 @@ public final class RedisTaskStore implements TaskStore {
     static final String CHANNEL = "mcp:tasks";
     private static final int ATTEMPTS = 50;
     /** Replaces KEYS[1] with ARGV[2] (keeping its expiry) if it still holds ARGV[1]. */
-    private static final String COMPARE_AND_SET = """
+    private static final RedisScript COMPARE_AND_SET = RedisScript.of("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then
               redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
               return 1
             end
             return 0
-            """;
+            """);
 
     private final RedisLink redis;
     private final ClusterNodes nodes;
@@ -85,7 +85,7 @@ public final class RedisTaskStore implements TaskStore {
             }
             String value = write(next, runner(old));
             try {
-                Object done = redis.commands().eval(COMPARE_AND_SET, ScriptOutputType.INTEGER, new String[]{KEY + id},
+                Object done = COMPARE_AND_SET.run(redis.commands(), ScriptOutputType.INTEGER, new String[]{KEY + id},
                         old, value);
                 if (Long.valueOf(1).equals(done)) {
                     return Optional.of(next);

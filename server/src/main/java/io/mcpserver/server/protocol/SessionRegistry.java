@@ -146,7 +146,7 @@ public final class SessionRegistry {
         long now = System.nanoTime();
         if (session.isShared() && now - session.storeTouchNanos > storeTouchNanos) {
             session.storeTouchNanos = now;
-            store.touch(session.id());
+            store.touch(session.id(), session.subscriptions());
         }
     }
 
@@ -257,9 +257,10 @@ public final class SessionRegistry {
     public void close(Session session, String reason) {
         boolean removed = sessions.remove(session.id(), session);
         boolean shared = session.isShared() && !session.isClosed();
+        Set<String> subscriptions = Set.copyOf(session.subscriptions()); // closing forgets them
         session.close(reason);
         if (shared) {
-            store.delete(session.id());
+            store.delete(session.id(), subscriptions);
         }
         if (removed) {
             ended(session);

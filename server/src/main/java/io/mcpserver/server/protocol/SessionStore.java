@@ -28,11 +28,11 @@ public interface SessionStore {
         }
 
         @Override
-        public void touch(String id) {
+        public void touch(String id, java.util.Set<String> subscriptions) {
         }
 
         @Override
-        public void delete(String id) {
+        public void delete(String id, java.util.Set<String> subscriptions) {
         }
 
         @Override
@@ -81,11 +81,17 @@ public interface SessionStore {
     /** The state another node saved; empty when there is none (never created, ended, or expired). */
     Optional<SessionState> load(String id);
 
-    /** The session was used: it expires only after the idle timeout from now. */
-    void touch(String id);
+    /**
+     * The session was used: it expires only after the idle timeout from now, and so do the store's records of its
+     * {@code subscriptions} (resource URIs).
+     */
+    void touch(String id, java.util.Set<String> subscriptions);
 
-    /** The session ended (DELETE, or its stream closed): no node serves it any more. */
-    void delete(String id);
+    /**
+     * The session ended (DELETE, or its stream closed): no node serves it any more, and it is no longer counted as
+     * subscribed to {@code subscriptions}.
+     */
+    void delete(String id, java.util.Set<String> subscriptions);
 
     /**
      * Calls {@code listener(sessionId, ended)} when another node changed ({@code false}) or ended ({@code true})

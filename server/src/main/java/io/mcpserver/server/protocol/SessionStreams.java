@@ -38,6 +38,8 @@ public interface SessionStreams {
     /**
      * Keeps event {@code seq} (numbered by the node running it, above every number kept) of a POST's stream, so that
      * the client can resume it on another node; announced like {@link #append}.
+     * The event may reach the log after this returns (in the order events were passed here); one that cannot be
+     * stored then is lost for other nodes only (the node running the request still has it).
      *
      * @throws McpException {@link SessionStore#unavailable()} when the log cannot be reached
      */

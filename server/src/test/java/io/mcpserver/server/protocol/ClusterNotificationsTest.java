@@ -57,11 +57,11 @@ class ClusterNotificationsTest {
             }
 
             @Override
-            public void touch(String id) {
+            public void touch(String id, java.util.Set<String> subscriptions) {
             }
 
             @Override
-            public void delete(String id) {
+            public void delete(String id, java.util.Set<String> subscriptions) {
                 states.remove(id);
             }
 

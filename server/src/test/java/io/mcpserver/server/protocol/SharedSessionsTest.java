@@ -77,11 +77,11 @@ public class SharedSessionsTest {
             }
 
             @Override
-            public void touch(String id) {
+            public void touch(String id, java.util.Set<String> subscriptions) {
             }
 
             @Override
-            public void delete(String id) {
+            public void delete(String id, java.util.Set<String> subscriptions) {
                 states.remove(id);
                 announce(id, true);
             }
