@@ -1,11 +1,6 @@
 package io.mcpserver.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -21,9 +16,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,160 +88,14 @@ public final class Json {
     }
 
     /**
-     * The UTF-8 bytes of a tree: exactly {@link #write}'s text encoded as UTF-8, written by Jackson's byte generator
-     * with string values escaped and encoded in bulk ({@link StringsAsBytes}). Writing text and encoding it after
-     * (the way before) copied a 64 KB result four times; Jackson's own byte strings were slower still (bench/: JMH
-     * {@code CodecBench}, profile-ours-http-64k).
+     * The UTF-8 bytes of a tree: exactly {@link #write}'s text encoded as UTF-8, written by {@link JsonBuffer}
+     * (strings escaped and encoded in bulk when long). Writing text and encoding it after (the way before) copied a
+     * 64 KB result four times; Jackson's byte generator escaped it a character at a time and cost a serializer
+     * provider, a generator and pooled buffers per message (bench/: JMH {@code CodecBench}, profile-ours-http-64k,
+     * profile-ours-http-progress).
      */
     public static byte[] writeBytes(JsonNode node) {
-        BufferRecycler recycler = MAPPER.getFactory()._getBufferRecycler();
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
-            try (JsonGenerator generator = new StringsAsBytes(MAPPER.getFactory().createGenerator(bytes))) {
-                MAPPER.writeTree(generator, node);
-            }
-            return bytes.getClearAndRelease();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize JSON tree", e);
-        } finally {
-            recycler.releaseToPool();
-        }
-    }
-
-    /**
-     * Jackson's byte generator, with long string values escaped and encoded eight bytes at a time
-     * ({@link Utf8Text#escaped}) and written as one run: its own string writer checks and encodes a character at a
-     * time ({@code UTF8JsonGenerator._writeStringSegments}: 31 % of the CPU with 64 KB results). Text with
-     * surrogates, values and field names, is encoded the same way, so that the bytes are exactly those of
-     * {@link #write} encoded as UTF-8.
-     */
-    private static final class StringsAsBytes extends JsonGeneratorDelegate {
-
-        /** From this length on a string is escaped and encoded in bulk; shorter ones cost the same either way. */
-        private static final int LONG_STRING = 256;
-
-        StringsAsBytes(JsonGenerator generator) {
-            super(generator, false);
-        }
-
-        @Override
-        public void writeString(String text) throws IOException {
-            if (text != null && (text.length() >= LONG_STRING || hasSurrogate(text))) {
-                byte[] escaped = Utf8Text.escaped(text);
-                delegate.writeRawUTF8String(escaped, 0, escaped.length);
-            } else {
-                delegate.writeString(text); // short: as fast, and the same bytes
-            }
-        }
-
-        @Override
-        public void writeFieldName(String name) throws IOException {
-            // Jackson's byte generator escapes characters outside the BMP (and keeps unpaired surrogates), where
-            // the text path writes them as they are and the encoder turns an unpaired one into '?'
-            if (hasSurrogate(name)) {
-                delegate.writeFieldName(new EscapedName(name));
-            } else {
-                delegate.writeFieldName(name);
-            }
-        }
-
-        private static boolean hasSurrogate(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                if (Character.isSurrogate(text.charAt(i))) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /** A field name whose quoted UTF-8 form is {@link Utf8Text#escaped}; only that form is ever asked for. */
-    private static final class EscapedName implements SerializableString {
-
-        private final String name;
-        private final byte[] quoted;
-
-        EscapedName(String name) {
-            this.name = name;
-            this.quoted = Utf8Text.escaped(name);
-        }
-
-        @Override
-        public String getValue() {
-            return name;
-        }
-
-        @Override
-        public int charLength() {
-            return name.length();
-        }
-
-        @Override
-        public byte[] asQuotedUTF8() {
-            return quoted.clone();
-        }
-
-        @Override
-        public int appendQuotedUTF8(byte[] buffer, int offset) {
-            if (offset + quoted.length > buffer.length) {
-                return -1;
-            }
-            System.arraycopy(quoted, 0, buffer, offset, quoted.length);
-            return quoted.length;
-        }
-
-        @Override
-        public int writeQuotedUTF8(OutputStream out) throws IOException {
-            out.write(quoted);
-            return quoted.length;
-        }
-
-        @Override
-        public int putQuotedUTF8(ByteBuffer buffer) {
-            if (quoted.length > buffer.remaining()) {
-                return -1;
-            }
-            buffer.put(quoted);
-            return quoted.length;
-        }
-
-        @Override
-        public char[] asQuotedChars() {
-            throw unused();
-        }
-
-        @Override
-        public byte[] asUnquotedUTF8() {
-            throw unused();
-        }
-
-        @Override
-        public int appendQuoted(char[] buffer, int offset) {
-            throw unused();
-        }
-
-        @Override
-        public int appendUnquotedUTF8(byte[] buffer, int offset) {
-            throw unused();
-        }
-
-        @Override
-        public int appendUnquoted(char[] buffer, int offset) {
-            throw unused();
-        }
-
-        @Override
-        public int writeUnquotedUTF8(OutputStream out) {
-            throw unused();
-        }
-
-        @Override
-        public int putUnquotedUTF8(ByteBuffer out) {
-            throw unused();
-        }
-
-        private static UnsupportedOperationException unused() {
-            return new UnsupportedOperationException("only the quoted UTF-8 form of a field name is written");
-        }
+        return new JsonBuffer(256).tree(node).toByteArray();
     }
 
     /**

@@ -69,6 +69,22 @@ class JsonBytesTest {
         assertEquals(-1, Utf8Text.firstToEscape("é€ plain text, no escapes at all ~".getBytes(StandardCharsets.UTF_8)));
     }
 
+    @Test
+    void hasControlFindsEveryControlAtEveryPositionAndNothingElse() {
+        for (int control = 0; control < 0x20; control++) {
+            for (int at = 0; at < 40; at++) {
+                byte[] bytes = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN".getBytes(StandardCharsets.US_ASCII);
+                bytes[at] = (byte) control;
+                assertEquals(true, Utf8Text.hasControl(bytes));
+            }
+        }
+        byte[] none = new byte[256 - 0x20 + 7];
+        for (int i = 0; i < none.length; i++) {
+            none[i] = (byte) (0x20 + i % (256 - 0x20)); // every byte from 0x20 to 0xFF, UTF-8 lead and tail bytes too
+        }
+        assertEquals(false, Utf8Text.hasControl(none));
+    }
+
     private static void assertSame(JsonNode node) {
         assertArrayEquals(Json.write(node).getBytes(StandardCharsets.UTF_8), Json.writeBytes(node), () -> Json.write(node));
     }

@@ -51,6 +51,8 @@ public final class Bench {
     ServerProc limit;
     /** Ours again with {@code cluster.enabled}, on the Redis the bench starts: what clustering costs one node. */
     ServerProc oursCluster;
+    /** Ours from another build of the server ({@code --baseline JAR}): before and after a change in one run. */
+    ServerProc base;
     RedisProc redis;
     HttpClient wsClient;
 
@@ -100,7 +102,10 @@ public final class Bench {
                       --payloads LIST       small,64k (smoke: small)
                       --transports LIST     http,ws,tcp,stdio
                       --servers LIST        ours,sdk,limit,cluster (cluster: ours with cluster.enabled on a
-                                            Redis the bench starts; redis-server must be installed)
+                                            Redis the bench starts; redis-server must be installed; base:
+                                            ours with the server JAR given by --baseline, HTTP only)
+                      --baseline JAR        the mcp-server JAR of the build to compare with (server "base"):
+                                            e.g. main's, to measure a change before/after in one run
                       --pin                 servers on CPU 1, load generator on CPU 0 (taskset)
                       --no-scale --no-startup --no-jmh --no-wrk --no-profile (--profile: also in a smoke run)
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
@@ -276,7 +281,7 @@ public final class Bench {
                         log("profile failed: " + e);
                     }
                 }
-                if (s.transport.equals("http") && s.mode.equals("conns") && !s.server.equals("limit") && !s.server.equals("cluster")) {
+                if (s.transport.equals("http") && s.mode.equals("conns") && !s.server.equals("limit") && !s.server.equals("cluster") && !s.server.equals("base")) {
                     double secs = Double.parseDouble(opt("profile-seconds", "10", "6", "1"));
                     log("profiling " + s.server + ": http/conns small c=64 for " + secs + " s under JFR");
                     try {
@@ -300,6 +305,10 @@ public final class Bench {
         List<Results.Row> medians = Results.medians(rows);
         Results.writeCsv(out.resolve("summary.csv"), medians);
         regressionGuard(medians);
+        String baseline = baselineMarkdown(medians);
+        if (baseline != null) {
+            log("ours (this build) vs base (--baseline " + opts.get("baseline") + "):\n" + baseline);
+        }
         String clusterCost = ClusterCost.markdown(medians);
         if (clusterCost != null) {
             log("cluster.enabled cost (load " + String.format(Locale.ROOT, "%.2f", Machine.loadavg1()) + "):\n" + clusterCost);
@@ -315,6 +324,9 @@ public final class Bench {
         Map<String, Object> extra = new LinkedHashMap<>();
         if (clusterCost != null) {
             extra.put("cluster.enabled cost: ours with / without it, side by side", clusterCost);
+        }
+        if (baseline != null) {
+            extra.put("this build (ours) vs --baseline (base), side by side", baseline);
         }
 
         // the report is written now and again after each part, so that a part that fails loses nothing else
@@ -493,6 +505,50 @@ public final class Bench {
         return oursCommand(home, tcp, http, stdio, jvmOpts, null);
     }
 
+    /**
+     * Our class path with the server JAR swapped for {@code --baseline}'s: a directory of links to every other JAR
+     * of {@code ours/target/lib} and that one.
+     */
+    Path baselineLib() throws IOException {
+        Path jar = Path.of(opts.get("baseline")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("--baseline " + jar + ": no such file");
+        }
+        Path lib = work.resolve("base-lib");
+        Files.createDirectories(lib);
+        try (var jars = Files.list(benchDir.resolve("ours/target/lib"))) {
+            for (Path j : jars.toList()) {
+                if (!j.getFileName().toString().startsWith("mcp-server-")) {
+                    Files.createSymbolicLink(lib.resolve(j.getFileName()), j.toAbsolutePath());
+                }
+            }
+        }
+        Files.createSymbolicLink(lib.resolve("mcp-server-baseline.jar"), jar);
+        return lib;
+    }
+
+    /** Ours vs base, cell by cell, with each one's ratio to the SDK; null when there is no base. */
+    static String baselineMarkdown(List<Results.Row> medians) {
+        StringBuilder sb = new StringBuilder("| mode | payload | c | base calls/s | ours calls/s | ours/base | base/SDK | ours/SDK | base p99 µs | ours p99 µs | load1 |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        boolean any = false;
+        for (Results.Row b : medians) {
+            Results.Row o = b.server().equals("base") ? Results.find(medians, b.transport(), b.mode(), "ours", b.payload(), b.concurrency()) : null;
+            if (o == null) {
+                continue;
+            }
+            Results.Row s = Results.find(medians, "http", "conns", "sdk", b.payload(), b.concurrency());
+            double st = s == null ? Double.NaN : s.throughput();
+            any = true;
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %.2f |%n", b.mode(),
+                    b.payload(), b.concurrency(), Results.fmt(b.throughput()), Results.fmt(o.throughput()),
+                    Results.ratio(o.throughput(), b.throughput()), Results.ratio(b.throughput(), st),
+                    Results.ratio(o.throughput(), st), Results.fmt(b.p99()), Results.fmt(o.p99()),
+                    (o.loadavg1() + b.loadavg1()) / 2));
+        }
+        return any ? sb.toString() : null;
+    }
+
     /** The same with {@code cluster.enabled} on the Redis at {@code redisUrl} (null: off). */
     List<String> oursCommand(Path home, boolean tcp, boolean http, boolean stdio, List<String> jvmOpts, String redisUrl)
             throws IOException {
@@ -504,7 +560,8 @@ public final class Bench {
         }
         Files.writeString(conf, yaml);
         List<String> cmd = new ArrayList<>(jvmOpts);
-        cmd.addAll(List.of("-Dmcp.home=" + home, "-cp", benchDir.resolve("ours/target/lib") + "/*",
+        Path lib = redisUrl == null && home.endsWith("base-home") ? work.resolve("base-lib") : benchDir.resolve("ours/target/lib");
+        cmd.addAll(List.of("-Dmcp.home=" + home, "-cp", lib + "/*",
                 "io.mcpserver.server.Main", "--config", conf.toString()));
         if (stdio) {
             cmd.add("--stdio");
@@ -565,6 +622,20 @@ public final class Bench {
         }
         if (servers.contains("cluster") && transports.stream().anyMatch(t -> !t.equals("stdio"))) {
             startCluster(oursHome());
+        }
+        if (servers.contains("base") && transports.contains("http")) {
+            if (!opts.containsKey("baseline")) {
+                throw new IllegalArgumentException("--servers base needs --baseline JAR (the mcp-server JAR to compare with)");
+            }
+            baselineLib();
+            Path home = work.resolve("base-home");
+            Files.createDirectories(home.resolve("conf"));
+            Files.copy(oursHome().resolve("conf/mcp-server.yaml"), home.resolve("conf/mcp-server.yaml"));
+            ServerProc p = ServerProc.start("base", oursCommand(home, false, true, false, jvm()),
+                    work.resolve("logs/base-http.log"), false, cpusServer());
+            started.add(p);
+            base = p.awaitReady(60_000);
+            log("base ready (--baseline " + opts.get("baseline") + "): " + base.endpoints);
         }
         if (servers.contains("sdk") && transports.contains("http")) {
             sdk = ServerProc.start("sdk", sdkCommand(jvm()), work.resolve("logs/sdk.log"), false, cpusServer());
@@ -632,6 +703,8 @@ public final class Bench {
                     all.add(new Scenario("http", "sse", "ours"));
                     all.add(new Scenario("http", "conns", "cluster"));
                     all.add(new Scenario("http", "sse", "cluster"));
+                    all.add(new Scenario("http", "conns", "base"));
+                    all.add(new Scenario("http", "sse", "base"));
                 }
                 case "ws" -> {
                     all.add(new Scenario("ws", "conns", "ours"));
@@ -689,6 +762,7 @@ public final class Bench {
                 case "sdk" -> b.sdk;
                 case "limit" -> b.limit;
                 case "cluster" -> transport.equals("stdio") ? null : b.oursCluster;
+                case "base" -> b.base;
                 default -> null;
             };
         }

@@ -4,11 +4,11 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.mcpserver.server.core.DeadlineTimer;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,16 +32,10 @@ final class HeaderDeadline implements Http1ConnectionListener, AutoCloseable {
     }
 
     private static ScheduledExecutorService timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "mcp-http-header-deadline");
-            t.setDaemon(true);
-            return t;
-        });
-        // Every request's deadline is cancelled once its headers are in: without this each cancelled one stayed in
-        // the queue for the whole header-timeout (10 s), holding its connection's thread and context (bench's
-        // scale step counted two per idle SSE session; under load, one per request of the last 10 s)
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
+        // Every request's deadline is cancelled once its headers are in: a cancelled one left queued for the whole
+        // header-timeout (10 s) held its connection's thread and context (bench's scale step counted two per idle
+        // SSE session; under load, one per request of the last 10 s); see DeadlineTimer
+        return DeadlineTimer.create("mcp-http-header-deadline");
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.core.DeadlineTimer;
 import io.mcpserver.server.protocol.Admission;
 import io.mcpserver.server.protocol.MessageSink;
 
@@ -200,12 +201,6 @@ final class ReplyOrStream implements MessageSink {
     }
 
     private static ScheduledThreadPoolExecutor silenceTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "mcp-http-silence");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
+        return DeadlineTimer.create("mcp-http-silence");
     }
 }

@@ -147,7 +147,10 @@ final class ResponseCompression implements Filter {
         @Override
         public void close() throws IOException {
             if (target == null) {
-                decide(held.size() >= settings.minSize() && (eventStreams || !isEventStream()));
+                boolean eventStream = isEventStream();
+                // an event stream sent whole (it had ended before its first write, SseWriter#writeLast) is
+                // compressed whatever its size, as when it is flushed event by event; JSON from min-size on
+                decide(eventStream ? eventStreams && held.size() > 0 : held.size() >= settings.minSize());
             }
             target.close();
         }

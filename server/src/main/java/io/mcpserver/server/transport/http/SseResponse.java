@@ -1,9 +1,11 @@
 package io.mcpserver.server.transport.http;
 
 import io.helidon.webserver.http.ServerResponse;
+import io.mcpserver.server.json.JsonBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -78,6 +80,36 @@ final class SseResponse {
             String first = prefix;
             prefix = null;
             out.write(first == null ? text : first + text);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            write(bytes, offset, length, false);
+        }
+
+        @Override
+        public void writeLast(byte[] bytes, int offset, int length) throws IOException {
+            write(bytes, offset, length, true);
+        }
+
+        private void write(byte[] bytes, int offset, int length, boolean last) throws IOException {
+            String first = prefix;
+            prefix = null;
+            byte[] all = bytes;
+            int from = offset;
+            int count = length;
+            if (first != null) {
+                byte[] head = first.getBytes(StandardCharsets.UTF_8);
+                JsonBuffer both = new JsonBuffer(head.length + length).append(head).append(bytes, offset, length);
+                all = both.array();
+                from = 0;
+                count = both.length();
+            }
+            if (last) {
+                out.writeLast(all, from, count);
+            } else {
+                out.write(all, from, count);
+            }
         }
     }
 }

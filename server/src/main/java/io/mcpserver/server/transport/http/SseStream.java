@@ -2,9 +2,11 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.json.JsonBuffer;
 import io.mcpserver.server.protocol.MessageSink;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,9 +42,23 @@ final class SseStream implements MessageSink {
     /** Where a pump writes: one HTTP response's body. */
     interface Connection {
         void write(String text) throws IOException;
+
+        /** Writes UTF-8 bytes: events leave as the bytes they were serialized to. */
+        default void write(byte[] bytes, int offset, int length) throws IOException {
+            write(new String(bytes, offset, length, StandardCharsets.UTF_8));
+        }
+
+        /** Writes the last bytes of a stream that is complete: nothing is written after them. */
+        default void writeLast(byte[] bytes, int offset, int length) throws IOException {
+            write(bytes, offset, length);
+        }
     }
 
-    private record Event(long seq, String data) {
+    /**
+     * One queued message: its number and its UTF-8 JSON bytes; {@code oneLine} when the server wrote them (no line
+     * feed in them, see {@link SseWriter#appendEvent}).
+     */
+    private record Event(long seq, byte[] data, boolean oneLine) {
     }
 
     /** Told of each event as it is queued, with its number (a cluster keeps a POST's events in Redis). */
@@ -85,15 +101,16 @@ final class SseStream implements MessageSink {
     /** Queues one message; dropped once the stream is complete or closed. */
     @Override
     public void send(ObjectNode message) {
-        String data = Json.write(message);
+        byte[] data = Json.writeBytes(message);
         lock.lock();
         try {
             if (completed || closed) {
                 return;
             }
-            keep(new Event(++lastSeq, data));
+            keep(new Event(++lastSeq, data, true));
             if (mirror != null) {
-                mirror.queued(lastSeq, data); // under the lock: numbers reach the mirror in order
+                // under the lock: numbers reach the mirror in order
+                mirror.queued(lastSeq, new String(data, StandardCharsets.UTF_8));
             }
             changed.signalAll();
         } finally {
@@ -122,7 +139,7 @@ final class SseStream implements MessageSink {
                 return;
             }
             lastSeq = seq;
-            keep(new Event(seq, data));
+            keep(new Event(seq, data.getBytes(StandardCharsets.UTF_8), data.indexOf('\n') < 0));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -277,6 +294,7 @@ final class SseStream implements MessageSink {
         long cursor = after;
         while (true) {
             List<Event> batch = List.of();
+            boolean last = false;
             boolean timedOut = false;
             lock.lock();
             try {
@@ -297,6 +315,7 @@ final class SseStream implements MessageSink {
                 }
                 if (lastSeq > cursor) {
                     batch = eventsAfter(cursor);
+                    last = completed && !batch.isEmpty() && batch.getLast().seq() == lastSeq;
                 } else if (completed) {
                     return End.DRAINED;
                 } else if (System.nanoTime() >= deadline) {
@@ -310,11 +329,20 @@ final class SseStream implements MessageSink {
             }
             try {
                 if (!batch.isEmpty()) {
-                    StringBuilder text = new StringBuilder();
+                    // one buffer for the batch, sized for it, written at once: one chunk and one flush
+                    int size = 0;
                     for (Event e : batch) {
-                        SseWriter.appendEvent(text, numbered ? eventId(e.seq()) : null, e.data());
+                        size += e.data().length + 64;
                     }
-                    connection.write(text.toString());
+                    JsonBuffer text = new JsonBuffer(size);
+                    for (Event e : batch) {
+                        SseWriter.appendEvent(text, numbered ? eventId(e.seq()) : null, e.data(), e.oneLine());
+                    }
+                    if (last) {
+                        connection.writeLast(text.array(), 0, text.length());
+                    } else {
+                        connection.write(text.array(), 0, text.length());
+                    }
                     cursor = batch.getLast().seq();
                     markDelivered(cursor);
                 } else if (timedOut) {
