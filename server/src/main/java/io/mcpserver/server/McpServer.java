@@ -84,6 +84,8 @@ public final class McpServer implements AutoCloseable {
     private volatile PluginWatcher watcher;
     private final RequestTracing tracing;
     private volatile boolean ready;
+    /** Until the plugins found at start-up are loaded: they read the configuration {@code config} was made from. */
+    private volatile boolean starting = true;
     private volatile boolean closed;
 
     public McpServer(ServerConfig config, InputStream stdin, OutputStream stdout) {
@@ -123,8 +125,10 @@ public final class McpServer implements AutoCloseable {
             security.shareSessionCaps(local -> sessionCaps = new RedisSessionCaps(cluster, clusterNodes,
                     core.sessions(), local));
         }
+        // At start-up a plugin's section comes from the configuration just read (reading the file again for each
+        // plugin was a tenth of a start, issue 14); a plugin loaded later sees the file as it is then.
         this.plugins = new PluginLoader(config.plugins().dir(), config.plugins().dataDir(),
-                name -> ServerConfig.pluginConfig(configuration.get(), name),
+                name -> ServerConfig.pluginConfig(starting ? config.raw() : configuration.get(), name),
                 features, uri -> core.sessions().broadcastResourceUpdated(uri))
                 .drainTimeout(config.protocol().toolTimeout())
                 .onFailure(metrics::pluginLoadFailed);
@@ -213,7 +217,12 @@ public final class McpServer implements AutoCloseable {
                 sessionCaps.start();
             }
         }
-        List<PluginSummary> loaded = plugins.loadAll();
+        List<PluginSummary> loaded;
+        try {
+            loaded = plugins.loadAll();
+        } finally {
+            starting = false;
+        }
         security.pluginCheckers(this::pluginCheckers);
         long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
         LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status() == PluginStatus.LOADED).count()

@@ -76,7 +76,9 @@ public final class FeatureRegistry {
 
     private final Object writeLock = new Object();
     private final Map<String, Contributions> byPlugin = new LinkedHashMap<>();
-    private volatile Snapshot snapshot = build(Map.of());
+    private volatile Snapshot snapshot = build(Map.of(), new CompiledSchemas(Map.of())).snapshot();
+    /** The compiled schemas of {@link #snapshot}, reused by the next build (guarded by writeLock). */
+    private Map<com.fasterxml.jackson.databind.JsonNode, SchemaValidator> schemas = Map.of();
     private final List<Consumer<Set<ChangeKind>>> listeners = new CopyOnWriteArrayList<>();
 
     public Snapshot snapshot() {
@@ -97,9 +99,9 @@ public final class FeatureRegistry {
         synchronized (writeLock) {
             Map<String, Contributions> next = new LinkedHashMap<>(byPlugin);
             Contributions previous = next.put(contributions.owner().pluginName(), contributions);
-            Snapshot built = build(next);
+            Built built = build(next, new CompiledSchemas(schemas));
             byPlugin.put(contributions.owner().pluginName(), contributions);
-            snapshot = built;
+            install(built);
             changed = kinds(previous, contributions);
         }
         fire(changed);
@@ -113,7 +115,7 @@ public final class FeatureRegistry {
             if (removed == null) {
                 return null;
             }
-            snapshot = build(byPlugin);
+            install(build(byPlugin, new CompiledSchemas(schemas)));
         }
         fire(kinds(null, removed));
         return removed;
@@ -135,10 +137,10 @@ public final class FeatureRegistry {
             for (Contributions c : added) {
                 changed.addAll(kinds(next.put(c.owner().pluginName(), c), c));
             }
-            Snapshot built = build(next);
+            Built built = build(next, new CompiledSchemas(schemas));
             byPlugin.clear();
             byPlugin.putAll(next);
-            snapshot = built;
+            install(built);
         }
         fire(changed);
     }
@@ -178,7 +180,17 @@ public final class FeatureRegistry {
 
     private static final Pattern INTERCEPTOR_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
-    private static Snapshot build(Map<String, Contributions> plugins) {
+    /** A snapshot with the compiled schemas it uses. */
+    private record Built(Snapshot snapshot, Map<com.fasterxml.jackson.databind.JsonNode, SchemaValidator> schemas) {
+    }
+
+    /** Called under writeLock. */
+    private void install(Built built) {
+        schemas = built.schemas();
+        snapshot = built.snapshot();
+    }
+
+    private static Built build(Map<String, Contributions> plugins, CompiledSchemas compiled) {
         List<RegisteredInterceptor> interceptors = new ArrayList<>();
         Map<String, RegisteredTool> tools = new TreeMap<>();
         Map<String, RegisteredResource> resources = new TreeMap<>();
@@ -195,11 +207,11 @@ public final class FeatureRegistry {
                 }
                 SchemaValidator validator;
                 try {
-                    validator = SchemaValidator.compile(tool.descriptor().inputSchema());
+                    validator = compiled.compile(tool.descriptor().inputSchema());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("tool '" + name + "' has an " + e.getMessage(), e);
                 }
-                OutputSchemaCheck output = OutputSchemaCheck.of(tool.descriptor());
+                OutputSchemaCheck output = OutputSchemaCheck.of(tool.descriptor(), compiled::compile);
                 RegisteredTool prev = tools.put(name, new RegisteredTool(tool, validator, output, owner));
                 if (prev != null) {
                     throw new IllegalArgumentException("duplicate tool name '" + name + "' (already provided by plugin "
@@ -250,10 +262,10 @@ public final class FeatureRegistry {
                 }
             }
         }
-        return new Snapshot(Collections.unmodifiableMap(tools), Collections.unmodifiableMap(resources),
+        return new Built(new Snapshot(Collections.unmodifiableMap(tools), Collections.unmodifiableMap(resources),
                 Collections.unmodifiableMap(templates), Collections.unmodifiableMap(prompts),
                 Collections.unmodifiableMap(completions), interceptors.stream()
-                        .sorted(RegisteredInterceptor.RUN_ORDER).toList());
+                        .sorted(RegisteredInterceptor.RUN_ORDER).toList()), Map.copyOf(compiled.used()));
     }
 
     private static Set<ChangeKind> kinds(Contributions before, Contributions after) {

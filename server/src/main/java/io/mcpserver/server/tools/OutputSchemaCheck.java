@@ -29,11 +29,20 @@ public final class OutputSchemaCheck {
      * @throws IllegalArgumentException when the output schema is not a usable JSON Schema
      */
     public static OutputSchemaCheck of(ToolDescriptor descriptor) {
+        return of(descriptor, SchemaValidator::compile);
+    }
+
+    /**
+     * The same, compiling the output schema with {@code compiler} (the registry's, which reuses what an earlier
+     * registration compiled from an equal schema).
+     */
+    public static OutputSchemaCheck of(ToolDescriptor descriptor,
+                                       java.util.function.Function<java.util.Map<String, Object>, SchemaValidator> compiler) {
         if (descriptor.outputSchema() == null) {
             return NONE;
         }
         try {
-            return new OutputSchemaCheck(descriptor.name(), SchemaValidator.compile(descriptor.outputSchema()));
+            return new OutputSchemaCheck(descriptor.name(), compiler.apply(descriptor.outputSchema()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tool '" + descriptor.name() + "' has an invalid output schema: "
                     + e.getMessage(), e);

@@ -52,7 +52,11 @@ public final class SchemaValidator {
 
     /** Compiles {@code schema}; throws IllegalArgumentException naming the problem when it is not a usable schema. */
     public static SchemaValidator compile(Map<String, Object> schema) {
-        JsonNode node = Json.toTree(schema);
+        return compile(Json.toTree(schema));
+    }
+
+    /** Compiles a schema already turned into a tree (which the validator may keep: do not change it afterwards). */
+    public static SchemaValidator compile(JsonNode node) {
         try {
             JsonSchemaFactory factory = factory(node.has("$schema") ? SpecVersionDetector.detect(node)
                     : SpecVersion.VersionFlag.V202012);

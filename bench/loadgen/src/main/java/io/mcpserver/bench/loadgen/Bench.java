@@ -63,7 +63,8 @@ public final class Bench {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String k = a.substring(2);
-            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "no-flood", "no-hooks", "help").contains(k)) {
+            if (Set.of("pin", "no-scale", "no-startup", "no-jmh", "no-profile", "profile", "no-wrk", "no-flood", "no-hooks", "help",
+                    "startup-launcher-only").contains(k)) {
                 opts.put(k, "true");
             } else {
                 opts.put(k, args[++i]);
@@ -108,6 +109,12 @@ public final class Bench {
                                             e.g. main's, to measure a change before/after in one run
                       --pin                 servers on CPU 1, load generator on CPU 0 (taskset)
                       --no-scale --no-startup --no-jmh --no-wrk --no-profile (--profile: also in a smoke run)
+                      --startup-runs N      later starts of each kind (full 5, quick 3, smoke 1)
+                      --startup-launcher-only  of the startup part only bin/mcp-server as shipped (to the first
+                                            tools/list answer: first start, with and without its archive)
+                      --launcher-dist DIR   the distribution (bin/ lib/ plugins/ conf/) that part installs and starts
+                                            on its defaults (default: the bench's build with its configuration)
+                      --launcher-baseline DIR  another distribution, e.g. the previous build, measured interleaved
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
                       --scale-floor no      skip the plain-Helidon WebSocket floor of the scale test
                       --no-flood            skip the fairness-under-flood part (bench/run.sh --flood runs only it)

@@ -24,6 +24,11 @@ final class Startup {
 
     Map<String, Object> run(int runs) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
+        if (b.opts.containsKey("startup-launcher-only")) { // the shipped launcher alone (issue 14 item 5)
+            result.put("launcher", launcher(runs));
+            Bench.log("startup: " + result);
+            return result;
+        }
         Path home = b.oursHome();
         boolean http = true; // falls back to no network transport if HTTP does not start yet
         List<Double> logMs = new ArrayList<>();
@@ -119,15 +124,111 @@ final class Startup {
     }
 
     /**
-     * Startup as shipped: {@code bin/mcp-server} in an install directory of its own (a copy of the launcher, the
-     * server's lib/ and the bundled plugins), which writes its class-data archive under cds/ on the first start and
-     * uses it on later ones. The first start (no archive yet), then later starts with the archive and with
-     * MCP_CLASS_DATA=off alternating, so that the ratio comes from one run on one machine load.
+     * Startup as shipped: {@code bin/mcp-server} in an install directory of its own, which writes its class-data
+     * archive under cds/ on the first start and uses it on later ones. The install is a copy of the distribution
+     * {@code --launcher-dist DIR} names (its launcher, lib/, the bundled plugins and conf/ with its defaults; TCP and
+     * HTTP on free ports), or by default of the repository's launcher with the bench's lib/, plugins and
+     * configuration. {@code --launcher-baseline DIR}: another distribution (the previous build) measured the same way
+     * in the same minutes, its runs interleaved with ours, so that the ratio does not depend on the machine's load.
+     *
+     * <p>Ready is what a client needs: the answer to its first {@code tools/list} (after {@code initialize} and
+     * {@code notifications/initialized} on one connection, sending what real clients send), polled from the fork on;
+     * the {@code MCP server ready} log line is kept beside it. First the first start of each install (no archive
+     * yet; its exit, timed, writes one), then per round later starts with the archive and with MCP_CLASS_DATA=off.
      */
     private Map<String, Object> launcher(int runs) throws Exception {
-        Map<String, Object> r = new LinkedHashMap<>();
-        Path home = b.work.resolve("ours-launcher");
+        List<Install> installs = new ArrayList<>();
+        installs.add(install("ours", b.opts.get("launcher-dist")));
+        if (b.opts.containsKey("launcher-baseline")) {
+            installs.add(install("baseline", b.opts.get("launcher-baseline")));
+        }
+        double loadBefore = Machine.loadavg1();
+        for (Install in : installs) {
+            Start first = start(in, "first", false);
+            in.r.put("first_start_to_tools_list_ms", round(first.toolsListMs));
+            in.r.put("first_start_to_ready_log_ms", round(first.logMs));
+            in.r.put("first_stop_writing_archive_ms", first.stopMs);
+        }
+        for (int i = 0; i < runs; i++) {
+            for (Install in : installs) {
+                for (boolean off : new boolean[]{false, true}) {
+                    Start s = start(in, (off ? "off-" : "archive-") + i, off);
+                    (off ? in.withoutList : in.withList).add(round(s.toolsListMs));
+                    (off ? in.withoutLog : in.withLog).add(round(s.logMs));
+                }
+            }
+        }
+        Map<String, Object> r = null;
+        for (Install in : installs) {
+            try (var files = java.nio.file.Files.list(in.home.resolve("cds"))) {
+                in.r.put("archive", files.map(f -> f.getFileName().toString()).sorted().toList());
+            } catch (IOException e) {
+                in.r.put("archive", "none: " + e.getMessage());
+            }
+            in.r.put("with_archive_to_tools_list_ms_median", median(in.withList));
+            in.r.put("with_archive_to_tools_list_runs", in.withList);
+            in.r.put("without_archive_to_tools_list_ms_median", median(in.withoutList));
+            in.r.put("without_archive_to_tools_list_runs", in.withoutList);
+            in.r.put("with_archive_to_ready_log_ms_median", median(in.withLog));
+            in.r.put("with_archive_runs", in.withLog);
+            in.r.put("without_archive_to_ready_log_ms_median", median(in.withoutLog));
+            in.r.put("without_archive_runs", in.withoutLog);
+            in.r.put("with_over_without", Double.parseDouble(String.format(Locale.ROOT, "%.2f",
+                    median(in.withList) / median(in.withoutList))));
+            if (r == null) {
+                r = in.r;
+            } else {
+                r.put(in.name, in.r);
+                r.put("ours_over_" + in.name + "_with_archive", Double.parseDouble(String.format(Locale.ROOT, "%.2f",
+                        median(installs.getFirst().withList) / median(in.withList))));
+                r.put("ours_over_" + in.name + "_without_archive", Double.parseDouble(String.format(Locale.ROOT, "%.2f",
+                        median(installs.getFirst().withoutList) / median(in.withoutList))));
+                r.put("ours_over_" + in.name + "_first_start", Double.parseDouble(String.format(Locale.ROOT, "%.2f",
+                        (double) installs.getFirst().r.get("first_start_to_tools_list_ms")
+                                / (double) in.r.get("first_start_to_tools_list_ms"))));
+            }
+        }
+        r.put("ready", "fork to the answer of the first tools/list (initialize, notifications/initialized, tools/list on "
+                + "one connection, Accept: application/json, text/event-stream)");
+        r.put("loadavg1_before", loadBefore);
+        r.put("loadavg1", Machine.loadavg1());
+        Bench.log("startup through bin/mcp-server: " + r);
+        return r;
+    }
+
+    /** One install of the launcher, and what was measured on it. */
+    private static final class Install {
+        final String name;
+        final Path home;
+        final Path conf;
+        final boolean defaults;
+        final Map<String, Object> r = new LinkedHashMap<>();
+        final List<Double> withList = new ArrayList<>();
+        final List<Double> withoutList = new ArrayList<>();
+        final List<Double> withLog = new ArrayList<>();
+        final List<Double> withoutLog = new ArrayList<>();
+
+        Install(String name, Path home, Path conf, boolean defaults) {
+            this.name = name;
+            this.home = home;
+            this.conf = conf;
+            this.defaults = defaults;
+        }
+    }
+
+    /** A fresh install directory (no cds/ yet) from a distribution, or from the bench's build when {@code dist} is null. */
+    private Install install(String name, String dist) throws Exception {
+        Path home = b.work.resolve("launcher-" + name);
         Machine.run(List.of("rm", "-rf", home.toString()));
+        java.nio.file.Files.createDirectories(home);
+        if (dist != null) {
+            Path from = Path.of(dist).toAbsolutePath();
+            for (String d : List.of("bin", "lib", "plugins", "conf")) {
+                Machine.run(List.of("cp", "-r", from.resolve(d).toString(), home.resolve(d).toString()));
+            }
+            Machine.run(List.of("rm", "-rf", home.resolve("cds").toString()));
+            return new Install(name, home, home.resolve("conf/mcp-server.yaml"), true);
+        }
         java.nio.file.Files.createDirectories(home.resolve("bin"));
         java.nio.file.Files.createDirectories(home.resolve("conf"));
         Path root = b.benchDir.getParent();
@@ -140,46 +241,88 @@ final class Startup {
         java.nio.file.Files.writeString(conf, java.nio.file.Files.readString(b.oursHome().resolve("conf/mcp-server.yaml"))
                 .replace("${TCP}", "false").replace("${HTTP}", "true")
                 .replace(b.benchDir.resolve("ours/target/plugins").toString(), home.resolve("plugins").toString()));
+        return new Install(name, home, conf, false);
+    }
+
+    /** What one start measured: ms from the fork to the first tools/list answer and to the ready line. */
+    private record Start(double toolsListMs, double logMs, long stopMs) {
+    }
+
+    private Start start(Install in, String kind, boolean off) throws Exception {
         String javaHome = Path.of(b.java).toAbsolutePath().getParent().getParent().toString();
-        List<Double> with = new ArrayList<>();
-        List<Double> without = new ArrayList<>();
-        for (int i = -1; i < 2 * runs; i++) {
-            boolean off = i >= 0 && i % 2 == 1;
-            String kind = i < 0 ? "first" : off ? "off" : "archive";
-            List<String> cmd = new ArrayList<>(List.of("env", "JAVA_HOME=" + javaHome, "JAVA_OPTS=", "MCP_JAVA_OPTS=",
-                    "MCP_CLASS_DATA=" + (off ? "off" : "auto"), home.resolve("bin/mcp-server").toString(),
-                    "--config", conf.toString(), "--http-port", Integer.toString(freePort())));
-            ServerProc p = ServerProc.start("ours-launcher", cmd, b.work.resolve("logs/startup-launcher-" + kind + "-" + i + ".log"),
-                    false, b.cpusServer());
-            try {
-                p.awaitReady(60_000);
-                double ms = (p.readyNanos - p.startNanos) / 1e6;
-                if (i < 0) {
-                    r.put("first_start_to_ready_log_ms", Double.parseDouble(String.format(Locale.ROOT, "%.1f", ms)));
-                    long stop = System.nanoTime();
-                    p.process.destroy(); // the archive is written as the JVM exits: give it the time it takes
-                    p.process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS);
-                    r.put("first_stop_writing_archive_ms", Math.round((System.nanoTime() - stop) / 1e6));
-                } else {
-                    (off ? without : with).add(Math.round(ms * 10) / 10.0);
+        int port = freePort();
+        List<String> cmd = new ArrayList<>(List.of("env", "JAVA_HOME=" + javaHome, "JAVA_OPTS=", "MCP_JAVA_OPTS=",
+                "MCP_CLASS_DATA=" + (off ? "off" : "auto"), in.home.resolve("bin/mcp-server").toString(),
+                "--config", in.conf.toString(), "--http-port", Integer.toString(port)));
+        if (in.defaults) { // TCP is on by default: on a free port, not 9000
+            cmd.addAll(List.of("--tcp-port", Integer.toString(freePort())));
+        }
+        ServerProc p = ServerProc.start("launcher-" + in.name, cmd,
+                b.work.resolve("logs/startup-launcher-" + in.name + "-" + kind + ".log"), false, b.cpusServer());
+        try {
+            java.util.concurrent.CompletableFuture<Double> toolsList = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return firstToolsList(p, port);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
                 }
-            } finally {
-                p.close();
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+            p.awaitReady(120_000);
+            double logMs = (p.readyNanos - p.startNanos) / 1e6;
+            double listMs = toolsList.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            long stopMs = -1;
+            if (kind.equals("first")) {
+                long stop = System.nanoTime();
+                p.process.destroy(); // the archive is written as the JVM exits: give it the time it takes
+                p.process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS);
+                stopMs = Math.round((System.nanoTime() - stop) / 1e6);
+            }
+            return new Start(listMs, logMs, stopMs);
+        } finally {
+            p.close();
+        }
+    }
+
+    /**
+     * Ms from the fork to the answer of a first tools/list that lists the bundled demo plugin's echo: connects
+     * every ms until the listener accepts, then initialize, notifications/initialized and tools/list on that
+     * connection, as a client that was started beside the server does.
+     */
+    private static double firstToolsList(ServerProc p, int port) throws Exception {
+        long deadline = p.startNanos + 120_000_000_000L;
+        byte[] list = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int dropped = 0;
+        String last = null;
+        while (System.nanoTime() < deadline && p.process.isAlive()) {
+            HttpConn c;
+            try {
+                c = new HttpConn("127.0.0.1", port, null);
+            } catch (IOException e) { // not listening yet
+                Thread.sleep(1);
+                continue;
+            }
+            try (c) {
+                String session = HttpLoad.openSession(c, "/mcp", HttpConn.Flavor.SSE);
+                HttpConn.Response r = c.post("/mcp", list, session, HttpConn.Flavor.SSE, null);
+                String json = r.json();
+                if (r.status == 200 && json != null && json.contains("\"name\":\"echo\"")) {
+                    if (dropped > 0) {
+                        Bench.log("startup: " + dropped + " connection(s) dropped before the first answer (" + last + ")");
+                    }
+                    return (System.nanoTime() - p.startNanos) / 1e6;
+                }
+                throw new IllegalStateException("tools/list: HTTP " + r.status + " " + r.bodyText());
+            } catch (IOException e) { // accepted, then reset while the listener came up: a client would try again
+                dropped++;
+                last = e.toString();
+                Thread.sleep(1);
             }
         }
-        try (var files = java.nio.file.Files.list(home.resolve("cds"))) {
-            r.put("archive", files.map(f -> f.getFileName().toString()).sorted().toList());
-        } catch (IOException e) {
-            r.put("archive", "none: " + e.getMessage());
-        }
-        r.put("with_archive_to_ready_log_ms_median", median(with));
-        r.put("with_archive_runs", with);
-        r.put("without_archive_to_ready_log_ms_median", median(without));
-        r.put("without_archive_runs", without);
-        r.put("with_over_without", Double.parseDouble(String.format(Locale.ROOT, "%.2f", median(with) / median(without))));
-        r.put("loadavg1", Machine.loadavg1());
-        Bench.log("startup through bin/mcp-server: " + r);
-        return r;
+        throw new IOException("no answer to tools/list within 120 s of the fork" + (last == null ? "" : "; last: " + last));
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
     }
 
     /** Median ms to the ready line with extra JVM options, after one training run with {@code train}. */
