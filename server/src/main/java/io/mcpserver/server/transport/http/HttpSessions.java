@@ -78,16 +78,20 @@ final class HttpSessions implements AutoCloseable {
             return Optional.empty();
         }
         io.mcpserver.server.security.EdgeAuthenticator e = edge;
-        if (e != null) {
-            e.admitSession(core.sessions(), caller.subject(), false);
+        var slot = e == null ? io.mcpserver.server.protocol.SessionSlots.Slot.NONE
+                : e.admitSession(core.sessions(), caller.subject());
+        try {
+            // shared with the other nodes of a cluster: a legacy session's POSTs may land on any node too, and what
+            // they answer reaches the node holding its /sse stream through the session's stream in the cluster's log
+            Session session = core.sessions().openShared(transport, caller, null);
+            core.sessions().hold(session, slot);
+            HttpSession http = new HttpSession(session, legacy, replayBufferSize, log);
+            session.presence(remote, () -> close(http, "closed by the server's administrator"));
+            sessions.put(http.id(), http);
+            return Optional.of(http);
+        } finally {
+            slot.release(); // unless the session holds it: the store could not be reached
         }
-        // shared with the other nodes of a cluster: a legacy session's POSTs may land on any node too, and what they
-        // answer reaches the node holding its /sse stream through the session's stream in the cluster's log
-        Session session = core.sessions().openShared(transport, caller, null);
-        HttpSession http = new HttpSession(session, legacy, replayBufferSize, log);
-        session.presence(remote, () -> close(http, "closed by the server's administrator"));
-        sessions.put(http.id(), http);
-        return Optional.of(http);
     }
 
     /**
