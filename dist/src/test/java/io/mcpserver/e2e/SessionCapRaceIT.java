@@ -10,19 +10,15 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,15 +34,16 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code limits.max-sessions-per-principal} as a user meets it, on the distribution: one principal opening many
  * sessions at once (initialize POSTs on Streamable HTTP, WebSocket upgrades, TCP connections that authenticate with
  * their first message, all racing) gets exactly the cap, and every other open is refused as documented (429 on HTTP
- * and upgrades, one {@code -32000} error line naming the limit on TCP). Once the admitted ones are closed, exactly the
+ * and upgrades, one {@code -32000} error line naming the limit on TCP). WebSocket and TCP clients are plain sockets,
+ * connected before the race so that their opens reach the server together. Once the admitted ones are closed, exactly the
  * cap opens again and one more is refused: no place is leaked by a refused or racing open. Found by
  * {@code SessionCapsPropertiesTest}: the opens all passed one count of the sessions already open.
  */
 class SessionCapRaceIT {
 
-    private static final int CAP = 3;
-    private static final int RACING = 15;
-    private static final int ROUNDS = 4;
+    private static final int CAP = 1;
+    private static final int RACING = 10;
+    private static final int ROUNDS = 10;
     private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"e2e\",\"version\":\"1\"}%s}}";
     private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
@@ -94,7 +91,7 @@ class SessionCapRaceIT {
     @Test
     void racingOpensOfOnePrincipalGetExactlyTheCapAndTheirPlacesBackWhenClosed() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
-            List<Open> opens = race();
+            List<Open> opens = race(round);
             List<Open> admitted = opens.stream().filter(Open::admitted).toList();
             String context = "round " + round + ": " + opens;
             assertEquals(CAP, admitted.size(), context);
@@ -130,17 +127,26 @@ class SessionCapRaceIT {
         }
     }
 
-    /** {@link #RACING} opens at once, the transports taking turns. */
-    private static List<Open> race() throws Exception {
+    /**
+     * {@link #RACING} opens at once: WebSocket upgrades only in even rounds (their sessions open last, after the 101),
+     * the transports taking turns in odd ones. Each WebSocket and TCP client connects first and sends its upgrade or
+     * first message when all are connected, so that the opens reach the server together.
+     */
+    private static List<Open> race(int round) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
         List<Open> opens = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Open>> futures = new ArrayList<>();
             for (int i = 0; i < RACING; i++) {
-                Transport t = Transport.values()[i % Transport.values().length];
+                Transport t = round % 2 == 0 ? Transport.WEBSOCKET : Transport.values()[i % Transport.values().length];
+                Socket connected = t == Transport.HTTP ? null : connect(t);
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return open(t);
+                    return switch (t) {
+                        case HTTP -> http();
+                        case WEBSOCKET -> webSocket(connected);
+                        case TCP -> tcp(connected);
+                    };
                 }));
             }
             go.countDown();
@@ -151,11 +157,18 @@ class SessionCapRaceIT {
         return opens;
     }
 
+    private static Socket connect(Transport t) throws IOException {
+        Socket socket = t == Transport.TCP ? new Socket(server.host("tcp"), server.tcpPort())
+                : new Socket(server.host("http"), server.httpPort());
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
     private static Open open(Transport t) throws Exception {
         return switch (t) {
             case HTTP -> http();
-            case WEBSOCKET -> webSocket();
-            case TCP -> tcp();
+            case WEBSOCKET -> webSocket(connect(t));
+            case TCP -> tcp(connect(t));
         };
     }
 
@@ -175,28 +188,27 @@ class SessionCapRaceIT {
         });
     }
 
-    private static Open webSocket() {
-        try {
-            WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("mcp").header("Authorization", "Bearer " + token)
-                    .buildAsync(URI.create("ws://" + server.host("http") + ":" + server.httpPort() + "/ws"),
-                            new WebSocket.Listener() { })
-                    .orTimeout(30, TimeUnit.SECONDS).join();
-            return new Open(Transport.WEBSOCKET, true, null, () -> {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(30, TimeUnit.SECONDS);
-                ws.abort();
-            });
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return new Open(Transport.WEBSOCKET, false, Integer.toString(refused.getResponse().statusCode()),
-                        () -> { });
-            }
-            throw e;
+    /** A WebSocket upgrade as RFC 6455 has it, on a connected socket: 101 and the connection is open, or refused. */
+    private static Open webSocket(Socket socket) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /ws HTTP/1.1\r\nHost: " + server.host("http") + ":" + server.httpPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: mcp\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        String status = in.readLine();
+        assertTrue(status != null && status.startsWith("HTTP/1.1 "), "upgrade answered: " + status);
+        int code = Integer.parseInt(status.substring(9, 12));
+        if (code == 101) {
+            return new Open(Transport.WEBSOCKET, true, null, socket); // closing the socket ends the session
         }
+        socket.close();
+        assertEquals(429, code, status);
+        return new Open(Transport.WEBSOCKET, false, "429", () -> { });
     }
 
-    private static Open tcp() throws IOException {
-        Socket socket = new Socket(server.host("tcp"), server.tcpPort());
-        socket.setSoTimeout(30_000);
+    private static Open tcp(Socket socket) throws IOException {
         OutputStream out = socket.getOutputStream();
         BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
         out.write((INIT.formatted(",\"_meta\":{\"io.mcpserver/authorization\":\"Bearer " + token + "\"}") + "\n")
