@@ -16,6 +16,7 @@ import io.helidon.websocket.WsSession;
 import io.mcpserver.server.config.WebSocketSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.protocol.SessionSlots;
@@ -218,8 +219,8 @@ final class WebSocketEndpoint implements WsListener {
      */
     private void upgradeAbandoned() {
         if (opened.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.INFO, "A WebSocket upgrade of '" + authenticated.subject() + "' did not open "
-                    + "within " + UPGRADE_WAIT.toSeconds() + " s: its places under the caps are given back");
+            LOG.log(System.Logger.Level.INFO, "A WebSocket upgrade of '" + ClientText.shown(authenticated.subject())
+                    + "' did not open within " + UPGRADE_WAIT.toSeconds() + " s: its places under the caps are given back");
             principalSlot.release();
             releaseSlot();
         }
