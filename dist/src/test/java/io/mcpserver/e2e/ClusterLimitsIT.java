@@ -19,6 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -203,6 +208,55 @@ class ClusterLimitsIT {
                     "node c's sessions stop counting once it is dead");
         } finally {
             c.close();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void racingOpensOfOnePrincipalOnBothNodesGetExactlyTheCapAndTheirPlacesBack() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            String token = issuer.token("racing-" + round, null);
+            CountDownLatch go = new CountDownLatch(1);
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<HttpResponse<String>>> opens = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    int node = i % 2;
+                    opens.add(pool.submit(() -> {
+                        go.await();
+                        return post(node, token, null, INIT.formatted("2025-06-18"));
+                    }));
+                }
+                go.countDown();
+                for (Future<HttpResponse<String>> f : opens) {
+                    answers.add(f.get(60, TimeUnit.SECONDS));
+                }
+            }
+            List<String> admitted = new ArrayList<>();
+            for (HttpResponse<String> answer : answers) {
+                if (answer.statusCode() == 200) {
+                    admitted.add(answer.headers().firstValue("Mcp-Session-Id").orElseThrow());
+                } else {
+                    assertEquals(429, answer.statusCode(), answer.body());
+                    assertTrue(answer.body().contains("max-sessions-per-principal"), answer.body());
+                }
+            }
+            assertEquals(CAP, admitted.size(), "round " + round + ": 12 opens at once on two nodes");
+            for (String session : admitted) {
+                assertEquals(200, http.send(request(0, token, session).DELETE().build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            // a node takes its ended sessions off the shared count a moment after their DELETE: then the whole cap
+            // opens again, on either node, and no more
+            List<String> again = new ArrayList<>();
+            awaitTrue(() -> {
+                HttpResponse<String> init = post(again.size() % 2, token, null, INIT.formatted("2025-06-18"));
+                if (init.statusCode() == 200) {
+                    again.add(init.headers().firstValue("Mcp-Session-Id").orElseThrow());
+                }
+                return again.size() == CAP;
+            }, "round " + round + ": the cap opens again once the racing sessions ended");
+            assertEquals(429, post(1, token, null, INIT.formatted("2025-06-18")).statusCode(), "one over the cap");
         }
     }
 

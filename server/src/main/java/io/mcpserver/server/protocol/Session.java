@@ -49,6 +49,11 @@ public final class Session {
     private volatile java.util.function.Consumer<JsonNode> answerRelay;
     /** When the store was last told this session is in use ({@link SessionRegistry#used}). */
     volatile long storeTouchNanos = System.nanoTime();
+    /** Its place under limits.max-sessions-per-principal; {@link SessionSlots.Slot#ENDED} once it ended. */
+    private volatile SessionSlots.Slot slot;
+    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Session, SessionSlots.Slot> SLOT =
+            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Session.class, SessionSlots.Slot.class,
+                    "slot");
 
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private final Map<String, InFlightRequest> inFlight = new ConcurrentHashMap<>();
@@ -363,6 +368,17 @@ public final class Session {
         pendingClientRequests.clear();
         subscriptions.clear();
         standalone = MessageSink.DISCARD;
+    }
+
+    /** The registry hands the session its slot: false when it ended already, or holds one. */
+    boolean holdSlot(SessionSlots.Slot given) {
+        return SLOT.compareAndSet(this, null, given);
+    }
+
+    /** The registry ends the session's hold: the slot it held, if any. */
+    SessionSlots.Slot endSlot() {
+        SessionSlots.Slot held = SLOT.getAndSet(this, SessionSlots.Slot.ENDED);
+        return held == SessionSlots.Slot.ENDED ? null : held;
     }
 
     /** For logs: {@code transport/clientId}. */

@@ -40,6 +40,8 @@ public final class SessionRegistry {
     /** Shared sessions another node opened and this one serves too (each node counts only those it opened). */
     private final Set<String> adopted = ConcurrentHashMap.newKeySet();
     private final List<Consumer<Session>> endListeners = new CopyOnWriteArrayList<>();
+    /** limits.max-sessions-per-principal's count here: slots taken at admission, held by the sessions admitted. */
+    private final SessionSlots slots = new SessionSlots();
     /** Told of each shared session this node served that another node ended: the transport ends its streams. */
     private final List<Consumer<Session>> endedElsewhere = new CopyOnWriteArrayList<>();
 
@@ -169,7 +171,26 @@ public final class SessionRegistry {
         endListeners.add(listener);
     }
 
+    /** Where {@code limits.max-sessions-per-principal} is counted in this process. */
+    public SessionSlots slots() {
+        return slots;
+    }
+
+    /**
+     * {@code session} holds {@code slot}, taken when it was admitted, until it ends (closed, or evicted here); a
+     * session that ended already gives it back at once.
+     */
+    public void hold(Session session, SessionSlots.Slot slot) {
+        if (slot.hand() && !session.holdSlot(slot)) {
+            slot.ended();
+        }
+    }
+
     private void ended(Session session) {
+        SessionSlots.Slot slot = session.endSlot();
+        if (slot != null) {
+            slot.ended();
+        }
         adopted.remove(session.id());
         endListeners.forEach(l -> l.accept(session));
     }

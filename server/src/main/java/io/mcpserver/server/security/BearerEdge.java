@@ -108,10 +108,9 @@ final class BearerEdge implements EdgeAuthenticator {
     }
 
     @Override
-    public void admitSession(io.mcpserver.server.protocol.SessionRegistry sessions, String subject,
-                             boolean includesSelf) {
-        int max = settings.rateLimits().maxSessionsPerPrincipal();
-        caps.admit(sessions, subject, includesSelf ? max + 1 : max);
+    public io.mcpserver.server.protocol.SessionSlots.Slot admitSession(
+            io.mcpserver.server.protocol.SessionRegistry sessions, String subject) {
+        return caps.admit(sessions, subject, settings.rateLimits().maxSessionsPerPrincipal());
     }
 
     /** Counts sessions elsewhere (a cluster's Redis) from now on. */

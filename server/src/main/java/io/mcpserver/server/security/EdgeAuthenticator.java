@@ -83,14 +83,17 @@ public interface EdgeAuthenticator {
     /**
      * Refuses one more session of {@code subject} when it has {@code limits.max-sessions-per-principal} open over
      * all transports (TCP and WebSocket connections, HTTP and SSE sessions): one token must not take every slot.
-     * Nothing is counted with security off, where every connection is its own principal.
+     * Else the session's slot, taken now, before the session exists, so that opens racing each other cannot all
+     * pass: the transport hands it to the session it opens ({@code SessionRegistry.hold}) or, on every path where
+     * that session does not come to be, releases it. Nothing is counted with security off, where every connection
+     * is its own principal ({@link io.mcpserver.server.protocol.SessionSlots.Slot#NONE}).
      *
-     * @param sessions     every open session
-     * @param includesSelf whether the session being admitted is among {@code sessions} already
+     * @param sessions every open session
      * @throws io.mcpserver.server.protocol.McpException {@code -32000} when the subject has as many as it may
      */
-    default void admitSession(io.mcpserver.server.protocol.SessionRegistry sessions, String subject,
-                              boolean includesSelf) {
+    default io.mcpserver.server.protocol.SessionSlots.Slot admitSession(
+            io.mcpserver.server.protocol.SessionRegistry sessions, String subject) {
+        return io.mcpserver.server.protocol.SessionSlots.Slot.NONE;
     }
 
     /** Security off: every client is {@code everyone}, and no credential is looked at. */

@@ -4,32 +4,33 @@ import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.SessionRegistry;
+import io.mcpserver.server.protocol.SessionSlots;
 
 /**
  * Where {@code limits.max-sessions-per-principal} counts a subject's open sessions: this process's
- * ({@link #LOCAL}, the session registry) or, with {@code cluster.enabled}, every node's ({@code cluster/RedisSessionCaps}).
+ * ({@link #LOCAL}, the registry's {@link io.mcpserver.server.protocol.SessionSlots}) or, with {@code cluster.enabled},
+ * every node's ({@code cluster/RedisSessionCaps}).
  */
 public interface SessionCaps {
 
     /**
-     * Admits one more session of {@code subject}, counting it from now on.
+     * Admits one more session of {@code subject}: takes a slot, counted from now on, before the session exists. The
+     * caller hands it to the session it opens ({@link SessionRegistry#hold}) or, when the open does not happen,
+     * gives it back ({@link SessionSlots.Slot#release()}).
      *
      * @param sessions this process's open sessions
-     * @throws McpException {@code -32000} when the subject has {@code max} open already
+     * @throws McpException {@code -32000} when the subject holds {@code max} already
      */
-    void admit(SessionRegistry sessions, String subject, int max);
+    SessionSlots.Slot admit(SessionRegistry sessions, String subject, int max);
 
-    /** Counts the sessions in this process's registry. */
+    /** Counts the slots of this process. */
     SessionCaps LOCAL = (sessions, subject, max) -> {
-        if (countHere(sessions, subject) >= max) {
+        SessionSlots.Slot slot = sessions.slots().take(subject, max);
+        if (slot == null) {
             throw tooMany(subject, max);
         }
+        return slot;
     };
-
-    /** The subject's sessions open in this process. */
-    static long countHere(SessionRegistry sessions, String subject) {
-        return sessions.all().stream().filter(s -> subject.equals(s.caller().subject())).count();
-    }
 
     /** The refusal, logged once. */
     static McpException tooMany(String subject, int max) {

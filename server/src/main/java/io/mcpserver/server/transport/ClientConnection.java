@@ -129,7 +129,7 @@ public final class ClientConnection implements TransportContext.Connection {
                 return false;
             }
             try { // limits.max-sessions-per-principal, counted once the subject is known
-                edge.admitSession(core.sessions(), first.caller().subject(), false);
+                core.sessions().hold(session, edge.admitSession(core.sessions(), first.caller().subject()));
             } catch (McpException e) {
                 writer.send(JsonRpc.error(NullNode.getInstance(), e));
                 return false;

@@ -73,21 +73,31 @@ final class HttpSessions implements AutoCloseable {
      *
      * @throws io.mcpserver.server.protocol.McpException when the caller has as many sessions as one principal may
      */
-    synchronized Optional<HttpSession> open(String transport, Caller caller, boolean legacy, String remote) {
+    Optional<HttpSession> open(String transport, Caller caller, boolean legacy, String remote) {
         if (sessions.size() >= maxSessions) {
-            return Optional.empty();
+            return Optional.empty(); // at capacity: not worth asking for the principal's place
         }
         io.mcpserver.server.security.EdgeAuthenticator e = edge;
-        if (e != null) {
-            e.admitSession(core.sessions(), caller.subject(), false);
+        // outside the lock: in a cluster this asks Redis
+        var slot = e == null ? io.mcpserver.server.protocol.SessionSlots.Slot.NONE
+                : e.admitSession(core.sessions(), caller.subject());
+        try {
+            synchronized (this) {
+                if (sessions.size() >= maxSessions) {
+                    return Optional.empty();
+                }
+                // shared with the other nodes of a cluster: a legacy session's POSTs may land on any node too, and
+                // what they answer reaches the node holding its /sse stream through the session's stream in the log
+                Session session = core.sessions().openShared(transport, caller, null);
+                core.sessions().hold(session, slot);
+                HttpSession http = new HttpSession(session, legacy, replayBufferSize, log);
+                session.presence(remote, () -> close(http, "closed by the server's administrator"));
+                sessions.put(http.id(), http);
+                return Optional.of(http);
+            }
+        } finally {
+            slot.release(); // unless the session holds it: at capacity after all, or the store could not be reached
         }
-        // shared with the other nodes of a cluster: a legacy session's POSTs may land on any node too, and what they
-        // answer reaches the node holding its /sse stream through the session's stream in the cluster's log
-        Session session = core.sessions().openShared(transport, caller, null);
-        HttpSession http = new HttpSession(session, legacy, replayBufferSize, log);
-        session.presence(remote, () -> close(http, "closed by the server's administrator"));
-        sessions.put(http.id(), http);
-        return Optional.of(http);
     }
 
     /**

@@ -147,7 +147,12 @@ final class StreamableHttpService implements HttpService {
         }
         HttpSession session = opened.get();
         List<ObjectNode> out = new ArrayList<>();
-        dispatcher.handle(session.session(), message, out::add);
+        try {
+            dispatcher.handle(session.session(), message, out::add);
+        } catch (RuntimeException | Error e) {
+            sessions.close(session, "initialize failed"); // its place under the caps is given back at once
+            throw e;
+        }
         ObjectNode response = out.isEmpty() ? JsonRpc.error(message.get("id"), ErrorCodes.INTERNAL_ERROR,
                 "Internal error: initialize produced no response", null) : out.getLast();
         if (response.has("error")) {

@@ -60,6 +60,11 @@ final class TcpConnection {
                 + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
     }
 
+    /** The session the connection opened (a resume may replace it later). */
+    io.mcpserver.server.protocol.Session session() {
+        return connection.session();
+    }
+
     void run() {
         String reason;
         Thread deadline = connection.authenticated() ? null

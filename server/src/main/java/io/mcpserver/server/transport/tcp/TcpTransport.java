@@ -5,6 +5,7 @@ import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.SessionSlots;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.security.EdgeAuthenticator;
@@ -120,6 +121,7 @@ public final class TcpTransport implements ServerTransport {
 
     private void serve(Socket socket) {
         TcpConnection connection = null;
+        SessionSlots.Slot slot = SessionSlots.Slot.NONE;
         try (socket) {
             socket.setTcpNoDelay(true); // one small message at a time: don't wait to fill a segment
             socket.setKeepAlive(true);
@@ -127,8 +129,8 @@ public final class TcpTransport implements ServerTransport {
             // with security on: a verified client certificate is the caller; else the first message must carry a token
             java.util.Optional<Caller> certified = edge.certificate(peerCertificates(socket));
             if (certified.isPresent()) {
-                try { // limits.max-sessions-per-principal
-                    edge.admitSession(core.sessions(), certified.get().subject(), false);
+                try { // limits.max-sessions-per-principal: a slot taken now, held by the connection's session
+                    slot = edge.admitSession(core.sessions(), certified.get().subject());
                 } catch (McpException e) {
                     OutputStream out = socket.getOutputStream();
                     out.write(Json.writeBytes(JsonRpc.error(NullNode.getInstance(), e)));
@@ -138,6 +140,7 @@ public final class TcpTransport implements ServerTransport {
                 }
             }
             connection = new TcpConnection(core, socket, certified, settings, tlsPeer, edge);
+            core.sessions().hold(connection.session(), slot);
             connections.add(connection);
             if (closed) {
                 connection.shutdown();
@@ -147,6 +150,7 @@ public final class TcpTransport implements ServerTransport {
             LOG.log(System.Logger.Level.INFO, "TCP client " + socket.getRemoteSocketAddress()
                     + ": TLS handshake failed: " + e.getMessage());
         } finally {
+            slot.release(); // unless the connection's session holds it
             if (connection != null) {
                 connections.remove(connection);
             }

@@ -16,8 +16,10 @@ import io.helidon.websocket.WsSession;
 import io.mcpserver.server.config.WebSocketSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
+import io.mcpserver.server.protocol.SessionSlots;
 import io.mcpserver.server.protocol.TraceHeaders;
 import io.mcpserver.server.security.AuthFailure;
 import io.mcpserver.server.security.AuthResult;
@@ -55,6 +57,8 @@ final class WebSocketEndpoint implements WsListener {
     /** The largest payload of a control frame (ping, pong, close), RFC 6455 §5.5. */
     private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final byte[] PING = "mcp".getBytes(StandardCharsets.US_ASCII);
+    /** How long an accepted upgrade may take to open before its reservations are given back. */
+    static final Duration UPGRADE_WAIT = Duration.ofSeconds(30);
 
     private final McpCore core;
     private final WebSocketSettings settings;
@@ -72,6 +76,11 @@ final class WebSocketEndpoint implements WsListener {
      */
     private volatile TraceHeaders upgradeTrace;
     private volatile boolean reserved;
+    /** limits.max-sessions-per-principal: taken at the upgrade, held by the connection's session from onOpen. */
+    private volatile SessionSlots.Slot principalSlot = SessionSlots.Slot.NONE;
+    /** Set once by onOpen, or by {@link #upgradeAbandoned} when onOpen did not come: the reservations' fate. */
+    private final AtomicBoolean opened = new AtomicBoolean();
+    private volatile ScheduledFuture<?> upgradeWait;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicBoolean ended = new AtomicBoolean();
     private StringBuilder fragments; // a fragmented message being put together; null between messages
@@ -111,13 +120,15 @@ final class WebSocketEndpoint implements WsListener {
                     .build();
         }
         Caller upgrading = authenticate(prologue, headers);
-        try { // limits.max-sessions-per-principal
-            edge.admitSession(core.sessions(), upgrading.subject(), false);
+        SessionSlots.Slot slot;
+        try { // limits.max-sessions-per-principal: a slot taken now, held by the session onOpen opens
+            slot = edge.admitSession(core.sessions(), upgrading.subject());
         } catch (McpException e) {
             throw RequestException.builder().type(DirectHandler.EventType.OTHER)
                     .status(Status.TOO_MANY_REQUESTS_429).message(e.getMessage()).build();
         }
         if (!connections.reserve(settings.maxConnections())) {
+            slot.release();
             LOG.log(System.Logger.Level.WARNING, "Refused a WebSocket upgrade: " + settings.maxConnections()
                     + " connections are open (transports.http.websocket.max-connections)");
             throw RequestException.builder().type(DirectHandler.EventType.OTHER)
@@ -128,6 +139,10 @@ final class WebSocketEndpoint implements WsListener {
                     .build();
         }
         reserved = true;
+        principalSlot = slot;
+        // Helidon calls onOpen once the 101 is written; if writing it fails, nothing tells this listener
+        upgradeWait = WebSocketConnections.TIMER.schedule(this::upgradeAbandoned, UPGRADE_WAIT.toMillis(),
+                TimeUnit.MILLISECONDS);
         authenticated = upgrading;
         if (core.dispatcher().traces()) {
             upgradeTrace = headers.first(TRACEPARENT)
@@ -202,18 +217,44 @@ final class WebSocketEndpoint implements WsListener {
         return Optional.empty();
     }
 
+    /**
+     * The upgrade's 101 was never written (the client went away first): its places under the caps are given back.
+     */
+    private void upgradeAbandoned() {
+        if (opened.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.INFO, "A WebSocket upgrade of '" + ClientText.shown(authenticated.subject())
+                    + "' did not open within " + UPGRADE_WAIT.toSeconds() + " s: its places under the caps are given back");
+            principalSlot.release();
+            releaseSlot();
+        }
+    }
+
     @Override
     public void onOpen(WsSession session) {
         ws = session;
         connectionThread = Thread.currentThread(); // Helidon runs each connection on a virtual thread of its own
-        if (authenticated == null) { // never: an upgrade is authenticated first; but never let one in unchecked
+        boolean late = !opened.compareAndSet(false, true);
+        ScheduledFuture<?> wait = upgradeWait;
+        if (wait != null) {
+            wait.cancel(false);
+        }
+        if (authenticated == null || late) { // never: an upgrade is authenticated first; but never let one in unchecked
             ended.set(true);
             outputClosed = true;
-            releaseSlot();
-            session.close(WsCloseCodes.VIOLATED_POLICY, "Unauthorized");
+            if (authenticated == null) {
+                releaseSlot();
+                session.close(WsCloseCodes.VIOLATED_POLICY, "Unauthorized");
+            } else { // opened after its places were given back: it has none
+                session.close(WsCloseCodes.TRY_AGAIN_LATER, "The connection took too long to open; connect again");
+            }
             return;
         }
-        connection = new ClientConnection(core, "websocket", authenticated, this::send, settings.maxMessageSize());
+        try {
+            connection = new ClientConnection(core, "websocket", authenticated, this::send, settings.maxMessageSize());
+            core.sessions().hold(connection.session(), principalSlot);
+        } finally {
+            principalSlot.release(); // unless the session holds it
+        }
         var remote = session.socketContext().remotePeer();
         connection.presence(remote.host() + ":" + remote.port(),
                 () -> closeWith(WsCloseCodes.NORMAL_CLOSE, "Closed by the server's administrator"));
