@@ -113,6 +113,25 @@ public final class ServerMetrics implements AutoCloseable {
                     record(completion);
                 }
             }
+
+            @Override
+            public Object principal(Session session) {
+                return delegate.principal(session);
+            }
+
+            @Override
+            public long refusedForNanos(Session session) {
+                return delegate.refusedForNanos(session);
+            }
+
+            @Override
+            public McpException refusedUnparsed(Session session, String method, long waitNanos) {
+                if (!closed) {
+                    counter("mcp.rate.limited", "Requests refused by the rate limits (limits.rate)",
+                            "transport", session.transport()).increment();
+                }
+                return delegate.refusedUnparsed(session, method, waitNanos);
+            }
         };
     }
 

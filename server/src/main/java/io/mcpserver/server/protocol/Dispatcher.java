@@ -41,7 +41,7 @@ public final class Dispatcher {
     private final RequestTracing tracing;
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
-    private final RefusalHoldOff holdOff = RefusalHoldOff.system();
+    private final RefusalHoldOff holdOff;
 
     public Dispatcher(ProtocolSettings settings) {
         this(settings, RequestHook.NONE);
@@ -64,6 +64,7 @@ public final class Dispatcher {
         this.requester = new ClientRequester(settings.clientRequestTimeout());
         this.hook = hook;
         this.era = new StatelessEra(settings);
+        this.holdOff = RefusalHoldOff.system(hook::principal);
     }
 
     /**
@@ -151,6 +152,62 @@ public final class Dispatcher {
      */
     public void holdOff(Session session, ObjectNode answer) {
         holdOff.refused(session, answer);
+    }
+
+    /**
+     * For connection transports, before reading a client's next message: returns at once, unless the client's principal
+     * ran into its rate limit lately, when it waits for the principal's turn (one message at a time over all its
+     * connections) and while the principal is held (see {@link RefusalHoldOff}). Close the turn once the message was
+     * handed on.
+     */
+    public ReadTurn turn(Session session) {
+        return holdOff.turn(session);
+    }
+
+    /**
+     * For connection transports, before parsing a message: while the session's principal is certainly refused by the
+     * rate limits (its bucket is empty, or its last refusal's retry time has not come), a request is refused from its
+     * id and method alone, read with a streaming scan that skips everything else ({@link RequestHead}): answered on
+     * {@code sink}, audited and counted as any refusal, and the principal held if it ignored the hint. Returns false
+     * when the message is to be parsed and {@link #accept accepted} as usual (not refused, or not a request).
+     */
+    public boolean refusedUnparsed(Session session, byte[] utf8, int length, MessageSink sink) {
+        long wait = refusedForNanos(session);
+        if (wait <= 0) {
+            return false;
+        }
+        RequestHead head = RequestHead.of(utf8, 0, length);
+        return head != null && refuse(session, head, wait, sink);
+    }
+
+    /** The same for a message already decoded (WebSocket text). */
+    public boolean refusedUnparsed(Session session, String message, MessageSink sink) {
+        long wait = refusedForNanos(session);
+        if (wait <= 0) {
+            return false;
+        }
+        RequestHead head = RequestHead.of(message);
+        return head != null && refuse(session, head, wait, sink);
+    }
+
+    private long refusedForNanos(Session session) {
+        return Math.max(hook.refusedForNanos(session), holdOff.toldToWaitNanos(session));
+    }
+
+    private boolean refuse(Session session, RequestHead head, long waitNanos, MessageSink sink) {
+        long started = System.nanoTime();
+        session.touch();
+        McpException refusal = hook.refusedUnparsed(session, head.method(), waitNanos);
+        if (tracing != RequestTracing.OFF) {
+            endTrace(beginTrace(session, false, head.id(), head.method(), head.params(), TraceHeaders.current()), null,
+                    refusal, false);
+        }
+        completed(head.id(), new RequestHook.Completion(session, head.method(), head.params(), null, refusal, false,
+                System.nanoTime() - started));
+        ObjectNode error = JsonRpc.error(head.id(), refusal);
+        sink.send(error);
+        holdOff.refused(session, error);
+        return true;
     }
 
     /**

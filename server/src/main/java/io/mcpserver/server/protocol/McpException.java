@@ -1,6 +1,8 @@
 package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.json.Json;
 
 /** A request failed with a JSON-RPC error the client should see: code, a message a person can act on, optional data. */
 public class McpException extends RuntimeException {
@@ -24,6 +26,18 @@ public class McpException extends RuntimeException {
 
     public static McpException invalidRequest(String message) {
         return new McpException(ErrorCodes.INVALID_REQUEST, message);
+    }
+
+    /**
+     * A rate limit's refusal: -32000 with the retry hint in {@code data} ({@code retryAfterMs}, and
+     * {@code retryAfterSeconds}, which HTTP sends as {@code Retry-After} with a 429).
+     */
+    public static McpException limitExceeded(String message, long waitNanos) {
+        long ms = Math.max(1, (waitNanos + 999_999) / 1_000_000);
+        ObjectNode data = Json.object();
+        data.put("retryAfterMs", ms);
+        data.put("retryAfterSeconds", (ms + 999) / 1000);
+        return new McpException(ErrorCodes.LIMIT_EXCEEDED, message + "; retry after " + ms + " ms", data);
     }
 
     public int code() {

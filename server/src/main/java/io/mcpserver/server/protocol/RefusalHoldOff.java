@@ -2,43 +2,88 @@ package io.mcpserver.server.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * A connection transport (TCP, WebSocket, stdio, a plugin's) reads its client's messages on one thread, and answers
- * a rate-limited request with -32000 and a retry hint ({@code data.retryAfterMs}). A client that sends again before
- * the time it was told is ignoring the hint: its connection's reader then waits that long (at most
- * {@link #MAX_HOLD_MS}) before it reads on, so such a client is slowed by its own connection (TCP flow control)
- * instead of having the server parse and refuse its messages as fast as it can write them. A client that honours
- * the hint is never held. Why: the fairness benchmark (docs/benchmarks.md) measured one pipelining TCP client at
- * about 20,000 refusals a second, which multiplied the other clients' p99 latency tens of times.
+ * How a principal that runs into its rate limit is read from, on the connection transports (TCP, WebSocket, stdio, a
+ * plugin's), whose reader threads parse what the client writes as fast as it writes it unless they are held:
+ * <ul>
+ *   <li>A rate-limited request is answered with -32000 and a retry hint ({@code data.retryAfterMs}). A client that
+ *       sends again before the time it was told is ignoring the hint: its principal is then not read from for that
+ *       long (at most {@link #MAX_HOLD_MS}) on <em>any</em> of its connections, so it is slowed by TCP flow control
+ *       instead of having the server parse and refuse its messages. A client that honours the hint is never held.</li>
+ *   <li>For {@link #PACED_NANOS} after its last refusal, a principal is read <em>one message at a time over all its
+ *       connections</em> ({@link #turn}): twenty connections of one flooder take one reader's share of the cores, not
+ *       twenty.</li>
+ * </ul>
+ * The principal is the rate limit's ({@link RequestHook#principal}): the subject with security on, else the session.
+ * Why: the fairness benchmark (docs/benchmarks.md) measured one pipelining TCP client at about 20,000 refusals a
+ * second, and twenty connections of one principal held per connection still multiplied the others' p99 152 times.
  */
 final class RefusalHoldOff {
 
-    /** The longest a connection is held after one refusal: its cancellations and answers still get through soon. */
+    /** The longest a principal is held after one refusal: its cancellations and answers still get through soon. */
     static final long MAX_HOLD_MS = 100;
+    /** How long after its last rate-limit refusal a principal is read one message at a time. */
+    static final long PACED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest a connection waits for its principal's turn: one of its connections that is stuck (a write to a
+     * client that does not read) must not stop the others of the same principal for good.
+     */
+    static final long TURN_WAIT_MS = 1_000;
+    /** Above this many principals with a pace, those whose refusals are all past are dropped (they hold nothing). */
+    private static final int SWEEP_ABOVE = 256;
 
     /** How the reader thread waits (tests replace it). */
     interface Sleeper {
         void sleep(long nanos) throws InterruptedException;
     }
 
-    private final LongSupplier nanoClock;
-    private final Sleeper sleeper;
+    /** What the refusals told one principal. */
+    private static final class Pace {
+        final ReentrantLock reading = new ReentrantLock(true); // fair: the principal's connections take turns
+        /** When the last refusal told the client it may send again. */
+        volatile long retryAt;
+        /** Until when the principal is not read from (it ignored a hint). */
+        volatile long heldUntil;
+        volatile long lastRefused;
 
-    RefusalHoldOff(LongSupplier nanoClock, Sleeper sleeper) {
-        this.nanoClock = nanoClock;
-        this.sleeper = sleeper;
+        Pace(long now) {
+            retryAt = now;
+            heldUntil = now;
+            lastRefused = now;
+        }
+
+        boolean past(long now) {
+            return now - retryAt >= 0 && now - heldUntil >= 0 && now - lastRefused >= PACED_NANOS;
+        }
     }
 
-    static RefusalHoldOff system() {
-        return new RefusalHoldOff(System::nanoTime, TimeUnit.NANOSECONDS::sleep);
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
+    private final Function<Session, Object> principals;
+    private final Map<Object, Pace> paces = new ConcurrentHashMap<>();
+
+    /** @param principals whose rate a session's requests count against (the key of its pace) */
+    RefusalHoldOff(LongSupplier nanoClock, Sleeper sleeper, Function<Session, Object> principals) {
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
+        this.principals = principals;
+    }
+
+    static RefusalHoldOff system(Function<Session, Object> principals) {
+        return new RefusalHoldOff(System::nanoTime, TimeUnit.NANOSECONDS::sleep, principals);
     }
 
     /**
      * Called on the connection's reader thread after {@code error} was sent to the client of {@code session}:
-     * returns at once unless the error carries a retry hint and the client was already told to wait past now.
+     * returns at once unless the error carries a retry hint and the principal was already told to wait past now,
+     * when it holds the principal (this reader waits; the principal's other readers wait in {@link #turn}).
      */
     void refused(Session session, ObjectNode error) {
         long retryAfterMs = error.path("error").path("data").path("retryAfterMs").asLong(0);
@@ -46,15 +91,71 @@ final class RefusalHoldOff {
             return; // not a rate limit (in-flight limit, unknown method…): nothing to wait for
         }
         long now = nanoClock.getAsLong();
-        long toldToWaitUntil = session.retryNotBeforeNanos;
-        session.retryNotBeforeNanos = now + TimeUnit.MILLISECONDS.toNanos(retryAfterMs);
+        Pace pace = pace(session, now);
+        long toldToWaitUntil = pace.retryAt;
+        pace.retryAt = now + TimeUnit.MILLISECONDS.toNanos(retryAfterMs);
+        pace.lastRefused = now;
         if (now - toldToWaitUntil >= 0) {
             return; // the first refusal, or the client waited as it was told
         }
+        long hold = TimeUnit.MILLISECONDS.toNanos(Math.min(retryAfterMs, MAX_HOLD_MS));
+        pace.heldUntil = now + hold;
+        sleep(hold);
+    }
+
+    /**
+     * Before a connection's reader reads its client's next message: returns at once for a principal that was not
+     * refused lately; otherwise waits for the principal's turn (one message at a time over all its connections) and
+     * while it is held. Close the turn once the message was read and handed on.
+     */
+    ReadTurn turn(Session session) {
+        Pace pace = paces.get(principals.apply(session));
+        if (pace == null || nanoClock.getAsLong() - pace.lastRefused >= PACED_NANOS) {
+            return ReadTurn.ANY_TIME;
+        }
         try {
-            sleeper.sleep(TimeUnit.MILLISECONDS.toNanos(Math.min(retryAfterMs, MAX_HOLD_MS)));
+            if (!pace.reading.tryLock(TURN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                return ReadTurn.ANY_TIME; // another connection of the principal is stuck: this one reads all the same
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the connection is closing
+            return ReadTurn.ANY_TIME;
+        }
+        long wait = pace.heldUntil - nanoClock.getAsLong();
+        if (wait > 0) {
+            sleep(wait);
+        }
+        return pace.reading::unlock;
+    }
+
+    /** How long the principal of {@code session} was told to wait still (0: not told, or the time has come). */
+    long toldToWaitNanos(Session session) {
+        Pace pace = paces.get(principals.apply(session));
+        return pace == null ? 0 : Math.max(0, pace.retryAt - nanoClock.getAsLong());
+    }
+
+    private Pace pace(Session session, long now) {
+        Object principal = principals.apply(session);
+        Pace pace = paces.get(principal);
+        if (pace == null) {
+            if (paces.size() > SWEEP_ABOVE) {
+                paces.values().removeIf(p -> p.past(now) && !p.reading.isLocked());
+            }
+            pace = paces.computeIfAbsent(principal, p -> new Pace(now));
+        }
+        return pace;
+    }
+
+    private void sleep(long nanos) {
+        try {
+            sleeper.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the connection is closing
         }
+    }
+
+    /** How many principals have a pace now (tests watch the sweep with it). */
+    int paces() {
+        return paces.size();
     }
 }

@@ -12,6 +12,32 @@ public interface RequestHook {
     default void admit(Session session, String method, JsonNode params) {
     }
 
+    /**
+     * Whose rate a session's requests count against: the key under which the dispatcher paces a principal that runs
+     * into its limit ({@code RefusalHoldOff}). By default the session itself.
+     */
+    default Object principal(Session session) {
+        return session;
+    }
+
+    /**
+     * Asked before a message of {@code session} is parsed, taking nothing: how long from now its principal's requests
+     * will certainly be refused by {@link #admit} (an empty bucket); 0 when one might be admitted now, or when the
+     * hook cannot tell without a round trip.
+     */
+    default long refusedForNanos(Session session) {
+        return 0;
+    }
+
+    /**
+     * A request the dispatcher refuses from its id and method alone, before parsing the rest, because its principal
+     * is refused for {@code waitNanos} still ({@link #refusedForNanos}, or its last refusal's retry time): the error
+     * to answer, counted like a refusal of {@link #admit}.
+     */
+    default McpException refusedUnparsed(Session session, String method, long waitNanos) {
+        return McpException.limitExceeded("Rate limit exceeded", waitNanos);
+    }
+
     /** Called exactly once per request, after its response was sent (or it was refused or cancelled). */
     default void completed(Completion completion) {
     }

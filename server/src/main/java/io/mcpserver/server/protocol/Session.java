@@ -32,8 +32,6 @@ public final class Session {
     private volatile boolean initializeSeen;
     private volatile boolean closed;
     private volatile long lastActivityNanos = System.nanoTime();
-    /** Until when the client was told to wait by its last rate-limit refusal ({@link RefusalHoldOff}); now: no wait. */
-    volatile long retryNotBeforeNanos = System.nanoTime();
     private volatile MessageSink standalone;
     /** Presence: when it opened (wall clock), where the client is, how the transport drops it. */
     private final long openedAtMillis = System.currentTimeMillis();

@@ -23,4 +23,12 @@ public interface RateBuckets {
      * @return null when the request is admitted (both tokens taken), else why not (none taken)
      */
     Refusal take(String principal, long nowNanos);
+
+    /**
+     * How long until a request of {@code principal} could take its tokens, taking nothing (asked before a message is
+     * parsed): 0 when it could now, or when the store cannot tell without a round trip (a cluster's Redis).
+     */
+    default long emptyForNanos(String principal, long nowNanos) {
+        return 0;
+    }
 }

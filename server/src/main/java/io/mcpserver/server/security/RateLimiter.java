@@ -1,9 +1,7 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.config.SecuritySettings.RateLimitSettings;
-import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.RequestHook;
@@ -46,17 +44,49 @@ public final class RateLimiter implements RequestHook {
         if (settings.perPrincipal() <= 0 && settings.global() <= 0) {
             return;
         }
-        String principal = settings.perPrincipal() <= 0 ? null
-                : bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
-        RateBuckets.Refusal refusal = buckets.take(principal, nanoClock.getAsLong());
+        RateBuckets.Refusal refusal = buckets.take(bucketKey(session), nanoClock.getAsLong());
         if (refusal == null) {
             return;
         }
         if (refusal.bucket() == RateBuckets.Bucket.PRINCIPAL) {
-            throw limited("Rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
-                    + " (" + settings.perPrincipal() + " requests/s)", refusal.waitNanos());
+            throw McpException.limitExceeded(principalLimited(session), refusal.waitNanos());
         }
-        throw limited("The server is busy (" + settings.global() + " requests/s in all)", refusal.waitNanos());
+        throw McpException.limitExceeded(serverBusy(), refusal.waitNanos());
+    }
+
+    /** The subject with security on (all its connections share one bucket), else the session. */
+    @Override
+    public Object principal(Session session) {
+        return settings.perPrincipal() > 0 && bySubject ? "sub:" + session.caller().subject() : session;
+    }
+
+    /** With this process's buckets, how long until either has a token for the session's principal; else 0. */
+    @Override
+    public long refusedForNanos(Session session) {
+        if (settings.perPrincipal() <= 0 && settings.global() <= 0) {
+            return 0;
+        }
+        return buckets.emptyForNanos(bucketKey(session), nanoClock.getAsLong());
+    }
+
+    @Override
+    public McpException refusedUnparsed(Session session, String method, long waitNanos) {
+        return McpException.limitExceeded(settings.perPrincipal() > 0 ? principalLimited(session) : serverBusy(),
+                waitNanos);
+    }
+
+    private String bucketKey(Session session) {
+        return settings.perPrincipal() <= 0 ? null
+                : bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
+    }
+
+    private String principalLimited(Session session) {
+        return "Rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
+                + " (" + settings.perPrincipal() + " requests/s)";
+    }
+
+    private String serverBusy() {
+        return "The server is busy (" + settings.global() + " requests/s in all)";
     }
 
     /**
@@ -100,19 +130,21 @@ public final class RateLimiter implements RequestHook {
             }
             return null;
         }
+
+        @Override
+        public long emptyForNanos(String principal, long now) {
+            long wait = 0;
+            if (principal != null) {
+                TokenBucket bucket = principals.get(principal);
+                wait = bucket == null ? 0 : bucket.emptyFor(now);
+            }
+            return global == null ? wait : Math.max(wait, global.emptyFor(now));
+        }
     }
 
     /** How many principals have a bucket now (tests watch the sweep with it). */
     int principalBuckets() {
         return principals.size();
-    }
-
-    private static McpException limited(String message, long waitNanos) {
-        long ms = Math.max(1, (waitNanos + 999_999) / 1_000_000);
-        ObjectNode data = Json.object();
-        data.put("retryAfterMs", ms);
-        data.put("retryAfterSeconds", (ms + 999) / 1000);
-        return new McpException(ErrorCodes.LIMIT_EXCEEDED, message + "; retry after " + ms + " ms", data);
     }
 
     /** A bucket of {@code capacity} tokens refilled at {@code rate} per second; one request takes one token. */
@@ -137,6 +169,12 @@ public final class RateLimiter implements RequestHook {
                 return 0;
             }
             return (long) Math.ceil((1 - tokens) / perNano);
+        }
+
+        /** How long until a token will be there, taking nothing: 0 when there is one now. */
+        synchronized long emptyFor(long now) {
+            refill(now);
+            return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano);
         }
 
         /** Returns a token taken for a request that was refused after all (never above capacity). */

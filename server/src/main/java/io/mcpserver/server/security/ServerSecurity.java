@@ -3,6 +3,7 @@ package io.mcpserver.server.security;
 import io.mcpserver.server.config.SecuritySettings;
 import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.RequestHook;
+import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.spi.Caller;
 
@@ -121,6 +122,21 @@ public final class ServerSecurity implements AutoCloseable {
             @Override
             public void completed(Completion completion) {
                 audit.completed(completion);
+            }
+
+            @Override
+            public Object principal(Session session) {
+                return limiter.principal(session);
+            }
+
+            @Override
+            public long refusedForNanos(Session session) {
+                return limiter.refusedForNanos(session);
+            }
+
+            @Override
+            public McpException refusedUnparsed(Session session, String method, long waitNanos) {
+                return limiter.refusedUnparsed(session, method, waitNanos);
             }
         };
     }

@@ -5,6 +5,7 @@ import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.server.protocol.ReadTurn;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.resume.Outbox;
@@ -164,6 +165,36 @@ public final class ClientConnection implements TransportContext.Connection {
             resumption.afterInitialize(session).ifPresent(this::switchTo);
         }
         return true;
+    }
+
+    /**
+     * Before the transport reads the client's next message: waits for the turn of a principal that ran into its rate
+     * limit lately (one message at a time over all its connections; see {@code Dispatcher#turn}); close it once the
+     * message was handed on.
+     */
+    public ReadTurn turn() {
+        return authenticated ? core.dispatcher().turn(session) : ReadTurn.ANY_TIME;
+    }
+
+    /**
+     * Before the transport decodes and parses a message: while the client's principal is over its rate, a request is
+     * refused from its id and method alone (true: answered); false: decode it and {@link #offer} it as usual.
+     */
+    public boolean refusedUnparsed(byte[] utf8, int length) {
+        if (!authenticated || dropped || length > maxMessageSize) {
+            return false;
+        }
+        Outbox out = outbox;
+        return core.dispatcher().refusedUnparsed(session, utf8, length, out != null ? out : writer);
+    }
+
+    /** The same for a message the transport has decoded already (WebSocket text). */
+    public boolean refusedUnparsed(String message) {
+        if (!authenticated || dropped || message.length() > maxMessageSize) {
+            return false;
+        }
+        Outbox out = outbox;
+        return core.dispatcher().refusedUnparsed(session, message, out != null ? out : writer);
     }
 
     /** From now on the connection serves {@code attached}'s session through its outbox, replay first. */

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who is held after a rate-limit refusal, and for how long: on a clock the test moves, the waits recorded not slept. */
 class RefusalHoldOffTest {
@@ -22,9 +24,15 @@ class RefusalHoldOffTest {
     /** Starts after the session's creation: a new session has told its client to wait for nothing. */
     private final AtomicLong nanos = new AtomicLong(System.nanoTime() + 1_000_000_000L);
     private final List<Long> heldMs = new ArrayList<>();
-    private final RefusalHoldOff holdOff = new RefusalHoldOff(nanos::get, n -> heldMs.add(TimeUnit.NANOSECONDS.toMillis(n)));
-    private final Session session = new Session("s-1", "c1", "tcp",
-            new Caller("alice", Set.of(), Set.of(), "tcp", "c1", Map.of()), LogLevel.INFO, null, false);
+    /** The principal is the subject, as with security on. */
+    private final RefusalHoldOff holdOff = new RefusalHoldOff(nanos::get,
+            n -> heldMs.add(TimeUnit.NANOSECONDS.toMillis(n)), s -> s.caller().subject());
+    private final Session session = session("s-1", "alice");
+
+    private static Session session(String id, String subject) {
+        return new Session(id, "c-" + id, "tcp", new Caller(subject, Set.of(), Set.of(), "tcp", "c-" + id, Map.of()),
+                LogLevel.INFO, null, false);
+    }
 
     private static ObjectNode limited(long retryAfterMs) {
         ObjectNode data = Json.object();
@@ -65,5 +73,55 @@ class RefusalHoldOffTest {
         holdOff.refused(session, JsonRpc.error(IntNode.valueOf(8), ErrorCodes.LIMIT_EXCEEDED,
                 "Too many requests in flight", null));
         assertEquals(List.of(), heldMs, "the in-flight limit gives no retry time: the reader goes on");
+    }
+
+    @Test
+    void aHeldPrincipalIsHeldOnEveryConnectionAndNoOtherIs() {
+        Session aliceAgain = session("s-2", "alice");
+        Session bob = session("s-3", "bob");
+        holdOff.refused(session, limited(40));
+        advanceMillis(1);
+        holdOff.refused(session, limited(39)); // ignored the hint: alice is held 39 ms
+        assertEquals(List.of(39L), heldMs);
+        advanceMillis(9);
+        holdOff.turn(aliceAgain).close();
+        assertEquals(List.of(39L, 30L), heldMs, "alice's other connection reads only once the hold is over");
+        holdOff.turn(bob).close();
+        assertEquals(List.of(39L, 30L), heldMs, "bob was never refused: read at once");
+        assertEquals(30_000_000L, holdOff.toldToWaitNanos(aliceAgain), "what alice was told holds on her connections");
+        assertEquals(0, holdOff.toldToWaitNanos(bob));
+    }
+
+    @Test
+    void aPrincipalRefusedLatelyIsReadOneMessageAtATimeOverItsConnections() throws Exception {
+        Session aliceAgain = session("s-2", "alice");
+        holdOff.refused(session, limited(40));
+        ReadTurn first = holdOff.turn(session);
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        Thread second = Thread.ofVirtual().start(() -> {
+            holdOff.turn(aliceAgain).close(); // a turn is closed on the thread that took it
+            read.countDown();
+        });
+        assertFalse(read.await(200, TimeUnit.MILLISECONDS),
+                "alice's other connection waits while the first reads its message");
+        holdOff.turn(session("s-3", "bob")).close(); // another principal is not in that queue
+        first.close();
+        assertTrue(read.await(5, TimeUnit.SECONDS));
+        second.join();
+        advanceMillis(TimeUnit.NANOSECONDS.toMillis(RefusalHoldOff.PACED_NANOS));
+        ReadTurn later = holdOff.turn(session);
+        ReadTurn laterToo = holdOff.turn(aliceAgain); // a second after the last refusal: no turns any more
+        later.close();
+        laterToo.close();
+    }
+
+    @Test
+    void pacesWhoseRefusalsArePastAreDropped() {
+        for (int i = 0; i < 300; i++) {
+            holdOff.refused(session("s-" + i, "p-" + i), limited(40));
+        }
+        advanceMillis(2_000);
+        holdOff.refused(session("s-new", "newcomer"), limited(40));
+        assertTrue(holdOff.paces() < 10, "paces kept: " + holdOff.paces());
     }
 }

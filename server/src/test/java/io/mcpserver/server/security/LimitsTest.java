@@ -191,6 +191,97 @@ class LimitsTest {
         }
     }
 
+    /**
+     * A principal over its rate has its large requests refused from their id and method, not parsed: each request
+     * here is a complete JSON-RPC object followed by garbage, which a full parse answers with -32700 (and no id). Over
+     * its rate the client gets -32000 with its request's id instead, unless the bucket had a token again by then
+     * (at most BURST + RATE × elapsed of them are admitted, and so parsed). See docs/benchmarks.md, fairness under
+     * flood: parsing 512 KiB requests only to refuse them starved every other client.
+     */
+    @Test
+    void largeRequestsOfAPrincipalOverItsRateAreRefusedUnparsed() throws Exception {
+        long started = System.nanoTime();
+        String big = "z".repeat(LIMIT - 200);
+        try (LineClient flooder = tcp("flood-big-tcp")) {
+            for (int i = 1; i <= BURST; i++) { // the burst: the bucket is empty
+                flooder.send(echo(i, "x"));
+                flooder.next();
+            }
+            int parsed = 0;
+            for (int i = 100; i < 110; i++) {
+                // a small request first takes whatever token came back meanwhile (a parse error takes none)
+                flooder.send(echo(i, "x"));
+                flooder.send(echo(i + 1000, big) + " } trailing garbage");
+                JsonNode r = flooder.next();
+                JsonNode other = flooder.next(); // an admitted call may be answered after the refusal
+                r = r.path("id").asInt() == i + 1000 ? r : other;
+                int code = r.at("/error/code").asInt();
+                if (code == -32000) {
+                    assertEquals(i + 1000, r.path("id").asInt(), r.toString());
+                    assertTrue(r.at("/error/data/retryAfterMs").asLong() > 0, r.toString());
+                } else {
+                    assertEquals(-32700, code, "a line parsed in full is a parse error: " + r);
+                    parsed++;
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(parsed <= Math.ceil(RATE * seconds), parsed + " of 10 parsed in full in " + seconds + " s at "
+                    + RATE + "/s");
+        }
+    }
+
+    /** The same over WebSocket: a text message of a principal over its rate is refused without being parsed. */
+    @Test
+    void largeWebSocketRequestsOfAPrincipalOverItsRateAreRefusedUnparsed() throws Exception {
+        BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+        long started = System.nanoTime();
+        WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("mcp").header("Authorization", bearer("flood-big-ws"))
+                .buildAsync(URI.create("ws://" + http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                    private final StringBuilder parts = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        parts.append(data);
+                        if (last) {
+                            inbox.add(parts.toString());
+                            parts.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            ws.sendText(INIT, true).join();
+            assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+            for (int i = 1; i <= BURST; i++) {
+                ws.sendText(echo(i, "x"), true).join();
+                assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+            }
+            String big = "z".repeat(LIMIT - 200);
+            int parsed = 0;
+            for (int i = 100; i < 110; i++) {
+                ws.sendText(echo(i, "x"), true).join(); // takes whatever token came back (a parse error takes none)
+                ws.sendText(echo(i + 1000, big) + " } trailing garbage", true).join();
+                String m = inbox.poll(10, TimeUnit.SECONDS);
+                String other = inbox.poll(10, TimeUnit.SECONDS); // an admitted call may be answered after the refusal
+                assertNotNull(m);
+                assertNotNull(other);
+                m = Json.parse(m).path("id").asInt() == i + 1000 ? m : other;
+                JsonNode r = Json.parse(m);
+                if (r.at("/error/code").asInt() == -32000) {
+                    assertEquals(i + 1000, r.path("id").asInt(), m);
+                } else {
+                    assertEquals(-32700, r.at("/error/code").asInt(), m);
+                    parsed++;
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertTrue(parsed <= Math.ceil(RATE * seconds), parsed + " of 10 parsed in full in " + seconds + " s");
+        } finally {
+            ws.abort();
+        }
+    }
+
     /** The same over Streamable HTTP: after a 429 the client ignored, its connection's next request waits. */
     @Test
     void anHttpClientIgnoringRetryAfterIsHeldWhileAnotherIsServed() throws Exception {

@@ -3,6 +3,7 @@ package io.mcpserver.server.transport.tcp;
 import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.server.protocol.ReadTurn;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
@@ -71,14 +72,13 @@ final class TcpConnection {
                 : Thread.ofVirtual().name("mcp-tcp-auth-deadline").start(this::authDeadline);
         try {
             LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
-            LineReader.Line line;
-            while ((line = lines.next()) != null) {
-                if (line.badEncoding()) {
-                    connection.badEncoding();
-                } else if (line.tooLong()) {
-                    connection.tooLarge(line.oversize());
-                } else if (!connection.offer(line.text())) {
-                    break; // refused at the edge: one JSON-RPC error, then the connection ends
+            while (true) {
+                // a principal over its rate is read one line at a time over all its connections, and not while held
+                try (ReadTurn turn = connection.turn()) {
+                    LineReader.Raw raw = lines.nextRaw();
+                    if (raw == null || !handle(raw)) {
+                        break; // the end of the stream; or refused at the edge: one JSON-RPC error, then the end
+                    }
                 }
             }
             reason = authTimedOut ? "no authenticating first message within " + settings.authTimeout().toMillis()
@@ -99,6 +99,23 @@ final class TcpConnection {
         var ending = connection.end(false);
         closeSocket();
         LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason + connection.endingNote(ending, running));
+    }
+
+    /** One line: false when the connection is to end (its first message was refused at the edge). */
+    private boolean handle(LineReader.Raw raw) {
+        if (raw.tooLong()) {
+            connection.tooLarge(raw.oversize());
+            return true;
+        }
+        if (connection.refusedUnparsed(raw.bytes(), raw.length())) {
+            return true; // over its rate: refused from its id and method, neither decoded nor parsed
+        }
+        LineReader.Line line = LineReader.decoded(raw);
+        if (line.badEncoding()) {
+            connection.badEncoding();
+            return true;
+        }
+        return connection.offer(line.text());
     }
 
     /**

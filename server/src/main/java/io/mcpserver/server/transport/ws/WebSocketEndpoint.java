@@ -18,6 +18,7 @@ import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.protocol.ClientText;
 import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.ReadTurn;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.protocol.SessionSlots;
 import io.mcpserver.server.protocol.TraceHeaders;
@@ -307,13 +308,25 @@ final class WebSocketEndpoint implements WsListener {
         }
     }
 
-    /** Hands one message on; the dispatcher admits it on this thread, where the upgrade's trace context is set. */
+    /**
+     * Hands one message on; the dispatcher admits it on this thread, where the upgrade's trace context is set. A
+     * principal over its rate waits for its turn (one message at a time over all its connections: Helidon reads no
+     * further frame of this connection meanwhile) and has its requests refused unparsed.
+     */
     private void receive(String message) {
-        TraceHeaders trace = upgradeTrace;
-        if (trace == null) {
+        try (ReadTurn turn = connection.turn()) {
+            TraceHeaders trace = upgradeTrace;
+            if (trace == null) {
+                deliver(message);
+            } else {
+                trace.around(() -> deliver(message));
+            }
+        }
+    }
+
+    private void deliver(String message) {
+        if (!connection.refusedUnparsed(message)) {
             connection.receive(message);
-        } else {
-            trace.around(() -> connection.receive(message));
         }
     }
 

@@ -1,0 +1,169 @@
+package io.mcpserver.server.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.testing.LineClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client that sends large calls and never reads a byte of the answers (the fairness benchmark's "slow" flooder,
+ * docs/benchmarks.md): the server's writes to it back up. That must cost that client only: another client's calls
+ * are answered as quickly as ever.
+ */
+class SlowReaderTest {
+
+    private static final int CALLS = 64;
+    private static final String BIG = "s".repeat(128 * 1024);
+    /** Far above an echo's time here, far below the 10 s after which the benchmark's clients gave up. */
+    private static final long BOUND_MS = 3_000;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aWebSocketClientThatNeverReadsDelaysNoOtherClientsReply() throws Exception {
+        try (SecuredServer s = new SecuredServer(home); Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + s.token("stalled") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readHead(stalled.getInputStream());
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
+                    for (int i = 2; i < 2 + CALLS; i++) {
+                        out.write(textFrame(SecuredServer.echo(i, BIG))); // blocks once the server stops reading
+                    }
+                } catch (Exception e) {
+                    // the server closed the connection: fine
+                }
+            });
+            Thread.sleep(1_000); // its answers fill the socket buffers; the server's writes to it block
+
+            BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+            WebSocket calm = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
+                    .header("Authorization", "Bearer " + s.token("calm"))
+                    .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                        private final StringBuilder parts = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            parts.append(data);
+                            if (last) {
+                                inbox.add(parts.toString());
+                                parts.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            try {
+                calm.sendText(SecuredServer.initialize(s.token("calm")), true).join();
+                assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+                for (int i = 2; i < 12; i++) {
+                    long t0 = System.nanoTime();
+                    calm.sendText(SecuredServer.echo(i, "calm " + i), true).join();
+                    String reply = inbox.poll(BOUND_MS, TimeUnit.MILLISECONDS);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertNotNull(reply, "call " + i + " of the calm client unanswered after " + ms + " ms");
+                    assertEquals("calm " + i, Json.parse(reply).at("/result/content/0/text").asText(), reply);
+                }
+            } finally {
+                calm.abort();
+                writer.interrupt();
+            }
+        }
+    }
+
+    @Test
+    void aTcpClientThatNeverReadsDelaysNoOtherClientsReply() throws Exception {
+        try (SecuredServer s = new SecuredServer(home); Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", s.tcpPort), 10_000);
+            OutputStream out = stalled.getOutputStream();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write((SecuredServer.initialize(s.token("stalled")) + "\n").getBytes(StandardCharsets.UTF_8));
+                    for (int i = 2; i < 2 + CALLS; i++) {
+                        out.write((SecuredServer.echo(i, BIG) + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (Exception e) {
+                    // the server closed the connection: fine
+                }
+            });
+            Thread.sleep(1_000);
+            try (LineClient calm = s.tcpAs("calm")) {
+                for (int i = 2; i < 12; i++) {
+                    long t0 = System.nanoTime();
+                    JsonNode reply = calm.request(SecuredServer.echo(i, "calm " + i));
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    assertEquals("calm " + i, reply.at("/result/content/0/text").asText(), reply.toString());
+                    assertTrue(ms < BOUND_MS, "call " + i + " answered after " + ms + " ms");
+                }
+            } finally {
+                writer.interrupt();
+            }
+        }
+    }
+
+    /** One masked text frame, as a client sends it. */
+    static byte[] textFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65_536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
+        }
+        byte[] mask = {1, 2, 3, 4};
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        return frame.toByteArray();
+    }
+
+    private static String readHead(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+}
