@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -195,11 +196,19 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
      * A slot was given back here: counted in Redis, it is taken off this instance's count there, on a thread of its
      * own (the session may be ending under its transport's lock).
      */
-    private void released(SessionSlots.Slot slot) {
+    private Runnable released(SessionSlots.Slot slot) {
         if (!slot.shared()) {
-            return; // never counted in Redis (refused, or taken while Redis was unreachable): the reconciliation's
+            return null; // never counted in Redis (refused, or taken while Redis was unreachable): the reconciliation's
         }
         int stripe = begin(slot.subject());
+        // the release is under way until both the script ran and the slot stopped counting here: a reconciliation
+        // between the two would read the lowered count in Redis and the unlowered one here, and write it back one high
+        AtomicInteger pending = new AtomicInteger(2);
+        Runnable oneDone = () -> {
+            if (pending.decrementAndGet() == 0) {
+                running.decrementAndGet(stripe);
+            }
+        };
         Thread.ofVirtual().name("mcp-session-caps-release").start(() -> {
             try {
                 redis.commands().eval(RELEASE, ScriptOutputType.INTEGER, new String[]{KEY + slot.subject()},
@@ -208,9 +217,10 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
                 LOG.log(System.Logger.Level.DEBUG, "Session count not lowered (the next reconciliation does it): "
                         + e.getMessage());
             } finally {
-                running.decrementAndGet(stripe);
+                oneDone.run();
             }
         });
+        return oneDone;
     }
 
     /**

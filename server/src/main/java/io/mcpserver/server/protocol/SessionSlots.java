@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * What {@code limits.max-sessions-per-principal} counts in this process: the slots each subject holds. A slot is
@@ -20,7 +20,7 @@ public final class SessionSlots {
 
     /** Per subject: the slots held, by sessions or by opens not finished yet. Absent at zero. */
     private final Map<String, Integer> held = new ConcurrentHashMap<>();
-    private final List<Consumer<Slot>> released = new CopyOnWriteArrayList<>();
+    private final List<Function<Slot, Runnable>> released = new CopyOnWriteArrayList<>();
 
     /** A slot of {@code subject}, or null when it holds {@code max} already: check and count in one step. */
     public Slot take(String subject, int max) {
@@ -48,15 +48,17 @@ public final class SessionSlots {
 
     /**
      * Calls {@code listener} with every slot given back, just before it stops counting here (a cluster's count is
-     * lowered too; see {@code RedisSessionCaps} for why before).
+     * lowered too; see {@code RedisSessionCaps} for why before), and runs what it returns (if not null) just after:
+     * a listener can tell when the slot no longer counts here.
      */
-    public void onReleased(Consumer<Slot> listener) {
+    public void onReleased(Function<Slot, Runnable> listener) {
         released.add(listener);
     }
 
     private void giveBack(Slot slot) {
-        released.forEach(l -> l.accept(slot));
+        List<Runnable> afterwards = released.stream().map(l -> l.apply(slot)).filter(r -> r != null).toList();
         held.computeIfPresent(slot.subject, (s, n) -> n <= 1 ? null : n - 1);
+        afterwards.forEach(Runnable::run);
     }
 
     /**
