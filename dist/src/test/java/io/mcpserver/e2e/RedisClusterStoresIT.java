@@ -194,6 +194,35 @@ class RedisClusterStoresIT {
         assertThrows(McpException.class, () -> capsB.admit(null, subject, cap), "one over the cap afresh");
     }
 
+    /**
+     * A node's reconciliation that falls between the two halves of a release (the shared count already lowered in
+     * Redis, the slot still counted on the node) writes nothing: it used to write the node's count back one high,
+     * which left a count in Redis after every session had ended (the racing test above, once, in a fresh-clone CI run).
+     */
+    @Test
+    void aReconciliationBetweenTheSharedAndTheLocalHalfOfAReleaseWritesNoCountBack() throws Exception {
+        SessionRegistry registry = new SessionRegistry(LogLevel.INFO);
+        RedisSessionCaps caps = new RedisSessionCaps(linkA, nodesA, registry, SessionCaps.LOCAL);
+        String subject = "between-" + System.nanoTime();
+        String key = "mcp:sessions:" + subject;
+        SessionSlots.Slot slot = caps.admit(registry, subject, 2);
+        assertEquals("1", linkA.commands().hget(key, nodesA.instance()));
+        // registered after the caps' own listener: runs once the shared release has started, while the slot counts here
+        registry.slots().onReleased(released -> {
+            try {
+                awaitTrue(() -> linkA.commands().hget(key, nodesA.instance()) == null, "the shared count lowered");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            caps.reconcile();
+            return null;
+        });
+        slot.release();
+        assertEquals(0, registry.slots().held(subject));
+        assertEquals(null, linkA.commands().hget(key, nodesA.instance()), "the node's count in Redis after the release"
+                + " (a node with none has no field)");
+    }
+
     @Test
     void aNodeRestartedUnderItsIdEndsItsPredecessorAtOnceAndHasOneHeartbeat() throws Exception {
         RedisLink first = RedisRateBucketsIT.link(redis, "node-r");
