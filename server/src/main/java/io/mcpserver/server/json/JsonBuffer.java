@@ -178,7 +178,8 @@ public final class JsonBuffer {
         length = o;
     }
 
-    private static int escape(byte[] out, int o, char c) {
+    /** Writes {@code c} escaped at {@code o} (a quote, a backslash or a control character); returns the next index. */
+    static int escape(byte[] out, int o, char c) {
         out[o++] = '\\';
         switch (c) {
             case '"' -> out[o++] = '"';

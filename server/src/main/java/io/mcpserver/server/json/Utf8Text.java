@@ -15,7 +15,6 @@ final class Utf8Text {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private Utf8Text() {
     }
@@ -49,23 +48,7 @@ final class Utf8Text {
             System.arraycopy(raw, runStart, out, o, i - runStart);
             o += i - runStart;
             runStart = i + 1;
-            out[o++] = '\\';
-            switch (b) {
-                case '"' -> out[o++] = '"';
-                case '\\' -> out[o++] = '\\';
-                case '\b' -> out[o++] = 'b';
-                case '\t' -> out[o++] = 't';
-                case '\n' -> out[o++] = 'n';
-                case '\f' -> out[o++] = 'f';
-                case '\r' -> out[o++] = 'r';
-                default -> {
-                    out[o++] = 'u';
-                    out[o++] = '0';
-                    out[o++] = '0';
-                    out[o++] = HEX[b >> 4];
-                    out[o++] = HEX[b & 0xF];
-                }
-            }
+            o = JsonBuffer.escape(out, o, (char) b); // an ASCII byte: '"', '\\' or a control
         }
         System.arraycopy(raw, runStart, out, o, raw.length - runStart);
         return out;
