@@ -62,8 +62,10 @@ class AuditFailureTest {
             // still serving with on-failure: continue
             assertEquals("after", alice.request(SecuredServer.echo(99, "after")).path("result").path("content")
                     .path(0).path("text").asText());
-            // the counter follows later losses too (a functional counter read once would stay at its first value)
-            awaitTrue(() -> {
+            // the counter follows later losses too (a functional counter read once would stay at its first value).
+            // The record of "after" is counted when the writer next tries the file: it backs off 1, 2, 4 ... 30 s
+            // between tries, and under load the 30 calls above can span several tries, so allow the longest pause.
+            awaitTrue(Duration.ofSeconds(45), () -> {
                 try {
                     return sample(s.get("/metrics").body(), "mcp_audit_records_dropped_total") > dropped;
                 } catch (Exception e) {
@@ -155,10 +157,14 @@ class AuditFailureTest {
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        awaitTrue(Duration.ofSeconds(10), condition);
+    }
+
+    private static void awaitTrue(Duration wait, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met in 10 s");
+                throw new AssertionError("condition not met in " + wait.toSeconds() + " s");
             }
             Thread.sleep(50);
         }
