@@ -261,6 +261,12 @@ public final class RedisSessionCaps implements SessionCaps, AutoCloseable {
             var commands = redis.commands();
             String was = commands.hget(key, nodes.instance());
             int n = sessions.slots().held(subject);
+            if (running.get(stripe) > 0 || started.get(stripe) != before) {
+                // a script began after the check above: its change may be in one of the two counts just read and
+                // not yet in the other (a release already lowered in Redis, its slot still held here), and writing
+                // them would put back a slot that was given up; read both again
+                continue;
+            }
             Object done = commands.eval(WRITE, ScriptOutputType.INTEGER, new String[]{key}, nodes.instance(),
                     was == null ? "" : was, Integer.toString(n), Long.toString(KEY_TTL.toMillis()));
             if (Long.valueOf(1).equals(done) && started.get(stripe) == before) {
