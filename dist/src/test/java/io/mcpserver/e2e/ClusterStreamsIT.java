@@ -71,7 +71,7 @@ class ClusterStreamsIT {
         }
     }
 
-    /** Fails when each event of a streamed call is copied to Redis as it goes (5 steps: 11 XADDs). */
+    /** Fails when each event of a streamed call is copied to Redis as it goes (one XADD per event). */
     @Test
     @Order(1)
     void aCallStreamedToItsClientOnItsNodeWritesNoEventToRedis() throws Exception {
