@@ -5,11 +5,13 @@ import io.mcpserver.server.cluster.RedisLink;
 import io.mcpserver.server.cluster.RedisSessionCaps;
 import io.mcpserver.server.cluster.RedisSessionStore;
 import io.mcpserver.server.cluster.RedisTaskStore;
+import io.mcpserver.server.config.ClusterSettings;
 import io.mcpserver.server.protocol.McpException;
 import io.mcpserver.server.protocol.Session;
 import io.mcpserver.server.protocol.SessionRegistry;
 import io.mcpserver.server.protocol.SessionSlots;
 import io.mcpserver.server.protocol.SessionState;
+import io.mcpserver.server.protocol.SessionStreams;
 import io.mcpserver.server.security.SessionCaps;
 import io.mcpserver.server.tasks.TaskRecord;
 import io.mcpserver.server.tasks.TaskStatus;
@@ -278,6 +280,57 @@ class RedisClusterStoresIT {
         assertEquals(Set.of(two.id()), Set.copyOf(redisCommands.smembers(set)), "an ended session leaves at once");
         store.delete(two.id(), two.subscriptions());
         assertEquals(0, redisCommands.exists(set), "the last subscriber gone, the set is gone");
+    }
+
+    /**
+     * A POST stream's copy on a real Redis: node c asks (on {@code mcp:stream-copies}) for a stream node d runs and
+     * gets d's answer only once d's copy is stored; a copy sent again adds only the events above the last one kept, so
+     * each is kept once and in order; a stream no node answers for is {@code NO_ANSWER} after the wait.
+     */
+    @Test
+    void aPostStreamIsCopiedWhenAskedForAndEachEventKeptOnce() throws Exception {
+        RedisLink linkC = new RedisLink(new ClusterSettings(true, redis.url(), "node-c"));
+        RedisLink linkD = new RedisLink(new ClusterSettings(true, redis.url(), "node-d"));
+        open.addAll(List.of(linkC, linkD));
+        // subscribed before the links start: their channels are subscribed when they connect
+        SessionStreams c = new RedisSessionStore(linkC, new ClusterNodes(linkC), 16).streams();
+        SessionStreams d = new RedisSessionStore(linkD, new ClusterNodes(linkD), 16).streams();
+        linkC.start();
+        linkD.start();
+        awaitTrue(() -> linkC.up() && linkD.up(), "both links connected");
+        String session = "copied-" + System.nanoTime();
+        List<SessionStreams.Event> three = List.of(new SessionStreams.Event(1, "{\"n\":1}"),
+                new SessionStreams.Event(2, "{\"n\":2}"), new SessionStreams.Event(3, "{\"n\":3}"));
+        d.onCopyAsked((s, stream) -> switch (stream) {
+            case "p1.runs-on-d" -> d.copy(s, stream, three).thenApply(v -> SessionStreams.CopyAnswer.COPIED);
+            case "p2.gone-from-d" -> java.util.concurrent.CompletableFuture.completedFuture(
+                    SessionStreams.CopyAnswer.NOT_HELD);
+            default -> null; // not d's
+        });
+        assertTrue(c.after(session, "p1.runs-on-d", 0, 10).isEmpty(), "nothing in Redis before anyone asks");
+
+        assertEquals(SessionStreams.CopyAnswer.COPIED, c.askToCopy(session, "p1.runs-on-d", Duration.ofSeconds(10)));
+        assertEquals(List.of(1L, 2L, 3L), seqs(c.after(session, "p1.runs-on-d", 0, 10)), "stored before the answer");
+
+        List<SessionStreams.Event> overlapping = List.of(new SessionStreams.Event(2, "{\"n\":2}"),
+                new SessionStreams.Event(3, "{\"n\":3}"), new SessionStreams.Event(4, "{\"n\":4}"),
+                new SessionStreams.Event(5, "{\"n\":5}"));
+        d.copy(session, "p1.runs-on-d", overlapping).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        List<SessionStreams.Event> kept = c.after(session, "p1.runs-on-d", 0, 10);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), seqs(kept), "each event once, in order");
+        assertEquals("{\"n\":4}", kept.get(3).data());
+        assertEquals(List.of(4L, 5L), seqs(c.after(session, "p1.runs-on-d", 3, 10)), "read from where a client was");
+
+        assertEquals(SessionStreams.CopyAnswer.NOT_HELD, c.askToCopy(session, "p2.gone-from-d", Duration.ofSeconds(10)));
+        long asked = System.nanoTime();
+        assertEquals(SessionStreams.CopyAnswer.NO_ANSWER, c.askToCopy(session, "p3.nobodys", Duration.ofMillis(300)));
+        assertTrue(System.nanoTime() - asked >= Duration.ofMillis(300).toNanos(), "waited for an answer");
+        c.forget(session, "p1.runs-on-d");
+        assertTrue(c.after(session, "p1.runs-on-d", 0, 10).isEmpty(), "forgotten once read to its end");
+    }
+
+    private static List<Long> seqs(List<SessionStreams.Event> events) {
+        return events.stream().map(SessionStreams.Event::seq).toList();
     }
 
     @Test

@@ -2,12 +2,16 @@ package io.mcpserver.server.cluster;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Lua script sent by its SHA-1 ({@code EVALSHA}): each call carries 40 hex digits instead of the script's text.
@@ -31,6 +35,33 @@ record RedisScript(String text, String sha) {
         } catch (RedisNoScriptException e) {
             return commands.eval(text, type, keys, args);
         }
+    }
+
+    /**
+     * Runs the script without waiting: the stage completes with its result, or fails with a
+     * {@link io.lettuce.core.RedisException}. A script Redis does not know is sent again in full once refused, so a
+     * caller that needs its runs in order waits for one before sending the next.
+     */
+    <T> CompletionStage<T> runAsync(RedisAsyncCommands<String, String> commands, ScriptOutputType type, String[] keys,
+                                    String... args) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        commands.<T>evalsha(sha, type, keys, args).whenComplete((value, failure) -> {
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            if (cause == null) {
+                result.complete(value);
+            } else if (cause instanceof RedisNoScriptException) {
+                commands.<T>eval(text, type, keys, args).whenComplete((v, f) -> {
+                    if (f == null) {
+                        result.complete(v);
+                    } else {
+                        result.completeExceptionally(f);
+                    }
+                });
+            } else {
+                result.completeExceptionally(cause);
+            }
+        });
+        return result;
     }
 
     private static String sha1(String text) {

@@ -3,10 +3,8 @@ package io.mcpserver.server.cluster;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.protocol.SessionStreams;
 
@@ -14,8 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * Session streams in Redis: one Redis Stream per session stream ({@code mcp:sse:<session id>} for the session's own,
@@ -29,11 +34,23 @@ import java.util.function.BiConsumer;
  * go back. Ids are {@code 1-<n-1>} for event {@code n}: Redis numbers the session's own stream's {@code 1-*} 0, 1, 2…
  * in one series whichever node appends, which gives dense sequence numbers (a gap means events were trimmed, as in
  * the local replay buffer); a POST's events keep the numbers the node running it gave them.
+ *
+ * <p>A POST's stream reaches Redis only when the node running it copies it (its client's connection there dropped, or
+ * another node asked on {@link #COPIES} because the client resumes there): a streamed call read where it runs costs
+ * Redis nothing.
  */
 final class RedisSessionStreams implements SessionStreams {
 
     private static final System.Logger LOG = System.getLogger(RedisSessionStreams.class.getName());
     static final String CHANNEL = "mcp:streams";
+    /**
+     * Where a node asks the node running a POST's stream for a copy of it ({@code ? <session> <stream>}), and where
+     * that node answers once the copy is stored ({@code + …}) or that it no longer has the stream ({@code - …}).
+     */
+    static final String COPIES = "mcp:stream-copies";
+    private static final String ASK = "? ";
+    private static final String COPIED = "+ ";
+    private static final String NOT_HELD = "- ";
     private static final String KEY = "mcp:sse:";
     private static final String READ = "mcp:sse-read:";
     /** One round trip per event: append (numbered by Redis, or by ARGV[6]), trim, push the expiry back, announce. */
@@ -43,10 +60,34 @@ final class RedisSessionStreams implements SessionStreams {
             redis.call('PUBLISH', ARGV[4], ARGV[5])
             return id""");
 
+    /**
+     * A POST's events copied in one round trip: each numbered above the stream's last id is appended (explicit id
+     * {@code 1-<n>}, trimmed to the capacity), the key's expiry pushed back, the copy announced. Skipping what is
+     * kept already makes a copy sent again harmless, and ids only grow.
+     */
+    private static final RedisScript COPY = RedisScript.of("""
+            local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+            local last = -1
+            if #top > 0 then last = tonumber(string.match(top[1][1], '%-(%d+)$')) end
+            for i = 5, #ARGV, 2 do
+              local n = tonumber(ARGV[i])
+              if n > last then
+                redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '1-' .. ARGV[i], 'd', ARGV[i + 1])
+                last = n
+              end
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            return last""");
+
     private final RedisLink redis;
     private final ClusterNodes nodes;
     private final int capacity;
     private final CopyOnWriteArrayList<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BiFunction<String, String, CompletionStage<CopyAnswer>>> copyListeners =
+            new CopyOnWriteArrayList<>();
+    /** This node's questions waiting for an answer on {@link #COPIES}, by {@code <session> <stream>}. */
+    private final Map<String, CompletableFuture<CopyAnswer>> asked = new ConcurrentHashMap<>();
     private volatile Duration ttl = Duration.ofMinutes(30);
 
     RedisSessionStreams(RedisLink redis, ClusterNodes nodes, int capacity) {
@@ -54,6 +95,7 @@ final class RedisSessionStreams implements SessionStreams {
         this.nodes = nodes;
         this.capacity = Math.max(1, capacity);
         redis.subscribe(CHANNEL, this::appended);
+        redis.subscribe(COPIES, this::copies);
     }
 
     /** The key of a session's own stream. */
@@ -76,35 +118,98 @@ final class RedisSessionStreams implements SessionStreams {
         return seqOf(run(KEY + sessionId, data, sessionId, "1-*"));
     }
 
-    /**
-     * Sent without waiting for Redis: the call writes its events on its own connection first, this copy is for a
-     * client that resumes elsewhere. Awaiting each copy (a round trip per progress message, in the call's thread)
-     * made a streamed call with 10 progress messages about 13 times slower with {@code cluster.enabled} (bench/run.sh:
-     * ours SSE progress c=1, 4,450 → 293 calls/s). The three commands go out in the order of the events (they are
-     * queued under the stream's lock, on the link's one connection), so ids only ever grow.
-     */
     @Override
-    public void appendAt(String sessionId, String stream, long seq, String data) {
-        String key = KEY + sessionId + ":" + stream;
-        List<RedisFuture<?>> sent;
+    public CompletionStage<Void> copy(String sessionId, String stream, List<Event> events) {
+        String[] args = new String[4 + 2 * events.size()];
+        args[0] = Integer.toString(capacity);
+        args[1] = Long.toString(ttl.toMillis());
+        args[2] = CHANNEL;
+        args[3] = sessionId + " " + stream;
+        int i = 4;
+        for (Event e : events) {
+            args[i++] = Long.toString(e.seq() - 1); // event n is id 1-(n-1)
+            args[i++] = e.data();
+        }
         try {
             if (!redis.up()) {
                 throw SessionStore.unavailable();
             }
-            var commands = redis.asyncCommands();
-            sent = List.of(
-                    commands.xadd(key, XAddArgs.Builder.maxlen(capacity).id(idOf(seq)), Map.of("d", data)),
-                    commands.pexpire(key, ttl.toMillis()),
-                    commands.publish(CHANNEL, sessionId + " " + stream));
+            return COPY.<Long>runAsync(redis.asyncCommands(), ScriptOutputType.INTEGER,
+                    new String[] {KEY + sessionId + ":" + stream}, args).thenApply(last -> null);
         } catch (RedisException e) {
             throw SessionStore.unavailable();
         }
-        for (RedisFuture<?> f : sent) {
-            f.exceptionally(e -> {
-                // resumable on this node only (Redis unreachable); followers elsewhere are told by their own checks
-                LOG.log(System.Logger.Level.DEBUG, "An event of a POST's stream was not copied to Redis: " + e);
-                return null;
-            });
+    }
+
+    @Override
+    public CopyAnswer askToCopy(String sessionId, String stream, Duration wait) {
+        String id = sessionId + " " + stream;
+        CompletableFuture<CopyAnswer> answer = asked.computeIfAbsent(id, k -> new CompletableFuture<>());
+        try {
+            redis.commands().publish(COPIES, ASK + id);
+            return answer.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RedisException e) {
+            throw SessionStore.unavailable();
+        } catch (TimeoutException e) {
+            return CopyAnswer.NO_ANSWER;
+        } catch (ExecutionException e) {
+            return CopyAnswer.NO_ANSWER;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CopyAnswer.NO_ANSWER;
+        } finally {
+            asked.remove(id, answer);
+        }
+    }
+
+    @Override
+    public void onCopyAsked(BiFunction<String, String, CompletionStage<CopyAnswer>> listener) {
+        copyListeners.add(listener);
+    }
+
+    /** A message on {@link #COPIES}: a node asks for a copy ({@code ? <session> <stream>}), or one answers. */
+    private void copies(String message) {
+        if (message.length() < 3) {
+            return;
+        }
+        String id = message.substring(2);
+        int space = id.indexOf(' ');
+        if (space < 0) {
+            return;
+        }
+        switch (message.substring(0, 2)) {
+            case ASK -> {
+                for (var listener : copyListeners) {
+                    CompletionStage<CopyAnswer> answer = listener.apply(id.substring(0, space), id.substring(space + 1));
+                    if (answer != null) {
+                        answer.whenComplete((a, failure) -> {
+                            if (failure == null && a != CopyAnswer.NO_ANSWER) {
+                                answer(id, a);
+                            } // else the copy could not be stored: the asking node asks again
+                        });
+                        return;
+                    }
+                }
+            }
+            case COPIED -> answered(id, CopyAnswer.COPIED);
+            case NOT_HELD -> answered(id, CopyAnswer.NOT_HELD);
+            default -> {
+            }
+        }
+    }
+
+    private void answer(String id, CopyAnswer answer) {
+        try {
+            redis.asyncCommands().publish(COPIES, (answer == CopyAnswer.COPIED ? COPIED : NOT_HELD) + id);
+        } catch (RedisException e) {
+            // the asking node asks again
+        }
+    }
+
+    private void answered(String id, CopyAnswer answer) {
+        CompletableFuture<CopyAnswer> waiting = asked.get(id);
+        if (waiting != null) {
+            waiting.complete(answer);
         }
     }
 

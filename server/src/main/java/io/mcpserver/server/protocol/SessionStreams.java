@@ -1,6 +1,9 @@
 package io.mcpserver.server.protocol;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -36,16 +39,39 @@ public interface SessionStreams {
     List<Event> after(String sessionId, String stream, long seq, int max);
 
     /**
-     * Keeps event {@code seq} (numbered by the node running it, above every number kept) of a POST's stream, so that
-     * the client can resume it on another node; announced like {@link #append}.
-     * The event may reach the log after this returns (in the order events were passed here); one that cannot be
-     * stored then is lost for other nodes only (the node running the request still has it).
+     * Copies events of a POST's stream (numbered by the node running it, oldest first) to the log in one step, so
+     * that the client can resume the stream on another node; events numbered at or below the last one kept are
+     * skipped, so a copy sent again adds nothing twice. Announced like {@link #append}. Completes once the log holds
+     * them; fails (the stage) when the log cannot be reached.
+     */
+    CompletionStage<Void> copy(String sessionId, String stream, List<Event> events);
+
+    /** What the node running a POST's stream answered when asked to copy it ({@link #askToCopy}). */
+    enum CopyAnswer {
+        /** The log holds every event that node still keeps of the stream, and will hold each later one. */
+        COPIED,
+        /** That node no longer has the stream (read to its end, or dropped): the log holds all there will be. */
+        NOT_HELD,
+        /** No answer in time: that node is dead, slow, or the log is unreachable. */
+        NO_ANSWER
+    }
+
+    /**
+     * Asks the node named in a POST stream's key to copy the stream to the log (another node's client resumes it
+     * here) and waits up to {@code wait} for its answer.
      *
      * @throws McpException {@link SessionStore#unavailable()} when the log cannot be reached
      */
-    void appendAt(String sessionId, String stream, long seq, String data);
+    CopyAnswer askToCopy(String sessionId, String stream, Duration wait);
 
-    /** Forgets a POST's stream: the client read all of it, on the node running it. */
+    /**
+     * Calls {@code listener(sessionId, stream)} when another node asks for a copy of a POST's stream: it returns null
+     * when the stream is not this node's to answer for, else a stage that completes with this node's answer
+     * ({@link CopyAnswer#COPIED} once the log holds what it keeps of the stream).
+     */
+    void onCopyAsked(BiFunction<String, String, CompletionStage<CopyAnswer>> listener);
+
+    /** Forgets a POST's stream kept in the log: the client read all of it. */
     void forget(String sessionId, String stream);
 
     /** Whether the node {@code nodeId} is running (it renews a mark in the log every few seconds). */

@@ -109,7 +109,18 @@ class ClusterNotificationsTest {
             }
 
             @Override
-            public void appendAt(String sessionId, String stream, long seq, String data) {
+            public java.util.concurrent.CompletionStage<Void> copy(String sessionId, String stream, List<Event> events) {
+                return java.util.concurrent.CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CopyAnswer askToCopy(String sessionId, String stream, java.time.Duration wait) {
+                return CopyAnswer.NO_ANSWER;
+            }
+
+            @Override
+            public void onCopyAsked(java.util.function.BiFunction<String, String,
+                    java.util.concurrent.CompletionStage<CopyAnswer>> listener) {
             }
 
             @Override

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +36,8 @@ final class HttpSession {
     private final SessionStreams log;
     /** POST streams another node runs, resumed on this one (a cluster's shared session). */
     private final Map<String, RemotePostStream> remote = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The copies in the cluster's log of this node's POST streams (a cluster's shared session), by stream key. */
+    private final Map<String, PostStreamCopy> copies = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, SseStream> postStreams = new LinkedHashMap<>();
     private final AtomicLong nextStream = new AtomicLong(1);
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -72,10 +76,17 @@ final class HttpSession {
         }
     }
 
-    /** The connection writing {@code stream} ended. */
-    void streamed(SseStream stream) {
+    /**
+     * The connection writing {@code stream} ended, for {@code why}. A POST's stream that is not over yet is copied to
+     * the cluster's log from now on: its client may resume it on another node.
+     */
+    void streamed(SseStream stream, SseStream.End why) {
         if (shared != null && stream == standalone) {
             shared.detach();
+        }
+        PostStreamCopy copy = copies.isEmpty() ? null : copies.get(stream.key());
+        if (copy != null && why != SseStream.End.REPLACED && !stream.isDrained()) {
+            copy.start(false);
         }
         RemotePostStream followed = log == null ? null : remote.get(stream.key());
         if (followed != null && followed.local() == stream) {
@@ -128,14 +139,7 @@ final class HttpSession {
         SseStream stream = new SseStream(mirrored ? RemotePostStream.key(n, log.nodeId(), requestId) : "p" + n,
                 session.toString(), replayBufferSize, true);
         if (mirrored) {
-            String sessionId = session.id();
-            stream.mirror((seq, data) -> {
-                try {
-                    log.appendAt(sessionId, stream.key(), seq, data);
-                } catch (io.mcpserver.server.protocol.McpException e) {
-                    // resumable on this node only (Redis unreachable)
-                }
-            });
+            copies.put(stream.key(), new PostStreamCopy(log, session.id(), stream)); // idle until started
         }
         synchronized (postStreams) {
             postStreams.put(stream.key(), stream);
@@ -212,6 +216,19 @@ final class HttpSession {
         return followed.local();
     }
 
+    /**
+     * Another node was asked to resume one of this node's POST streams: copies it to the cluster's log from now on.
+     * The stage completes once the log holds what this node keeps of it; {@code NOT_HELD} at once when this node no
+     * longer keeps the stream (read to its end, or dropped).
+     */
+    CompletionStage<SessionStreams.CopyAnswer> copyAsked(String key) {
+        PostStreamCopy copy = copies.get(key);
+        if (copy == null) {
+            return CompletableFuture.completedFuture(SessionStreams.CopyAnswer.NOT_HELD);
+        }
+        return copy.start(true).thenApply(copied -> SessionStreams.CopyAnswer.COPIED);
+    }
+
     /** Forgets a POST stream once nothing in it is left for the client to read. */
     void releaseIfDrained(SseStream stream) {
         if (stream != standalone && stream.isDrained()) {
@@ -219,8 +236,13 @@ final class HttpSession {
             synchronized (postStreams) {
                 removed = postStreams.remove(stream.key(), stream);
             }
-            remote.remove(stream.key());
-            if (removed && log != null && stream.key().indexOf('.') > 0) {
+            boolean followed = remote.remove(stream.key()) != null;
+            PostStreamCopy copy = copies.remove(stream.key());
+            boolean ours = copy != null && copy.forgottenHere();
+            if (ours) {
+                copy.close();
+            }
+            if (removed && (followed || ours)) {
                 log.forget(session.id(), stream.key()); // the client read all of it: Redis forgets it too
             }
         }
@@ -240,6 +262,10 @@ final class HttpSession {
                 s.close();
                 it.remove();
                 remote.remove(s.key());
+                PostStreamCopy copy = copies.remove(s.key());
+                if (copy != null) {
+                    copy.close();
+                }
                 completed--;
             }
         }
@@ -300,6 +326,8 @@ final class HttpSession {
             postStreams.clear();
         }
         streams.forEach(SseStream::close);
+        copies.values().forEach(PostStreamCopy::close);
+        copies.clear();
         standalone.close();
     }
 

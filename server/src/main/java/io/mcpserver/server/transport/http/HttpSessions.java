@@ -47,6 +47,15 @@ final class HttpSessions implements AutoCloseable {
                 }
             });
             log.onReconnect(() -> sessions.values().forEach(s -> s.appended(io.mcpserver.server.protocol.SessionStreams.OWN)));
+            // another node resumes a POST's stream this node runs: it gets a copy in Redis from now on
+            log.onCopyAsked((id, stream) -> {
+                if (!log.nodeId().equals(RemotePostStream.nodeOf(stream))) {
+                    return null; // another node's to answer
+                }
+                HttpSession http = sessions.get(id);
+                return http != null ? http.copyAsked(stream) : java.util.concurrent.CompletableFuture.completedFuture(
+                        io.mcpserver.server.protocol.SessionStreams.CopyAnswer.NOT_HELD);
+            });
         }
         // a DELETE on another node: this node's streams of the session end now, not at the reaper's next tick
         core.sessions().onEndedElsewhere(ended -> {

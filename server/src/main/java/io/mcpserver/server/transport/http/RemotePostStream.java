@@ -29,6 +29,11 @@ final class RemotePostStream {
     private static final int BATCH = 256;
     /** How often a follower checks that the node running the request is still alive. */
     private static final long LIVENESS_MILLIS = 2000;
+    /**
+     * How long a resumption waits for the node running the request to copy its stream to the log (a round trip
+     * through Redis's pub/sub and one script call: milliseconds, unless that node is dead or overloaded).
+     */
+    private static final java.time.Duration ASK_WAIT = java.time.Duration.ofSeconds(1);
 
     private final SessionStreams log;
     private final String sessionId;
@@ -39,6 +44,8 @@ final class RemotePostStream {
     private final Semaphore wake = new Semaphore(0);
     /** Guarded by {@code this}. */
     private long fetched;
+    /** What the node running the request answered when asked for a copy; null: no answer yet. Guarded by {@code this}. */
+    private SessionStreams.CopyAnswer answered;
     private Thread follower;
 
     private RemotePostStream(SessionStreams log, String sessionId, String node, JsonNode requestId, SseStream local) {
@@ -54,6 +61,19 @@ final class RemotePostStream {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return "p" + n + "." + b64.encodeToString(node.getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(Json.write(id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The node that runs the POST stream {@code key} names, or null when the key is no such stream's. */
+    static String nodeOf(String key) {
+        String[] parts = key.split("\\.", -1);
+        if (parts.length != 3 || !parts[0].matches("p\\d+")) {
+            return null;
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The stream another node runs that {@code key} names, or null when the key is no such stream's. */
@@ -81,16 +101,37 @@ final class RemotePostStream {
     }
 
     /**
-     * Whether a client that read the stream up to {@code seq} may get more: false when Redis no longer keeps it (read
-     * to its end on some node and forgotten, or expired) or event {@code seq} was the response.
+     * Whether a client that read the stream up to {@code seq} may get more. The node running the request copies the
+     * stream to the log only once someone may resume it elsewhere, so it is asked first (through the log) and its
+     * answer waited for: everything it still keeps of the stream is in the log before it says so, and each later
+     * event follows. False when the stream is over for this client: that node no longer has it and the log holds
+     * nothing after {@code seq}, or event {@code seq} was the response. True without an answer: that node is dead
+     * (the follower then ends the stream with an error) or slow (the follower asks again).
      */
     boolean mayHaveMoreAfter(long seq) {
-        if (seq <= 0) {
-            return true; // only the priming event was read: the call may not have said anything yet
+        SessionStreams.CopyAnswer answer;
+        try {
+            answer = log.askToCopy(sessionId, local.key(), ASK_WAIT);
+        } catch (McpException e) {
+            return true; // cannot tell: follow it, and the follower retries
+        }
+        if (answer == SessionStreams.CopyAnswer.NO_ANSWER) {
+            return true;
         }
         try {
+            synchronized (this) {
+                answered = answer;
+            }
+            if (answer == SessionStreams.CopyAnswer.NOT_HELD) {
+                return !log.after(sessionId, local.key(), Math.max(seq, 0), 1).isEmpty();
+            }
+            if (seq <= 0) {
+                return true; // only the priming event was read: the call may not have said anything yet
+            }
+            // the log holds what that node keeps, its latest events included: nothing from seq on means a client
+            // read the stream to its end on some node, which made the log forget it
             List<SessionStreams.Event> at = log.after(sessionId, local.key(), seq - 1, 1);
-            return !at.isEmpty() && !isResponse(at.getFirst().data());
+            return !at.isEmpty() && (at.getFirst().seq() != seq || !isResponse(at.getFirst().data()));
         } catch (McpException e) {
             return true; // cannot tell: follow it, and the follower retries
         }
@@ -124,6 +165,14 @@ final class RemotePostStream {
                 if (catchUp() || woken) {
                     continue;
                 }
+                SessionStreams.CopyAnswer known;
+                synchronized (this) {
+                    known = answered;
+                }
+                if (known == SessionStreams.CopyAnswer.NOT_HELD) {
+                    local.complete(); // the node running it no longer has it: the log held all there was
+                    continue;
+                }
                 if (!log.nodeAlive(node) && !catchUp()) {
                     synchronized (this) {
                         local.deliver(fetched + 1, Json.write(JsonRpc.error(requestId, ErrorCodes.INTERNAL_ERROR,
@@ -133,6 +182,15 @@ final class RemotePostStream {
                     local.complete();
                     LOG.log(System.Logger.Level.INFO, "SSE stream " + local.key() + ": node " + node
                             + " stopped before answering; the resumed request got an error");
+                } else if (known == null) {
+                    // alive, but its copy was not confirmed yet (it was slow, or Redis was unreachable): ask again
+                    SessionStreams.CopyAnswer answer = log.askToCopy(sessionId, local.key(), ASK_WAIT);
+                    if (answer != SessionStreams.CopyAnswer.NO_ANSWER) {
+                        synchronized (this) {
+                            answered = answer;
+                        }
+                        wake.release();
+                    }
                 }
             } catch (InterruptedException e) {
                 return;

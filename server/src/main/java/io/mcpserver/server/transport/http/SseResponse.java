@@ -46,6 +46,7 @@ final class SseResponse {
         session.connectionOpened();
         session.streaming(stream, after);
         int mine = stream.claim(); // before the first event: a client may resume elsewhere as soon as it reads it
+        SseStream.End end = SseStream.End.DISCONNECTED;
         // a GET's connection reads nothing while its stream is open: its 8 KB read buffer is lent out meanwhile
         try (SocketReadBuffer.Loan idle = SocketReadBuffer.lend(); SseWriter connection = SseWriter.open(res)) {
             SseStream.Connection out = connection;
@@ -54,12 +55,13 @@ final class SseResponse {
             } else if (firstEvent != null) {
                 connection.write(firstEvent);
             }
-            return stream.pump(mine, out, after, holdFor, keepAlive, retry);
+            end = stream.pump(mine, out, after, holdFor, keepAlive, retry);
+            return end;
         } catch (IOException | UncheckedIOException e) {
             // the client went away before the first event: nothing to do, the stream keeps its events
             return SseStream.End.DISCONNECTED;
         } finally {
-            session.streamed(stream);
+            session.streamed(stream, end);
             session.connectionClosed();
         }
     }

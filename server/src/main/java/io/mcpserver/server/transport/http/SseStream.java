@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.json.JsonBuffer;
 import io.mcpserver.server.protocol.MessageSink;
+import io.mcpserver.server.protocol.SessionStreams;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +62,9 @@ final class SseStream implements MessageSink {
     private record Event(long seq, byte[] data, boolean oneLine) {
     }
 
-    /** Told of each event as it is queued, with its number (a cluster keeps a POST's events in Redis). */
+    /** Told after each event is queued (a cluster copies a POST's events to Redis once another node may need them). */
     interface Mirror {
-        void queued(long seq, String data);
+        void queued();
     }
 
     private final String key;
@@ -102,27 +103,56 @@ final class SseStream implements MessageSink {
     @Override
     public void send(ObjectNode message) {
         byte[] data = Json.writeBytes(message);
+        Mirror told;
         lock.lock();
         try {
             if (completed || closed) {
                 return;
             }
             keep(new Event(++lastSeq, data, true));
-            if (mirror != null) {
-                // under the lock: numbers reach the mirror in order
-                mirror.queued(lastSeq, new String(data, StandardCharsets.UTF_8));
-            }
+            told = mirror;
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (told != null) {
+            told.queued(); // outside the lock: the mirror reads the stream back (keptAfter)
+        }
+    }
+
+    /** Tells {@code mirror} whenever an event was queued from now on. */
+    void mirror(Mirror mirror) {
+        lock.lock();
+        try {
+            this.mirror = mirror;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Tells {@code mirror} of every event queued from now on. */
-    void mirror(Mirror mirror) {
+    /** The kept events numbered above {@code seq}, oldest first, as JSON text (what a cluster copies to Redis). */
+    List<SessionStreams.Event> keptAfter(long seq) {
         lock.lock();
         try {
-            this.mirror = mirror;
+            List<SessionStreams.Event> kept = new ArrayList<>();
+            if (events != null) {
+                for (Event e : events) {
+                    if (e.seq() > seq) {
+                        kept.add(new SessionStreams.Event(e.seq(), new String(e.data(), StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+            return kept;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The number of the last event queued (0: none yet). */
+    long lastSeq() {
+        lock.lock();
+        try {
+            return lastSeq;
         } finally {
             lock.unlock();
         }

@@ -149,10 +149,14 @@ class SseFramingTest {
     void aMirrorStillGetsEachEventsJsonText() {
         SseStream stream = new SseStream("p1", "test/c1", 10, true);
         List<String> mirrored = new ArrayList<>();
-        stream.mirror((seq, data) -> mirrored.add(seq + " " + data));
+        // told of each event, the mirror reads what it has not copied yet back from the stream (PostStreamCopy)
+        stream.mirror(() -> stream.keptAfter(mirrored.size()).forEach(e -> mirrored.add(e.seq() + " " + e.data())));
         ObjectNode m = Json.object().put("text", "é\ud83d\ude00\"\n");
         stream.send(m);
         assertEquals(List.of("1 " + Json.write(m)), mirrored);
+        ObjectNode second = Json.object().put("n", 2);
+        stream.send(second);
+        assertEquals(List.of("1 " + Json.write(m), "2 " + Json.write(second)), mirrored, "each once, in order");
     }
 
     private static ObjectNode message(Random random, int length) {

@@ -1,0 +1,160 @@
+package io.mcpserver.server.transport.http;
+
+import io.mcpserver.server.protocol.McpException;
+import io.mcpserver.server.protocol.SessionStreams;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+
+/**
+ * The copy in the cluster's log of one POST's stream run on this node, for a client that resumes it on another node.
+ * It is made only once that can happen: the client's connection to this node ended before the stream did
+ * ({@link #start}), or another node was asked to resume it and asked this one for it (a handshake through Redis:
+ * {@link SessionStreams#askToCopy}). Until then the stream costs Redis nothing: copying every event of every
+ * streamed call as it was queued cost a node with {@code cluster.enabled} nine tenths of its throughput for calls
+ * that report progress (docs/benchmarks.md, "The cost of cluster.enabled").
+ *
+ * <p>Once started, whatever the stream keeps and the log does not yet have goes out in one script call, and at most
+ * one call is in flight per stream: events queued meanwhile leave together in the next one. The copy holds nothing of
+ * its own (it reads the stream's replay buffer), so a slow Redis costs no memory beyond that bounded buffer; events
+ * that fall out of the buffer before they could be copied are missing from the log as they would be from a replay.
+ * A call that fails (Redis unreachable) is tried again with the next event or the next question of another node.
+ */
+final class PostStreamCopy implements SseStream.Mirror {
+
+    private static final System.Logger LOG = System.getLogger(PostStreamCopy.class.getName());
+    /** Answers from Redis arrive on Lettuce's event loop: the next call is prepared on a thread of our own. */
+    private static final Executor NEXT = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-copy").factory());
+
+    private final SessionStreams log;
+    private final String sessionId;
+    private final SseStream stream;
+    /** Guarded by {@code this}. */
+    private boolean started;
+    /** Another node asked for the copy: a client reads the stream there, and that node forgets it at its end. */
+    private boolean followedElsewhere;
+    private boolean sending;
+    private boolean closed;
+    /** The last event the log acknowledged. */
+    private long copied;
+    /** Who waits until the log holds every event up to a number. */
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private record Waiter(long upTo, CompletableFuture<Void> done) {
+    }
+
+    PostStreamCopy(SessionStreams log, String sessionId, SseStream stream) {
+        this.log = log;
+        this.sessionId = sessionId;
+        this.stream = stream;
+        stream.mirror(this);
+    }
+
+    /**
+     * Copies from now on: what the stream keeps now, then each event it queues. The stage completes once the log
+     * holds every event queued before this call; it fails when the log could not be reached.
+     *
+     * @param forAnotherNode another node asked: its client follows the stream there
+     */
+    CompletionStage<Void> start(boolean forAnotherNode) {
+        long upTo = stream.lastSeq();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                done.completeExceptionally(new IllegalStateException("the stream is no longer kept"));
+                return done;
+            }
+            started = true;
+            followedElsewhere |= forAnotherNode;
+            if (copied >= upTo) {
+                done.complete(null);
+                return done;
+            }
+            waiters.add(new Waiter(upTo, done));
+        }
+        sendIfIdle();
+        return done;
+    }
+
+    /**
+     * Whether this node forgets the copy when its own connection read the stream to its end: it started it (the
+     * connection had dropped, and the client came back here), and no other node follows it. A node that follows it
+     * forgets it when its own client read it all: this node's connection may have been dead without its knowing,
+     * its writes landing in a socket buffer, and the rest is still being copied for the follower.
+     */
+    synchronized boolean forgottenHere() {
+        return started && !followedElsewhere;
+    }
+
+    /** Nothing more is copied (the stream was forgotten here, or the session ended). */
+    void close() {
+        List<Waiter> dropped;
+        synchronized (this) {
+            closed = true;
+            dropped = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        dropped.forEach(w -> w.done().completeExceptionally(new IllegalStateException("the stream is no longer kept")));
+    }
+
+    @Override
+    public void queued() {
+        sendIfIdle();
+    }
+
+    private void sendIfIdle() {
+        List<SessionStreams.Event> batch;
+        synchronized (this) {
+            if (!started || closed || sending) {
+                return;
+            }
+            batch = stream.keptAfter(copied);
+            if (batch.isEmpty()) {
+                return;
+            }
+            sending = true;
+        }
+        long upTo = batch.getLast().seq();
+        CompletionStage<Void> sent;
+        try {
+            sent = log.copy(sessionId, stream.key(), batch);
+        } catch (McpException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenCompleteAsync((ok, failure) -> sent(upTo, failure), NEXT);
+    }
+
+    private void sent(long upTo, Throwable failure) {
+        List<CompletableFuture<Void>> reached = new ArrayList<>();
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        synchronized (this) {
+            sending = false;
+            if (failure == null) {
+                copied = Math.max(copied, upTo);
+            }
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.upTo() <= copied) {
+                    reached.add(w.done());
+                    it.remove();
+                } else if (failure != null) {
+                    failed.add(w.done());
+                    it.remove();
+                }
+            }
+        }
+        if (failure != null) {
+            // tried again with the next event, or when another node asks again
+            LOG.log(System.Logger.Level.DEBUG, "SSE stream " + stream.key() + " not copied to the cluster: " + failure);
+            failed.forEach(f -> f.completeExceptionally(failure));
+        } else {
+            reached.forEach(f -> f.complete(null));
+            sendIfIdle(); // what was queued meanwhile
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package io.mcpserver.server.transport.http;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpserver.server.config.ServerConfig;
+import io.mcpserver.server.core.McpCore;
+import io.mcpserver.server.json.Json;
+import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.protocol.RequestHook;
+import io.mcpserver.server.protocol.SessionState;
+import io.mcpserver.server.protocol.SessionStore;
+import io.mcpserver.server.protocol.SessionStreams;
+import io.mcpserver.server.registry.FeatureRegistry;
+import io.mcpserver.server.resume.ResumeSettings;
+import io.mcpserver.server.resume.ResumeStore;
+import io.mcpserver.spi.Caller;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A POST's stream of a cluster's shared session is copied to the cluster's log only once its client may resume it on
+ * another node: its connection to the node running it ended first, or another node asked for it (the handshake). Two
+ * nodes' HTTP sessions on one log in memory that behaves like the Redis one (explicit ids that only grow, copies
+ * announced, questions and answers between nodes).
+ */
+class PostStreamCopyTest {
+
+    private static final Duration NONE = Duration.ZERO;
+    private static final Duration RETRY = Duration.ofMillis(500);
+
+    private final MemoryLog log = new MemoryLog();
+    private final McpCore coreA = core("a");
+    private final McpCore coreB = core("b");
+    private final HttpSessions a = new HttpSessions(coreA, 100, Duration.ofMinutes(30), 64);
+    private final HttpSessions b = new HttpSessions(coreB, 100, Duration.ofMinutes(30), 64);
+
+    private McpCore core(String node) {
+        return new McpCore(ServerConfig.defaults().protocol(), new FeatureRegistry(), AccessPolicy.ALLOW_ALL,
+                RequestHook.NONE, false, ResumeSettings.defaults(), ResumeStore.inMemory(),
+                io.mcpserver.server.protocol.RequestTracing.OFF, log.node(node), node);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+        coreA.close();
+        coreB.close();
+    }
+
+    @Test
+    void aStreamReadToItsEndOnItsNodeCostsTheLogNothing() {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        for (int i = 1; i <= 10; i++) {
+            stream.send(progress(i));
+        }
+        stream.send(response(7));
+        stream.complete();
+
+        Written out = new Written();
+        assertEquals(SseStream.End.DRAINED, serve(onA, stream, 0, out));
+        onA.releaseIfDrained(stream);
+
+        assertEquals(11, out.ids().size(), "the client read the whole stream: " + out.ids());
+        assertEquals(0, log.copies.get(), "nothing copied to the log");
+        assertEquals(0, log.forgets.get(), "nothing to forget either");
+        assertTrue(log.streams.isEmpty(), "the log holds nothing of it");
+    }
+
+    @Test
+    void aStreamWhoseClientWentAwayIsCopiedFromItsStartThenAsItGoesEachEventOnceInOrder() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        for (int i = 1; i <= 3; i++) {
+            stream.send(progress(i));
+        }
+        assertTrue(log.streams.isEmpty(), "nothing copied while the client reads the stream here");
+
+        Written gone = new Written();
+        gone.failAfter = 0; // the client went away: the first write fails
+        assertEquals(SseStream.End.DISCONNECTED, serve(onA, stream, 0, gone));
+        String key = onA.id() + " " + stream.key();
+        awaitTrue(() -> log.added(key).equals(List.of(1L, 2L, 3L)), "what the stream kept is copied: " + log.added(key));
+
+        for (int i = 4; i <= 20; i++) {
+            stream.send(progress(i));
+        }
+        stream.send(response(7));
+        stream.complete();
+        List<Long> all = new ArrayList<>();
+        for (long n = 1; n <= 21; n++) {
+            all.add(n);
+        }
+        awaitTrue(() -> log.added(key).equals(all), "then every later event, once, in order: " + log.added(key));
+        assertTrue(log.copies.get() <= 21, "at most one write per event: " + log.copies.get());
+    }
+
+    @Test
+    void anotherNodeResumingAStreamWhoseClientIsStillConnectedHereGetsEveryEventOnce() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        Written stillConnected = new Written();
+        CompletableFuture<SseStream.End> onAsConnection = CompletableFuture.supplyAsync(
+                () -> serve(onA, stream, 0, stillConnected), Thread::startVirtualThread);
+        for (int i = 1; i <= 3; i++) {
+            stream.send(progress(i));
+        }
+        awaitTrue(() -> stillConnected.ids().size() == 3, "a's client read 3 events");
+        assertTrue(log.streams.isEmpty(), "nothing copied yet: a's connection is alive as far as a knows");
+
+        // the client lost a's connection without a noticing, and resumes on b after the first event
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent(), "b resumes it (a copied it when b asked)");
+        Written onBsConnection = new Written();
+        CompletableFuture<SseStream.End> followed = CompletableFuture.supplyAsync(
+                () -> serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection), Thread::startVirtualThread);
+        awaitTrue(() -> onBsConnection.ids().size() == 2, "b wrote what a held that the client missed: " + onBsConnection.ids());
+
+        for (int i = 4; i <= 6; i++) {
+            stream.send(progress(i));
+        }
+        stream.send(response(7));
+        stream.complete();
+        assertEquals(SseStream.End.DRAINED, followed.get(30, TimeUnit.SECONDS), "b's stream ends with the response");
+        List<String> expected = new ArrayList<>();
+        for (int n = 2; n <= 7; n++) {
+            expected.add(stream.eventId(n));
+        }
+        assertEquals(expected, onBsConnection.ids(), "every event after the one read, once, in order");
+        assertTrue(onBsConnection.text().contains("\"id\":7,\"result\""), onBsConnection.text());
+        assertEquals(SseStream.End.DRAINED, onAsConnection.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aResumptionOfAStreamItsNodeNoLongerHasEndsAtOnce() {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        stream.send(progress(1));
+        stream.send(response(7));
+        stream.complete();
+        assertEquals(SseStream.End.DRAINED, serve(onA, stream, 0, new Written()));
+        onA.releaseIfDrained(stream);
+
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        assertTrue(onB.resume(stream.eventId(1)).isEmpty(), "a no longer has it and the log holds nothing after it");
+        assertEquals(0, log.copies.get());
+    }
+
+    @Test
+    void aResumptionAfterTheRunningNodeDiedGetsWhatWasCopiedThenAnError() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        Written gone = new Written();
+        gone.failAfter = 1; // the client reads the first event, then goes away
+        CompletableFuture<SseStream.End> onAsConnection = CompletableFuture.supplyAsync(
+                () -> serve(onA, stream, 0, gone), Thread::startVirtualThread);
+        stream.send(progress(1));
+        awaitTrue(() -> gone.ids().size() == 1, "the client read the first event");
+        stream.send(progress(2));
+        stream.send(progress(3));
+        assertEquals(SseStream.End.DISCONNECTED, onAsConnection.get(30, TimeUnit.SECONDS));
+        String key = onA.id() + " " + stream.key();
+        awaitTrue(() -> log.added(key).size() == 3, "copied once the client went away");
+        log.dead.add("a"); // killed: it answers nothing and its heartbeat is gone
+
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        SseStream.End end = serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection);
+        assertEquals(SseStream.End.DRAINED, end);
+        assertEquals(List.of(stream.eventId(2), stream.eventId(3), stream.eventId(4)), onBsConnection.ids(),
+                "the two copied events, then the error in the next place");
+        assertTrue(onBsConnection.text().contains("\"id\":7,\"error\"") && onBsConnection.text().contains("-32603")
+                && onBsConnection.text().contains("(a) stopped before answering"), onBsConnection.text());
+    }
+
+    /** What {@link SseResponse#serve} does around the pump, without an HTTP response. */
+    private static SseStream.End serve(HttpSession session, SseStream stream, long after, Written out) {
+        session.connectionOpened();
+        session.streaming(stream, after);
+        SseStream.End end = SseStream.End.DISCONNECTED;
+        try {
+            end = stream.pump(out, after, NONE, NONE, RETRY);
+            return end;
+        } finally {
+            session.streamed(stream, end);
+            session.connectionClosed();
+            session.releaseIfDrained(stream);
+        }
+    }
+
+    private static ObjectNode progress(int n) {
+        ObjectNode m = Json.object().put("jsonrpc", "2.0").put("method", "notifications/progress");
+        m.putObject("params").put("progressToken", "t").put("progress", n);
+        return m;
+    }
+
+    private static ObjectNode response(int id) {
+        ObjectNode m = Json.object().put("jsonrpc", "2.0").put("id", id);
+        m.putObject("result").putArray("content");
+        return m;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** A client's connection: what it read, and optionally a write after which it is gone. */
+    private static final class Written implements SseStream.Connection {
+        private final StringBuilder text = new StringBuilder();
+        volatile int failAfter = -1;
+        private int writes;
+
+        @Override
+        public synchronized void write(String s) throws IOException {
+            if (failAfter >= 0 && writes >= failAfter) {
+                throw new IOException("connection reset");
+            }
+            writes++;
+            text.append(s);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            write(new String(bytes, offset, length, StandardCharsets.UTF_8));
+        }
+
+        synchronized String text() {
+            return text.toString();
+        }
+
+        synchronized List<String> ids() {
+            return text.toString().lines().filter(l -> l.startsWith("id: ")).map(l -> l.substring(4)).toList();
+        }
+    }
+
+    /**
+     * The cluster's log in memory, as Redis keeps it: a POST stream's events by number, a copy adding only those
+     * above the last one kept; questions for a copy reach every node, whose answer comes back to the one asking.
+     */
+    static final class MemoryLog {
+        final Map<String, TreeMap<Long, String>> streams = new ConcurrentHashMap<>();
+        /** Every event number added to each stream, in the order added (a duplicate would show twice). */
+        final Map<String, List<Long>> added = new ConcurrentHashMap<>();
+        final Map<String, SessionState> states = new ConcurrentHashMap<>();
+        final Set<String> dead = ConcurrentHashMap.newKeySet();
+        final AtomicInteger copies = new AtomicInteger();
+        final AtomicInteger forgets = new AtomicInteger();
+        final List<Node> nodes = new CopyOnWriteArrayList<>();
+
+        SessionStore node(String id) {
+            Node n = new Node(id);
+            nodes.add(n);
+            return n;
+        }
+
+        List<Long> added(String key) {
+            return List.copyOf(added.getOrDefault(key, List.of()));
+        }
+
+        final class Node implements SessionStore, SessionStreams {
+            final String id;
+            final List<BiConsumer<String, String>> appendListeners = new CopyOnWriteArrayList<>();
+            final List<BiFunction<String, String, CompletionStage<CopyAnswer>>> copyListeners =
+                    new CopyOnWriteArrayList<>();
+
+            Node(String id) {
+                this.id = id;
+            }
+
+            @Override
+            public void save(SessionState state) {
+                states.put(state.id(), state);
+            }
+
+            @Override
+            public Optional<SessionState> load(String sessionId) {
+                return Optional.ofNullable(states.get(sessionId));
+            }
+
+            @Override
+            public void touch(String sessionId, Set<String> subscriptions) {
+            }
+
+            @Override
+            public void delete(String sessionId, Set<String> subscriptions) {
+                states.remove(sessionId);
+            }
+
+            @Override
+            public void onChange(BiConsumer<String, Boolean> listener) {
+            }
+
+            @Override
+            public boolean isShared() {
+                return true;
+            }
+
+            @Override
+            public SessionStreams streams() {
+                return this;
+            }
+
+            @Override
+            public long append(String sessionId, String data) {
+                throw new UnsupportedOperationException("the session's own stream is not used here");
+            }
+
+            @Override
+            public CompletionStage<Void> copy(String sessionId, String stream, List<Event> events) {
+                copies.incrementAndGet();
+                String key = sessionId + " " + stream;
+                TreeMap<Long, String> kept = streams.computeIfAbsent(key, k -> new TreeMap<>());
+                synchronized (kept) {
+                    for (Event e : events) {
+                        if (kept.isEmpty() || e.seq() > kept.lastKey()) {
+                            kept.put(e.seq(), e.data());
+                            added.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(e.seq());
+                        }
+                    }
+                }
+                // announced to every node, on threads of their own (as Redis's pub/sub reaches them)
+                for (Node n : nodes) {
+                    n.appendListeners.forEach(l -> Thread.startVirtualThread(() -> l.accept(sessionId, stream)));
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public CopyAnswer askToCopy(String sessionId, String stream, Duration wait) {
+                for (Node n : nodes) {
+                    if (dead.contains(n.id)) {
+                        continue;
+                    }
+                    for (var listener : n.copyListeners) {
+                        CompletionStage<CopyAnswer> answer = listener.apply(sessionId, stream);
+                        if (answer != null) {
+                            try {
+                                return answer.toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+                            } catch (Exception e) {
+                                return CopyAnswer.NO_ANSWER;
+                            }
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(wait.toMillis()); // nobody answers
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return CopyAnswer.NO_ANSWER;
+            }
+
+            @Override
+            public void onCopyAsked(BiFunction<String, String, CompletionStage<CopyAnswer>> listener) {
+                copyListeners.add(listener);
+            }
+
+            @Override
+            public List<Event> after(String sessionId, String stream, long seq, int max) {
+                TreeMap<Long, String> kept = streams.get(sessionId + " " + stream);
+                List<Event> events = new ArrayList<>();
+                if (kept != null) {
+                    synchronized (kept) {
+                        for (var e : kept.tailMap(seq, false).entrySet()) {
+                            if (events.size() == max) {
+                                break;
+                            }
+                            events.add(new Event(e.getKey(), e.getValue()));
+                        }
+                    }
+                }
+                return events;
+            }
+
+            @Override
+            public void forget(String sessionId, String stream) {
+                forgets.incrementAndGet();
+                streams.remove(sessionId + " " + stream);
+            }
+
+            @Override
+            public boolean nodeAlive(String nodeId) {
+                return !dead.contains(nodeId);
+            }
+
+            @Override
+            public String nodeId() {
+                return id;
+            }
+
+            @Override
+            public void read(String sessionId, long seq) {
+            }
+
+            @Override
+            public long readMark(String sessionId) {
+                return 0;
+            }
+
+            @Override
+            public void onAppended(BiConsumer<String, String> listener) {
+                appendListeners.add(listener);
+            }
+
+            @Override
+            public boolean reachable() {
+                return true;
+            }
+
+            @Override
+            public void onReconnect(Runnable listener) {
+            }
+        }
+    }
+}
