@@ -113,7 +113,9 @@ class SlowReaderTest {
                     per-principal: 100
                     per-principal-burst: 200
                 """;
-        try (SecuredServer s = new SecuredServer(home, limits, "")) {
+        // the benchmark's operator limit too: a principal with 8 requests running is not read until one ends
+        try (SecuredServer s = new SecuredServer(home, limits, "",
+                java.util.Map.of("transports.http.websocket.max-in-flight-per-principal", "8"))) {
             java.util.List<Socket> stalled = new java.util.ArrayList<>();
             java.util.List<Thread> writers = new java.util.ArrayList<>();
             String flooder = s.token("flooder");
@@ -218,6 +220,52 @@ class SlowReaderTest {
                 for (Socket socket : stalled) {
                     socket.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * A client that stops reading while its answers are due: once a write to it has not completed for
+     * {@code write-timeout}, the connection is dropped and its session ended (before, it held its running requests,
+     * their answers and its reader for as long as it stayed connected).
+     */
+    @Test
+    void aWebSocketClientThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
+        try (SecuredServer s = new SecuredServer(home, "", "",
+                java.util.Map.of("transports.http.websocket.write-timeout", "1s"));
+             Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + s.token("stalled") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readHead(stalled.getInputStream()).startsWith("HTTP/1.1 101"));
+            var sessions = s.server.core().sessions();
+            assertEquals(1, sessions.countByTransport("websocket"));
+            long started = System.nanoTime();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
+                    for (int i = 2; i < 2 + CALLS; i++) {
+                        out.write(textFrame(SecuredServer.echo(i, BIG))); // blocks once the server stops reading
+                    }
+                } catch (Exception e) {
+                    // the server dropped the connection: what is expected
+                }
+            });
+            try {
+                long deadline = started + TimeUnit.SECONDS.toNanos(20);
+                while (sessions.countByTransport("websocket") > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(0, sessions.countByTransport("websocket"), "the client that never reads still connected after "
+                        + ms + " ms");
+            } finally {
+                writer.interrupt();
             }
         }
     }
