@@ -169,20 +169,14 @@ public final class Dispatcher {
     /**
      * For connection transports whose framing reads a whole message before handing it on (WebSocket), after handing
      * one on: returns at once, unless the session's principal ran into its rate limit lately, when it waits for the
-     * principal's next read slot (its connections together are read at its rate: see {@link RefusalHoldOff}). The
-     * caller reads nothing of the connection meanwhile, so the client is slowed by TCP flow control.
-     */
-    public void paceReading(Session session) {
-        holdOff.paceReading(session, () -> hook.refusedForNanos(session), hook.tokenIntervalNanos(session));
-    }
-
-    /**
-     * The same, and then, with {@code maxInFlight} above 0, waits while the session's principal has that many requests
-     * running over all its sessions (at most a second; then the caller reads on): one principal cannot keep more
-     * than that many requests queued before everyone else's.
+     * principal's next read slot (its connections together are read at its rate: see {@link RefusalHoldOff}); then,
+     * with {@code maxInFlight} above 0, waits while the principal has that many requests running over all its
+     * sessions (at most a second; then the caller reads on): one principal cannot keep more than that many requests
+     * queued before everyone else's. The caller reads nothing of the connection meanwhile, so the client is slowed by
+     * TCP flow control.
      */
     public void paceReading(Session session, int maxInFlight) {
-        paceReading(session);
+        holdOff.paceReading(session, () -> hook.refusedForNanos(session), hook.tokenIntervalNanos(session));
         PrincipalInFlight counts = inFlightPerPrincipal;
         if (maxInFlight > 0 && counts != null) {
             counts.awaitBelow(hook.principal(session), maxInFlight, PrincipalInFlight.MAX_WAIT_NANOS);
@@ -190,7 +184,7 @@ public final class Dispatcher {
     }
 
     /**
-     * From now on, requests running are counted per principal, for {@link #paceReading(Session, int)}: a transport
+     * From now on, requests running are counted per principal, for {@link #paceReading}: a transport
      * that bounds them calls this once, before it takes clients (requests admitted before are not counted).
      */
     public void countInFlightPerPrincipal() {

@@ -179,15 +179,8 @@ public final class ClientConnection implements TransportContext.Connection {
     /**
      * After the transport handed a message on, before it reads the next, for framings that read a whole message before
      * {@link #turn} is asked (WebSocket): waits for the read slot of a principal that ran into its rate limit lately,
-     * so that its connections are read at its rate (see {@code Dispatcher#paceReading}); returns at once otherwise.
-     */
-    public void paceReading() {
-        paceReading(0);
-    }
-
-    /**
-     * The same, and then waits while the principal has {@code maxInFlight} requests running (0: no bound; see
-     * {@code Dispatcher#paceReading(Session, int)}).
+     * so that its connections are read at its rate, then while the principal has {@code maxInFlight} requests running
+     * (0: no bound); returns at once otherwise (see {@code Dispatcher#paceReading}).
      */
     public void paceReading(int maxInFlight) {
         if (authenticated) {
