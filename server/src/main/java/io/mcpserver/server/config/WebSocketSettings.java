@@ -12,11 +12,17 @@ import java.util.List;
  * @param pingInterval   how often the server pings an open connection; zero: never
  * @param pongTimeout    a connection that sends nothing (not even a pong) this long after a ping is closed
  * @param maxConnections connections open at once; one more upgrade is answered 503
+ * @param writeTimeout   a connection one of whose writes has not completed this long (a client that stopped reading)
+ *                       is dropped; zero: never
+ * @param maxInFlightPerPrincipal a connection whose principal has this many requests running (over all its
+ *                       sessions) is not read from until one ends, at most a second at a time; zero: no bound
  */
 public record WebSocketSettings(boolean enabled, List<String> paths, long maxMessageSize, Duration pingInterval,
-                                Duration pongTimeout, int maxConnections) {
+                                Duration pongTimeout, int maxConnections, Duration writeTimeout,
+                                int maxInFlightPerPrincipal) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     public WebSocketSettings {
         paths = List.copyOf(paths);
@@ -24,7 +30,8 @@ public record WebSocketSettings(boolean enabled, List<String> paths, long maxMes
 
     public WebSocketSettings(boolean enabled, List<String> paths, long maxMessageSize, Duration pingInterval,
                              Duration pongTimeout) {
-        this(enabled, paths, maxMessageSize, pingInterval, pongTimeout, DEFAULT_MAX_CONNECTIONS);
+        this(enabled, paths, maxMessageSize, pingInterval, pongTimeout, DEFAULT_MAX_CONNECTIONS, DEFAULT_WRITE_TIMEOUT,
+                0);
     }
 
     static WebSocketSettings read(ConfigReader r, long defaultMessageSize) {
@@ -50,6 +57,8 @@ public record WebSocketSettings(boolean enabled, List<String> paths, long maxMes
                 size,
                 r.duration(prefix + "ping-interval"),
                 pongTimeout,
-                r.integer(prefix + "max-connections"));
+                r.integer(prefix + "max-connections"),
+                r.duration(prefix + "write-timeout"),
+                r.integer(prefix + "max-in-flight-per-principal"));
     }
 }

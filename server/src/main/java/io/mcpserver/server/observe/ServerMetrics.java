@@ -125,6 +125,11 @@ public final class ServerMetrics implements AutoCloseable {
             }
 
             @Override
+            public long tokenIntervalNanos(Session session) {
+                return delegate.tokenIntervalNanos(session);
+            }
+
+            @Override
             public McpException refusedUnparsed(Session session, String method, long waitNanos) {
                 if (!closed) {
                     counter("mcp.rate.limited", "Requests refused by the rate limits (limits.rate)",

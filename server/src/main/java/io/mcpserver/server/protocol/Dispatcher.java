@@ -42,6 +42,8 @@ public final class Dispatcher {
     /** Every request running now, on every transport (stateless-era ones belong to no registered session). */
     private final Set<InFlightRequest> running = ConcurrentHashMap.newKeySet();
     private final RefusalHoldOff holdOff;
+    /** Requests running per principal, counted once a transport bounds them (else null: nothing counted). */
+    private volatile PrincipalInFlight inFlightPerPrincipal;
 
     public Dispatcher(ProtocolSettings settings) {
         this(settings, RequestHook.NONE);
@@ -162,6 +164,33 @@ public final class Dispatcher {
      */
     public ReadTurn turn(Session session) {
         return holdOff.turn(session);
+    }
+
+    /**
+     * For connection transports whose framing reads a whole message before handing it on (WebSocket), after handing
+     * one on: returns at once, unless the session's principal ran into its rate limit lately, when it waits for the
+     * principal's next read slot (its connections together are read at its rate: see {@link RefusalHoldOff}); then,
+     * with {@code maxInFlight} above 0, waits while the principal has that many requests running over all its
+     * sessions (at most a second; then the caller reads on): one principal cannot keep more than that many requests
+     * queued before everyone else's. The caller reads nothing of the connection meanwhile, so the client is slowed by
+     * TCP flow control.
+     */
+    public void paceReading(Session session, int maxInFlight) {
+        holdOff.paceReading(session, () -> hook.refusedForNanos(session), hook.tokenIntervalNanos(session));
+        PrincipalInFlight counts = inFlightPerPrincipal;
+        if (maxInFlight > 0 && counts != null) {
+            counts.awaitBelow(hook.principal(session), maxInFlight, PrincipalInFlight.MAX_WAIT_NANOS);
+        }
+    }
+
+    /**
+     * From now on, requests running are counted per principal, for {@link #paceReading}: a transport
+     * that bounds them calls this once, before it takes clients (requests admitted before are not counted).
+     */
+    public void countInFlightPerPrincipal() {
+        if (inFlightPerPrincipal == null) {
+            inFlightPerPrincipal = new PrincipalInFlight();
+        }
     }
 
     /**
@@ -300,6 +329,12 @@ public final class Dispatcher {
             return new Admission.Refused(JsonRpc.error(id, refusal));
         }
         running.add(inFlight); // from here on shutdown waits for it, whichever thread will run it
+        PrincipalInFlight counts = inFlightPerPrincipal;
+        if (counts != null) {
+            Object principal = hook.principal(session);
+            inFlight.countedFor = principal;
+            counts.begin(principal);
+        }
         // the transport's trace context (HTTP headers) is on this thread only: take it now for the run
         TraceHeaders headers = tracing == RequestTracing.OFF ? null : TraceHeaders.current();
         return new Admission.Admitted(sink -> run(session, id, method, params, stateless, inFlight, sink, started,
@@ -399,6 +434,10 @@ public final class Dispatcher {
             }
         } finally {
             running.remove(inFlight);
+            Object principal = inFlight.countedFor;
+            if (principal != null) {
+                inFlightPerPrincipal.end(principal);
+            }
             session.touch(); // idle time counts from the end of the last request, not its start
             session.end(inFlight);
             inFlight.finished(); // no cancellation interrupts this thread from now on

@@ -20,6 +20,8 @@ public final class InFlightRequest {
     private final AtomicReference<String> cancelReason = new AtomicReference<>();
     private final List<Runnable> onCancel = new CopyOnWriteArrayList<>();
     private volatile boolean longLived;
+    /** The principal this request counts against in {@link PrincipalInFlight}, or null when not counted. */
+    volatile Object countedFor;
 
     InFlightRequest(String key) {
         this.key = key;

@@ -20,6 +20,11 @@ import java.util.function.LongSupplier;
  *   <li>For {@link #PACED_NANOS} after its last refusal, a principal is read <em>one message at a time over all its
  *       connections</em> ({@link #turn}): twenty connections of one flooder take one reader's share of the cores, not
  *       twenty.</li>
+ *   <li>On a transport whose framing reads a whole message before handing it on (WebSocket: Helidon reads and
+ *       unmasks each frame on the connection's thread before the listener sees it), the same principal's connections
+ *       are read <em>at its rate</em> ({@link #paceReading}): after each message, a connection waits for the
+ *       principal's next read slot, one slot per token over all its connections, so frames that would only be
+ *       refused are never read at all and TCP pushes back on the client.</li>
  * </ul>
  * The principal is the rate limit's ({@link RequestHook#principal}): the subject with security on, else the session.
  * Why: the fairness benchmark (docs/benchmarks.md) measured one pipelining TCP client at about 20,000 refusals a
@@ -36,6 +41,11 @@ final class RefusalHoldOff {
      * client that does not read) must not stop the others of the same principal for good.
      */
     static final long TURN_WAIT_MS = 1_000;
+    /**
+     * The longest a connection waits for its principal's read slot: a principal with many connections at a low rate
+     * has slots far ahead; a connection that waited this long reads on (and is refused if no token came).
+     */
+    static final long MAX_PACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Above this many principals with a pace, those whose refusals are all past are dropped (they hold nothing). */
     private static final int SWEEP_ABOVE = 256;
 
@@ -52,15 +62,22 @@ final class RefusalHoldOff {
         /** Until when the principal is not read from (it ignored a hint). */
         volatile long heldUntil;
         volatile long lastRefused;
+        /** When the principal's next read slot is ({@link #paceReading}); guarded by this. */
+        long nextRead;
+        /** When one of its connections last had to wait for a read slot: a principal kept waiting stays paced. */
+        volatile long lastWaited;
 
         Pace(long now) {
             retryAt = now;
             heldUntil = now;
             lastRefused = now;
+            nextRead = now;
+            lastWaited = now - PACED_NANOS;
         }
 
         boolean past(long now) {
-            return now - retryAt >= 0 && now - heldUntil >= 0 && now - lastRefused >= PACED_NANOS;
+            return now - retryAt >= 0 && now - heldUntil >= 0 && now - lastRefused >= PACED_NANOS
+                    && now - lastWaited >= PACED_NANOS;
         }
     }
 
@@ -126,6 +143,42 @@ final class RefusalHoldOff {
             sleep(wait);
         }
         return pace.reading::unlock;
+    }
+
+    /**
+     * After a connection handed on a message, before it reads the next, on transports that read a whole message before
+     * they ask for a {@link #turn} (WebSocket): returns at once unless the principal was refused, or kept waiting
+     * here, within the last {@link #PACED_NANOS}; then waits for the principal's next read slot. Slots are one token
+     * interval apart over all the principal's connections and none comes before a token is due, so the principal's
+     * connections are read at its rate, not at the rate it writes (its messages then find a token: it is slowed, not
+     * refused); at most {@link #MAX_PACE_NANOS}. A principal that keeps writing faster stays paced; one that slows
+     * down to its rate waits for nothing and is read freely again a second later.
+     *
+     * @param tokenDueNanos  how long until the principal's next token (0: there is one), asked only when paced
+     * @param intervalNanos  the time between two of the principal's tokens (1 s / its rate); 0 if unknown
+     */
+    void paceReading(Session session, LongSupplier tokenDueNanos, long intervalNanos) {
+        Pace pace = paces.get(principals.apply(session));
+        if (pace == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        if (now - pace.lastRefused >= PACED_NANOS && now - pace.lastWaited >= PACED_NANOS) {
+            return;
+        }
+        long due = now + Math.max(tokenDueNanos.getAsLong(), Math.max(0, pace.retryAt - now));
+        long slot;
+        synchronized (pace) {
+            slot = due - pace.nextRead >= 0 ? due : pace.nextRead;
+            if (slot - now <= MAX_PACE_NANOS) {
+                pace.nextRead = slot + intervalNanos; // else slots run far ahead: wait the most, reserve nothing
+            }
+        }
+        long wait = Math.min(slot - now, MAX_PACE_NANOS);
+        if (wait > 0) {
+            pace.lastWaited = now;
+            sleep(wait);
+        }
     }
 
     /** How long the principal of {@code session} was told to wait still (0: not told, or the time has come). */

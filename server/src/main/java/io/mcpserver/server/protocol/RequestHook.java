@@ -30,6 +30,14 @@ public interface RequestHook {
     }
 
     /**
+     * The time between two tokens of a session's principal under its own rate limit (1 s / the rate): how far apart
+     * the dispatcher reads a principal over its rate ({@code RefusalHoldOff#paceReading}); 0 without such a limit.
+     */
+    default long tokenIntervalNanos(Session session) {
+        return 0;
+    }
+
+    /**
      * A request the dispatcher refuses from its id and method alone, before parsing the rest, because its principal
      * is refused for {@code waitNanos} still ({@link #refusedForNanos}, or its last refusal's retry time): the error
      * to answer, counted like a refusal of {@link #admit}.

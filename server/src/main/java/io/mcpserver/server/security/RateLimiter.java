@@ -69,6 +69,12 @@ public final class RateLimiter implements RequestHook {
         return buckets.emptyForNanos(bucketKey(session), nanoClock.getAsLong());
     }
 
+    /** 1 s / the per-principal rate; 0 without one. */
+    @Override
+    public long tokenIntervalNanos(Session session) {
+        return settings.perPrincipal() > 0 ? 1_000_000_000L / settings.perPrincipal() : 0;
+    }
+
     @Override
     public McpException refusedUnparsed(Session session, String method, long waitNanos) {
         return McpException.limitExceeded(settings.perPrincipal() > 0 ? principalLimited(session) : serverBusy(),

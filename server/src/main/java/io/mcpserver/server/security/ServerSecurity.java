@@ -135,6 +135,11 @@ public final class ServerSecurity implements AutoCloseable {
             }
 
             @Override
+            public long tokenIntervalNanos(Session session) {
+                return limiter.tokenIntervalNanos(session);
+            }
+
+            @Override
             public McpException refusedUnparsed(Session session, String method, long waitNanos) {
                 return limiter.refusedUnparsed(session, method, waitNanos);
             }

@@ -177,6 +177,18 @@ public final class ClientConnection implements TransportContext.Connection {
     }
 
     /**
+     * After the transport handed a message on, before it reads the next, for framings that read a whole message before
+     * {@link #turn} is asked (WebSocket): waits for the read slot of a principal that ran into its rate limit lately,
+     * so that its connections are read at its rate, then while the principal has {@code maxInFlight} requests running
+     * (0: no bound); returns at once otherwise (see {@code Dispatcher#paceReading}).
+     */
+    public void paceReading(int maxInFlight) {
+        if (authenticated) {
+            core.dispatcher().paceReading(session, maxInFlight);
+        }
+    }
+
+    /**
      * Before the transport decodes and parses a message: while the client's principal is over its rate, a request is
      * refused from its id and method alone (true: answered); false: decode it and {@link #offer} it as usual.
      */

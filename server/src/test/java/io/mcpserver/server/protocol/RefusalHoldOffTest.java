@@ -115,6 +115,41 @@ class RefusalHoldOffTest {
         laterToo.close();
     }
 
+    /**
+     * WebSocket reads a frame before the listener sees it: after a message, a connection of a principal refused lately
+     * waits for the principal's next read slot, one token interval apart over all its connections.
+     */
+    @Test
+    void theConnectionsOfAPrincipalRefusedLatelyAreReadAtItsRate() {
+        Session aliceAgain = session("s-2", "alice");
+        Session bob = session("s-3", "bob");
+        holdOff.paceReading(session, () -> 0, 10_000_000L);
+        assertEquals(List.of(), heldMs, "never refused: read on at once");
+        holdOff.refused(session, limited(4)); // the next token in 4 ms
+        holdOff.paceReading(session, () -> 4_000_000L, 10_000_000L);
+        holdOff.paceReading(aliceAgain, () -> 4_000_000L, 10_000_000L);
+        holdOff.paceReading(session, () -> 4_000_000L, 10_000_000L);
+        assertEquals(List.of(4L, 14L, 24L), heldMs, "the first read when the token is due, then one per 10 ms");
+        holdOff.paceReading(bob, () -> 0, 10_000_000L);
+        assertEquals(List.of(4L, 14L, 24L), heldMs, "bob was never refused: read at once");
+        advanceMillis(100);
+        holdOff.paceReading(aliceAgain, () -> 0, 10_000_000L);
+        assertEquals(List.of(4L, 14L, 24L), heldMs, "slots past are not waited for: a token is there");
+        advanceMillis(800);
+        holdOff.paceReading(session, () -> 5_000_000L, 10_000_000L);
+        assertEquals(List.of(4L, 14L, 24L, 5L), heldMs);
+        advanceMillis(600); // 1.4 s after the refusal, 0.6 s after the last wait: still paced
+        for (int i = 0; i < 150; i++) {
+            holdOff.paceReading(session, () -> 0, 10_000_000L);
+        }
+        assertEquals(TimeUnit.NANOSECONDS.toMillis(RefusalHoldOff.MAX_PACE_NANOS), heldMs.getLast(),
+                "a principal that kept its connections waiting stays paced; slots far ahead: at most this long");
+        advanceMillis(TimeUnit.NANOSECONDS.toMillis(RefusalHoldOff.PACED_NANOS));
+        int waits = heldMs.size();
+        holdOff.paceReading(session, () -> 0, 10_000_000L);
+        assertEquals(waits, heldMs.size(), "a second after the last refusal or wait: read at once");
+    }
+
     @Test
     void pacesWhoseRefusalsArePastAreDropped() {
         for (int i = 0; i < 300; i++) {

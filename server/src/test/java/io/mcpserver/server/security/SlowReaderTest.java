@@ -99,6 +99,177 @@ class SlowReaderTest {
         }
     }
 
+    /**
+     * The benchmark's WebSocket flood in small: one principal over its rate with connections that never read and
+     * connections that pipeline, beside a calm client (the benchmark saw every calm call stall for 10 s).
+     */
+    @Test
+    void aWebSocketFloodOfOnePrincipalLeavesAnotherServed() throws Exception {
+        String limits = """
+                limits:
+                  max-message-size: 1MiB
+                  max-sessions-per-principal: 20
+                  rate:
+                    per-principal: 100
+                    per-principal-burst: 200
+                """;
+        // the benchmark's operator limit too: a principal with 8 requests running is not read until one ends
+        try (SecuredServer s = new SecuredServer(home, limits, "",
+                java.util.Map.of("transports.http.websocket.max-in-flight-per-principal", "8"))) {
+            java.util.List<Socket> stalled = new java.util.ArrayList<>();
+            java.util.List<Thread> writers = new java.util.ArrayList<>();
+            String flooder = s.token("flooder");
+            String big = "b".repeat(256 * 1024);
+            for (int c = 0; c < 4; c++) {
+                Socket socket = new Socket();
+                socket.setReceiveBufferSize(4096);
+                socket.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
+                stalled.add(socket);
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + flooder + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101"));
+                writers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        out.write(textFrame(SecuredServer.initialize(flooder)));
+                        for (int i = 2; i < 2 + 400; i++) {
+                            out.write(textFrame(SecuredServer.echo(i, big)));
+                        }
+                    } catch (Exception e) {
+                        // closed
+                    }
+                }));
+            }
+            java.util.List<WebSocket> pipes = new java.util.ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(64);
+                WebSocket pipe = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
+                        .header("Authorization", "Bearer " + flooder)
+                        .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                if (last) {
+                                    window.release();
+                                }
+                                ws.request(1);
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+                pipes.add(pipe);
+                pipe.sendText(SecuredServer.initialize(flooder), true).join();
+                writers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 2; !Thread.currentThread().isInterrupted(); i++) {
+                            window.acquire();
+                            pipe.sendText(SecuredServer.echo(i, i % 4 == 0 ? big : "small"), true)
+                                    .get(30, TimeUnit.SECONDS);
+                        }
+                    } catch (Exception e) {
+                        // stopped
+                    }
+                }));
+            }
+            Thread.sleep(1_500);
+            BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+            WebSocket calm = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
+                    .header("Authorization", "Bearer " + s.token("calm"))
+                    .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
+                        private final StringBuilder parts = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            parts.append(data);
+                            if (last) {
+                                inbox.add(parts.toString());
+                                parts.setLength(0);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            try {
+                calm.sendText(SecuredServer.initialize(s.token("calm")), true).join();
+                assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+                long worst = 0;
+                for (int i = 2; i < 42; i++) {
+                    long t0 = System.nanoTime();
+                    calm.sendText(SecuredServer.echo(i, "calm " + i), true).get(BOUND_MS, TimeUnit.MILLISECONDS);
+                    String reply = inbox.poll(BOUND_MS, TimeUnit.MILLISECONDS);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    worst = Math.max(worst, ms);
+                    if (reply == null) {
+                        java.lang.management.ManagementFactory.getPlatformMXBean(
+                                com.sun.management.HotSpotDiagnosticMXBean.class).dumpThreads(
+                                home.resolve("threads.txt").toString(),
+                                com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+                        java.nio.file.Files.copy(home.resolve("threads.txt"),
+                                Path.of("target/slow-reader-threads.txt"),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    assertNotNull(reply, "call " + i + " of the calm client unanswered after " + ms + " ms");
+                    Thread.sleep(50);
+                }
+                System.out.println("calm worst " + worst + " ms");
+            } finally {
+                calm.abort();
+                writers.forEach(Thread::interrupt);
+                pipes.forEach(WebSocket::abort);
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * A client that stops reading while its answers are due: once a write to it has not completed for
+     * {@code write-timeout}, the connection is dropped and its session ended (before, it held its running requests,
+     * their answers and its reader for as long as it stayed connected).
+     */
+    @Test
+    void aWebSocketClientThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
+        try (SecuredServer s = new SecuredServer(home, "", "",
+                java.util.Map.of("transports.http.websocket.write-timeout", "1s"));
+             Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + s.token("stalled") + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(readHead(stalled.getInputStream()).startsWith("HTTP/1.1 101"));
+            var sessions = s.server.core().sessions();
+            assertEquals(1, sessions.countByTransport("websocket"));
+            long started = System.nanoTime();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
+                    for (int i = 2; i < 2 + CALLS; i++) {
+                        out.write(textFrame(SecuredServer.echo(i, BIG))); // blocks once the server stops reading
+                    }
+                } catch (Exception e) {
+                    // the server dropped the connection: what is expected
+                }
+            });
+            try {
+                long deadline = started + TimeUnit.SECONDS.toNanos(20);
+                while (sessions.countByTransport("websocket") > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(0, sessions.countByTransport("websocket"), "the client that never reads still connected after "
+                        + ms + " ms");
+            } finally {
+                writer.interrupt();
+            }
+        }
+    }
+
     @Test
     void aTcpClientThatNeverReadsDelaysNoOtherClientsReply() throws Exception {
         try (SecuredServer s = new SecuredServer(home); Socket stalled = new Socket()) {

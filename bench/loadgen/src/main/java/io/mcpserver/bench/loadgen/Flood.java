@@ -46,6 +46,13 @@ final class Flood {
             """;
 
     /**
+     * The WebSocket limit of the same operator: a principal with this many requests running is not read from until one
+     * ends, so it cannot queue hundreds of requests ahead of the others' (off by default: a single pipelining client
+     * would be bounded too).
+     */
+    static final int WS_MAX_IN_FLIGHT_PER_PRINCIPAL = 8;
+
+    /**
      * The flooder may go on this long after the measured window, so that the server's heap is measured under flood;
      * it is stopped (its stdin closed) as soon as that is done.
      */
@@ -110,10 +117,13 @@ final class Flood {
                     port: 0
                   http:
                     port: 0
+                    websocket:
+                      max-in-flight-per-principal: %d
                 plugins:
                   dir: %s
                   data-dir: %s
-                """.formatted(apiKeys, LIMITS, b.benchDir.resolve("ours/target/plugins"), home.resolve("data")));
+                """.formatted(apiKeys, LIMITS, WS_MAX_IN_FLIGHT_PER_PRINCIPAL, b.benchDir.resolve("ours/target/plugins"),
+                home.resolve("data")));
         List<String> cmd = new ArrayList<>(b.jvm());
         cmd.addAll(List.of("-Dmcp.home=" + home, "-cp", b.benchDir.resolve("ours/target/lib") + "/*",
                 "io.mcpserver.server.Main", "--config", conf.toString()));

@@ -64,10 +64,15 @@ public final class WebSocketConnections {
         }
     }
 
-    /** Ends the connections whose thread has ended; stops sweeping while none is open. */
+    /**
+     * Ends the connections whose thread has ended, and drops those with a write stuck past the write-timeout; stops
+     * sweeping while none is open.
+     */
     private void sweep() {
+        long now = System.nanoTime();
         for (WebSocketEndpoint e : open) {
             e.endIfGone();
+            e.checkWrite(now);
         }
         synchronized (this) {
             if (open.isEmpty() && sweep != null) {

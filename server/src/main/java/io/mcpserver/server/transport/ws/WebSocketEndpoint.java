@@ -94,6 +94,11 @@ final class WebSocketEndpoint implements WsListener {
     /** The client closed with 1000 (normal closure): it is leaving, so its session is not kept for a resume. */
     private volatile boolean goodbye;
     private volatile long lastHeard = System.nanoTime();
+    /** When the write in progress began (never 0), or 0 while none is: the write-timeout's watch ({@link #checkWrite}). */
+    private volatile long writingSince;
+    /** The thread of the write in progress; interrupting it closes the socket it waits on. */
+    private volatile Thread writingThread;
+    private final AtomicBoolean writeTimedOut = new AtomicBoolean();
     /** The next ping or pong deadline on the watch timer. */
     private volatile ScheduledFuture<?> timer;
 
@@ -311,7 +316,10 @@ final class WebSocketEndpoint implements WsListener {
     /**
      * Hands one message on; the dispatcher admits it on this thread, where the upgrade's trace context is set. A
      * principal over its rate waits for its turn (one message at a time over all its connections: Helidon reads no
-     * further frame of this connection meanwhile) and has its requests refused unparsed.
+     * further frame of this connection meanwhile) and has its requests refused unparsed; then, before this returns
+     * and Helidon reads and unmasks the next frame, it waits for its next read slot (its connections are read at its
+     * rate), and while its requests running reach {@code max-in-flight-per-principal} (fairness under flood,
+     * docs/resilience.md).
      */
     private void receive(String message) {
         try (ReadTurn turn = connection.turn()) {
@@ -322,6 +330,7 @@ final class WebSocketEndpoint implements WsListener {
                 trace.around(() -> deliver(message));
             }
         }
+        connection.paceReading(settings.maxInFlightPerPrincipal());
     }
 
     private void deliver(String message) {
@@ -412,7 +421,7 @@ final class WebSocketEndpoint implements WsListener {
             if (outputClosed) {
                 return;
             }
-            frame.run();
+            watched(frame);
         } catch (RuntimeException e) {
             outputClosed = true;
             closeReason = closeReason == null ? "client gone (write failed: " + e.getMessage() + ")" : closeReason;
@@ -427,6 +436,44 @@ final class WebSocketEndpoint implements WsListener {
         }
     }
 
+    /** Runs one write (with the send lock held) where the write-timeout's watch sees it. */
+    private void watched(Runnable write) {
+        writingThread = Thread.currentThread();
+        writingSince = System.nanoTime() | 1;
+        try {
+            write.run();
+        } finally {
+            writingSince = 0;
+        }
+    }
+
+    /**
+     * Called by the listener's sweep: a write that has not completed for {@code write-timeout} means a client that
+     * stopped reading while answers were due (its socket buffers are full): the connection is dropped, with one log
+     * line, rather than holding its session's running requests (and their answers) and its reader for good.
+     */
+    void checkWrite(long now) {
+        long since = writingSince;
+        Duration limit = settings.writeTimeout();
+        if (since == 0 || limit.isZero() || now - since < limit.toNanos() || ended.get()
+                || !writeTimedOut.compareAndSet(false, true)) {
+            return;
+        }
+        Thread writer = writingThread;
+        LOG.log(System.Logger.Level.WARNING, connection.session() + ": a write has not completed for "
+                + limit.toMillis() + " ms (write-timeout): the client is not reading; dropping the connection");
+        closeReason = "client not reading (a write blocked for " + limit.toMillis() + " ms, write-timeout)";
+        outputClosed = true;
+        if (writingSince == since && writer != null) {
+            writer.interrupt(); // a virtual thread blocked on a socket: the socket is closed, the write fails
+        }
+        Thread.ofVirtual().name("mcp-" + connection.clientId() + "-stuck").start(() -> {
+            terminate();
+            awaitEnd(null);
+            end();
+        });
+    }
+
     /** Starts the closing handshake; a client that does not answer within {@link #CLOSE_WAIT} is cut off. */
     private void closeWith(int code, String reason) {
         sendLock.lock();
@@ -436,7 +483,7 @@ final class WebSocketEndpoint implements WsListener {
             }
             closeReason = "server closed (" + code + " " + reason + ")";
             outputClosed = true;
-            ws.close(code, reason);
+            watched(() -> ws.close(code, reason));
         } catch (RuntimeException e) {
             terminate();
         } finally {

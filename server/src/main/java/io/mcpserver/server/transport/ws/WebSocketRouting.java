@@ -44,6 +44,9 @@ public final class WebSocketRouting {
         }
         // Helidon refuses a single frame over this with 1009; fragmented messages are limited by the endpoint
         listener.addProtocol(WsConfig.builder().maxFrameLength((int) settings.maxMessageSize()).build());
+        if (settings.maxInFlightPerPrincipal() > 0) {
+            core.dispatcher().countInFlightPerPrincipal();
+        }
         listener.addRouting(routing(core, settings, edge, scheme, check, connections));
         System.getLogger(WebSocketRouting.class.getName()).log(System.Logger.Level.INFO, "WebSocket on the HTTP "
                 + "listener at " + String.join(", ", settings.paths()) + " (subprotocol mcp; ping every "
