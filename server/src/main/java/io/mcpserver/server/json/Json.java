@@ -1,6 +1,6 @@
 package io.mcpserver.server.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -29,11 +29,10 @@ public final class Json {
      * that lives for one request or one connection, so that pool never recycles: each reply serialized on a
      * request's thread allocated ~18 KB of fresh buffers, and each connection's thread kept its own set alive
      * (bench/: JMH CodecBench.writeBytesOnNewVirtualThread, and the idle-connection heap profile). One shared pool
-     * recycles across threads.
+     * recycles across threads. Messages given as bytes are read by {@link BulkStringParser} (long strings in bulk).
      */
-    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
-                    .build())
+    public static final ObjectMapper MAPPER = JsonMapper.builder(new BulkStringFactory(new JsonFactoryBuilder()
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             // one JSON value per message: '{"jsonrpc":"2.0",…} garbage' is a parse error, not the first value
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -95,7 +94,15 @@ public final class Json {
      * profile-ours-http-progress).
      */
     public static byte[] writeBytes(JsonNode node) {
-        return new JsonBuffer(256).tree(node).toByteArray();
+        return writeBuffer(node).toByteArray();
+    }
+
+    /**
+     * {@link #writeBytes}'s bytes left in their buffer ({@link JsonBuffer#array} up to {@link JsonBuffer#length}): for
+     * a writer that takes an array and a length, one copy of a 64 KB reply fewer.
+     */
+    public static JsonBuffer writeBuffer(JsonNode node) {
+        return new JsonBuffer(256).tree(node);
     }
 
     /**

@@ -137,6 +137,14 @@ public final class JsonBuffer {
     private void string(String text) {
         int n = text.length();
         if (n >= LONG_STRING) {
+            if (PlainText.isKnown(text)) { // read from a message as ASCII with nothing to escape: copied as it is
+                ensure(n + 2);
+                bytes[length++] = '"';
+                text.getBytes(0, n, bytes, length); // deprecated for its loss of the high byte, which ASCII does not have
+                length += n;
+                bytes[length++] = '"';
+                return;
+            }
             byte[] escaped = Utf8Text.escaped(text);
             ensure(escaped.length + 2);
             bytes[length++] = '"';
@@ -209,10 +217,14 @@ public final class JsonBuffer {
         }
     }
 
+    /**
+     * Room for {@code more} bytes. Grown with headroom: a long string grew the buffer to its exact end before, so the
+     * brackets after it grew it (and copied the 64 KB) once more.
+     */
     private void ensure(int more) {
         int need = length + more;
         if (need > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
+            bytes = Arrays.copyOf(bytes, Math.max(need + (need >> 3) + 64, bytes.length * 2));
         }
     }
 

@@ -87,8 +87,16 @@ final class Utf8Text {
 
     /** The index of the first byte that needs escaping, or -1. */
     static int firstToEscape(byte[] bytes) {
-        int i = 0;
-        int n = bytes.length;
+        return firstToEscape(bytes, 0, bytes.length);
+    }
+
+    /**
+     * The index of the first byte in {@code [from, to)} that is a quote, a backslash or a control character (below
+     * 0x20), or -1: where a JSON string's plain run ends. Bytes from 0x80 up (UTF-8 beyond ASCII) never match.
+     */
+    static int firstToEscape(byte[] bytes, int from, int to) {
+        int i = from;
+        int n = to;
         for (; i + 8 <= n; i += 8) {
             long x = (long) LONGS.get(bytes, i);
             // exact "some byte is below 0x20 / equals '"' / equals '\'" tests (bytes from 0x80 up never match)

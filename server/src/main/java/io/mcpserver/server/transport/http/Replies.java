@@ -10,6 +10,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.mcpserver.server.json.Json;
+import io.mcpserver.server.json.JsonBuffer;
 import io.mcpserver.server.protocol.ErrorCodes;
 import io.mcpserver.server.protocol.JsonRpc;
 
@@ -17,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /** How the HTTP endpoints read requests and answer: bounded bodies, JSON bodies, JSON-RPC error bodies. */
 final class Replies {
@@ -25,6 +27,9 @@ final class Replies {
     static final HeaderName PROTOCOL_VERSION = HeaderNames.create("MCP-Protocol-Version");
     static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     static final HeaderName X_ACCEL_BUFFERING = HeaderNames.create("X-Accel-Buffering");
+
+    /** The most {@link #declared} allocates before a body's bytes arrive: a 64 KB tool argument fits at once. */
+    private static final int FIRST_READ = 128 * 1024;
 
     /** Thrown when a body is over the size limit. */
     static final class TooLarge extends Exception {
@@ -57,9 +62,9 @@ final class Replies {
             throw new TooLarge("Message too large: " + declared + " bytes exceeds the limit of " + max + " bytes");
         }
         boolean encoded = req.headers().contains(HeaderNames.CONTENT_ENCODING);
-        if (!encoded && declared >= 0 && declared <= Integer.MAX_VALUE - 8) { // the usual case: exactly that much into one array
+        if (!encoded && declared >= 0 && declared <= Integer.MAX_VALUE - 8) { // the usual case: exactly that much
             try (InputStream in = req.content().inputStream()) {
-                return in.readNBytes((int) declared);
+                return declared(in, (int) declared);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -79,6 +84,28 @@ final class Replies {
             throw e.getCause();
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Up to {@code length} bytes (fewer when the stream ends first), read straight into the array returned when they
+     * all come: {@code readNBytes(int)} read a 64 KB body in 16 KB pieces and copied them together. The first array
+     * is at most {@link #FIRST_READ} and doubles as bytes arrive, so a client that declares megabytes and sends
+     * nothing holds no more than that.
+     */
+    private static byte[] declared(InputStream in, int length) throws IOException {
+        byte[] body = new byte[Math.min(length, FIRST_READ)];
+        int n = 0;
+        while (n < length) {
+            if (n == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(length, 2L * body.length));
+            }
+            int read = in.read(body, n, body.length - n);
+            if (read < 0) {
+                break;
+            }
+            n += read;
+        }
+        return n == body.length ? body : Arrays.copyOf(body, n);
     }
 
     /**
@@ -204,7 +231,8 @@ final class Replies {
     static void json(ServerResponse res, Status status, JsonNode body) {
         res.status(status);
         res.header(HeaderValues.CONTENT_TYPE_JSON); // one shared header object, not one built per reply
-        res.send(Json.writeBytes(body));
+        JsonBuffer bytes = Json.writeBuffer(body);
+        res.send(bytes.array(), 0, bytes.length()); // Helidon copies it into its own buffer: no exact-length copy first
     }
 
     /** An HTTP error whose body is a JSON-RPC error response (id null unless the request's is known). */

@@ -256,6 +256,34 @@ class StreamableHttpTest {
         }
     }
 
+    /**
+     * Long arguments (read in bulk, the body straight into one array, grown past its first 128 KB) come back as they
+     * were sent, byte for byte the JSON Jackson writes, whatever the client accepts: plain ASCII (written back as it
+     * was read), escapes, non-ASCII and surrogate pairs.
+     */
+    @Test
+    void longArgumentsAreEchoedExactlyWhateverTheClientAccepts() throws Exception {
+        McpHttpClient client = server.client().initialize();
+        String letters = "abcdefghijklmnopqrstuvwxyz";
+        for (String text : List.of(letters.repeat(2_521), letters.repeat(12_000),
+                "line \"one\"\n\tand \\ é € 😀 \u0001 ".repeat(2_000), "x".repeat(255), "")) {
+            for (String accept : List.of("application/json", BOTH)) {
+                String id = "\"big-" + text.length() + "\"";
+                Reply reply = client.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"echo\",\"arguments\":" + io.mcpserver.server.json.Json.write(
+                        io.mcpserver.server.json.Json.object().put("text", text)) + "}}", accept);
+                assertEquals(200, reply.status());
+                assertTrue(reply.header("content-type").startsWith("application/json"), accept);
+                String body = reply.text();
+                assertEquals(String.valueOf(body.getBytes(StandardCharsets.UTF_8).length), reply.header("content-length"));
+                String expected = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"content\":[{\"type\":\"text\","
+                        + "\"text\":" + io.mcpserver.server.json.Json.write(
+                        com.fasterxml.jackson.databind.node.TextNode.valueOf(text)) + "}]}}";
+                assertEquals(expected, body, accept + ", " + text.length() + " chars");
+            }
+        }
+    }
+
     @Test
     void aCallSilentForLongerThanTheKeepAliveIsStreamedAndResumable() throws Exception {
         try (HttpFixture quick = HttpFixture.start(Map.of("transports.http.sse-keep-alive", "200ms"))) {
