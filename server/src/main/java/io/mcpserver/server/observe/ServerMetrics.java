@@ -1,6 +1,7 @@
 package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.config.GlobalConfig;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
@@ -59,10 +60,11 @@ public final class ServerMetrics implements AutoCloseable {
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
 
     /**
-     * Helidon's metrics read this empty configuration, not Helidon's global one: left to itself, Helidon assembles
-     * that from its default sources (system properties, environment variables, {@code application.yaml} in the working
-     * directory, meta-configuration) just for its metrics defaults, a twelfth of a start (issue 14). This server's
-     * metrics are configured by {@code observe.*} alone, so the settings are Helidon's defaults either way.
+     * Helidon's metrics, and Helidon's global configuration, are this empty configuration: left to itself, Helidon
+     * assembles its global one from its default sources (system properties, environment variables,
+     * {@code application.yaml} in the working directory, meta-configuration) just for the defaults of its metrics and
+     * of the metrics endpoint, a twelfth of a start (issue 14). This server is configured by its own file alone
+     * (Helidon's components are built from it in code), so the settings are Helidon's defaults either way.
      */
     private static final io.helidon.common.config.Config HELIDON_DEFAULTS = io.helidon.common.config.Config.empty();
     /** One instance for the process: asking Helidon for its registry with an unequal config would replace it. */
@@ -70,8 +72,15 @@ public final class ServerMetrics implements AutoCloseable {
     /** Made once per process, from {@link #HELIDON_DEFAULTS}; Helidon's {@code MetricsFactory.getInstance()} then returns it. */
     private static MetricsFactory factory;
 
+    @SuppressWarnings("removal")
     private static synchronized MeterRegistry globalRegistry() {
         if (factory == null) {
+            // The first of Helidon's components to start: its global configuration is made the same empty one, or
+            // the next component to ask (the metrics endpoint's builder) would have it assembled from the default
+            // sources after all. Helidon's replacement (Services.set) is not what GlobalConfig.config() reads in 4.2.3.
+            if (!GlobalConfig.configured()) {
+                GlobalConfig.config(() -> HELIDON_DEFAULTS);
+            }
             factory = MetricsFactory.getInstance(HELIDON_DEFAULTS);
         }
         return factory.globalRegistry(METRICS_CONFIG);
