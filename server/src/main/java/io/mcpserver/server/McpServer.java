@@ -247,7 +247,13 @@ public final class McpServer implements AutoCloseable {
                 throw new IllegalStateException("cannot start the " + t.name() + " transport: " + e.getMessage(), e);
             }
         }
-        List<PluginSummary> loaded = loaded(loading);
+        List<PluginSummary> loaded;
+        try {
+            loaded = loaded(loading);
+        } catch (Exception | Error e) {
+            close(); // the listeners built meanwhile (never bound) go with it
+            throw e;
+        }
         security.pluginCheckers(this::pluginCheckers);
         long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
         LOG.log(System.Logger.Level.INFO, "Plugins: " + loaded.stream().filter(s -> s.status() == PluginStatus.LOADED).count()
