@@ -100,6 +100,9 @@ public final class Main {
                 return 2;
             }
         }
+        if (!cli.checkConfig() && !cli.listPlugins()) { // a server will run: its metrics registry is made meanwhile
+            io.mcpserver.server.observe.ServerMetrics.prepareRegistry();
+        }
         ServerConfig config;
         java.util.function.Supplier<Config> configuration = () -> ConfigLoader.load(cli.configFile(),
                 home.resolve("conf/mcp-server.yaml"), cli.overrides(), System.getenv());

@@ -45,11 +45,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 
 /**
  * One server process: the protocol core, the plugins, and every enabled transport over them.
- * {@link #start()} loads plugins, then binds transports; {@link #close()} undoes both.
+ * {@link #start()} loads plugins (while the listeners are built), then binds transports; {@link #close()} undoes both.
  */
 public final class McpServer implements AutoCloseable {
 
@@ -217,11 +219,40 @@ public final class McpServer implements AutoCloseable {
                 sessionCaps.start();
             }
         }
+        // The plugins load on a thread of their own while the listeners are built (Helidon's routing, features and
+        // their class initialisation take about as long, issue 14); a listener binds only once every plugin is in
+        // place, so that the first tools/list a client can send lists them all. A platform thread, as main was: a
+        // virtual one could wait for a class initialised by another virtual thread with every carrier pinned (the
+        // start-up that hung in the cluster tests), and a plugin's init runs on the kind of thread it always did.
+        FutureTask<List<PluginSummary>> loading = new FutureTask<>(() -> {
+            try {
+                return plugins.loadAll();
+            } finally {
+                starting = false;
+            }
+        });
+        Thread.ofPlatform().name("mcp-plugin-load").daemon().start(loading);
+        if (config.tcp().enabled()) {
+            transports.add(newTcpTransport());
+        }
+        if (config.http().enabled()) {
+            transports.add(newHttpTransport());
+        }
+        for (ServerTransport t : transports) {
+            try {
+                t.prepare();
+            } catch (Exception e) {
+                awaitQuietly(loading); // nothing is closed under a plugin's init
+                close();
+                throw new IllegalStateException("cannot start the " + t.name() + " transport: " + e.getMessage(), e);
+            }
+        }
         List<PluginSummary> loaded;
         try {
-            loaded = plugins.loadAll();
-        } finally {
-            starting = false;
+            loaded = loaded(loading);
+        } catch (Exception | Error e) {
+            close(); // the listeners built meanwhile (never bound) go with it
+            throw e;
         }
         security.pluginCheckers(this::pluginCheckers);
         long failed = loaded.stream().filter(s -> s.status() == PluginStatus.FAILED).count();
@@ -229,12 +260,6 @@ public final class McpServer implements AutoCloseable {
                 + " loaded, " + failed + " failed, from " + config.plugins().dir());
         if (config.plugins().watch()) {
             watcher = PluginWatcher.start(plugins, config.plugins().watchDebounce());
-        }
-        if (config.tcp().enabled()) {
-            transports.add(newTcpTransport());
-        }
-        if (config.http().enabled()) {
-            transports.add(newHttpTransport());
         }
         transports.addAll(pluginTransports());
         if (config.stdio().enabled()) {
@@ -264,6 +289,28 @@ public final class McpServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "MCP server ready: " + transports.stream().map(ServerTransport::endpoint)
                 .collect(Collectors.joining(" ")));
         return this;
+    }
+
+    /** What the start-up load of the plugins returned; what it threw is thrown here, as when main loaded them. */
+    private static List<PluginSummary> loaded(FutureTask<List<PluginSummary>> loading) throws Exception {
+        try {
+            return loading.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static void awaitQuietly(FutureTask<?> task) {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            // reported by whoever asks for the result; here it only had to end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mcpserver.server.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.config.GlobalConfig;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
@@ -22,7 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -55,8 +59,32 @@ public final class ServerMetrics implements AutoCloseable {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(5)};
 
+    /**
+     * Helidon's metrics, and Helidon's global configuration, are this empty configuration: left to itself, Helidon
+     * assembles its global one from its default sources (system properties, environment variables,
+     * {@code application.yaml} in the working directory, meta-configuration) just for the defaults of its metrics and
+     * of the metrics endpoint, a twelfth of a start (issue 14). This server is configured by its own file alone
+     * (Helidon's components are built from it in code), so the settings are Helidon's defaults either way.
+     */
+    private static final io.helidon.common.config.Config HELIDON_DEFAULTS = io.helidon.common.config.Config.empty();
     /** One instance for the process: asking Helidon for its registry with an unequal config would replace it. */
-    private static final MetricsConfig METRICS_CONFIG = MetricsConfig.create();
+    private static final MetricsConfig METRICS_CONFIG = MetricsConfig.builder().config(HELIDON_DEFAULTS).build();
+    /** Made once per process, from {@link #HELIDON_DEFAULTS}; Helidon's {@code MetricsFactory.getInstance()} then returns it. */
+    private static MetricsFactory factory;
+
+    @SuppressWarnings("removal")
+    private static synchronized MeterRegistry globalRegistry() {
+        if (factory == null) {
+            // The first of Helidon's components to start: its global configuration is made the same empty one, or
+            // the next component to ask (the metrics endpoint's builder) would have it assembled from the default
+            // sources after all. Helidon's replacement (Services.set) is not what GlobalConfig.config() reads in 4.2.3.
+            if (!GlobalConfig.configured()) {
+                GlobalConfig.config(() -> HELIDON_DEFAULTS);
+            }
+            factory = MetricsFactory.getInstance(HELIDON_DEFAULTS);
+        }
+        return factory.globalRegistry(METRICS_CONFIG);
+    }
 
     private final MeterRegistry registry;
     private final Predicate<String> knownMethod;
@@ -75,14 +103,46 @@ public final class ServerMetrics implements AutoCloseable {
      */
     public ServerMetrics(Predicate<String> knownMethod, Predicate<String> knownTool) {
         this.knownMethod = knownMethod;
+        awaitPrepared();
         // Helidon's registry is process-wide; this server's meters are removed again by close()
-        this.registry = MetricsFactory.getInstance().globalRegistry(METRICS_CONFIG);
+        this.registry = globalRegistry();
         this.knownTool = knownTool;
         pluginLoadFailures(); // shown as 0 from the start
     }
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Helidon's registry being made by {@link #prepareRegistry()}, until a ServerMetrics has waited for it. */
+    private static final AtomicReference<FutureTask<MeterRegistry>> PREPARING = new AtomicReference<>();
+
+    /**
+     * Starts making Helidon's process-wide registry on a thread of its own (its meters providers, the JVM meters and
+     * the Prometheus registry: a sixth of a start, issue 14) while the caller goes on reading the configuration.
+     * The next ServerMetrics waits for it rather than making it again: Helidon's {@code globalRegistry} must not run
+     * twice at once (two calls would each make a registry). A platform thread: class initialisation on a virtual
+     * thread pins its carrier, and waiting for another thread's pins it too.
+     */
+    public static void prepareRegistry() {
+        FutureTask<MeterRegistry> task = new FutureTask<>(ServerMetrics::globalRegistry);
+        if (PREPARING.compareAndSet(null, task)) {
+            Thread.ofPlatform().name("mcp-metrics-init").daemon().start(task);
+        }
+    }
+
+    private static void awaitPrepared() {
+        FutureTask<MeterRegistry> task = PREPARING.getAndSet(null);
+        if (task == null) {
+            return;
+        }
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            // made again by the caller, whose failure it then is to throw
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     MetricsConfig metricsConfig() {

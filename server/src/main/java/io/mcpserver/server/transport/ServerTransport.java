@@ -7,6 +7,13 @@ public interface ServerTransport extends AutoCloseable {
 
     String name();
 
+    /**
+     * Builds what does not need the plugins (the server calls it while they load, on another thread); nothing is
+     * bound or accepted yet. Optional: {@link #start()} prepares what was not prepared.
+     */
+    default void prepare() throws Exception {
+    }
+
     /** Binds and starts accepting; returns once ready. */
     void start() throws Exception;
 

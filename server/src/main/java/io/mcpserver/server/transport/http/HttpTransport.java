@@ -52,13 +52,16 @@ public final class HttpTransport implements ServerTransport {
     private final EdgeAuthenticator edge;
     private final HttpSessions sessions;
     private final ObserveEndpoints observe;
+    /** Built by {@link #prepare()}, not bound yet. */
+    private volatile WebServer built;
+    /** Started: bound and accepting. */
     private volatile WebServer server;
     private volatile WebSocketConnections websockets = new WebSocketConnections();
     private volatile boolean draining;
     private volatile HeaderDeadline headerDeadline;
     /** The REST facade's routes ({@code rest.path}); null when it is off. */
     private final String restPath;
-    /** Bytes Helidon buffers per streamed response before writing (see {@link #start()}). */
+    /** Bytes Helidon buffers per streamed response before writing (see {@link #prepare()}). */
     static final int STREAM_WRITE_BUFFER = 512;
     private volatile java.util.function.Consumer<HttpRouting.Builder> extraRoutes = routing -> { };
 
@@ -85,7 +88,7 @@ public final class HttpTransport implements ServerTransport {
 
     /**
      * More routes on this listener, beside the MCP endpoints and outside their checks (the admin API and the
-     * console, which check access themselves). Call before {@link #start()}.
+     * console, which check access themselves). Call before {@link #prepare()}.
      */
     public HttpTransport routes(java.util.function.Consumer<HttpRouting.Builder> routes) {
         this.extraRoutes = routes;
@@ -97,10 +100,15 @@ public final class HttpTransport implements ServerTransport {
         return "http";
     }
 
+    /**
+     * Builds the web server (routing, protocols, features: most of this listener's start-up, run while the plugins
+     * load); {@link #start()} binds it.
+     */
     @Override
-    public void start() throws BindException {
-        String setting = "transports.http.port (--http-port)";
-        ListenerAddress.checkBindable(settings.host(), settings.port(), setting);
+    public void prepare() {
+        if (built != null) {
+            return;
+        }
         HelidonMappers.pinGlobal();
         WebServerConfig.Builder builder = WebServer.builder()
                 .host(settings.host())
@@ -151,7 +159,15 @@ public final class HttpTransport implements ServerTransport {
         websockets = WebSocketRouting.register(builder, core, config.websocket(), edge,
                 settings.tls().enabled() ? "https" : "http",
                 (origin, host) -> draining ? "the server is shutting down" : origins.rejection(origin, host));
-        server = builder.build().start();
+        built = builder.build();
+    }
+
+    @Override
+    public void start() throws BindException {
+        String setting = "transports.http.port (--http-port)";
+        ListenerAddress.checkBindable(settings.host(), settings.port(), setting);
+        prepare();
+        server = built.start();
         if (!server.isRunning()) { // Helidon logged why and shut down; never go on without the listener
             throw ListenerAddress.unavailable(settings.host(), settings.port(), setting,
                     "the web server did not start; see the log above");
