@@ -344,7 +344,7 @@ public final class McpServer implements AutoCloseable {
 
     /** Connections and sessions per transport label, and plugin load failures, for {@code /metrics}. */
     private void registerGauges() {
-        metrics.audit(security.audit()::healthy, security.audit()::dropped);
+        security.audit().onDropped(metrics.audit(security.audit()::healthy));
         Set<String> labels = new LinkedHashSet<>();
         for (ServerTransport t : transports) {
             Map<String, Integer> counts = t.connectionCounts();

@@ -3,7 +3,6 @@ package io.mcpserver.server.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.common.config.GlobalConfig;
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.Meter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -28,7 +27,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -339,13 +337,22 @@ public final class ServerMetrics implements AutoCloseable {
         return counter("mcp.plugin.load.failures", "Plugins that failed to load (at startup or on reload) and were skipped");
     }
 
-    /** {@code mcp_audit_healthy} (1 while every audit file is written) and {@code mcp_audit_records_dropped_total}. */
-    public void audit(java.util.function.BooleanSupplier healthy, LongSupplier dropped) {
+    /**
+     * {@code mcp_audit_healthy} (1 while every audit file is written) and {@code mcp_audit_records_dropped_total}; the
+     * returned consumer is told of every record lost. A counter of its own, like {@link #pluginLoadFailed}: a
+     * functional counter over the writers' count kept the first value it read once Helidon's registry was made
+     * before the server's meters (the start-up work of issue 14), so later losses never showed (AuditFailureTest).
+     */
+    public java.util.function.LongConsumer audit(java.util.function.BooleanSupplier healthy) {
         meters.add(registry.getOrCreate(Gauge.builder("mcp.audit.healthy", () -> healthy.getAsBoolean() ? 1 : 0)
                 .description("1 while the audit trail is written, 0 while records are being lost")));
-        meters.add(registry.getOrCreate(FunctionalCounter.builder("mcp.audit.records.dropped", dropped,
-                        LongSupplier::getAsLong)
-                .description("Audit records lost because the file could not be written or the writer fell behind")));
+        Counter dropped = counter("mcp.audit.records.dropped",
+                "Audit records lost because the file could not be written or the writer fell behind");
+        return n -> {
+            if (!closed) {
+                dropped.increment(n);
+            }
+        };
     }
 
     private void gauge(String name, String description, String transport, IntSupplier value) {

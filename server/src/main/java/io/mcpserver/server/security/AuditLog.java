@@ -47,6 +47,8 @@ public final class AuditLog implements RequestHook, AutoCloseable {
     private final Clock clock;
     private volatile AuditWriter calls;
     private volatile AuditWriter refusals;
+    /** Told of every record lost (the metrics' counter). */
+    private volatile java.util.function.LongConsumer onDropped = n -> { };
 
     public AuditLog(AuditSettings settings, Clock clock) {
         this.settings = settings;
@@ -59,6 +61,8 @@ public final class AuditLog implements RequestHook, AutoCloseable {
             AuditWriter c = new AuditWriter("audit log", settings.file(), settings.maxFileSize(), settings.maxFiles(), QUEUE);
             AuditWriter r = new AuditWriter("audit refusals log", settings.refusalsFile(), settings.maxFileSize(),
                     settings.maxFiles(), QUEUE);
+            c.onDropped(n -> onDropped.accept(n));
+            r.onDropped(n -> onDropped.accept(n));
             c.start();
             r.start();
             calls = c;
@@ -86,6 +90,11 @@ public final class AuditLog implements RequestHook, AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /** Tells {@code lost} of every record lost from now on, with how many. */
+    public void onDropped(java.util.function.LongConsumer lost) {
+        onDropped = lost;
     }
 
     /** Records lost since start: queue full or file not writable. */

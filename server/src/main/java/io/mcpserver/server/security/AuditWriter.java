@@ -28,6 +28,7 @@ final class AuditWriter {
     private final BlockingQueue<String> queue;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private volatile java.util.function.LongConsumer onDropped = n -> { };
     private volatile long settled; // lines written or dropped by the writer (for awaitWritten)
     private volatile boolean healthy = true;
     private volatile String problem;
@@ -53,13 +54,13 @@ final class AuditWriter {
     /** Queues a line without waiting; false (and counted as dropped) when the queue is full or the writer stopped. */
     boolean offer(String line) {
         if (closed) {
-            dropped.incrementAndGet();
+            drop(1);
             return false;
         }
         offered.incrementAndGet();
         if (!queue.offer(line)) {
             offered.decrementAndGet();
-            dropped.incrementAndGet();
+            drop(1);
             markFailing("the writer is " + queue.size() + " lines behind");
             return false;
         }
@@ -73,6 +74,17 @@ final class AuditWriter {
     /** Why the file is not being written, null while it is. */
     String problem() {
         return healthy ? null : problem;
+    }
+
+    void onDropped(java.util.function.LongConsumer lost) {
+        onDropped = lost;
+    }
+
+    private void drop(long lines) {
+        if (lines > 0) {
+            dropped.addAndGet(lines);
+            onDropped.accept(lines);
+        }
     }
 
     long dropped() {
@@ -119,7 +131,7 @@ final class AuditWriter {
                 }
             } catch (IOException | RuntimeException e) {
                 long lost = unflushed + (buffered || line.equals(END) ? 0 : 1);
-                dropped.addAndGet(lost);
+                drop(lost);
                 settle(lost);
                 unflushed = 0;
                 markFailing(e.getClass().getSimpleName() + ": " + e.getMessage());
