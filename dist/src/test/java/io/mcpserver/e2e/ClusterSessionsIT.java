@@ -2,6 +2,7 @@ package io.mcpserver.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpserver.e2e.StreamableHttpClient.Events;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,19 +14,20 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.mcpserver.e2e.StreamableHttpClient.call;
+import static io.mcpserver.e2e.StreamableHttpClient.events;
+import static io.mcpserver.e2e.StreamableHttpClient.messages;
+import static io.mcpserver.e2e.StreamableHttpClient.nextMessage;
+import static io.mcpserver.e2e.StreamableHttpClient.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -44,7 +46,7 @@ class ClusterSessionsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static RedisProcess redis;
     private static final List<ServerProcess> nodes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final StreamableHttpClient wire = new StreamableHttpClient("cluster-it", Duration.ofSeconds(60));
 
     @BeforeAll
     static void startRedisAndThreeNodes() throws Exception {
@@ -76,56 +78,56 @@ class ClusterSessionsIT {
         URI a = mcp(0);
         URI b = mcp(1);
         URI c = mcp(2);
-        HttpResponse<InputStream> init = post(a, null, """
+        HttpResponse<InputStream> init = wire.post(a, null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
                  "capabilities":{"sampling":{}},"clientInfo":{"name":"cluster-it","version":"1"}}}""");
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         assertEquals("2025-06-18", reply(init, 1).path("result").path("protocolVersion").asText());
-        assertEquals(202, post(b, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
+        assertEquals(202, wire.post(b, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
                 .statusCode());
 
         // every node knows the session
         for (URI node : List.of(a, b, c)) {
-            JsonNode tools = reply(post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), 2);
+            JsonNode tools = reply(wire.post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"), 2);
             assertTrue(tools.path("result").path("tools").size() > 0, node + ": " + tools);
         }
 
         // the log level set on c holds on b: slow_count logs at info, which is below error
-        List<JsonNode> before = messages(post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}")));
+        List<JsonNode> before = messages(wire.post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}")));
         assertTrue(before.stream().anyMatch(m -> "notifications/message".equals(m.path("method").asText())),
                 "at the default level (info) the tool's log lines come: " + before);
-        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 4);
-        awaitTrue(() -> messages(post(b, session, call(5, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
+        reply(wire.post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 4);
+        awaitTrue(() -> messages(wire.post(b, session, call(5, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
                 .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "log level error on b");
 
         // the sampling capability declared on a lets b ask the client's model; the answer, POSTed to c, reaches b
-        HttpResponse<InputStream> asking = post(b, session, call(6, "ask_model", "{\"question\":\"2+2?\"}"));
+        HttpResponse<InputStream> asking = wire.post(b, session, call(6, "ask_model", "{\"question\":\"2+2?\"}"));
         BufferedReader stream = new BufferedReader(new InputStreamReader(asking.body(), StandardCharsets.UTF_8));
         JsonNode sampling = nextMessage(stream);
         assertEquals("sampling/createMessage", sampling.path("method").asText(), sampling.toString());
-        assertEquals(202, post(c, session, """
+        assertEquals(202, wire.post(c, session, """
                 {"jsonrpc":"2.0","id":%s,"result":{"role":"assistant","content":{"type":"text","text":"four"},
                  "model":"test","stopReason":"endTurn"}}""".formatted(sampling.get("id"))).statusCode());
         JsonNode answered = nextMessage(stream);
         assertTrue(answered.path("result").toString().contains("four"), answered.toString());
 
         // b serves the session already (its GET stream is open there); a subscription made on c reaches it
-        Events events = openGet(b, session);
-        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 7);
+        Events events = wire.openGet(b, session);
+        reply(wire.post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 7);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         JsonNode updated = null;
         for (int id = 100; updated == null && System.nanoTime() < deadline; id++) {
-            reply(post(b, session, call(id, "bump_counter", "{}")), id);
+            reply(wire.post(b, session, call(id, "bump_counter", "{}")), id);
             updated = events.poll(Duration.ofMillis(500));
         }
         assertNotNull(updated, "resources/updated on b's stream after subscribing on c");
         assertEquals("notifications/resources/updated", updated.path("method").asText(), updated.toString());
 
         // DELETE on a ends the session everywhere; b's stream ends
-        HttpResponse<String> deleted = http.send(request(a, session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> deleted = wire.http().send(wire.request(a, session).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, deleted.statusCode(), deleted.body());
         for (URI node : List.of(a, b, c)) {
-            awaitTrue(() -> post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").statusCode() == 404,
+            awaitTrue(() -> wire.post(node, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").statusCode() == 404,
                     node + " forgets the session");
         }
         assertTrue(events.awaitEnd(Duration.ofSeconds(10)), "b's GET stream ends with the session at once, not at b's reaper tick (30 s)");
@@ -164,18 +166,18 @@ class ClusterSessionsIT {
     void aSessionSurvivesARedisRestart() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
-        String session = initialize(a);
+        String session = wire.initialize(a);
         redis.stop();
-        assertEquals(2, reply(post(a, session, call(2, "echo", "{\"text\":\"hi\"}")), 2).path("id").asInt(),
+        assertEquals(2, reply(wire.post(a, session, call(2, "echo", "{\"text\":\"hi\"}")), 2).path("id").asInt(),
                 "the node holding the session serves it without Redis");
-        HttpResponse<String> refused = http.send(request(b, session).header("Content-Type", "application/json")
+        HttpResponse<String> refused = wire.http().send(wire.request(b, session).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(503, refused.statusCode(), refused.body());
         assertEquals(-32603, JSON.readTree(refused.body()).path("error").path("code").asInt(), refused.body());
 
         redis.start();
-        awaitTrue(() -> post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode() == 200,
+        awaitTrue(() -> wire.post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode() == 200,
                 "b serves the session again once a wrote it back");
         for (ServerProcess node : nodes) {
             node.awaitReadyEndpoint(Duration.ofSeconds(60)); // every node reconnected (backoff up to 5 s) before the next test
@@ -193,18 +195,18 @@ class ClusterSessionsIT {
         URI a = mcp(0);
         URI b = mcp(1);
         URI c = mcp(2);
-        String session = initialize(a);
+        String session = wire.initialize(a);
         // every node serves the session already: each has a copy holding the subscription
-        reply(post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
-        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}"), 3);
-        Events events = openGet(a, session);
-        reply(post(c, session, call(4, "bump_counter", "{}")), 4);
+        reply(wire.post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
+        reply(wire.post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}"), 3);
+        Events events = wire.openGet(a, session);
+        reply(wire.post(c, session, call(4, "bump_counter", "{}")), 4);
         JsonNode updated = events.poll(Duration.ofSeconds(30));
         assertNotNull(updated, "resources/updated on a's stream after a change on c");
         assertEquals("notifications/resources/updated", updated.path("method").asText(), updated.toString());
         assertEquals("demo://counter", updated.path("params").path("uri").asText(), updated.toString());
         // a change on a itself, as a marker: had any node told the session twice, the copy would come before it
-        reply(post(a, session, call(5, "bump_counter", "{}")), 5);
+        reply(wire.post(a, session, call(5, "bump_counter", "{}")), 5);
         JsonNode marker = events.poll(Duration.ofSeconds(30));
         assertNotNull(marker, "the second update");
         assertEquals(2L, events.ids.stream().filter(id -> !id.equals("g-0")).count(),
@@ -221,15 +223,15 @@ class ClusterSessionsIT {
     void aCallsStreamResumesOnAnotherNodeWhileItRuns() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
-        String session = initialize(a);
-        HttpResponse<InputStream> running = post(a, session, call(2, "slow_count", "{\"count\":6,\"delay_ms\":500}"));
+        String session = wire.initialize(a);
+        HttpResponse<InputStream> running = wire.post(a, session, call(2, "slow_count", "{\"count\":6,\"delay_ms\":500}"));
         assertTrue(running.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
         Events cut = events(running);
         assertNotNull(cut.poll(Duration.ofSeconds(30)), "the call's first message");
         String lastSeen = cut.ids.getLast();
         cut.disconnect();
 
-        HttpResponse<InputStream> resumed = http.send(request(b, session).header("Last-Event-ID", lastSeen).GET().build(),
+        HttpResponse<InputStream> resumed = wire.http().send(wire.request(b, session).header("Last-Event-ID", lastSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, resumed.statusCode());
         Events rest = events(resumed);
@@ -246,7 +248,7 @@ class ClusterSessionsIT {
         assertTrue(rest.ids.getFirst().equals(lastSeen), "resumed where it was cut: " + rest.ids);
 
         // read to its end, the stream is forgotten: resuming it again (on c) has nothing to deliver
-        HttpResponse<String> again = http.send(request(mcp(2), session).header("Last-Event-ID", rest.ids.getLast())
+        HttpResponse<String> again = wire.http().send(wire.request(mcp(2), session).header("Last-Event-ID", rest.ids.getLast())
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, again.statusCode(), again.body());
     }
@@ -256,12 +258,12 @@ class ClusterSessionsIT {
     void aSessionSurvivesTheNodeThatOpenedIt() throws Exception {
         URI b = mcp(1);
         URI c = mcp(2);
-        String session = initialize(c);
-        reply(post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 2);
+        String session = wire.initialize(c);
+        reply(wire.post(c, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"error\"}}"), 2);
         nodes.get(2).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
-        assertTrue(messages(post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
+        assertTrue(messages(wire.post(b, session, call(3, "slow_count", "{\"count\":2,\"delay_ms\":10}"))).stream()
                 .noneMatch(m -> "notifications/message".equals(m.path("method").asText())), "the log level stays");
-        assertEquals(200, post(mcp(0), session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode());
+        assertEquals(200, wire.post(mcp(0), session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}").statusCode());
     }
 
     /**
@@ -273,25 +275,25 @@ class ClusterSessionsIT {
     void aStreamResumesOnAnotherNodeAfterItsNodeWasKilled() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
-        String session = initialize(b);
-        reply(post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
-        Events first = openGet(b, session);
-        reply(post(b, session, call(3, "bump_counter", "{}")), 3);
+        String session = wire.initialize(b);
+        reply(wire.post(b, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"resources/subscribe\",\"params\":{\"uri\":\"demo://counter\"}}"), 2);
+        Events first = wire.openGet(b, session);
+        reply(wire.post(b, session, call(3, "bump_counter", "{}")), 3);
         assertNotNull(first.poll(Duration.ofSeconds(30)), "the first update on b's stream");
         String lastSeen = first.ids.getLast();
         first.disconnect();
         assertTrue(first.awaitEnd(Duration.ofSeconds(30)));
-        reply(post(b, session, call(4, "bump_counter", "{}")), 4); // missed: no connection reads the stream
-        reply(post(b, session, call(5, "bump_counter", "{}")), 5);
+        reply(wire.post(b, session, call(4, "bump_counter", "{}")), 4); // missed: no connection reads the stream
+        reply(wire.post(b, session, call(5, "bump_counter", "{}")), 5);
         // and a call running on b, whose stream the client lost too
-        Events call = events(post(b, session, call(6, "slow_count", "{\"count\":100,\"delay_ms\":500}")));
+        Events call = events(wire.post(b, session, call(6, "slow_count", "{\"count\":100,\"delay_ms\":500}")));
         assertNotNull(call.poll(Duration.ofSeconds(30)), "the call's first message");
         String callSeen = call.ids.getLast();
         call.disconnect();
         nodes.get(1).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
 
         // the call died with b: resumed on a, its stream says so with an error for the request, instead of hanging
-        Events lost = events(http.send(request(a, session).header("Last-Event-ID", callSeen).GET().build(),
+        Events lost = events(wire.http().send(wire.request(a, session).header("Last-Event-ID", callSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream()));
         JsonNode error = null;
         for (JsonNode m = lost.poll(Duration.ofSeconds(30)); m != null; m = lost.poll(Duration.ofSeconds(30))) {
@@ -305,7 +307,7 @@ class ClusterSessionsIT {
         assertTrue(error.path("error").path("message").asText().contains("node-b"), error.toString());
         assertTrue(lost.awaitEnd(Duration.ofSeconds(30)), "and the stream ends");
 
-        HttpResponse<InputStream> resumed = http.send(request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
+        HttpResponse<InputStream> resumed = wire.http().send(wire.request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, resumed.statusCode());
         Events again = events(resumed);
@@ -320,124 +322,8 @@ class ClusterSessionsIT {
         again.disconnect();
     }
 
-    private String initialize(URI node) throws Exception {
-        HttpResponse<InputStream> init = post(node, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                 "capabilities":{},"clientInfo":{"name":"cluster-it","version":"1"}}}""");
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        reply(init, 1);
-        assertEquals(202, post(node, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
-                .statusCode());
-        return session;
-    }
-
     private static URI mcp(int node) {
         return nodes.get(node).httpUri("/mcp");
-    }
-
-    private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
-    }
-
-    private HttpRequest.Builder request(URI uri, String session) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", "2025-06-18");
-        return session == null ? b : b.header("Mcp-Session-Id", session);
-    }
-
-    private HttpResponse<InputStream> post(URI uri, String session, String body) throws Exception {
-        return http.send(request(uri, session).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    /** Every message of a response (a JSON body, or each event of an SSE stream until it ends). */
-    private static List<JsonNode> messages(HttpResponse<InputStream> response) throws Exception {
-        List<JsonNode> all = new ArrayList<>();
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        try (InputStream in = response.body()) {
-            if (!type.startsWith("text/event-stream")) {
-                byte[] body = in.readAllBytes();
-                assertTrue(response.statusCode() == 200, response.statusCode() + " " + new String(body, StandardCharsets.UTF_8));
-                all.add(JSON.readTree(body));
-                return all;
-            }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (JsonNode m = nextMessage(reader); m != null; m = nextMessage(reader)) {
-                all.add(m);
-            }
-        }
-        return all;
-    }
-
-    /** The response with {@code id}, after any notifications. */
-    private static JsonNode reply(HttpResponse<InputStream> response, int id) throws Exception {
-        List<JsonNode> all = messages(response);
-        return all.stream().filter(m -> m.path("id").asInt(-1) == id && !m.has("method")).findFirst()
-                .orElseGet(() -> fail("no response " + id + " in " + all));
-    }
-
-    /** The next {@code data:} message of an SSE stream; null at its end. */
-    private static JsonNode nextMessage(BufferedReader reader) throws Exception {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-            if (line.startsWith("data:") && line.length() > 5 && !line.substring(5).isBlank()) {
-                return JSON.readTree(line.substring(5).strip());
-            }
-        }
-        return null;
-    }
-
-    /** A standalone GET stream whose messages arrive in a queue. */
-    private Events openGet(URI uri, String session) throws Exception {
-        HttpResponse<InputStream> response = http.send(request(uri, session).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        return events(response);
-    }
-
-    /** The events of an SSE response, read on a thread of their own: messages queued, ids listed. */
-    private static Events events(HttpResponse<InputStream> response) {
-        Events events = new Events(response.body());
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("id:")) {
-                        events.ids.add(line.substring(3).strip());
-                    } else if (line.startsWith("data:") && !line.substring(5).isBlank()) {
-                        events.queue.add(JSON.readTree(line.substring(5).strip()));
-                    }
-                }
-            } catch (Exception e) {
-                // the stream was cut: its end
-            }
-            events.ended.countDown();
-        });
-        return events;
-    }
-
-    private static final class Events {
-        final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
-        final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
-        private final InputStream body;
-
-        Events(InputStream body) {
-            this.body = body;
-        }
-
-        /** The client goes away: closes its end of the connection. */
-        void disconnect() throws java.io.IOException {
-            body.close();
-        }
-
-        JsonNode poll(Duration timeout) throws InterruptedException {
-            return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        boolean awaitEnd(Duration timeout) throws InterruptedException {
-            return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     interface Check {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.mcpserver.e2e.StreamableHttpClient.Events;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,23 +12,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.mcpserver.e2e.StreamableHttpClient.call;
+import static io.mcpserver.e2e.StreamableHttpClient.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +40,7 @@ class ClusterStreamsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static RedisProcess redis;
     private static final List<ServerProcess> nodes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final StreamableHttpClient wire = new StreamableHttpClient("streams-it", Duration.ofSeconds(90));
 
     @BeforeAll
     static void startRedisAndThreeNodes() throws Exception {
@@ -76,12 +70,12 @@ class ClusterStreamsIT {
     @Order(1)
     void aCallStreamedToItsClientOnItsNodeWritesNoEventToRedis() throws Exception {
         URI a = mcp(0);
-        String session = initialize(a);
+        String session = wire.initialize(a);
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<String, String> redisConnection = client.connect()) {
             var commands = redisConnection.sync();
             commands.configResetstat();
-            HttpResponse<InputStream> streamed = post(a, session, call(2, "slow_count", "{\"count\":5,\"delay_ms\":10}"));
+            HttpResponse<InputStream> streamed = wire.post(a, session, call(2, "slow_count", "{\"count\":5,\"delay_ms\":10}"));
             assertTrue(streamed.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
             Events events = events(streamed);
             assertTrue(events.awaitEnd(Duration.ofSeconds(30)), "the stream ends with the response");
@@ -105,12 +99,12 @@ class ClusterStreamsIT {
     void aStreamResumesOnAnotherNodeWhileItsFirstConnectionIsStillOpen() throws Exception {
         URI a = mcp(0);
         URI b = mcp(1);
-        String session = initialize(a);
-        Events first = events(post(a, session, call(2, "slow_count", "{\"count\":6,\"delay_ms\":300}")));
+        String session = wire.initialize(a);
+        Events first = events(wire.post(a, session, call(2, "slow_count", "{\"count\":6,\"delay_ms\":300}")));
         assertNotNull(first.poll(Duration.ofSeconds(30)), "the call's first message");
         String lastSeen = first.ids.getFirst();
 
-        HttpResponse<InputStream> resumed = http.send(request(b, session).header("Last-Event-ID", lastSeen).GET().build(),
+        HttpResponse<InputStream> resumed = wire.http().send(wire.request(b, session).header("Last-Event-ID", lastSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, resumed.statusCode());
         Events rest = events(resumed);
@@ -135,12 +129,12 @@ class ClusterStreamsIT {
         URI a = mcp(0);
         URI b = mcp(1);
         URI c = mcp(2);
-        String session = initialize(a);
-        Events onC = events(post(c, session, call(7, "slow_count", "{\"count\":200,\"delay_ms\":100}")));
+        String session = wire.initialize(a);
+        Events onC = events(wire.post(c, session, call(7, "slow_count", "{\"count\":200,\"delay_ms\":100}")));
         assertNotNull(onC.poll(Duration.ofSeconds(30)), "the call's first message");
         onC.disconnect();
 
-        Events onB = events(http.send(request(b, session).header("Last-Event-ID", onC.ids.getLast()).GET().build(),
+        Events onB = events(wire.http().send(wire.request(b, session).header("Last-Event-ID", onC.ids.getLast()).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream()));
         for (int i = 0; i < 3; i++) {
             assertNotNull(onB.poll(Duration.ofSeconds(30)), "event " + i + " followed on b: " + onB.ids);
@@ -149,7 +143,7 @@ class ClusterStreamsIT {
         String lastSeen = onB.ids.getLast();
         nodes.get(2).process().destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL
 
-        Events onA = events(http.send(request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
+        Events onA = events(wire.http().send(wire.request(a, session).header("Last-Event-ID", lastSeen).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream()));
         assertTrue(onA.awaitEnd(Duration.ofSeconds(60)), "the stream ends: " + onA.ids);
         JsonNode error = onA.messages.getLast();
@@ -181,84 +175,7 @@ class ClusterStreamsIT {
                 .map(Long::parseLong).orElse(0L);
     }
 
-    private String initialize(URI node) throws Exception {
-        HttpResponse<InputStream> init = post(node, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                 "capabilities":{},"clientInfo":{"name":"streams-it","version":"1"}}}""");
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        try (InputStream body = init.body()) {
-            body.readAllBytes();
-        }
-        assertEquals(202, post(node, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")
-                .statusCode());
-        return session;
-    }
-
     private static URI mcp(int node) {
         return nodes.get(node).httpUri("/mcp");
-    }
-
-    private static String call(int id, String tool, String arguments) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + arguments + "}}";
-    }
-
-    private HttpRequest.Builder request(URI uri, String session) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
-                .header("Accept", "application/json, text/event-stream")
-                .header("MCP-Protocol-Version", "2025-06-18");
-        return session == null ? b : b.header("Mcp-Session-Id", session);
-    }
-
-    private HttpResponse<InputStream> post(URI uri, String session, String body) throws Exception {
-        return http.send(request(uri, session).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
-    }
-
-    /** The events of an SSE response, read on a thread of their own: messages queued and listed, ids listed. */
-    private static Events events(HttpResponse<InputStream> response) {
-        Events events = new Events(response.body());
-        Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("id:")) {
-                        events.ids.add(line.substring(3).strip());
-                    } else if (line.startsWith("data:") && !line.substring(5).isBlank()) {
-                        JsonNode m = JSON.readTree(line.substring(5).strip());
-                        events.messages.add(m);
-                        events.queue.add(m);
-                    }
-                }
-            } catch (Exception e) {
-                // the stream was cut: its end
-            }
-            events.ended.countDown();
-        });
-        return events;
-    }
-
-    private static final class Events {
-        final BlockingQueue<JsonNode> queue = new LinkedBlockingQueue<>();
-        final List<JsonNode> messages = new CopyOnWriteArrayList<>();
-        final List<String> ids = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-        private final InputStream body;
-
-        Events(InputStream body) {
-            this.body = body;
-        }
-
-        /** The client goes away: closes its end of the connection. */
-        void disconnect() throws java.io.IOException {
-            body.close();
-        }
-
-        JsonNode poll(Duration timeout) throws InterruptedException {
-            return queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        boolean awaitEnd(Duration timeout) throws InterruptedException {
-            return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 }
