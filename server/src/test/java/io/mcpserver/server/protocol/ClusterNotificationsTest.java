@@ -1,6 +1,7 @@
 package io.mcpserver.server.protocol;
 
 import io.mcpserver.server.registry.ChangeKind;
+import io.mcpserver.server.testing.MemorySessionStates;
 import io.mcpserver.spi.Caller;
 import io.mcpserver.spi.LogLevel;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,35 +43,11 @@ class ClusterNotificationsTest {
             return streams.getOrDefault(sessionId, List.of());
         }
 
-        final class Node implements SessionStore, SessionStreams {
+        final class Node extends MemorySessionStates implements SessionStreams {
             final List<Consumer<String>> resourceListeners = new CopyOnWriteArrayList<>();
 
-            @Override
-            public void save(SessionState state) {
-                states.put(state.id(), state);
-            }
-
-            @Override
-            public Optional<SessionState> load(String id) {
-                return Optional.ofNullable(states.get(id));
-            }
-
-            @Override
-            public void touch(String id, java.util.Set<String> subscriptions) {
-            }
-
-            @Override
-            public void delete(String id, java.util.Set<String> subscriptions) {
-                states.remove(id);
-            }
-
-            @Override
-            public void onChange(BiConsumer<String, Boolean> listener) {
-            }
-
-            @Override
-            public boolean isShared() {
-                return true;
+            Node() {
+                super(states);
             }
 
             @Override

@@ -1,8 +1,8 @@
 package io.mcpserver.server.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mcpserver.server.json.Json;
 import io.mcpserver.server.testing.LineClient;
+import io.mcpserver.server.testing.WsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,9 +15,8 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,36 +63,21 @@ class SlowReaderTest {
             });
             Thread.sleep(1_000); // its answers fill the socket buffers; the server's writes to it block
 
-            BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
-            WebSocket calm = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
-                    .header("Authorization", "Bearer " + s.token("calm"))
-                    .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
-                        private final StringBuilder parts = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            parts.append(data);
-                            if (last) {
-                                inbox.add(parts.toString());
-                                parts.setLength(0);
-                            }
-                            ws.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
+            WsClient calm = WsClient.connectWith(Map.of("Authorization", "Bearer " + s.token("calm")),
+                    URI.create("ws://" + s.http.getAuthority() + "/ws"), "mcp");
             try {
-                calm.sendText(SecuredServer.initialize(s.token("calm")), true).join();
-                assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+                calm.send(SecuredServer.initialize(s.token("calm")));
+                calm.next();
                 for (int i = 2; i < 12; i++) {
                     long t0 = System.nanoTime();
-                    calm.sendText(SecuredServer.echo(i, "calm " + i), true).join();
-                    String reply = inbox.poll(BOUND_MS, TimeUnit.MILLISECONDS);
+                    calm.send(SecuredServer.echo(i, "calm " + i));
+                    JsonNode reply = calm.responseWithin(i, BOUND_MS);
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     assertNotNull(reply, "call " + i + " of the calm client unanswered after " + ms + " ms");
-                    assertEquals("calm " + i, Json.parse(reply).at("/result/content/0/text").asText(), reply);
+                    assertEquals("calm " + i, reply.at("/result/content/0/text").asText(), reply.toString());
                 }
             } finally {
-                calm.abort();
+                calm.close();
                 writer.interrupt();
             }
         }
@@ -173,31 +157,16 @@ class SlowReaderTest {
                 }));
             }
             Thread.sleep(1_500);
-            BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
-            WebSocket calm = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
-                    .header("Authorization", "Bearer " + s.token("calm"))
-                    .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
-                        private final StringBuilder parts = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            parts.append(data);
-                            if (last) {
-                                inbox.add(parts.toString());
-                                parts.setLength(0);
-                            }
-                            ws.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
+            WsClient calm = WsClient.connectWith(Map.of("Authorization", "Bearer " + s.token("calm")),
+                    URI.create("ws://" + s.http.getAuthority() + "/ws"), "mcp");
             try {
-                calm.sendText(SecuredServer.initialize(s.token("calm")), true).join();
-                assertNotNull(inbox.poll(10, TimeUnit.SECONDS));
+                calm.send(SecuredServer.initialize(s.token("calm")));
+                calm.next();
                 long worst = 0;
                 for (int i = 2; i < 42; i++) {
                     long t0 = System.nanoTime();
-                    calm.sendText(SecuredServer.echo(i, "calm " + i), true).get(BOUND_MS, TimeUnit.MILLISECONDS);
-                    String reply = inbox.poll(BOUND_MS, TimeUnit.MILLISECONDS);
+                    calm.socket.sendText(SecuredServer.echo(i, "calm " + i), true).get(BOUND_MS, TimeUnit.MILLISECONDS);
+                    JsonNode reply = calm.responseWithin(i, BOUND_MS);
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     worst = Math.max(worst, ms);
                     if (reply == null) {
@@ -214,7 +183,7 @@ class SlowReaderTest {
                 }
                 System.out.println("calm worst " + worst + " ms");
             } finally {
-                calm.abort();
+                calm.close();
                 writers.forEach(Thread::interrupt);
                 pipes.forEach(WebSocket::abort);
                 for (Socket socket : stalled) {

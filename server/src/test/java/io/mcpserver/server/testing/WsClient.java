@@ -71,7 +71,26 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public synchronized JsonNode await(Predicate<JsonNode> match, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        JsonNode m = take(match, TIMEOUT_MS);
+        if (m == null) {
+            throw new AssertionError("no " + what + (closed.isDone() ? " before close " + closed.getNow(null)
+                    : " in time") + "; received: " + texts);
+        }
+        return m;
+    }
+
+    /**
+     * The response to {@code id} if it comes within {@code millis}, else null: for tests that bound the wait
+     * themselves and say what a miss means.
+     */
+    public JsonNode responseWithin(Object id, long millis) throws InterruptedException {
+        String key = String.valueOf(id);
+        return take(m -> m.has("id") && !m.has("method") && m.get("id").asText().equals(key), millis);
+    }
+
+    /** The first message received that matches, taken out; null when none came within {@code millis} or it closed. */
+    private synchronized JsonNode take(Predicate<JsonNode> match, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
         while (true) {
             for (Iterator<JsonNode> it = inbox.iterator(); it.hasNext(); ) {
                 JsonNode m = it.next();
@@ -82,8 +101,7 @@ public final class WsClient implements WebSocket.Listener, AutoCloseable {
             }
             long left = deadline - System.currentTimeMillis();
             if (left <= 0 || closed.isDone()) {
-                throw new AssertionError("no " + what + (closed.isDone() ? " before close " + closed.getNow(null)
-                        : " in time") + "; received: " + texts);
+                return null;
             }
             wait(Math.min(left, 100));
         }

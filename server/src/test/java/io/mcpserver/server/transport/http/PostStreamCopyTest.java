@@ -9,6 +9,7 @@ import io.mcpserver.server.protocol.AccessPolicy;
 import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.SessionState;
 import io.mcpserver.server.protocol.SessionStore;
+import io.mcpserver.server.testing.MemorySessionStates;
 import io.mcpserver.server.protocol.SessionStreams;
 import io.mcpserver.server.registry.FeatureRegistry;
 import io.mcpserver.server.resume.ResumeSettings;
@@ -289,42 +290,15 @@ class PostStreamCopyTest {
             return List.copyOf(added.getOrDefault(key, List.of()));
         }
 
-        final class Node implements SessionStore, SessionStreams {
+        final class Node extends MemorySessionStates implements SessionStreams {
             final String id;
             final List<BiConsumer<String, String>> appendListeners = new CopyOnWriteArrayList<>();
             final List<BiFunction<String, String, CompletionStage<CopyAnswer>>> copyListeners =
                     new CopyOnWriteArrayList<>();
 
             Node(String id) {
+                super(states);
                 this.id = id;
-            }
-
-            @Override
-            public void save(SessionState state) {
-                states.put(state.id(), state);
-            }
-
-            @Override
-            public Optional<SessionState> load(String sessionId) {
-                return Optional.ofNullable(states.get(sessionId));
-            }
-
-            @Override
-            public void touch(String sessionId, Set<String> subscriptions) {
-            }
-
-            @Override
-            public void delete(String sessionId, Set<String> subscriptions) {
-                states.remove(sessionId);
-            }
-
-            @Override
-            public void onChange(BiConsumer<String, Boolean> listener) {
-            }
-
-            @Override
-            public boolean isShared() {
-                return true;
             }
 
             @Override
