@@ -40,6 +40,11 @@ class ClassDataArchiveIT {
         Path archive = archive(home);
         assertTrue(second.mapped, "the second start maps " + archive + "\n" + second.stderr);
         assertFalse(second.stderr.contains("writing a class-data archive"), second.stderr);
+        if (archive.getFileName().toString().endsWith(".aot")) {
+            // JDK 25+: the training run's profiles are not replayed at start-up (their compilations slowed it)
+            assertTrue(second.jvmOptions.contains("-XX:-AOTReplayTraining"), second.jvmOptions.toString());
+            assertFalse(first.jvmOptions.contains("-XX:-AOTReplayTraining"), "the training run records as usual");
+        }
 
         // corrupt: the right name, the wrong bytes
         byte[] good = Files.readAllBytes(archive);
@@ -95,8 +100,8 @@ class ClassDataArchiveIT {
         assertFalse(start.stderr.contains("[error]"), "silent:\n" + start.stderr);
     }
 
-    /** What one start did: whether the JVM mapped a file of cds/, and its stderr. */
-    private record Start(boolean mapped, String stderr) {
+    /** What one start did: whether the JVM mapped a file of cds/, its command line, and its stderr. */
+    private record Start(boolean mapped, List<String> jvmOptions, String stderr) {
     }
 
     /**
@@ -127,13 +132,15 @@ class ClassDataArchiveIT {
             assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", reply, "stdout holds JSON only");
             boolean mapped = Files.readAllLines(Path.of("/proc/" + process.pid() + "/maps")).stream()
                     .anyMatch(line -> line.contains(home.resolve("cds") + "/"));
+            List<String> jvmOptions = List.of(Files.readString(Path.of("/proc/" + process.pid() + "/cmdline"))
+                    .split("\0"));
             in.close();
             String rest = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(5, TimeUnit.MINUTES), "stopped");
             String log = stderr.get(1, TimeUnit.MINUTES);
             assertEquals("", rest, "nothing but the reply on stdout; stderr:\n" + log);
             assertEquals(0, process.exitValue(), log);
-            return new Start(mapped, log);
+            return new Start(mapped, jvmOptions, log);
         } finally {
             process.destroyForcibly();
         }

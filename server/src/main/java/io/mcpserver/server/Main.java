@@ -102,6 +102,7 @@ public final class Main {
         }
         if (!cli.checkConfig() && !cli.listPlugins()) { // a server will run: its metrics registry is made meanwhile
             io.mcpserver.server.observe.ServerMetrics.prepareRegistry();
+            prepareJson();
         }
         ServerConfig config;
         java.util.function.Supplier<Config> configuration = () -> ConfigLoader.load(cli.configFile(),
@@ -152,6 +153,24 @@ public final class Main {
             System.err.println("mcp-server: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * Initialises Jackson (the shared mapper, its modules, its date format with the JDK's locale data: about 40 ms of
+     * class initialisation) on a thread of its own while main reads the configuration; main and the plugins' thread
+     * needed it first in the middle of building the HTTP listener and registering the tools (issue 14). A platform
+     * thread, for the reason {@code ServerMetrics.prepareRegistry} gives. Whatever fails here fails again, and is
+     * reported, where the mapper is first used for real.
+     */
+    private static void prepareJson() {
+        Thread.ofPlatform().name("mcp-json-init").daemon().start(() -> {
+            try {
+                io.mcpserver.server.json.Json.MAPPER.writeValueAsBytes(
+                        io.mcpserver.server.json.Json.MAPPER.readTree("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"));
+            } catch (java.io.IOException | RuntimeException e) {
+                // see above
+            }
+        });
     }
 
     /**

@@ -108,14 +108,17 @@ final class RestService implements HttpService {
         res.header(HeaderNames.CACHE_CONTROL, "no-store"); // it depends on the caller and on the plugins loaded
         if (yaml) {
             res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(YAML.writeValueAsBytes(doc));
+            res.send(YamlMapper.INSTANCE.writeValueAsBytes(doc));
         } else {
             Replies.json(res, Status.OK_200, doc);
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
-            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    /** Made on the first request for the YAML document, not while the listener is built at start-up. */
+    private static final class YamlMapper {
+        static final com.fasterxml.jackson.databind.ObjectMapper INSTANCE =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    }
 
     /** The last routes: anything else under the path is 404 (or 405 for a known route), as problem+json. */
     void fallback(HttpRules rules) {
