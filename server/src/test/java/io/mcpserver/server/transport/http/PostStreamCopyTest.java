@@ -246,6 +246,51 @@ class PostStreamCopyTest {
     }
 
     /**
+     * While Redis is slow, at most 16 streams of a session that A let go wait for their copy to finish; the next one is
+     * let go unfinished, and a resume of it elsewhere gets an error at once rather than nothing.
+     */
+    @Test
+    void beyondSixteenStreamsWaitingForTheirCopyAStreamIsLetGoAndItsResumeGetsAnError() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        log.gate = slow;
+        List<SseStream> cut = new ArrayList<>();
+        for (int n = 1; n <= 17; n++) { // 17 calls whose clients went away: each copied, the copies held up
+            SseStream stream = onA.openPostStream(IntNode.valueOf(n));
+            stream.send(progress(1));
+            Written gone = new Written();
+            gone.failAfter = 0;
+            assertEquals(SseStream.End.DISCONNECTED, serve(onA, stream, 0, gone));
+            stream.send(response(n));
+            stream.complete();
+            cut.add(stream);
+        }
+        for (int n = 100; n < 100 + 17; n++) { // later calls: a drops the 17 older finished streams
+            SseStream later = onA.openPostStream(IntNode.valueOf(n));
+            later.send(response(n));
+            later.complete();
+        }
+        SseStream last = cut.getLast();
+        assertTrue(onA.streamOf(last.eventId(1)) == null, "a dropped them");
+
+        Optional<HttpSession.Resumption> resumed = onB.resume(last.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        assertEquals(SseStream.End.DRAINED,
+                serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
+        assertTrue(onBsConnection.text().contains("\"id\":17,\"error\"")
+                && onBsConnection.text().contains("(a) no longer holds"), onBsConnection.text());
+
+        log.gate = null;
+        slow.complete(null);
+        for (SseStream waited : cut.subList(0, 16)) {
+            String key = onA.id() + " " + waited.key();
+            awaitTrue(() -> log.added(key).equals(List.of(1L, 2L)), "the 16 others are copied up to their response");
+        }
+    }
+
+    /**
      * A's write of the call's last events to the log fails (Redis unreachable for a moment) after B was told the
      * stream is copied: no later event comes to try it again, so B asks again when nothing came for a while.
      */
