@@ -274,7 +274,7 @@ final class RedisSessionStreams implements SessionStreams {
     @Override
     public void forget(String sessionId, String stream) {
         try {
-            redis.commands().del(KEY + sessionId + ":" + stream);
+            redis.commands().xtrim(KEY + sessionId + ":" + stream, 1); // exact MAXLEN 1: the response stays
         } catch (RedisException e) {
             // it expires with the session's idle timeout
         }

@@ -71,7 +71,11 @@ public interface SessionStreams {
      */
     void onCopyAsked(BiFunction<String, String, CompletionStage<CopyAnswer>> listener);
 
-    /** Forgets a POST's stream kept in the log: the client read all of it. */
+    /**
+     * Forgets a POST's stream kept in the log but its last event (the response): the client read all of it. The
+     * response stays until the stream expires with the session, so that a node asked later to resume the stream at
+     * it can tell that the call was answered, whether or not the node that ran it still has the stream.
+     */
     void forget(String sessionId, String stream);
 
     /** Whether the node {@code nodeId} is running (it renews a mark in the log every few seconds). */

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HttpSession {
 
+    private static final System.Logger LOG = System.getLogger(HttpSession.class.getName());
+
     /** Completed POST streams whose end the client has not read, kept for resumption; older ones are dropped. */
     private static final int RETAINED_STREAMS = 16;
 
@@ -38,6 +40,8 @@ final class HttpSession {
     private final Map<String, RemotePostStream> remote = new java.util.concurrent.ConcurrentHashMap<>();
     /** The copies in the cluster's log of this node's POST streams (a cluster's shared session), by stream key. */
     private final Map<String, PostStreamCopy> copies = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Copies of streams this node let go that still owe the log events another node's client reads. */
+    private final AtomicInteger retiring = new AtomicInteger();
     private final Map<String, SseStream> postStreams = new LinkedHashMap<>();
     private final AtomicLong nextStream = new AtomicLong(1);
     private final AtomicInteger openConnections = new AtomicInteger();
@@ -226,7 +230,15 @@ final class HttpSession {
         if (copy == null) {
             return CompletableFuture.completedFuture(SessionStreams.CopyAnswer.NOT_HELD);
         }
-        return copy.start(true).thenApply(copied -> SessionStreams.CopyAnswer.COPIED);
+        return copy.start(true).handle((copied, failure) -> {
+            if (failure == null) {
+                return SessionStreams.CopyAnswer.COPIED;
+            }
+            if (copy.isClosed()) {
+                return SessionStreams.CopyAnswer.NOT_HELD; // let go meanwhile
+            }
+            throw new java.util.concurrent.CompletionException(failure); // not stored: the asking node asks again
+        });
     }
 
     /** Forgets a POST stream once nothing in it is left for the client to read. */
@@ -237,10 +249,13 @@ final class HttpSession {
                 removed = postStreams.remove(stream.key(), stream);
             }
             boolean followed = remote.remove(stream.key()) != null;
-            PostStreamCopy copy = copies.remove(stream.key());
+            PostStreamCopy copy = copies.get(stream.key());
             boolean ours = copy != null && copy.forgottenHere();
             if (ours) {
+                copies.remove(stream.key(), copy);
                 copy.close();
+            } else if (copy != null) {
+                letGo(stream, copy); // another node's client may still read what is being copied
             }
             if (removed && (followed || ours)) {
                 log.forget(session.id(), stream.key()); // the client read all of it: Redis forgets it too
@@ -259,16 +274,46 @@ final class HttpSession {
         while (completed > RETAINED_STREAMS && it.hasNext()) {
             SseStream s = it.next();
             if (s.isCompleted()) {
-                s.close();
                 it.remove();
                 remote.remove(s.key());
-                PostStreamCopy copy = copies.remove(s.key());
-                if (copy != null) {
-                    copy.close();
+                PostStreamCopy copy = copies.get(s.key());
+                if (copy == null || !letGo(s, copy)) {
+                    s.close();
                 }
                 completed--;
             }
         }
+    }
+
+    /**
+     * This node no longer keeps a stream that has a copy. A copy that still owes the log events another node's client
+     * reads goes on until the log holds the stream's last event (then closes the stream): true. Otherwise the copy
+     * ends now: false. At most {@link #RETAINED_STREAMS} copies per session go on like this (they wait only while
+     * Redis is slow or unreachable); beyond that a copy ends unfinished, and a resume elsewhere gets an error.
+     */
+    private boolean letGo(SseStream stream, PostStreamCopy copy) {
+        if (copy.retire(this::roomToRetire, () -> {
+            copies.remove(stream.key(), copy);
+            retiring.decrementAndGet();
+        })) {
+            return true;
+        }
+        copies.remove(stream.key(), copy);
+        if (copy.owesTheLog()) { // there was no room
+            LOG.log(System.Logger.Level.WARNING, session + ": SSE stream " + stream.key() + " let go before its copy"
+                    + " to the cluster was complete (" + RETAINED_STREAMS + " copies of this session wait for Redis)");
+        }
+        copy.close();
+        return false;
+    }
+
+    /** Counts one more retiring copy if fewer than {@link #RETAINED_STREAMS} are. */
+    private boolean roomToRetire() {
+        if (retiring.incrementAndGet() <= RETAINED_STREAMS) {
+            return true;
+        }
+        retiring.decrementAndGet();
+        return false;
     }
 
     void touch() {

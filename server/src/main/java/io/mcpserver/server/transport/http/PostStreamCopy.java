@@ -24,6 +24,11 @@ import java.util.concurrent.Executors;
  * its own (it reads the stream's replay buffer), so a slow Redis costs no memory beyond that bounded buffer; events
  * that fall out of the buffer before they could be copied are missing from the log as they would be from a replay.
  * A call that fails (Redis unreachable) is tried again with the next event or the next question of another node.
+ *
+ * <p>When this node lets the stream go (its client read it to its end here, or it was dropped as one of too many
+ * finished streams) while the copy still owes the log events another node's client reads, the copy {@link #retire
+ * retires}: it goes on until the log holds the stream's last event, then lets the stream go. Until then it still
+ * answers questions, so a node that asks is never told the stream is gone while part of it is still on its way.
  */
 final class PostStreamCopy implements SseStream.Mirror {
 
@@ -40,6 +45,8 @@ final class PostStreamCopy implements SseStream.Mirror {
     private boolean followedElsewhere;
     private boolean sending;
     private boolean closed;
+    /** This node let the stream go: close once the log holds its last event, then tell {@link #finished}. */
+    private Runnable finished;
     /** The last event the log acknowledged. */
     private long copied;
     /** Who waits until the log holds every event up to a number. */
@@ -91,11 +98,42 @@ final class PostStreamCopy implements SseStream.Mirror {
         return started && !followedElsewhere;
     }
 
+    /**
+     * This node lets the stream go. A copy that owes the log some of it (it was started and has not stored the last
+     * event yet) goes on, if {@code room} grants it, until it has, then closes the stream and runs {@code whenDone};
+     * true then, and also when it retired already (it is told once). False when nothing is owed or there is no room:
+     * the caller closes the copy now.
+     */
+    boolean retire(java.util.function.BooleanSupplier room, Runnable whenDone) {
+        synchronized (this) {
+            if (finished != null) {
+                return true;
+            }
+            if (!owesTheLog() || !room.getAsBoolean()) {
+                return false;
+            }
+            finished = whenDone;
+        }
+        sendIfIdle(); // a write that failed is tried again now
+        return true;
+    }
+
+    /** Whether the copy was started and the log does not hold the stream's last event yet. */
+    synchronized boolean owesTheLog() {
+        return started && !closed && copied < stream.lastSeq();
+    }
+
+    /** Whether the copy ended: nothing more will be copied, and this node no longer has the stream. */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     /** Nothing more is copied (the stream was forgotten here, or the session ended). */
     void close() {
         List<Waiter> dropped;
         synchronized (this) {
             closed = true;
+            finished = null;
             dropped = new ArrayList<>(waiters);
             waiters.clear();
         }
@@ -109,15 +147,28 @@ final class PostStreamCopy implements SseStream.Mirror {
 
     private void sendIfIdle() {
         List<SessionStreams.Event> batch;
+        Runnable done = null;
         synchronized (this) {
             if (!started || closed || sending) {
                 return;
             }
             batch = stream.keptAfter(copied);
-            if (batch.isEmpty()) {
-                return;
+            if (batch.isEmpty() && finished != null) {
+                // a retired copy: the log holds all there is, the stream goes and this node stops answering for it
+                done = finished;
+                finished = null;
+                closed = true;
             }
-            sending = true;
+            if (!batch.isEmpty()) {
+                sending = true;
+            }
+        }
+        if (batch.isEmpty()) {
+            if (done != null) {
+                stream.close();
+                done.run();
+            }
+            return;
         }
         long upTo = batch.getLast().seq();
         CompletionStage<Void> sent;
@@ -154,7 +205,7 @@ final class PostStreamCopy implements SseStream.Mirror {
             failed.forEach(f -> f.completeExceptionally(failure));
         } else {
             reached.forEach(f -> f.complete(null));
-            sendIfIdle(); // what was queued meanwhile
+            sendIfIdle(); // what was queued meanwhile; a retired copy ends once nothing is left
         }
     }
 }

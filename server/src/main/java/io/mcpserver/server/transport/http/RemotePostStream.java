@@ -104,9 +104,12 @@ final class RemotePostStream {
      * Whether a client that read the stream up to {@code seq} may get more. The node running the request copies the
      * stream to the log only once someone may resume it elsewhere, so it is asked first (through the log) and its
      * answer waited for: everything it still keeps of the stream is in the log before it says so, and each later
-     * event follows. False when the stream is over for this client: that node no longer has it and the log holds
-     * nothing after {@code seq}, or event {@code seq} was the response. True without an answer: that node is dead
-     * (the follower then ends the stream with an error) or slow (the follower asks again).
+     * event follows. False when the stream is over for this client: event {@code seq} was the response, or (that node
+     * still has the stream) the log holds nothing from {@code seq} on because a client read it to its end. When that
+     * node no longer has the stream and the log holds no response after {@code seq}, the response is lost (that node
+     * stopped, or wrote it into a connection the client no longer read): true, and the follower gives what the log
+     * holds, then an error for the request, rather than leave the client waiting. True without an answer: that node
+     * is dead (the follower then ends the stream with an error) or slow (the follower asks again).
      */
     boolean mayHaveMoreAfter(long seq) {
         SessionStreams.CopyAnswer answer;
@@ -123,7 +126,7 @@ final class RemotePostStream {
                 answered = answer;
             }
             if (answer == SessionStreams.CopyAnswer.NOT_HELD) {
-                return !log.after(sessionId, local.key(), Math.max(seq, 0), 1).isEmpty();
+                return !respondedAt(seq); // else the follower ends it with what the log holds, then an error
             }
             if (seq <= 0) {
                 return true; // only the priming event was read: the call may not have said anything yet
@@ -135,6 +138,15 @@ final class RemotePostStream {
         } catch (McpException e) {
             return true; // cannot tell: follow it, and the follower retries
         }
+    }
+
+    /** Whether the log holds event {@code seq} and it is the request's response. */
+    private boolean respondedAt(long seq) {
+        if (seq <= 0) {
+            return false;
+        }
+        List<SessionStreams.Event> at = log.after(sessionId, local.key(), seq - 1, 1);
+        return !at.isEmpty() && at.getFirst().seq() == seq && isResponse(at.getFirst().data());
     }
 
     /** A connection here writes the stream after {@code after}: follow the log until the response comes. */
@@ -160,30 +172,31 @@ final class RemotePostStream {
     private void follow() {
         while (attached.get() > 0 && !local.isCompleted()) {
             try {
-                boolean woken = wake.tryAcquire(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-                if (catchUp() || woken) {
-                    continue;
-                }
                 SessionStreams.CopyAnswer known;
                 synchronized (this) {
                     known = answered;
                 }
                 if (known == SessionStreams.CopyAnswer.NOT_HELD) {
-                    local.complete(); // the node running it no longer has it: the log held all there was
+                    // the node running it no longer has it: the log holds all there will be
+                    catchUp();
+                    if (!local.isCompleted()) {
+                        fail("The node that ran this request (" + node + ") no longer holds its stream, and its"
+                                + " response was not stored; send the request again", "no longer holds the stream");
+                    }
+                    continue;
+                }
+                boolean woken = wake.tryAcquire(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (catchUp() || woken) {
                     continue;
                 }
                 if (!log.nodeAlive(node) && !catchUp()) {
-                    synchronized (this) {
-                        local.deliver(fetched + 1, Json.write(JsonRpc.error(requestId, ErrorCodes.INTERNAL_ERROR,
-                                "The node that ran this request (" + node + ") stopped before answering; send the"
-                                        + " request again", null)));
-                    }
-                    local.complete();
-                    LOG.log(System.Logger.Level.INFO, "SSE stream " + local.key() + ": node " + node
-                            + " stopped before answering; the resumed request got an error");
-                } else if (known == null) {
-                    // alive, but its copy was not confirmed yet (it was slow, or Redis was unreachable): ask again
+                    fail("The node that ran this request (" + node + ") stopped before answering; send the request"
+                            + " again", "stopped before answering");
+                } else {
+                    // alive, and nothing came for a while: its copy was not confirmed yet (it was slow, or Redis
+                    // unreachable), or a write of it failed, or it let the stream go: asking again tells, and makes it
+                    // try again a write that failed
                     SessionStreams.CopyAnswer answer = log.askToCopy(sessionId, local.key(), ASK_WAIT);
                     if (answer != SessionStreams.CopyAnswer.NO_ANSWER) {
                         synchronized (this) {
@@ -196,8 +209,23 @@ final class RemotePostStream {
                 return;
             } catch (McpException e) {
                 // Redis unreachable: tried again at the next check
+                try {
+                    wake.tryAcquire(LIVENESS_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
             }
         }
+    }
+
+    /** Ends the local stream with a JSON-RPC error for the request, after what it holds. */
+    private void fail(String message, String why) {
+        synchronized (this) {
+            local.deliver(fetched + 1, Json.write(JsonRpc.error(requestId, ErrorCodes.INTERNAL_ERROR, message, null)));
+        }
+        local.complete();
+        LOG.log(System.Logger.Level.INFO, "SSE stream " + local.key() + ": node " + node + " " + why
+                + "; the resumed request got an error");
     }
 
     /** Reads what is new; true when it read something. Completes the local stream at the response. */

@@ -156,8 +156,13 @@ class PostStreamCopyTest {
         assertEquals(SseStream.End.DRAINED, onAsConnection.get(30, TimeUnit.SECONDS));
     }
 
+    /**
+     * A's connection wrote the whole stream into a connection the client no longer read (half-open: A noticed
+     * nothing), so A forgot it without copying it. The client, which read only the first event, resumes on B: it must
+     * get an error for its call rather than a 204 that leaves it waiting for an answer that will never come.
+     */
     @Test
-    void aResumptionOfAStreamItsNodeNoLongerHasEndsAtOnce() {
+    void aResumptionOfAStreamItsNodeNoLongerHasAndTheLogLacksGetsAnErrorAtOnce() {
         HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         stream.send(progress(1));
@@ -167,8 +172,189 @@ class PostStreamCopyTest {
         onA.releaseIfDrained(stream);
 
         HttpSession onB = b.find(onA.id()).orElseThrow();
-        assertTrue(onB.resume(stream.eventId(1)).isEmpty(), "a no longer has it and the log holds nothing after it");
+        long asked = System.nanoTime();
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent(), "a no longer has it and the log holds no response: the client gets an error");
+        Written onBsConnection = new Written();
+        assertEquals(SseStream.End.DRAINED,
+                serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "at once, not after a liveness check");
+        assertEquals(List.of(stream.eventId(2)), onBsConnection.ids(), onBsConnection.text());
+        assertError(onBsConnection.text(), "(a) no longer holds");
         assertEquals(0, log.copies.get());
+    }
+
+    @Test
+    void aResumptionAtTheResponseItsNodeNoLongerHasEndsAtOnce() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        stream.send(progress(1));
+        Written gone = new Written();
+        gone.failAfter = 0; // the client went away: the stream is copied from here on
+        assertEquals(SseStream.End.DISCONNECTED, serve(onA, stream, 0, gone));
+        stream.send(response(7));
+        stream.complete();
+        String key = onA.id() + " " + stream.key();
+        awaitTrue(() -> log.added(key).equals(List.of(1L, 2L)), "copied: " + log.added(key));
+        a.close(); // a stops: it no longer has the stream
+
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        assertTrue(onB.resume(stream.eventId(2)).isEmpty(), "the client read the response: nothing to resume");
+    }
+
+    /**
+     * A drops a finished stream (more than 16 finished ones are kept) while B follows it and A's copy of the last
+     * events is still on its way to the log: the copy goes on until the log holds the response.
+     */
+    @Test
+    void aFinishedStreamDroppedWhileAnotherNodeFollowsItIsCopiedToItsResponse() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        for (int i = 1; i <= 3; i++) {
+            stream.send(progress(i));
+        }
+        // the client lost a's connection without a noticing, and resumes on b after the first event
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        CompletableFuture<SseStream.End> followed = CompletableFuture.supplyAsync(
+                () -> serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection), Thread::startVirtualThread);
+        awaitTrue(() -> onBsConnection.ids().size() == 2, "b wrote what a held: " + onBsConnection.ids());
+
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        log.gate = slow; // Redis is slow: the next copy is in flight while the call ends
+        stream.send(progress(4));
+        stream.send(response(7));
+        stream.complete();
+        for (int n = 100; n < 100 + 18; n++) { // the session's later calls: a drops the oldest finished stream
+            SseStream later = onA.openPostStream(IntNode.valueOf(n));
+            later.send(response(n));
+            later.complete();
+        }
+        assertTrue(onA.streamOf(stream.eventId(1)) == null, "a dropped the stream");
+        log.gate = null;
+        slow.complete(null);
+
+        assertEquals(SseStream.End.DRAINED, followed.get(10, TimeUnit.SECONDS), "b's stream ends with the response");
+        assertEquals(List.of(stream.eventId(2), stream.eventId(3), stream.eventId(4), stream.eventId(5)),
+                onBsConnection.ids(), "every event after the one read, once, in order");
+        assertTrue(onBsConnection.text().contains("\"id\":7,\"result\""), onBsConnection.text());
+        awaitTrue(() -> onA.copyAsked(stream.key()).toCompletableFuture().getNow(null)
+                == SessionStreams.CopyAnswer.NOT_HELD, "a lets the copy go once the log holds the response");
+        assertTrue(onB.resume(stream.eventId(5)).isEmpty(), "read to its end: a later resume at the response has"
+                + " nothing to deliver, though a no longer has the stream and b forgot it");
+    }
+
+    /**
+     * While Redis is slow, at most 16 streams of a session that A let go wait for their copy to finish; the next one is
+     * let go unfinished, and a resume of it elsewhere gets an error at once rather than nothing.
+     */
+    @Test
+    void beyondSixteenStreamsWaitingForTheirCopyAStreamIsLetGoAndItsResumeGetsAnError() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        log.gate = slow;
+        List<SseStream> cut = new ArrayList<>();
+        for (int n = 1; n <= 17; n++) { // 17 calls whose clients went away: each copied, the copies held up
+            SseStream stream = onA.openPostStream(IntNode.valueOf(n));
+            stream.send(progress(1));
+            Written gone = new Written();
+            gone.failAfter = 0;
+            assertEquals(SseStream.End.DISCONNECTED, serve(onA, stream, 0, gone));
+            stream.send(response(n));
+            stream.complete();
+            cut.add(stream);
+        }
+        for (int n = 100; n < 100 + 17; n++) { // later calls: a drops the 17 older finished streams
+            SseStream later = onA.openPostStream(IntNode.valueOf(n));
+            later.send(response(n));
+            later.complete();
+        }
+        SseStream last = cut.getLast();
+        assertTrue(onA.streamOf(last.eventId(1)) == null, "a dropped them");
+
+        Optional<HttpSession.Resumption> resumed = onB.resume(last.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        assertEquals(SseStream.End.DRAINED,
+                serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
+        assertTrue(onBsConnection.text().contains("\"id\":17,\"error\"")
+                && onBsConnection.text().contains("(a) no longer holds"), onBsConnection.text());
+
+        log.gate = null;
+        slow.complete(null);
+        for (SseStream waited : cut.subList(0, 16)) {
+            String key = onA.id() + " " + waited.key();
+            awaitTrue(() -> log.added(key).equals(List.of(1L, 2L)), "the 16 others are copied up to their response");
+        }
+    }
+
+    /**
+     * A's write of the call's last events to the log fails (Redis unreachable for a moment) after B was told the
+     * stream is copied: no later event comes to try it again, so B asks again when nothing came for a while.
+     */
+    @Test
+    void aFollowedStreamWhoseLastCopyFailedGetsItsResponseOnceItsNodeIsAskedAgain() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        stream.send(progress(1));
+        stream.send(progress(2));
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        CompletableFuture<SseStream.End> followed = CompletableFuture.supplyAsync(
+                () -> serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection), Thread::startVirtualThread);
+        awaitTrue(() -> onBsConnection.ids().size() == 1, "b wrote what a held: " + onBsConnection.ids());
+
+        log.failures.set(1);
+        stream.send(response(7));
+        stream.complete();
+
+        assertEquals(SseStream.End.DRAINED, followed.get(15, TimeUnit.SECONDS), "b's stream ends with the response");
+        assertEquals(List.of(stream.eventId(2), stream.eventId(3)), onBsConnection.ids());
+        assertTrue(onBsConnection.text().contains("\"id\":7,\"result\""), onBsConnection.text());
+    }
+
+    /**
+     * The node running the call stops (or restarts with the same {@code cluster.node-id}) before the log holds the
+     * response: it answers that it no longer has the stream. A resume elsewhere gets what the log holds, then an error
+     * for the call, not an end without an answer.
+     */
+    @Test
+    void aResumptionOfAStreamItsNodeLetGoBeforeItsResponseWasCopiedGetsWhatWasCopiedThenAnError() throws Exception {
+        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onB = b.find(onA.id()).orElseThrow();
+        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
+        Written gone = new Written();
+        gone.failAfter = 1; // the client reads the first event, then goes away
+        CompletableFuture<SseStream.End> onAsConnection = CompletableFuture.supplyAsync(
+                () -> serve(onA, stream, 0, gone), Thread::startVirtualThread);
+        stream.send(progress(1));
+        awaitTrue(() -> gone.ids().size() == 1, "the client read the first event");
+        stream.send(progress(2));
+        stream.send(progress(3));
+        assertEquals(SseStream.End.DISCONNECTED, onAsConnection.get(30, TimeUnit.SECONDS));
+        String key = onA.id() + " " + stream.key();
+        awaitTrue(() -> log.added(key).size() == 3, "copied once the client went away");
+        a.close(); // a stops serving the session before the call answered: it answers "-" from now on
+
+        long asked = System.nanoTime();
+        Optional<HttpSession.Resumption> resumed = onB.resume(stream.eventId(1));
+        assertTrue(resumed.isPresent());
+        Written onBsConnection = new Written();
+        assertEquals(SseStream.End.DRAINED,
+                serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
+        assertEquals(List.of(stream.eventId(2), stream.eventId(3), stream.eventId(4)), onBsConnection.ids(),
+                "the two copied events, then the error in the next place");
+        assertError(onBsConnection.text(), "(a) no longer holds");
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "at once, not after a liveness check");
+    }
+
+    private static void assertError(String text, String naming) {
+        assertTrue(text.contains("\"id\":7,\"error\"") && text.contains("-32603") && text.contains(naming), text);
     }
 
     @Test
@@ -279,6 +465,10 @@ class PostStreamCopyTest {
         final AtomicInteger copies = new AtomicInteger();
         final AtomicInteger forgets = new AtomicInteger();
         final List<Node> nodes = new CopyOnWriteArrayList<>();
+        /** When set, a copy is stored only once it completes: a slow round trip to Redis. */
+        volatile CompletableFuture<Void> gate;
+        /** How many of the next copies fail (Redis unreachable for a moment). */
+        final AtomicInteger failures = new AtomicInteger();
 
         SessionStore node(String id) {
             Node n = new Node(id);
@@ -313,6 +503,13 @@ class PostStreamCopyTest {
 
             @Override
             public CompletionStage<Void> copy(String sessionId, String stream, List<Event> events) {
+                if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    return CompletableFuture.failedFuture(SessionStore.unavailable()); // a Redis blip
+                }
+                CompletableFuture<Void> held = gate;
+                if (held != null) {
+                    return held.thenCompose(v -> copy(sessionId, stream, events)); // in flight until the gate opens
+                }
                 copies.incrementAndGet();
                 String key = sessionId + " " + stream;
                 TreeMap<Long, String> kept = streams.computeIfAbsent(key, k -> new TreeMap<>());
@@ -381,7 +578,14 @@ class PostStreamCopyTest {
             @Override
             public void forget(String sessionId, String stream) {
                 forgets.incrementAndGet();
-                streams.remove(sessionId + " " + stream);
+                TreeMap<Long, String> kept = streams.get(sessionId + " " + stream);
+                if (kept != null) {
+                    synchronized (kept) {
+                        if (!kept.isEmpty()) {
+                            kept.headMap(kept.lastKey()).clear(); // the last event (the response) stays
+                        }
+                    }
+                }
             }
 
             @Override
