@@ -137,7 +137,7 @@ public final class ConfigKeys {
                     "a client that shut down its sending side still gets its answers for this long"),
             key("transports.tcp.auth-timeout", DURATION, "10s", null, "with security on, a connection that has not sent its authenticating first message by then gets -32001 (`data.reason: timeout`, audited) and is closed, freeing its slot"),
             key("transports.tcp.write-timeout", DURATION, "30s", null,
-                    "a connection one of whose writes has not completed for this long (a client that stopped reading while answers were due) is dropped, with one log line, ending its session and its running requests; `0` never"),
+                    "a connection one of whose writes has not completed for this long (a client that stopped reading while answers were due) is dropped, with one log line, ending its session and its running requests; `0s` never"),
             key("transports.tcp.tls.enabled", BOOLEAN, "false", null,
                     "TLS on this listener"),
             key("transports.tcp.tls.certificate", PATH, null, "none",
