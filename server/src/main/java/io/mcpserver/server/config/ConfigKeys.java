@@ -99,6 +99,8 @@ public final class ConfigKeys {
                     "requests per second for all clients together").range(0, 10_000_000),
             key("limits.rate.global-burst", INTEGER, null, "2 × `global`",
                     "burst of the global bucket").range(0, 100_000_000),
+            key("limits.rate.paced-bytes-per-second", SIZE, "1MiB", null,
+                    "while a principal is paced after a refusal of its `per-principal` rate, its connections together are read at most this many bytes a second as well as at its rate: a message of n bytes holds its next read back n / this (TCP lines, WebSocket messages and Streamable HTTP bodies; at most 5 s per message); principals never refused are not affected"),
             key("limits.rate.auth-failures-per-address", INTEGER, "10", null, "refused authentications per second one remote address may cause; beyond that (and `auth-failures-burst`) its bad credentials get HTTP 429 with `Retry-After` (TCP: -32000, `data.reason: rate_limited`) and only one audit line per minute; valid tokens from that address still pass; `0` turns it off").range(0, 1_000_000),
             key("limits.rate.auth-failures-burst", INTEGER, "100", null, "refusals an address may cause at once before that rate applies").range(1, 10_000_000),
 
@@ -134,6 +136,8 @@ public final class ConfigKeys {
             key("transports.tcp.half-close-timeout", DURATION, "60s", null,
                     "a client that shut down its sending side still gets its answers for this long"),
             key("transports.tcp.auth-timeout", DURATION, "10s", null, "with security on, a connection that has not sent its authenticating first message by then gets -32001 (`data.reason: timeout`, audited) and is closed, freeing its slot"),
+            key("transports.tcp.write-timeout", DURATION, "30s", null,
+                    "a connection one of whose writes has not completed for this long (a client that stopped reading while answers were due) is dropped, with one log line, ending its session and its running requests; `0s` never"),
             key("transports.tcp.tls.enabled", BOOLEAN, "false", null,
                     "TLS on this listener"),
             key("transports.tcp.tls.certificate", PATH, null, "none",

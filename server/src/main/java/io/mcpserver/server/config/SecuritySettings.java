@@ -137,19 +137,23 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
      * @param perPrincipalBurst capacity of each principal's bucket
      * @param global            refill rate of the one bucket every request draws from
      * @param globalBurst       its capacity
+     * @param pacedBytesPerSecond how fast a principal is read, in bytes, while it is paced after a refusal of its
+     *                          rate (a large message is one request but many bytes)
      */
     public record RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst,
-                                    int authFailuresPerAddress, int authFailuresBurst, int maxSessionsPerPrincipal) {
+                                    int authFailuresPerAddress, int authFailuresBurst, int maxSessionsPerPrincipal,
+                                    long pacedBytesPerSecond) {
 
         public static final int DEFAULT_AUTH_FAILURES_PER_ADDRESS = 10;
         public static final int DEFAULT_AUTH_FAILURES_BURST = 100;
         public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 100;
+        public static final long DEFAULT_PACED_BYTES_PER_SECOND = 1L << 20;
         public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0);
 
         /** With the default limits on refused authentications per address and sessions per principal. */
         public RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst) {
             this(perPrincipal, perPrincipalBurst, global, globalBurst, DEFAULT_AUTH_FAILURES_PER_ADDRESS,
-                    DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL);
+                    DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, DEFAULT_PACED_BYTES_PER_SECOND);
         }
     }
 
@@ -282,7 +286,8 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
                 r.integer("limits.rate.global-burst", 2 * global),
                 authFailures,
                 r.integer("limits.rate.auth-failures-burst"),
-                r.integer("limits.max-sessions-per-principal"));
+                r.integer("limits.max-sessions-per-principal"),
+                r.size("limits.rate.paced-bytes-per-second"));
         if (perPrincipal > 0 && limits.perPrincipalBurst() < 1) {
             r.problem("limits.rate.per-principal-burst", "must be at least 1 while limits.rate.per-principal is on");
         }

@@ -12,15 +12,19 @@ import java.time.Duration;
  * @param tls              optional TLS on the listener
  * @param authTimeout      with security on, how long a connection may take to send its authenticating first
  *                         message before it is closed: a silent socket must not hold a connection slot
+ * @param writeTimeout     a connection one of whose writes has not completed this long (a client that stopped
+ *                         reading) is dropped; zero never
  */
 public record TcpSettings(boolean enabled, String host, int port, long maxMessageSize, int maxConnections,
-                          Duration halfCloseTimeout, TlsSettings tls, Duration authTimeout) {
+                          Duration halfCloseTimeout, TlsSettings tls, Duration authTimeout, Duration writeTimeout) {
 
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     public TcpSettings(boolean enabled, String host, int port, long maxMessageSize, int maxConnections,
                        Duration halfCloseTimeout, TlsSettings tls) {
-        this(enabled, host, port, maxMessageSize, maxConnections, halfCloseTimeout, tls, DEFAULT_AUTH_TIMEOUT);
+        this(enabled, host, port, maxMessageSize, maxConnections, halfCloseTimeout, tls, DEFAULT_AUTH_TIMEOUT,
+                DEFAULT_WRITE_TIMEOUT);
     }
 
     static TcpSettings read(ConfigReader r, String defaultHost, long defaultMessageSize, Path home) {
@@ -37,6 +41,7 @@ public record TcpSettings(boolean enabled, String host, int port, long maxMessag
                 r.integer("transports.tcp.max-connections"),
                 r.duration("transports.tcp.half-close-timeout"),
                 TlsSettings.read(r, "transports.tcp.tls", home),
-                authTimeout);
+                authTimeout,
+                r.duration("transports.tcp.write-timeout"));
     }
 }

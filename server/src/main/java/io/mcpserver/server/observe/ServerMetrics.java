@@ -188,6 +188,11 @@ public final class ServerMetrics implements AutoCloseable {
             }
 
             @Override
+            public long pacedBytesPerSecond(Session session) {
+                return delegate.pacedBytesPerSecond(session);
+            }
+
+            @Override
             public McpException refusedUnparsed(Session session, String method, long waitNanos) {
                 if (!closed) {
                     counter("mcp.rate.limited", "Requests refused by the rate limits (limits.rate)",

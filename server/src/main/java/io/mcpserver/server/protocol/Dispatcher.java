@@ -167,20 +167,27 @@ public final class Dispatcher {
     }
 
     /**
-     * For connection transports whose framing reads a whole message before handing it on (WebSocket), after handing
-     * one on: returns at once, unless the session's principal ran into its rate limit lately, when it waits for the
-     * principal's next read slot (its connections together are read at its rate: see {@link RefusalHoldOff}); then,
-     * with {@code maxInFlight} above 0, waits while the principal has that many requests running over all its
-     * sessions (at most a second; then the caller reads on): one principal cannot keep more than that many requests
-     * queued before everyone else's. The caller reads nothing of the connection meanwhile, so the client is slowed by
-     * TCP flow control.
+     * For connection transports (TCP, WebSocket), after handing one message on, and for Streamable HTTP before reading
+     * a request's body: returns at once, unless the session's principal ran into its rate limit lately, when it waits
+     * for the principal's next read slot (its connections together are read at its rate, and at
+     * {@code limits.rate.paced-bytes-per-second}, {@code bytes} being the size of the message: see
+     * {@link RefusalHoldOff}); then, with {@code maxInFlight} above 0, waits while the principal has that many
+     * requests running over all its sessions (at most a second; then the caller reads on): one principal cannot keep
+     * more than that many requests queued before everyone else's. The caller reads nothing of the connection
+     * meanwhile, so the client is slowed by TCP flow control.
      */
-    public void paceReading(Session session, int maxInFlight) {
-        holdOff.paceReading(session, () -> hook.refusedForNanos(session), hook.tokenIntervalNanos(session));
+    public void paceReading(Session session, int maxInFlight, long bytes) {
+        holdOff.paceReading(session, () -> hook.refusedForNanos(session), hook.tokenIntervalNanos(session), bytes,
+                hook.pacedBytesPerSecond(session));
         PrincipalInFlight counts = inFlightPerPrincipal;
         if (maxInFlight > 0 && counts != null) {
             counts.awaitBelow(hook.principal(session), maxInFlight, PrincipalInFlight.MAX_WAIT_NANOS);
         }
+    }
+
+    /** Whether any principal has been refused by a rate limit (a transport may skip looking up a principal if not). */
+    public boolean pacesAnyone() {
+        return holdOff.pacesAnyone();
     }
 
     /**

@@ -24,7 +24,10 @@ import java.util.function.LongSupplier;
  *       unmasks each frame on the connection's thread before the listener sees it), the same principal's connections
  *       are read <em>at its rate</em> ({@link #paceReading}): after each message, a connection waits for the
  *       principal's next read slot, one slot per token over all its connections, so frames that would only be
- *       refused are never read at all and TCP pushes back on the client.</li>
+ *       refused are never read at all and TCP pushes back on the client. TCP lines are paced the same way.</li>
+ *   <li>Reading is paced by bytes too: a message of {@code n} bytes takes {@code n / bytesPerSecond} of the
+ *       principal's reading time ({@code limits.rate.paced-bytes-per-second}), so that 512 KiB messages, each one
+ *       request and one token, do not get through at the full request rate.</li>
  * </ul>
  * The principal is the rate limit's ({@link RequestHook#principal}): the subject with security on, else the session.
  * Why: the fairness benchmark (docs/benchmarks.md) measured one pipelining TCP client at about 20,000 refusals a
@@ -46,6 +49,13 @@ final class RefusalHoldOff {
      * has slots far ahead; a connection that waited this long reads on (and is refused if no token came).
      */
     static final long MAX_PACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest a connection waits for the bytes its principal read to be paid off ({@link #paceReading}): a
+     * principal that opened many connections and sent a large message on each has its byte budget used up far ahead;
+     * past this a connection reads on, so beyond its budget it gets at most one message per connection this often.
+     * Kept below the WebSocket default pong-timeout (10 s), so that waiting does not look like a silent peer.
+     */
+    static final long MAX_BYTES_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Above this many principals with a pace, those whose refusals are all past are dropped (they hold nothing). */
     private static final int SWEEP_ABOVE = 256;
 
@@ -64,6 +74,8 @@ final class RefusalHoldOff {
         volatile long lastRefused;
         /** When the principal's next read slot is ({@link #paceReading}); guarded by this. */
         long nextRead;
+        /** Until when the bytes read of the principal while paced use up its byte budget; guarded by this. */
+        long bytesPaidAt;
         /** When one of its connections last had to wait for a read slot: a principal kept waiting stays paced. */
         volatile long lastWaited;
 
@@ -72,6 +84,7 @@ final class RefusalHoldOff {
             heldUntil = now;
             lastRefused = now;
             nextRead = now;
+            bytesPaidAt = now;
             lastWaited = now - PACED_NANOS;
         }
 
@@ -146,18 +159,23 @@ final class RefusalHoldOff {
     }
 
     /**
-     * After a connection handed on a message, before it reads the next, on transports that read a whole message before
-     * they ask for a {@link #turn} (WebSocket): returns at once unless the principal was refused, or kept waiting
-     * here, within the last {@link #PACED_NANOS}; then waits for the principal's next read slot. Slots are one token
-     * interval apart over all the principal's connections and none comes before a token is due, so the principal's
-     * connections are read at its rate, not at the rate it writes (its messages then find a token: it is slowed, not
-     * refused); at most {@link #MAX_PACE_NANOS}. A principal that keeps writing faster stays paced; one that slows
-     * down to its rate waits for nothing and is read freely again a second later.
+     * After a connection handed on a message, before it reads the next (TCP, WebSocket; for WebSocket this is the
+     * only place, since Helidon reads a whole frame before {@link #turn} could be asked): returns at once unless the
+     * principal was refused, or kept waiting here, within the last {@link #PACED_NANOS}; then waits for the
+     * principal's next read slot. Slots are one token interval apart over all the principal's connections and none
+     * comes before a token is due, so the principal's connections are read at its rate, not at the rate it writes
+     * (its messages then find a token: it is slowed, not refused); at most {@link #MAX_PACE_NANOS}. The bytes of the
+     * message just read are paid for too: at {@code bytesPerSecond}, they push the principal's next read back by
+     * {@code bytes / bytesPerSecond} (at most {@link #MAX_BYTES_WAIT_NANOS} of waiting). A principal that keeps
+     * writing faster stays paced; one that slows down to its rate waits for nothing and is read freely again a
+     * second later.
      *
      * @param tokenDueNanos  how long until the principal's next token (0: there is one), asked only when paced
      * @param intervalNanos  the time between two of the principal's tokens (1 s / its rate); 0 if unknown
+     * @param bytes          the size of the message just read (0: not counted)
+     * @param bytesPerSecond the paced principal's byte budget; 0 paces by requests only
      */
-    void paceReading(Session session, LongSupplier tokenDueNanos, long intervalNanos) {
+    void paceReading(Session session, LongSupplier tokenDueNanos, long intervalNanos, long bytes, long bytesPerSecond) {
         Pace pace = paces.get(principals.apply(session));
         if (pace == null) {
             return;
@@ -168,17 +186,31 @@ final class RefusalHoldOff {
         }
         long due = now + Math.max(tokenDueNanos.getAsLong(), Math.max(0, pace.retryAt - now));
         long slot;
+        long paid;
         synchronized (pace) {
             slot = due - pace.nextRead >= 0 ? due : pace.nextRead;
             if (slot - now <= MAX_PACE_NANOS) {
                 pace.nextRead = slot + intervalNanos; // else slots run far ahead: wait the most, reserve nothing
             }
+            paid = now;
+            if (bytes > 0 && bytesPerSecond > 0) {
+                long cost = (long) (bytes * (1e9 / bytesPerSecond));
+                long from = pace.bytesPaidAt - now >= 0 ? pace.bytesPaidAt : now;
+                // a debt beyond the longest wait would only be waited off later, by a principal long since calm
+                pace.bytesPaidAt = Math.min(from + cost, now + MAX_BYTES_WAIT_NANOS);
+                paid = pace.bytesPaidAt;
+            }
         }
-        long wait = Math.min(slot - now, MAX_PACE_NANOS);
+        long wait = Math.max(Math.min(slot - now, MAX_PACE_NANOS), Math.min(paid - now, MAX_BYTES_WAIT_NANOS));
         if (wait > 0) {
             pace.lastWaited = now;
             sleep(wait);
         }
+    }
+
+    /** The same, by requests only (the message's bytes not counted). */
+    void paceReading(Session session, LongSupplier tokenDueNanos, long intervalNanos) {
+        paceReading(session, tokenDueNanos, intervalNanos, 0, 0);
     }
 
     /** How long the principal of {@code session} was told to wait still (0: not told, or the time has come). */
@@ -205,6 +237,11 @@ final class RefusalHoldOff {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the connection is closing
         }
+    }
+
+    /** Whether any principal was refused (and not swept since). */
+    boolean pacesAnyone() {
+        return !paces.isEmpty();
     }
 
     /** How many principals have a pace now (tests watch the sweep with it). */

@@ -38,6 +38,14 @@ public interface RequestHook {
     }
 
     /**
+     * The bytes per second a session's principal is read at while the dispatcher paces it after a refusal
+     * ({@code RefusalHoldOff#paceReading}, {@code limits.rate.paced-bytes-per-second}); 0 paces by requests only.
+     */
+    default long pacedBytesPerSecond(Session session) {
+        return 0;
+    }
+
+    /**
      * A request the dispatcher refuses from its id and method alone, before parsing the rest, because its principal
      * is refused for {@code waitNanos} still ({@link #refusedForNanos}, or its last refusal's retry time): the error
      * to answer, counted like a refusal of {@link #admit}.

@@ -75,6 +75,12 @@ public final class RateLimiter implements RequestHook {
         return settings.perPrincipal() > 0 ? 1_000_000_000L / settings.perPrincipal() : 0;
     }
 
+    /** {@code limits.rate.paced-bytes-per-second}, with a per-principal rate (the only pace there is without). */
+    @Override
+    public long pacedBytesPerSecond(Session session) {
+        return settings.perPrincipal() > 0 ? settings.pacedBytesPerSecond() : 0;
+    }
+
     @Override
     public McpException refusedUnparsed(Session session, String method, long waitNanos) {
         return McpException.limitExceeded(settings.perPrincipal() > 0 ? principalLimited(session) : serverBusy(),

@@ -140,6 +140,11 @@ public final class ServerSecurity implements AutoCloseable {
             }
 
             @Override
+            public long pacedBytesPerSecond(Session session) {
+                return limiter.pacedBytesPerSecond(session);
+            }
+
+            @Override
             public McpException refusedUnparsed(Session session, String method, long waitNanos) {
                 return limiter.refusedUnparsed(session, method, waitNanos);
             }

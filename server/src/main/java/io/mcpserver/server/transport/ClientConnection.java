@@ -177,14 +177,14 @@ public final class ClientConnection implements TransportContext.Connection {
     }
 
     /**
-     * After the transport handed a message on, before it reads the next, for framings that read a whole message before
-     * {@link #turn} is asked (WebSocket): waits for the read slot of a principal that ran into its rate limit lately,
-     * so that its connections are read at its rate, then while the principal has {@code maxInFlight} requests running
-     * (0: no bound); returns at once otherwise (see {@code Dispatcher#paceReading}).
+     * After the transport handed a message of {@code bytes} on, before it reads the next: waits for the read slot of
+     * a principal that ran into its rate limit lately, so that its connections are read at its rate and its byte
+     * budget, then while the principal has {@code maxInFlight} requests running (0: no bound); returns at once
+     * otherwise (see {@code Dispatcher#paceReading}).
      */
-    public void paceReading(int maxInFlight) {
+    public void paceReading(int maxInFlight, long bytes) {
         if (authenticated) {
-            core.dispatcher().paceReading(session, maxInFlight);
+            core.dispatcher().paceReading(session, maxInFlight, bytes);
         }
     }
 

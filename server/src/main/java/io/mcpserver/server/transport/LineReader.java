@@ -99,6 +99,11 @@ public final class LineReader {
         }
     }
 
+    /** Whether the next line has begun to arrive already: reading it would not wait for the client. */
+    public boolean buffered() {
+        return pos < limit;
+    }
+
     private static Raw raw(byte[] line, int length) {
         return new Raw(line, length > 0 && line[length - 1] == '\r' ? length - 1 : length, 0);
     }

@@ -17,6 +17,8 @@ public final class LineWriter implements MessageSink {
     private final String peer;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean broken;
+    /** When the write in progress began (never 0), or 0 while none is: what a write-timeout watches. */
+    private volatile long writingSince;
 
     public LineWriter(OutputStream out, String peer) {
         this.out = out;
@@ -31,6 +33,7 @@ public final class LineWriter implements MessageSink {
         byte[] bytes = Json.writeBytes(message);
         lock.lock();
         try {
+            writingSince = System.nanoTime() | 1;
             out.write(bytes);
             out.write('\n');
             out.flush();
@@ -38,8 +41,18 @@ public final class LineWriter implements MessageSink {
             broken = true;
             LOG.log(System.Logger.Level.DEBUG, peer + ": write failed, dropping further output: " + e.getMessage());
         } finally {
+            writingSince = 0;
             lock.unlock();
         }
+    }
+
+    /**
+     * How long the write in progress has been blocked at {@code now} ({@link System#nanoTime}), 0 while none is: a
+     * write blocks when the client stopped reading and the socket buffers are full.
+     */
+    public long blockedNanos(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : Math.max(0, now - since);
     }
 
     public boolean isBroken() {

@@ -150,6 +150,38 @@ class RefusalHoldOffTest {
         assertEquals(waits, heldMs.size(), "a second after the last refusal or wait: read at once");
     }
 
+    /**
+     * A 512 KiB message is one request and one token: paced by requests only, a principal's big messages get through
+     * at its full rate. Its reading is paced by bytes too, over all its connections, and only once it was refused.
+     */
+    @Test
+    void aPrincipalRefusedLatelyIsReadAtItsByteBudgetToo() {
+        long kib512 = 512 * 1024;
+        long mib = 1024 * 1024;
+        Session aliceAgain = session("s-2", "alice");
+        Session bob = session("s-3", "bob");
+        holdOff.paceReading(session, () -> 0, 10_000_000L, kib512, mib);
+        assertEquals(List.of(), heldMs, "never refused: big messages are read at once");
+        holdOff.refused(session, limited(4));
+        holdOff.paceReading(session, () -> 4_000_000L, 10_000_000L, kib512, mib);
+        assertEquals(List.of(500L), heldMs, "512 KiB at 1 MiB/s: half a second, more than the 4 ms to the token");
+        holdOff.paceReading(aliceAgain, () -> 0, 10_000_000L, kib512, mib);
+        assertEquals(List.of(500L, 1_000L), heldMs, "the budget is the principal's, over all its connections");
+        holdOff.paceReading(aliceAgain, () -> 0, 10_000_000L, 100, mib);
+        assertEquals(1_000L, heldMs.getLast(), "a small message waits for the big ones' bytes to be paid off");
+        for (int i = 0; i < 20; i++) {
+            holdOff.paceReading(session, () -> 0, 10_000_000L, kib512, mib);
+        }
+        assertEquals(TimeUnit.NANOSECONDS.toMillis(RefusalHoldOff.MAX_BYTES_WAIT_NANOS), heldMs.getLast(),
+                "at most this long per message, however far ahead the budget is used up");
+        int waits = heldMs.size();
+        holdOff.paceReading(bob, () -> 0, 10_000_000L, kib512, mib);
+        assertEquals(waits, heldMs.size(), "bob was never refused: his big messages are read at once");
+        advanceMillis(TimeUnit.NANOSECONDS.toMillis(RefusalHoldOff.MAX_BYTES_WAIT_NANOS + RefusalHoldOff.PACED_NANOS));
+        holdOff.paceReading(session, () -> 0, 10_000_000L, kib512, mib);
+        assertEquals(waits, heldMs.size(), "a second after the last refusal or wait, alice is read freely again");
+    }
+
     @Test
     void pacesWhoseRefusalsArePastAreDropped() {
         for (int i = 0; i < 300; i++) {

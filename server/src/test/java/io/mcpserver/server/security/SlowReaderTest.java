@@ -239,6 +239,48 @@ class SlowReaderTest {
         }
     }
 
+    /**
+     * The same on TCP ({@code transports.tcp.write-timeout}): a client that stops reading while its answers are due is
+     * dropped once a write to it has been blocked that long, and its session ends with it; a calm client beside it is
+     * served throughout. Before, nothing ended it: its blocked writer held the answers for as long as it stayed.
+     */
+    @Test
+    void aTcpClientThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
+        try (SecuredServer s = new SecuredServer(home, "", "", java.util.Map.of("transports.tcp.write-timeout", "1s"));
+             Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", s.tcpPort), 10_000);
+            OutputStream out = stalled.getOutputStream();
+            var sessions = s.server.core().sessions();
+            long started = System.nanoTime();
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write((SecuredServer.initialize(s.token("stalled")) + "\n").getBytes(StandardCharsets.UTF_8));
+                    for (int i = 2; i < 2 + CALLS; i++) {
+                        out.write((SecuredServer.echo(i, BIG) + "\n").getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (Exception e) {
+                    // the server dropped the connection: what is expected
+                }
+            });
+            try (LineClient calm = s.tcpAs("calm")) {
+                long deadline = started + TimeUnit.SECONDS.toNanos(20);
+                // the calm client's own session counts too: wait until only it is left
+                while (sessions.countByTransport("tcp") > 1 && System.nanoTime() < deadline) {
+                    JsonNode reply = calm.request(SecuredServer.echo(2, "calm"));
+                    assertEquals("calm", reply.at("/result/content/0/text").asText(), reply.toString());
+                    Thread.sleep(50);
+                }
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(1, sessions.countByTransport("tcp"), "the client that never reads still connected after "
+                        + ms + " ms");
+                assertTrue(ms >= 1_000, "dropped after " + ms + " ms, before the write-timeout");
+            } finally {
+                writer.interrupt();
+            }
+        }
+    }
+
     @Test
     void aTcpClientThatNeverReadsDelaysNoOtherClientsReply() throws Exception {
         try (SecuredServer s = new SecuredServer(home); Socket stalled = new Socket()) {
@@ -266,6 +308,80 @@ class SlowReaderTest {
                 }
             } finally {
                 writer.interrupt();
+            }
+        }
+    }
+
+    /**
+     * The benchmark's TCP stall in small: one principal pipelining large calls on more connections than the server has
+     * carrier threads, its writers and readers on platform threads (so they are not starved along with the server's
+     * virtual threads, as a client process is not). A virtual thread keeps its carrier until it blocks, and a reader
+     * whose client always has the next line ready never blocks: before, these readers held every carrier and the calm
+     * client's reader waited its turn for as long as the flood went on.
+     */
+    @Test
+    void tcpClientsPipeliningOnEveryCarrierDelayNoOtherClientsReply() throws Exception {
+        int connections = 2 * Runtime.getRuntime().availableProcessors() + 1;
+        String big = "p".repeat(128 * 1024);
+        try (SecuredServer s = new SecuredServer(home)) {
+            java.util.List<Socket> floods = new java.util.ArrayList<>();
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+            try {
+                for (int c = 0; c < connections; c++) {
+                    Socket socket = new Socket("127.0.0.1", s.tcpPort);
+                    floods.add(socket);
+                    OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                    out.write((SecuredServer.initialize(s.token("pipeliner")) + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    threads.add(Thread.ofPlatform().daemon().start(() -> {
+                        try {
+                            for (int i = 2; !Thread.currentThread().isInterrupted(); i++) {
+                                out.write((SecuredServer.echo(i, big) + "\n").getBytes(StandardCharsets.UTF_8));
+                            }
+                        } catch (Exception e) {
+                            // closed at the end
+                        }
+                    }));
+                    InputStream in = socket.getInputStream();
+                    threads.add(Thread.ofPlatform().daemon().start(() -> {
+                        byte[] buffer = new byte[1 << 16];
+                        try {
+                            int n;
+                            while ((n = in.read(buffer)) >= 0) {
+                                int lines = 0;
+                                for (int i = 0; i < n; i++) {
+                                    lines += buffer[i] == '\n' ? 1 : 0;
+                                }
+                                answered.addAndGet(lines);
+                            }
+                        } catch (Exception e) {
+                            // closed at the end
+                        }
+                    }));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (answered.get() < 4L * connections && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // the flood is under way on every connection
+                }
+                try (LineClient calm = s.tcpAs("calm")) {
+                    long worst = 0;
+                    for (int i = 2; i < 22; i++) {
+                        long t0 = System.nanoTime();
+                        JsonNode reply = calm.request(SecuredServer.echo(i, "calm " + i));
+                        long ms = (System.nanoTime() - t0) / 1_000_000;
+                        worst = Math.max(worst, ms);
+                        assertEquals("calm " + i, reply.at("/result/content/0/text").asText(), reply.toString());
+                        assertTrue(ms < BOUND_MS, "call " + i + " of the calm client answered after " + ms + " ms");
+                        Thread.sleep(20);
+                    }
+                    System.out.println("calm worst " + worst + " ms beside " + connections + " pipelining connections");
+                }
+            } finally {
+                threads.forEach(Thread::interrupt);
+                for (Socket socket : floods) {
+                    socket.close();
+                }
             }
         }
     }

@@ -125,6 +125,8 @@ final class Flood {
                 """.formatted(apiKeys, LIMITS, WS_MAX_IN_FLIGHT_PER_PRINCIPAL, b.benchDir.resolve("ours/target/plugins"),
                 home.resolve("data")));
         List<String> cmd = new ArrayList<>(b.jvm());
+        // its GC pauses and safepoints beside the calm clients' slowest calls (logged with their times per phase)
+        cmd.add("-Xlog:gc,safepoint:file=" + b.work.resolve("logs/ours-flood-gc.log") + ":time,uptime");
         cmd.addAll(List.of("-Dmcp.home=" + home, "-cp", b.benchDir.resolve("ours/target/lib") + "/*",
                 "io.mcpserver.server.Main", "--config", conf.toString()));
         server = ServerProc.start("ours-flood", cmd, b.work.resolve("logs/ours-flood.log"), false, b.cpusServer());
@@ -227,6 +229,7 @@ final class Flood {
         List<Recorder> recs = new ArrayList<>();
         long[] refused = new long[cs.size()];
         long[] errors = new long[cs.size()];
+        slowest.clear();
         CountDownLatch done = new CountDownLatch(cs.size());
         long rssMax = 0;
         for (int i = 0; i < cs.size(); i++) {
@@ -268,6 +271,7 @@ final class Flood {
             flood = json.isEmpty() ? Map.of("status", "no report (see logs/flooder-" + t + ".log)") : Map.of("report", json);
         }
         Recorder.Summary sum = Recorder.merge(recs);
+        logSlowest(t, phase);
         long refusedTotal = 0;
         long errorsTotal = 0;
         int clientsRefused = 0;
@@ -298,6 +302,24 @@ final class Flood {
         return row;
     }
 
+    /** The calm calls over {@link #SLOW_MS} of the phase running: when they ended (wall clock) and how long they took. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<long[]> slowest = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final long SLOW_MS = 50;
+
+    /** The phase's ten slowest calm calls with their end times, to line them up with the server's log and GC log. */
+    private void logSlowest(String t, String phase) {
+        List<long[]> all = new ArrayList<>(slowest);
+        if (all.isEmpty()) {
+            return;
+        }
+        all.sort((a, c) -> Long.compare(c[1], a[1]));
+        StringBuilder sb = new StringBuilder();
+        for (long[] s : all.subList(0, Math.min(10, all.size()))) {
+            sb.append(' ').append(java.time.Instant.ofEpochMilli(s[0])).append('=').append(s[1] / 1000.0).append("ms");
+        }
+        Bench.log("flood " + t + " " + phase + ": " + all.size() + " calm calls over " + SLOW_MS + " ms; slowest (ended at):" + sb);
+    }
+
     /** Calls at the client's pace between start and end; a late call goes at once, none is skipped. */
     void pace(Client c, Recorder rec, long start, long end, long[] refused, long[] errors, int i) {
         long interval = (long) (1e9 / ratePerClient);
@@ -324,6 +346,9 @@ final class Flood {
                 c.broken(e);
             }
             long t1 = System.nanoTime();
+            if (t1 - t0 > SLOW_MS * 1_000_000 && slowest.size() < 10_000) {
+                slowest.add(new long[] {System.currentTimeMillis(), (t1 - t0) / 1_000});
+            }
             switch (o) {
                 case OK -> rec.record(t1 - t0);
                 case REFUSED -> refused[i]++;

@@ -136,7 +136,7 @@ final class Replies {
      * {@code headers().contentLength()} converts through its global mapper registry, which cost ~6 % of the
      * server's CPU on a small tools/call (bench/: JFR profile of the HTTP hot path).
      */
-    private static long declaredLength(ServerRequest req) {
+    static long declaredLength(ServerRequest req) {
         String value = req.headers().first(HeaderNames.CONTENT_LENGTH).orElse(null);
         if (value == null) {
             return -1;

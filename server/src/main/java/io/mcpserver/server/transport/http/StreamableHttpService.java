@@ -93,6 +93,7 @@ final class StreamableHttpService implements HttpService {
                     "Not Acceptable: the Accept header must list application/json and text/event-stream");
             return;
         }
+        paceBody(req, caller);
         JsonNode message = Replies.message(req, res, settings.maxMessageSize());
         if (message == null) {
             return;
@@ -127,6 +128,25 @@ final class StreamableHttpService implements HttpService {
             stream(session, message, req, res, json);
         } else {
             answerWithJson(session, message, req, res);
+        }
+    }
+
+    /**
+     * Before the body of a request in a session is read: a principal refused lately waits for its read slot, paced at
+     * its rate and its byte budget ({@code limits.rate.paced-bytes-per-second}, the declared length counted), so its
+     * bodies are not read meanwhile and TCP pushes back on the client. Only its own request waits (not a connection
+     * another client could be given next by a proxy); errors about the session are answered later, as before.
+     */
+    private void paceBody(ServerRequest req, Caller caller) {
+        String sessionId = Replies.header(req, Replies.SESSION_ID);
+        if (sessionId == null || !dispatcher.pacesAnyone()) {
+            return;
+        }
+        try {
+            sessions.find(sessionId).filter(s -> !s.isClosed() && bearer.owns(s.session(), caller))
+                    .ifPresent(s -> dispatcher.paceReading(s.session(), 0, Math.max(0, Replies.declaredLength(req))));
+        } catch (McpException e) {
+            // a session of another node, and Redis unreachable: answered once the body is read
         }
     }
 

@@ -9,6 +9,7 @@ import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
 import io.mcpserver.server.transport.LineReader;
 import io.mcpserver.server.transport.LineWriter;
+import io.mcpserver.server.transport.ReaderYield;
 import io.mcpserver.spi.Caller;
 
 import java.io.BufferedOutputStream;
@@ -35,6 +36,7 @@ final class TcpConnection {
     private final String peer;
     private volatile boolean shuttingDown;
     private volatile boolean authTimedOut;
+    private volatile boolean writeTimedOut;
 
     /**
      * @param certified the caller a verified TLS client certificate stands for; else the connection authenticates
@@ -74,19 +76,26 @@ final class TcpConnection {
             LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
             while (true) {
                 // a principal over its rate is read one line at a time over all its connections, and not while held
+                long bytes;
                 try (ReadTurn turn = connection.turn()) {
                     LineReader.Raw raw = lines.nextRaw();
                     if (raw == null || !handle(raw)) {
                         break; // the end of the stream; or refused at the edge: one JSON-RPC error, then the end
                     }
+                    bytes = raw.tooLong() ? raw.oversize() : raw.length();
+                }
+                // then at its rate and its byte budget: meanwhile nothing is read, so TCP pushes back on the client
+                connection.paceReading(0, bytes);
+                if (lines.buffered() || bytes >= ReaderYield.LONG_MESSAGE) {
+                    ReaderYield.letOthersRun(); // the next line is there already, or this one took a while
                 }
             }
             reason = authTimedOut ? "no authenticating first message within " + settings.authTimeout().toMillis()
                     + " ms (transports.tcp.auth-timeout)" : connection.authenticated() ? drain(connection.session())
                     : "not authenticated";
         } catch (IOException e) {
-            reason = shuttingDown ? "server stopping" : writer.isBroken() ? "client gone (write failed)"
-                    : "connection lost (" + e.getMessage() + ")";
+            reason = shuttingDown ? "server stopping" : writeTimedOut ? notReading()
+                    : writer.isBroken() ? "client gone (write failed)" : "connection lost (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reason = "interrupted";
@@ -129,6 +138,9 @@ final class TcpConnection {
         LOG.log(System.Logger.Level.INFO, session + " closed its sending side; answering its running requests first");
         long deadline = System.nanoTime() + settings.halfCloseTimeout().toNanos();
         while (!session.awaitIdle(POLL)) {
+            if (writeTimedOut) {
+                return notReading();
+            }
             if (writer.isBroken()) {
                 return "client gone (write failed)";
             }
@@ -159,6 +171,33 @@ final class TcpConnection {
         authTimedOut = true;
         connection.authenticationTimedOut(settings.authTimeout());
         closeSocket();
+    }
+
+    /**
+     * Called by the transport's watch: a write that has not completed for {@code write-timeout} means a client that
+     * stopped reading while answers were due (its socket buffers are full). The connection is dropped, with one log
+     * line, rather than holding its session's running requests, their answers and its reader for as long as the
+     * client stays connected. The socket is reset (linger 0): a TLS close would wait for the blocked write's lock.
+     */
+    void checkWrite(long now) {
+        Duration limit = settings.writeTimeout();
+        if (limit.isZero() || writeTimedOut || writer.blockedNanos(now) < limit.toNanos()) {
+            return;
+        }
+        writeTimedOut = true;
+        LOG.log(System.Logger.Level.WARNING, connection.session() + ": a write has not completed for "
+                + limit.toMillis() + " ms (transports.tcp.write-timeout): the client is not reading; dropping the connection");
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "tcp " + peer + ": linger: " + e.getMessage());
+        }
+        closeSocket(); // the blocked write fails, the read loop ends, and the session's requests are cancelled
+    }
+
+    private String notReading() {
+        return "client not reading (a write blocked for " + settings.writeTimeout().toMillis()
+                + " ms, transports.tcp.write-timeout)";
     }
 
     /** Ends the connection from the server's side (shutdown). */

@@ -92,6 +92,9 @@ public final class TcpTransport implements ServerTransport {
         }
         server = socket;
         Thread.ofVirtual().name("mcp-tcp-accept").start(this::acceptLoop);
+        if (!settings.writeTimeout().isZero()) {
+            Thread.ofVirtual().name("mcp-tcp-write-watch").start(this::watchWrites);
+        }
         LOG.log(System.Logger.Level.INFO, "TCP listening on " + address() + " (newline-delimited JSON-RPC"
                 + (settings.tls().enabled() ? " over TLS, client certificates: "
                 + settings.tls().clientAuth().name().toLowerCase(Locale.ROOT) : "") + ")");
@@ -116,6 +119,23 @@ public final class TcpTransport implements ServerTransport {
             } else {
                 Thread.ofVirtual().name("mcp-tcp-" + socket.getRemoteSocketAddress()).start(() -> serve(socket));
             }
+        }
+    }
+
+    /**
+     * Every quarter of {@code write-timeout} (at most a second), drops the connections whose write has been blocked
+     * longer than that: a client that stopped reading would otherwise hold its answers and its session for good.
+     */
+    private void watchWrites() {
+        long every = Math.min(settings.writeTimeout().toMillis() / 4, 1_000);
+        while (!closed) {
+            try {
+                Thread.sleep(Math.max(every, 10));
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            connections.forEach(c -> c.checkWrite(now));
         }
     }
 

@@ -27,6 +27,7 @@ import io.mcpserver.server.security.AuthResult;
 import io.mcpserver.server.security.PresentedCredential;
 import io.mcpserver.server.security.EdgeAuthenticator;
 import io.mcpserver.server.transport.ClientConnection;
+import io.mcpserver.server.transport.ReaderYield;
 import io.mcpserver.server.transport.http.HttpRefusal;
 import io.mcpserver.spi.Caller;
 
@@ -330,7 +331,10 @@ final class WebSocketEndpoint implements WsListener {
                 trace.around(() -> deliver(message));
             }
         }
-        connection.paceReading(settings.maxInFlightPerPrincipal());
+        connection.paceReading(settings.maxInFlightPerPrincipal(), message.length()); // chars: at least 1 a byte
+        if (message.length() >= ReaderYield.LONG_MESSAGE || connection.session().inFlightCount() > 1) {
+            ReaderYield.letOthersRun(); // a long message, or a client that pipelines: Helidon reads on without blocking
+        }
     }
 
     private void deliver(String message) {

@@ -1,0 +1,29 @@
+package io.mcpserver.server.transport;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How a connection's reader hands its carrier thread on between messages. A virtual thread keeps its carrier until it
+ * blocks, and the reader of a client that pipelines (or sends large messages back to back) never blocks: the next
+ * message is always there. Two such readers held both carriers of the fairness benchmark's 2-core machine, and every
+ * other connection, the accept loop and the pollers waited up to 0.9 s (docs/benchmarks.md, fairness under flood);
+ * in {@code SlowReaderTest} they waited for as long as the flood went on.
+ */
+public final class ReaderYield {
+
+    /** A message this long took its reader a while (reading, scanning, parsing): others get the carrier after it. */
+    public static final int LONG_MESSAGE = 64 * 1024;
+
+    private ReaderYield() {
+    }
+
+    /**
+     * Lets the threads waiting for a carrier run before this reader goes on. Not {@link Thread#yield}: with tasks in
+     * its carrier's own queue the yielded thread goes back there, ahead of the threads the pollers woke, which wait in
+     * the pool's shared queue (the test above still starved with it). A timed park of a microsecond is resumed by the
+     * timer through the shared queue, so the reader takes its turn behind them.
+     */
+    public static void letOthersRun() {
+        LockSupport.parkNanos(1_000);
+    }
+}
