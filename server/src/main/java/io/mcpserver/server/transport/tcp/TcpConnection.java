@@ -74,6 +74,7 @@ final class TcpConnection {
                 : Thread.ofVirtual().name("mcp-tcp-auth-deadline").start(this::authDeadline);
         try {
             LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
+            ReaderYield carrier = new ReaderYield();
             while (true) {
                 // a principal over its rate is read one line at a time over all its connections, and not while held
                 long bytes;
@@ -86,9 +87,7 @@ final class TcpConnection {
                 }
                 // then at its rate and its byte budget: meanwhile nothing is read, so TCP pushes back on the client
                 connection.paceReading(0, bytes);
-                if (lines.buffered() || bytes >= ReaderYield.LONG_MESSAGE) {
-                    ReaderYield.letOthersRun(); // the next line is there already, or this one took a while
-                }
+                carrier.afterMessage(bytes, lines.buffered()); // the next line is there already: others' turn now and then
             }
             reason = authTimedOut ? "no authenticating first message within " + settings.authTimeout().toMillis()
                     + " ms (transports.tcp.auth-timeout)" : connection.authenticated() ? drain(connection.session())

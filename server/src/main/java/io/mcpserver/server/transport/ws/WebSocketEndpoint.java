@@ -84,6 +84,8 @@ final class WebSocketEndpoint implements WsListener {
     private final AtomicBoolean opened = new AtomicBoolean();
     private volatile ScheduledFuture<?> upgradeWait;
     private final ReentrantLock sendLock = new ReentrantLock();
+    /** Read by the connection's thread only (Helidon hands messages on one at a time). */
+    private final ReaderYield carrier = new ReaderYield();
     private final AtomicBoolean ended = new AtomicBoolean();
     private StringBuilder fragments; // a fragmented message being put together; null between messages
     private long fragmentBytes;
@@ -332,9 +334,8 @@ final class WebSocketEndpoint implements WsListener {
             }
         }
         connection.paceReading(settings.maxInFlightPerPrincipal(), message.length()); // chars: at least 1 a byte
-        if (message.length() >= ReaderYield.LONG_MESSAGE || connection.session().inFlightCount() > 1) {
-            ReaderYield.letOthersRun(); // a long message, or a client that pipelines: Helidon reads on without blocking
-        }
+        // a client that pipelines: Helidon reads on without blocking, so others get the carrier now and then
+        carrier.afterMessage(message.length(), connection.session().inFlightCount() > 1);
     }
 
     private void deliver(String message) {
