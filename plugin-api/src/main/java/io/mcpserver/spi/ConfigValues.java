@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
  * How sizes and durations are written in the configuration, for the server's keys and plugins' keys alike:
  * a size is a number of bytes with an optional unit ({@code 512KiB}, {@code 4MiB}, {@code 1GiB}; {@code k},
  * {@code kb}, {@code m}, … mean the same), a duration is {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
- * {@code 1d} or ISO-8601 ({@code PT30S}).
+ * {@code 1d} or ISO-8601 ({@code PT30S}), and a plain {@code 0} is zero.
  */
 public final class ConfigValues {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern ZERO = Pattern.compile("0+");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
     private ConfigValues() {
@@ -46,12 +47,16 @@ public final class ConfigValues {
     }
 
     /**
-     * A duration; negative ISO-8601 durations are returned as they are, for the caller to refuse.
+     * A duration; negative ISO-8601 durations are returned as they are, for the caller to refuse. A plain {@code 0}
+     * is zero (the documentation of many keys says "{@code 0}: never"; any other number needs its unit).
      *
      * @throws IllegalArgumentException when {@code text} is not a duration (the message says what is expected)
      */
     public static Duration parseDuration(String text) {
         String s = text == null ? "" : text.trim();
+        if (ZERO.matcher(s).matches()) {
+            return Duration.ZERO;
+        }
         Matcher m = SHORT_DURATION.matcher(s);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -51,6 +51,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void aZeroDurationNeedsNoUnitButAnyOtherNumberDoes() throws Exception {
+        // the reference says "0 never" for these keys: a plain 0 was refused as "must be a duration such as 30s"
+        ServerConfig c = load("transports:\n  http:\n    sse-keep-alive: 0\n", Map.of(),
+                Map.of("MCP_TRANSPORTS_HTTP_SSE__CLOSE__AFTER", "0"));
+        assertEquals(Duration.ZERO, c.http().sseKeepAlive());
+        assertEquals(Duration.ZERO, c.http().sseCloseAfter());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load("transports:\n  http:\n    sse-keep-alive: 15\n", Map.of(), Map.of()));
+        assertTrue(String.join("\n", e.problems()).contains("transports.http.sse-keep-alive: must be a duration such as"
+                + " 30s, 5m or PT1H, was '15'"), String.join("\n", e.problems()));
+    }
+
+    @Test
     void malformedYamlIsReportedNotThrownRaw() {
         ConfigException e = assertThrows(ConfigException.class, () -> load("server: [unclosed", Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("cannot read configuration"), e.getMessage());
