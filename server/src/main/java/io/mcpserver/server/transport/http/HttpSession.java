@@ -273,7 +273,8 @@ final class HttpSession {
         Iterator<SseStream> it = postStreams.values().iterator();
         while (completed > RETAINED_STREAMS && it.hasNext()) {
             SseStream s = it.next();
-            if (s.isCompleted()) {
+            // one a connection is still writing (a slow client) stays: closing it would cut its response off
+            if (s.isCompleted() && !s.isBeingWritten()) {
                 it.remove();
                 remote.remove(s.key());
                 PostStreamCopy copy = copies.get(s.key());

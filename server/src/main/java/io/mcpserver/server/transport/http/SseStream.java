@@ -79,6 +79,8 @@ final class SseStream implements MessageSink {
     private boolean completed;
     private boolean closed;
     private int generation;
+    /** Pumps writing the stream to a connection now (a slow client's may take long over its last events). */
+    private int pumping;
     private boolean gapLogged;
     private Mirror mirror;
 
@@ -320,6 +322,36 @@ final class SseStream implements MessageSink {
 
     /** {@link #pump(Connection, long, Duration, Duration, Duration)} for a connection that {@link #claim claimed} it. */
     End pump(int mine, Connection connection, long after, Duration holdFor, Duration keepAlive, Duration retry) {
+        lock.lock();
+        try {
+            pumping++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return pumpEvents(mine, connection, after, holdFor, keepAlive, retry);
+        } finally {
+            lock.lock();
+            try {
+                pumping--;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Whether a connection is writing the stream now: a session that keeps too many finished ones leaves it be. */
+    boolean isBeingWritten() {
+        lock.lock();
+        try {
+            return pumping > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private End pumpEvents(int mine, Connection connection, long after, Duration holdFor, Duration keepAlive,
+                           Duration retry) {
         long deadline = holdFor.isZero() ? Long.MAX_VALUE : System.nanoTime() + holdFor.toNanos();
         long cursor = after;
         while (true) {
