@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -80,7 +81,7 @@ final class SseStream implements MessageSink {
     private boolean closed;
     private int generation;
     /** Pumps writing the stream to a connection now (a slow client's may take long over its last events). */
-    private int pumping;
+    private final AtomicInteger pumping = new AtomicInteger();
     private boolean gapLogged;
     private Mirror mirror;
 
@@ -137,12 +138,8 @@ final class SseStream implements MessageSink {
         lock.lock();
         try {
             List<SessionStreams.Event> kept = new ArrayList<>();
-            if (events != null) {
-                for (Event e : events) {
-                    if (e.seq() > seq) {
-                        kept.add(new SessionStreams.Event(e.seq(), new String(e.data(), StandardCharsets.UTF_8)));
-                    }
-                }
+            for (Event e : keptAfterLocked(seq)) {
+                kept.add(new SessionStreams.Event(e.seq(), new String(e.data(), StandardCharsets.UTF_8)));
             }
             return kept;
         } finally {
@@ -322,32 +319,17 @@ final class SseStream implements MessageSink {
 
     /** {@link #pump(Connection, long, Duration, Duration, Duration)} for a connection that {@link #claim claimed} it. */
     End pump(int mine, Connection connection, long after, Duration holdFor, Duration keepAlive, Duration retry) {
-        lock.lock();
-        try {
-            pumping++;
-        } finally {
-            lock.unlock();
-        }
+        pumping.incrementAndGet();
         try {
             return pumpEvents(mine, connection, after, holdFor, keepAlive, retry);
         } finally {
-            lock.lock();
-            try {
-                pumping--;
-            } finally {
-                lock.unlock();
-            }
+            pumping.decrementAndGet();
         }
     }
 
     /** Whether a connection is writing the stream now: a session that keeps too many finished ones leaves it be. */
     boolean isBeingWritten() {
-        lock.lock();
-        try {
-            return pumping > 0;
-        } finally {
-            lock.unlock();
-        }
+        return pumping.get() > 0;
     }
 
     private End pumpEvents(int mine, Connection connection, long after, Duration holdFor, Duration keepAlive,
@@ -419,23 +401,28 @@ final class SseStream implements MessageSink {
         }
     }
 
+    /** What a pump writes next: the kept events after {@code cursor}; says once when some fell out first. */
     private List<Event> eventsAfter(long cursor) {
-        List<Event> batch = new ArrayList<>();
-        if (events == null) {
-            return batch;
-        }
-        Event first = events.peekFirst();
+        Event first = events == null ? null : events.peekFirst();
         if (first != null && first.seq() > cursor + 1 && !gapLogged) {
             gapLogged = true;
             LOG.log(System.Logger.Level.WARNING, owner + ": SSE stream " + key + ": " + (first.seq() - cursor - 1)
                     + " event(s) fell out of the replay buffer before the client read them");
         }
-        for (Event e : events) {
-            if (e.seq() > cursor) {
-                batch.add(e);
+        return keptAfterLocked(cursor);
+    }
+
+    /** The kept events numbered above {@code seq}, oldest first; the lock is held. */
+    private List<Event> keptAfterLocked(long seq) {
+        List<Event> kept = new ArrayList<>();
+        if (events != null) {
+            for (Event e : events) {
+                if (e.seq() > seq) {
+                    kept.add(e);
+                }
             }
         }
-        return batch;
+        return kept;
     }
 
     private void markDelivered(long seq) {
