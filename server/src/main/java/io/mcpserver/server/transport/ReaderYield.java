@@ -21,7 +21,17 @@ public final class ReaderYield {
     /** Messages read back to back, without reading having to wait, before the reader hands its carrier on. */
     static final int RUN = 16;
 
+    private final Runnable handOn;
     private int run;
+
+    public ReaderYield() {
+        this(ReaderYield::letOthersRun);
+    }
+
+    /** @param handOn what handing the carrier on does (tests count it) */
+    ReaderYield(Runnable handOn) {
+        this.handOn = handOn;
+    }
 
     /**
      * After the reader handed a message of {@code bytes} on.
@@ -32,7 +42,7 @@ public final class ReaderYield {
     public void afterMessage(long bytes, boolean more) {
         if (bytes >= LONG_MESSAGE || (more && ++run >= RUN)) {
             run = 0;
-            letOthersRun();
+            handOn.run();
         } else if (!more) {
             run = 0;
         }
