@@ -85,9 +85,7 @@ class ClusterLimitsIT {
                           conformance:
                             enabled: true
                         """.formatted(TestJwt.AUDIENCE, jwks, TestJwt.ISSUER, CAP, BURST))
-                .env("MCP_CLUSTER_ENABLED", "true")
-                .env("MCP_CLUSTER_REDIS_URL", redis.url())
-                .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                .clusterNode(redis.url(), "node-" + name)
                 .start();
     }
 

@@ -55,8 +55,7 @@ class ClusterNginxIT {
             nodes.add(ServerProcess.builder().name("cluster-nginx-" + name).tcp(false).plugins("demo", "conformance")
                     .env("MCP_PLUGINS_CONFORMANCE_ENABLED", "true")
                     .env("MCP_PROTOCOL_REQUEST__STATE__KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]))
-                    .env("MCP_CLUSTER_ENABLED", "true").env("MCP_CLUSTER_REDIS_URL", redis.url())
-                    .env("MCP_CLUSTER_NODE__ID", "node-" + name).start());
+                    .clusterNode(redis.url(), "node-" + name).start());
         }
         for (ServerProcess node : nodes) {
             node.awaitReadyEndpoint(Duration.ofSeconds(60)); // connected to Redis (in the background, after the ready line)

@@ -26,9 +26,7 @@ class ClusterReadyIT {
     void readyFollowsRedisAndTheNodeReconnectsByItself() throws Exception {
         try (RedisProcess redis = RedisProcess.reserve("ready", PASSWORD);
              ServerProcess node = ServerProcess.builder().name("cluster-ready").tcp(false).plugins("demo")
-                     .env("MCP_CLUSTER_ENABLED", "true")
-                     .env("MCP_CLUSTER_REDIS_URL", redis.url())
-                     .env("MCP_CLUSTER_NODE__ID", "node-a")
+                     .clusterNode(redis.url(), "node-a")
                      .start()) {
             String down = awaitReady(node, 503);
             assertTrue(down.contains("\"redis\":\"down: "), down);

@@ -46,8 +46,7 @@ class ClusterRedisRestartIT {
         redis = RedisProcess.start("restart", "pw-restart");
         for (String name : List.of("a", "b")) {
             nodes.add(ServerProcess.builder().name("cluster-restart-" + name).tcp(false).plugins("demo")
-                    .env("MCP_CLUSTER_ENABLED", "true").env("MCP_CLUSTER_REDIS_URL", redis.url())
-                    .env("MCP_CLUSTER_NODE__ID", "node-" + name).start());
+                    .clusterNode(redis.url(), "node-" + name).start());
         }
         for (ServerProcess node : nodes) {
             node.awaitReadyEndpoint(Duration.ofSeconds(60));

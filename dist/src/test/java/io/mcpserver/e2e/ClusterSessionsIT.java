@@ -53,9 +53,7 @@ class ClusterSessionsIT {
         redis = RedisProcess.start("sessions", null);
         for (String name : List.of("a", "b", "c")) {
             nodes.add(ServerProcess.builder().name("cluster-node-" + name).tcp(false).plugins("demo")
-                    .env("MCP_CLUSTER_ENABLED", "true")
-                    .env("MCP_CLUSTER_REDIS_URL", redis.url())
-                    .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                    .clusterNode(redis.url(), "node-" + name)
                     .env("MCP_PROTOCOL_REQUEST__STATE__KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]))
                     .start());
         }

@@ -47,9 +47,7 @@ class ClusterStreamsIT {
         redis = RedisProcess.start("streams", null);
         for (String name : List.of("a", "b", "c")) {
             nodes.add(ServerProcess.builder().name("streams-node-" + name).tcp(false).plugins("demo")
-                    .env("MCP_CLUSTER_ENABLED", "true")
-                    .env("MCP_CLUSTER_REDIS_URL", redis.url())
-                    .env("MCP_CLUSTER_NODE__ID", "node-" + name)
+                    .clusterNode(redis.url(), "node-" + name)
                     .start());
         }
         for (ServerProcess node : nodes) {

@@ -389,6 +389,12 @@ public final class ServerProcess implements AutoCloseable {
             return this;
         }
 
+        /** A node of a cluster on the Redis at {@code redisUrl}, named {@code nodeId} ({@code cluster.*}). */
+        public Builder clusterNode(String redisUrl, String nodeId) {
+            return env("MCP_CLUSTER_ENABLED", "true").env("MCP_CLUSTER_REDIS_URL", redisUrl)
+                    .env("MCP_CLUSTER_NODE__ID", nodeId);
+        }
+
         /** Runs with {@code --stdio}: {@link #stdin()} and {@link #stdout()} are the transport. */
         public Builder stdio() {
             this.stdio = true;

@@ -41,26 +41,8 @@ class SlowReaderTest {
     @Test
     void aWebSocketClientThatNeverReadsDelaysNoOtherClientsReply() throws Exception {
         try (SecuredServer s = new SecuredServer(home); Socket stalled = new Socket()) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
-            OutputStream out = stalled.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + s.token("stalled") + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String head = readHead(stalled.getInputStream());
-            assertTrue(head.startsWith("HTTP/1.1 101"), head);
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
-                    for (int i = 2; i < 2 + CALLS; i++) {
-                        out.write(textFrame(SecuredServer.echo(i, BIG))); // blocks once the server stops reading
-                    }
-                } catch (Exception e) {
-                    // the server closed the connection: fine
-                }
-            });
+            OutputStream out = webSocketThatNeverReads(s, stalled, s.token("stalled"));
+            Thread writer = sendCalls(out, s.token("stalled"), CALLS, BIG, SlowReaderTest::textFrame);
             Thread.sleep(1_000); // its answers fill the socket buffers; the server's writes to it block
 
             WsClient calm = WsClient.connectWith(Map.of("Authorization", "Bearer " + s.token("calm")),
@@ -106,26 +88,9 @@ class SlowReaderTest {
             String big = "b".repeat(256 * 1024);
             for (int c = 0; c < 4; c++) {
                 Socket socket = new Socket();
-                socket.setReceiveBufferSize(4096);
-                socket.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
                 stalled.add(socket);
-                OutputStream out = socket.getOutputStream();
-                out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
-                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + flooder + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertTrue(readHead(socket.getInputStream()).startsWith("HTTP/1.1 101"));
-                writers.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        out.write(textFrame(SecuredServer.initialize(flooder)));
-                        for (int i = 2; i < 2 + 400; i++) {
-                            out.write(textFrame(SecuredServer.echo(i, big)));
-                        }
-                    } catch (Exception e) {
-                        // closed
-                    }
-                }));
+                OutputStream out = webSocketThatNeverReads(s, socket, flooder);
+                writers.add(sendCalls(out, flooder, 400, big, SlowReaderTest::textFrame));
             }
             java.util.List<WebSocket> pipes = new java.util.ArrayList<>();
             for (int c = 0; c < 2; c++) {
@@ -203,28 +168,11 @@ class SlowReaderTest {
         try (SecuredServer s = new SecuredServer(home, "", "",
                 java.util.Map.of("transports.http.websocket.write-timeout", "1s"));
              Socket stalled = new Socket()) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
-            OutputStream out = stalled.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + s.token("stalled") + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertTrue(readHead(stalled.getInputStream()).startsWith("HTTP/1.1 101"));
+            OutputStream out = webSocketThatNeverReads(s, stalled, s.token("stalled"));
             var sessions = s.server.core().sessions();
             assertEquals(1, sessions.countByTransport("websocket"));
             long started = System.nanoTime();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
-                    for (int i = 2; i < 2 + CALLS; i++) {
-                        out.write(textFrame(SecuredServer.echo(i, BIG))); // blocks once the server stops reading
-                    }
-                } catch (Exception e) {
-                    // the server dropped the connection: what is expected
-                }
-            });
+            Thread writer = sendCalls(out, s.token("stalled"), CALLS, BIG, SlowReaderTest::textFrame);
             try {
                 long deadline = started + TimeUnit.SECONDS.toNanos(20);
                 while (sessions.countByTransport("websocket") > 0 && System.nanoTime() < deadline) {
@@ -253,16 +201,7 @@ class SlowReaderTest {
             OutputStream out = stalled.getOutputStream();
             var sessions = s.server.core().sessions();
             long started = System.nanoTime();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write((SecuredServer.initialize(s.token("stalled")) + "\n").getBytes(StandardCharsets.UTF_8));
-                    for (int i = 2; i < 2 + CALLS; i++) {
-                        out.write((SecuredServer.echo(i, BIG) + "\n").getBytes(StandardCharsets.UTF_8));
-                    }
-                } catch (Exception e) {
-                    // the server dropped the connection: what is expected
-                }
-            });
+            Thread writer = sendCalls(out, s.token("stalled"), CALLS, BIG, SlowReaderTest::line);
             try (LineClient calm = s.tcpAs("calm")) {
                 long deadline = started + TimeUnit.SECONDS.toNanos(20);
                 // the calm client's own session counts too: wait until only it is left
@@ -287,16 +226,7 @@ class SlowReaderTest {
             stalled.setReceiveBufferSize(4096);
             stalled.connect(new InetSocketAddress("127.0.0.1", s.tcpPort), 10_000);
             OutputStream out = stalled.getOutputStream();
-            Thread writer = Thread.ofVirtual().start(() -> {
-                try {
-                    out.write((SecuredServer.initialize(s.token("stalled")) + "\n").getBytes(StandardCharsets.UTF_8));
-                    for (int i = 2; i < 2 + CALLS; i++) {
-                        out.write((SecuredServer.echo(i, BIG) + "\n").getBytes(StandardCharsets.UTF_8));
-                    }
-                } catch (Exception e) {
-                    // the server closed the connection: fine
-                }
-            });
+            Thread writer = sendCalls(out, s.token("stalled"), CALLS, BIG, SlowReaderTest::line);
             Thread.sleep(1_000);
             try (LineClient calm = s.tcpAs("calm")) {
                 for (int i = 2; i < 12; i++) {
@@ -332,12 +262,12 @@ class SlowReaderTest {
                     Socket socket = new Socket("127.0.0.1", s.tcpPort);
                     floods.add(socket);
                     OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                    out.write((SecuredServer.initialize(s.token("pipeliner")) + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(line(SecuredServer.initialize(s.token("pipeliner"))));
                     out.flush();
                     threads.add(Thread.ofPlatform().daemon().start(() -> {
                         try {
                             for (int i = 2; !Thread.currentThread().isInterrupted(); i++) {
-                                out.write((SecuredServer.echo(i, big) + "\n").getBytes(StandardCharsets.UTF_8));
+                                out.write(line(SecuredServer.echo(i, big)));
                             }
                         } catch (Exception e) {
                             // closed at the end
@@ -384,6 +314,48 @@ class SlowReaderTest {
                 }
             }
         }
+    }
+
+    /**
+     * Connects {@code socket} with a small receive buffer and upgrades it to a WebSocket for the holder of
+     * {@code token}; the test reads nothing from it after the 101.
+     */
+    private static OutputStream webSocketThatNeverReads(SecuredServer s, Socket socket, String token) throws Exception {
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", s.http.getPort()), 10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + s.http.getPort() + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String head = readHead(socket.getInputStream());
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        return out;
+    }
+
+    /**
+     * On a thread of its own: {@code initialize}, then {@code calls} echo calls of {@code text}, each framed by
+     * {@code framing}. Its writes block once the server stops reading; it ends when the server closes the connection
+     * (what these tests expect) or the test interrupts it.
+     */
+    private static Thread sendCalls(OutputStream out, String token, int calls, String text,
+                                    java.util.function.Function<String, byte[]> framing) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                out.write(framing.apply(SecuredServer.initialize(token)));
+                for (int i = 2; i < 2 + calls; i++) {
+                    out.write(framing.apply(SecuredServer.echo(i, text)));
+                }
+            } catch (Exception e) {
+                // the server closed the connection
+            }
+        });
+    }
+
+    /** One NDJSON line, as a TCP client sends it. */
+    private static byte[] line(String json) {
+        return (json + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** One masked text frame, as a client sends it. */

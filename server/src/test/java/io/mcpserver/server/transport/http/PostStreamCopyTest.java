@@ -2,18 +2,13 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
-import io.mcpserver.server.protocol.AccessPolicy;
-import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.SessionState;
 import io.mcpserver.server.protocol.SessionStore;
 import io.mcpserver.server.testing.MemorySessionStates;
+import io.mcpserver.server.testing.TestCore;
 import io.mcpserver.server.protocol.SessionStreams;
-import io.mcpserver.server.registry.FeatureRegistry;
-import io.mcpserver.server.resume.ResumeSettings;
-import io.mcpserver.server.resume.ResumeStore;
 import io.mcpserver.spi.Caller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,9 +53,7 @@ class PostStreamCopyTest {
     private final HttpSessions b = new HttpSessions(coreB, 100, Duration.ofMinutes(30), 64);
 
     private McpCore core(String node) {
-        return new McpCore(ServerConfig.defaults().protocol(), new FeatureRegistry(), AccessPolicy.ALLOW_ALL,
-                RequestHook.NONE, false, ResumeSettings.defaults(), ResumeStore.inMemory(),
-                io.mcpserver.server.protocol.RequestTracing.OFF, log.node(node), node);
+        return TestCore.on(log.node(node), node);
     }
 
     @AfterEach
@@ -73,7 +66,7 @@ class PostStreamCopyTest {
 
     @Test
     void aStreamReadToItsEndOnItsNodeCostsTheLogNothing() {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         for (int i = 1; i <= 10; i++) {
             stream.send(progress(i));
@@ -93,7 +86,7 @@ class PostStreamCopyTest {
 
     @Test
     void aStreamWhoseClientWentAwayIsCopiedFromItsStartThenAsItGoesEachEventOnceInOrder() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         for (int i = 1; i <= 3; i++) {
             stream.send(progress(i));
@@ -121,7 +114,7 @@ class PostStreamCopyTest {
 
     @Test
     void anotherNodeResumingAStreamWhoseClientIsStillConnectedHereGetsEveryEventOnce() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         Written stillConnected = new Written();
         CompletableFuture<SseStream.End> onAsConnection = CompletableFuture.supplyAsync(
@@ -163,7 +156,7 @@ class PostStreamCopyTest {
      */
     @Test
     void aResumptionOfAStreamItsNodeNoLongerHasAndTheLogLacksGetsAnErrorAtOnce() {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         stream.send(progress(1));
         stream.send(response(7));
@@ -180,13 +173,13 @@ class PostStreamCopyTest {
                 serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
         assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "at once, not after a liveness check");
         assertEquals(List.of(stream.eventId(2)), onBsConnection.ids(), onBsConnection.text());
-        assertError(onBsConnection.text(), "(a) no longer holds");
+        assertError(onBsConnection.text(), 7, "(a) no longer holds");
         assertEquals(0, log.copies.get());
     }
 
     @Test
     void aResumptionAtTheResponseItsNodeNoLongerHasEndsAtOnce() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         stream.send(progress(1));
         Written gone = new Written();
@@ -208,7 +201,7 @@ class PostStreamCopyTest {
      */
     @Test
     void aFinishedStreamDroppedWhileAnotherNodeFollowsItIsCopiedToItsResponse() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         HttpSession onB = b.find(onA.id()).orElseThrow();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         for (int i = 1; i <= 3; i++) {
@@ -252,7 +245,7 @@ class PostStreamCopyTest {
      */
     @Test
     void beyondSixteenStreamsWaitingForTheirCopyAStreamIsLetGoAndItsResumeGetsAnError() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         HttpSession onB = b.find(onA.id()).orElseThrow();
         CompletableFuture<Void> slow = new CompletableFuture<>();
         log.gate = slow;
@@ -280,8 +273,7 @@ class PostStreamCopyTest {
         Written onBsConnection = new Written();
         assertEquals(SseStream.End.DRAINED,
                 serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
-        assertTrue(onBsConnection.text().contains("\"id\":17,\"error\"")
-                && onBsConnection.text().contains("(a) no longer holds"), onBsConnection.text());
+        assertError(onBsConnection.text(), 17, "(a) no longer holds");
 
         log.gate = null;
         slow.complete(null);
@@ -297,7 +289,7 @@ class PostStreamCopyTest {
      */
     @Test
     void aFollowedStreamWhoseLastCopyFailedGetsItsResponseOnceItsNodeIsAskedAgain() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         HttpSession onB = b.find(onA.id()).orElseThrow();
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         stream.send(progress(1));
@@ -325,20 +317,9 @@ class PostStreamCopyTest {
      */
     @Test
     void aResumptionOfAStreamItsNodeLetGoBeforeItsResponseWasCopiedGetsWhatWasCopiedThenAnError() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+        HttpSession onA = sessionOnA();
         HttpSession onB = b.find(onA.id()).orElseThrow();
-        SseStream stream = onA.openPostStream(IntNode.valueOf(7));
-        Written gone = new Written();
-        gone.failAfter = 1; // the client reads the first event, then goes away
-        CompletableFuture<SseStream.End> onAsConnection = CompletableFuture.supplyAsync(
-                () -> serve(onA, stream, 0, gone), Thread::startVirtualThread);
-        stream.send(progress(1));
-        awaitTrue(() -> gone.ids().size() == 1, "the client read the first event");
-        stream.send(progress(2));
-        stream.send(progress(3));
-        assertEquals(SseStream.End.DISCONNECTED, onAsConnection.get(30, TimeUnit.SECONDS));
-        String key = onA.id() + " " + stream.key();
-        awaitTrue(() -> log.added(key).size() == 3, "copied once the client went away");
+        SseStream stream = copiedOnceItsClientLeftAfterTheFirstEvent(onA);
         a.close(); // a stops serving the session before the call answered: it answers "-" from now on
 
         long asked = System.nanoTime();
@@ -349,17 +330,22 @@ class PostStreamCopyTest {
                 serve(onB, resumed.get().stream(), resumed.get().after(), onBsConnection));
         assertEquals(List.of(stream.eventId(2), stream.eventId(3), stream.eventId(4)), onBsConnection.ids(),
                 "the two copied events, then the error in the next place");
-        assertError(onBsConnection.text(), "(a) no longer holds");
+        assertError(onBsConnection.text(), 7, "(a) no longer holds");
         assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "at once, not after a liveness check");
     }
 
-    private static void assertError(String text, String naming) {
-        assertTrue(text.contains("\"id\":7,\"error\"") && text.contains("-32603") && text.contains(naming), text);
+    /** The stream ends with a JSON-RPC internal error for call {@code id}, naming what happened. */
+    private static void assertError(String text, int id, String naming) {
+        assertTrue(text.contains("\"id\":" + id + ",\"error\"") && text.contains("-32603") && text.contains(naming),
+                text);
     }
 
-    @Test
-    void aResumptionAfterTheRunningNodeDiedGetsWhatWasCopiedThenAnError() throws Exception {
-        HttpSession onA = a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+    private HttpSession sessionOnA() {
+        return a.open("http", Caller.builder("alice").build(), false, "127.0.0.1:1").orElseThrow();
+    }
+
+    /** Call 7 on a, whose client read its first event and went away: a copied its three events to the log. */
+    private SseStream copiedOnceItsClientLeftAfterTheFirstEvent(HttpSession onA) throws Exception {
         SseStream stream = onA.openPostStream(IntNode.valueOf(7));
         Written gone = new Written();
         gone.failAfter = 1; // the client reads the first event, then goes away
@@ -372,6 +358,13 @@ class PostStreamCopyTest {
         assertEquals(SseStream.End.DISCONNECTED, onAsConnection.get(30, TimeUnit.SECONDS));
         String key = onA.id() + " " + stream.key();
         awaitTrue(() -> log.added(key).size() == 3, "copied once the client went away");
+        return stream;
+    }
+
+    @Test
+    void aResumptionAfterTheRunningNodeDiedGetsWhatWasCopiedThenAnError() throws Exception {
+        HttpSession onA = sessionOnA();
+        SseStream stream = copiedOnceItsClientLeftAfterTheFirstEvent(onA);
         log.dead.add("a"); // killed: it answers nothing and its heartbeat is gone
 
         HttpSession onB = b.find(onA.id()).orElseThrow();
@@ -382,8 +375,7 @@ class PostStreamCopyTest {
         assertEquals(SseStream.End.DRAINED, end);
         assertEquals(List.of(stream.eventId(2), stream.eventId(3), stream.eventId(4)), onBsConnection.ids(),
                 "the two copied events, then the error in the next place");
-        assertTrue(onBsConnection.text().contains("\"id\":7,\"error\"") && onBsConnection.text().contains("-32603")
-                && onBsConnection.text().contains("(a) stopped before answering"), onBsConnection.text());
+        assertError(onBsConnection.text(), 7, "(a) stopped before answering");
     }
 
     /** What {@link SseResponse#serve} does around the pump, without an HTTP response. */

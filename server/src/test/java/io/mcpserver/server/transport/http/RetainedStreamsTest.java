@@ -2,16 +2,10 @@ package io.mcpserver.server.transport.http;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
 import io.mcpserver.server.json.Json;
-import io.mcpserver.server.protocol.AccessPolicy;
-import io.mcpserver.server.protocol.RequestHook;
-import io.mcpserver.server.protocol.RequestTracing;
 import io.mcpserver.server.protocol.SessionStore;
-import io.mcpserver.server.registry.FeatureRegistry;
-import io.mcpserver.server.resume.ResumeSettings;
-import io.mcpserver.server.resume.ResumeStore;
+import io.mcpserver.server.testing.TestCore;
 import io.mcpserver.spi.Caller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RetainedStreamsTest {
 
-    private final McpCore core = new McpCore(ServerConfig.defaults().protocol(), new FeatureRegistry(),
-            AccessPolicy.ALLOW_ALL, RequestHook.NONE, false, ResumeSettings.defaults(), ResumeStore.inMemory(),
-            RequestTracing.OFF, SessionStore.LOCAL, "");
+    private final McpCore core = TestCore.on(SessionStore.LOCAL, "");
     private final HttpSessions sessions = new HttpSessions(core, 100, Duration.ofMinutes(30), 64);
 
     @AfterEach

@@ -1,13 +1,8 @@
 package io.mcpserver.server.transport.http;
 
-import io.mcpserver.server.config.ServerConfig;
 import io.mcpserver.server.core.McpCore;
-import io.mcpserver.server.protocol.RequestHook;
 import io.mcpserver.server.protocol.SharedSessionsTest;
-import io.mcpserver.server.registry.FeatureRegistry;
-import io.mcpserver.server.resume.ResumeSettings;
-import io.mcpserver.server.resume.ResumeStore;
-import io.mcpserver.server.protocol.AccessPolicy;
+import io.mcpserver.server.testing.TestCore;
 import io.mcpserver.spi.Caller;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +25,7 @@ class SharedHttpSessionsTest {
     private final HttpSessions b = new HttpSessions(coreB, 100, Duration.ofMinutes(30), 16);
 
     private McpCore core(String node) {
-        return new McpCore(ServerConfig.defaults().protocol(), new FeatureRegistry(), AccessPolicy.ALLOW_ALL,
-                RequestHook.NONE, false, ResumeSettings.defaults(), ResumeStore.inMemory(),
-                io.mcpserver.server.protocol.RequestTracing.OFF, store.node(), node);
+        return TestCore.on(store.node(), node);
     }
 
     @AfterEach
