@@ -55,6 +55,11 @@ public final class LineWriter implements MessageSink {
         return since == 0 ? 0 : Math.max(0, now - since);
     }
 
+    /** Whether a write is in progress (for a client that stopped reading: blocked on its full socket buffers). */
+    public boolean isWriting() {
+        return writingSince != 0;
+    }
+
     public boolean isBroken() {
         return broken;
     }

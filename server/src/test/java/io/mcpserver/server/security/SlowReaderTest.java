@@ -170,6 +170,11 @@ class SlowReaderTest {
              Socket stalled = new Socket()) {
             OutputStream out = webSocketThatNeverReads(s, stalled, s.token("stalled"));
             var sessions = s.server.core().sessions();
+            // the session opens just after the 101 goes out (Helidon's onOpen): wait for it
+            long opening = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (sessions.countByTransport("websocket") == 0 && System.nanoTime() < opening) {
+                Thread.sleep(10);
+            }
             assertEquals(1, sessions.countByTransport("websocket"));
             long started = System.nanoTime();
             Thread writer = sendCalls(out, s.token("stalled"), CALLS, BIG, SlowReaderTest::textFrame);

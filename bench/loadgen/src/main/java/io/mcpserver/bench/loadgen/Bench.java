@@ -115,6 +115,8 @@ public final class Bench {
                       --launcher-dist DIR   the distribution (bin/ lib/ plugins/ conf/) that part installs and starts
                                             on its defaults (default: the bench's build with its configuration)
                       --launcher-baseline DIR  another distribution, e.g. the previous build, measured interleaved
+                      --startup-settle L    before each later start through the launcher, wait (at most 180 s)
+                                            until the 1-minute load average is below L (issue 14: load < 1)
                       --scale-conns N       idle WebSocket and SSE connections each (full 10000, quick 10000, smoke 100)
                       --scale-floor no      skip the plain-Helidon WebSocket floor of the scale test
                       --no-flood            skip the fairness-under-flood part (bench/run.sh --flood runs only it)

@@ -17,9 +17,11 @@ import java.util.Map;
 final class Startup {
 
     private final Bench b;
+    private final double settleBelow;
 
     Startup(Bench b) {
         this.b = b;
+        this.settleBelow = Double.parseDouble(b.opts.getOrDefault("startup-settle", "0"));
     }
 
     Map<String, Object> run(int runs) throws Exception {
@@ -152,6 +154,7 @@ final class Startup {
         for (int i = 0; i < runs; i++) {
             for (Install in : installs) {
                 for (boolean off : new boolean[]{false, true}) {
+                    (off ? in.loadsWithout : in.loadsWith).add(settle());
                     Start s = start(in, (off ? "off-" : "archive-") + i, off);
                     (off ? in.withoutList : in.withList).add(round(s.toolsListMs));
                     (off ? in.withoutLog : in.withLog).add(round(s.logMs));
@@ -164,6 +167,10 @@ final class Startup {
                 in.r.put("archive", files.map(f -> f.getFileName().toString()).sorted().toList());
             } catch (IOException e) {
                 in.r.put("archive", "none: " + e.getMessage());
+            }
+            if (settleBelow > 0) {
+                in.r.put("with_archive_loadavg1_before_runs", in.loadsWith);
+                in.r.put("without_archive_loadavg1_before_runs", in.loadsWithout);
             }
             in.r.put("with_archive_to_tools_list_ms_median", median(in.withList));
             in.r.put("with_archive_to_tools_list_runs", in.withList);
@@ -190,6 +197,10 @@ final class Startup {
         }
         r.put("ready", "fork to the answer of the first tools/list (initialize, notifications/initialized, tools/list on "
                 + "one connection, Accept: application/json, text/event-stream)");
+        if (settleBelow > 0) {
+            r.put("settle", "before each later start, waited (at most " + SETTLE_MAX_SECONDS + " s) for loadavg1 < "
+                    + settleBelow);
+        }
         r.put("loadavg1_before", loadBefore);
         r.put("loadavg1", Machine.loadavg1());
         Bench.log("startup through bin/mcp-server: " + r);
@@ -207,6 +218,8 @@ final class Startup {
         final List<Double> withoutList = new ArrayList<>();
         final List<Double> withLog = new ArrayList<>();
         final List<Double> withoutLog = new ArrayList<>();
+        final List<Double> loadsWith = new ArrayList<>();
+        final List<Double> loadsWithout = new ArrayList<>();
 
         Install(String name, Path home, Path conf, boolean defaults) {
             this.name = name;
@@ -242,6 +255,21 @@ final class Startup {
                 .replace("${TCP}", "false").replace("${HTTP}", "true")
                 .replace(b.benchDir.resolve("ours/target/plugins").toString(), home.resolve("plugins").toString()));
         return new Install(name, home, conf, false);
+    }
+
+    private static final int SETTLE_MAX_SECONDS = 180;
+
+    /**
+     * {@code --startup-settle L}: waits until the 1-minute load average is below L before a start, so that each start
+     * is measured on a quiet machine (issue 14 asks for load &lt; 1 before each cell) and the previous start's compiler
+     * threads, or the other install's, are not in the figure. Returns the load average the start began at.
+     */
+    private double settle() throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_MAX_SECONDS * 1_000_000_000L;
+        while (settleBelow > 0 && Machine.loadavg1() >= settleBelow && System.nanoTime() < deadline) {
+            Thread.sleep(1000); // the kernel updates the load average every 5 s
+        }
+        return Machine.loadavg1();
     }
 
     /** What one start measured: ms from the fork to the first tools/list answer and to the ready line. */

@@ -176,7 +176,7 @@ final class TcpConnection {
      * Called by the transport's watch: a write that has not completed for {@code write-timeout} means a client that
      * stopped reading while answers were due (its socket buffers are full). The connection is dropped, with one log
      * line, rather than holding its session's running requests, their answers and its reader for as long as the
-     * client stays connected. The socket is reset (linger 0): a TLS close would wait for the blocked write's lock.
+     * client stays connected.
      */
     void checkWrite(long now) {
         Duration limit = settings.writeTimeout();
@@ -186,11 +186,6 @@ final class TcpConnection {
         writeTimedOut = true;
         LOG.log(System.Logger.Level.WARNING, connection.session() + ": a write has not completed for "
                 + limit.toMillis() + " ms (transports.tcp.write-timeout): the client is not reading; dropping the connection");
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "tcp " + peer + ": linger: " + e.getMessage());
-        }
         closeSocket(); // the blocked write fails, the read loop ends, and the session's requests are cancelled
     }
 
@@ -205,7 +200,19 @@ final class TcpConnection {
         closeSocket();
     }
 
+    /**
+     * Closes the socket; with a write in progress (a client that stopped reading), resets it (linger 0) instead. A TLS
+     * close first sends close_notify, which waits for the TLS record lock the blocked write holds: an administrator's
+     * disconnect and the server's shutdown waited for ever on such a client. A reset fails that write at once.
+     */
     private void closeSocket() {
+        if (writer.isWriting()) {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "tcp " + peer + ": linger: " + e.getMessage());
+            }
+        }
         try {
             socket.close();
         } catch (IOException e) {
