@@ -197,6 +197,43 @@ class SlowReaderTest {
      * dropped once a write to it has been blocked that long, and its session ends with it; a calm client beside it is
      * served throughout. Before, nothing ended it: its blocked writer held the answers for as long as it stayed.
      */
+    /**
+     * A plugin that reports progress from a platform thread of its own: that thread does the blocked write. The write
+     * timeout interrupted the writing thread, which closes the socket only under a virtual thread; a platform thread
+     * kept the interrupt, and the plugin's next wait on it failed. Its write must fail, its thread stay uninterrupted.
+     */
+    @Test
+    void aPluginsOwnThreadWritingToAStalledWebSocketIsNotInterruptedByTheWriteTimeout() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        try (SecuredServer s = new SecuredServer(home, "", "",
+                java.util.Map.of("transports.http.websocket.write-timeout", "1s"));
+             Socket stalled = new Socket()) {
+            s.server.core().features().register(new io.mcpserver.server.registry.Contributions(
+                    new io.mcpserver.server.registry.Owner("reporter", SlowReaderTest.class.getClassLoader()),
+                    java.util.List.of(io.mcpserver.spi.tools.Tool.of(
+                            io.mcpserver.spi.tools.ToolDescriptor.builder("report").build(), (args, ctx) -> {
+                                Thread own = Thread.ofPlatform().name("plugin-reporter").start(() -> {
+                                    for (int i = 1; i <= 200; i++) {
+                                        ctx.progress(i, 200.0, BIG);
+                                    }
+                                    interrupted.set(Thread.currentThread().isInterrupted());
+                                    reported.countDown();
+                                });
+                                own.join();
+                                return io.mcpserver.spi.tools.ToolResult.text("reported");
+                            })),
+                    java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+            OutputStream out = webSocketThatNeverReads(s, stalled, s.token("stalled"));
+            out.write(textFrame(SecuredServer.initialize(s.token("stalled"))));
+            out.write(textFrame(SecuredServer.request(2, "tools/call",
+                    "{\"name\":\"report\",\"_meta\":{\"progressToken\":\"p\"}}")));
+            out.flush();
+            assertTrue(reported.await(30, TimeUnit.SECONDS), "the plugin's thread never got through its 200 reports");
+            assertTrue(!interrupted.get(), "the plugin's own thread was left interrupted by the write timeout");
+        }
+    }
+
     @Test
     void aTcpClientThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
         try (SecuredServer s = new SecuredServer(home, "", "", java.util.Map.of("transports.tcp.write-timeout", "1s"));

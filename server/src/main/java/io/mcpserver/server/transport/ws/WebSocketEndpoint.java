@@ -469,8 +469,10 @@ final class WebSocketEndpoint implements WsListener {
                 + limit.toMillis() + " ms (write-timeout): the client is not reading; dropping the connection");
         closeReason = "client not reading (a write blocked for " + limit.toMillis() + " ms, write-timeout)";
         outputClosed = true;
-        if (writingSince == since && writer != null) {
-            writer.interrupt(); // a virtual thread blocked on a socket: the socket is closed, the write fails
+        if (writingSince == since && writer != null && writer.isVirtual()) {
+            // a virtual thread blocked on a socket: the socket is closed, the write fails. A platform thread (a
+            // plugin's own) would only keep the interrupt: its write fails when terminate() below drops the socket
+            writer.interrupt();
         }
         Thread.ofVirtual().name("mcp-" + connection.clientId() + "-stuck").start(() -> {
             terminate();
