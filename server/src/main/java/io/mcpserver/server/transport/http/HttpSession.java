@@ -363,6 +363,18 @@ final class HttpSession {
         standalone.complete();
     }
 
+    /**
+     * Completes once the cluster's log holds what this node's copies of its streams owe it (another node's client
+     * reads them there), or one of those writes failed: a stopping node waits for this before it lets them go.
+     */
+    CompletableFuture<Void> copiesFlushed() {
+        if (copies.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(copies.values().stream()
+                .map(c -> c.flushed().toCompletableFuture()).toArray(CompletableFuture[]::new));
+    }
+
     /** Ends every stream; the protocol session is closed by the caller (it cancels in-flight requests). */
     void closeStreams() {
         closed = true;

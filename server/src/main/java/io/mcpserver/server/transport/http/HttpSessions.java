@@ -171,6 +171,41 @@ final class HttpSessions implements AutoCloseable {
         core.sessions().evict(session.session(), reason);
     }
 
+    /**
+     * How long a stopping node waits for the cluster's log to take what its stream copies still owe it: the last
+     * events of calls that finished during the shutdown grace, which another node's client reads there. A healthy
+     * Redis takes them in milliseconds; an unreachable one must not hold the stop for long.
+     */
+    static final Duration COPIES_ON_STOP = Duration.ofSeconds(2);
+
+    /**
+     * Waits, at most {@code limit}, until the copies of this node's streams owe the log nothing. Letting them go
+     * unfinished would end a client reading one on another node with an error instead of its call's response.
+     */
+    private void awaitCopies(Duration limit) {
+        List<java.util.concurrent.CompletableFuture<Void>> flushes = sessions.values().stream()
+                .map(HttpSession::copiesFlushed).filter(f -> !f.isDone()).toList();
+        if (flushes.isEmpty()) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            java.util.concurrent.CompletableFuture.allOf(flushes.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            LOG.log(System.Logger.Level.INFO, "Waited " + (System.nanoTime() - started) / 1_000_000 + " ms for the"
+                    + " cluster to hold the last events of " + flushes.size() + " session(s)' streams read on other nodes");
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Stopping without the last events of some streams read on other nodes:"
+                    + " the cluster did not take them within " + limit.toMillis() + " ms; those clients get an error"
+                    + " for their call");
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "Stopping without the last events of some streams read on other nodes:"
+                    + " " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts the virtual thread that ends idle sessions, checking a few times per timeout period. */
     void startReaper() {
         long periodMillis = Math.clamp(idleTimeout.toMillis() / 4, 50, 30_000);
@@ -229,6 +264,7 @@ final class HttpSessions implements AutoCloseable {
         if (r != null) {
             r.interrupt();
         }
+        awaitCopies(COPIES_ON_STOP);
         for (HttpSession s : List.copyOf(sessions.values())) {
             evict(s, "server stopping"); // a shared session goes on on the other nodes
         }

@@ -89,6 +89,24 @@ final class PostStreamCopy implements SseStream.Mirror {
     }
 
     /**
+     * Completes once the log holds every event the stream has queued so far: at once when the copy was never started,
+     * ended, or owes nothing; exceptionally when a write to the log fails or the copy is closed first.
+     */
+    CompletionStage<Void> flushed() {
+        long upTo = stream.lastSeq();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (!started || closed || copied >= upTo) {
+                done.complete(null);
+                return done;
+            }
+            waiters.add(new Waiter(upTo, done));
+        }
+        sendIfIdle(); // a write that failed is tried again now
+        return done;
+    }
+
+    /**
      * Whether this node forgets the copy when its own connection read the stream to its end: it started it (the
      * connection had dropped, and the client came back here), and no other node follows it. A node that follows it
      * forgets it when its own client read it all: this node's connection may have been dead without its knowing,

@@ -334,6 +334,54 @@ class PostStreamCopyTest {
         assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "at once, not after a liveness check");
     }
 
+    /**
+     * A stops while its copy of a call that just finished is still on its way to Redis (the call ended during the
+     * shutdown grace; its client reads it on B): the stop waits for the copy, so B's client gets the call's response
+     * rather than an error. Before, the stop closed the copy at once.
+     */
+    @Test
+    void aStoppingNodeWaitsForItsCopiesToReachTheLog() throws Exception {
+        HttpSession onA = sessionOnA();
+        SseStream stream = copiedOnceItsClientLeftAfterTheFirstEvent(onA);
+        String key = onA.id() + " " + stream.key();
+        CompletableFuture<Void> slow = new CompletableFuture<>();
+        log.gate = slow; // Redis takes a moment for the last events
+        stream.send(response(7));
+        stream.complete();
+        Thread.startVirtualThread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            log.gate = null;
+            slow.complete(null);
+        });
+        long stopping = System.nanoTime();
+        a.close();
+        long ms = (System.nanoTime() - stopping) / 1_000_000;
+        assertEquals(List.of(1L, 2L, 3L, 4L), log.added(key), "the response reached the log before a stopped");
+        assertTrue(ms < HttpSessions.COPIES_ON_STOP.toMillis() + 1_000, "the stop waited " + ms + " ms");
+    }
+
+    /** With Redis unreachable, the stop waits for the copies no longer than {@link HttpSessions#COPIES_ON_STOP}. */
+    @Test
+    void aStoppingNodeWaitsForItsCopiesAtMostAMoment() throws Exception {
+        HttpSession onA = sessionOnA();
+        SseStream stream = copiedOnceItsClientLeftAfterTheFirstEvent(onA);
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        log.gate = never;
+        stream.send(response(7));
+        stream.complete();
+        long stopping = System.nanoTime();
+        a.close();
+        long ms = (System.nanoTime() - stopping) / 1_000_000;
+        assertTrue(ms >= HttpSessions.COPIES_ON_STOP.toMillis() - 100 && ms < HttpSessions.COPIES_ON_STOP.toMillis() + 2_000,
+                "the stop waited " + ms + " ms");
+        log.gate = null;
+        never.complete(null);
+    }
+
     /** The stream ends with a JSON-RPC internal error for call {@code id}, naming what happened. */
     private static void assertError(String text, int id, String naming) {
         assertTrue(text.contains("\"id\":" + id + ",\"error\"") && text.contains("-32603") && text.contains(naming),
