@@ -32,10 +32,13 @@ public interface SessionCaps {
         return slot;
     };
 
-    /** The refusal, logged once. */
+    /** The refusal, logged (at most one line per subject per 10 s, with the count of the others). */
     static McpException tooMany(String subject, int max) {
-        System.getLogger(SessionCaps.class.getName()).log(System.Logger.Level.INFO, "Refused a session of '"
-                + ClientText.shown(subject) + "': " + max + " open (limits.max-sessions-per-principal)");
+        String line = RefusalsLogged.SESSIONS.admit(subject, "Refused a session of '" + ClientText.shown(subject) + "': " + max
+                + " open (limits.max-sessions-per-principal)");
+        if (line != null) {
+            System.getLogger(SessionCaps.class.getName()).log(System.Logger.Level.INFO, line);
+        }
         return new McpException(ErrorCodes.LIMIT_EXCEEDED, "Too many sessions: '" + ClientText.shown(subject)
                 + "' has " + max + " open (limits.max-sessions-per-principal); close one first", null);
     }

@@ -32,6 +32,64 @@ class SessionCapsTest {
     @TempDir
     Path home;
 
+    /**
+     * A principal refused over and over (a flooder reconnecting at once) wrote three INFO lines per refused TCP
+     * connection, about a thousand a second in the fairness benchmark: the log must say it, not repeat it.
+     */
+    @Test
+    void aPrincipalRefusedOverAndOverFillsNoLog() throws Exception {
+        String flooder = "flooder-" + System.nanoTime();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.mcpserver.server");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue()) {
+                    lines.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (SecuredServer s = new SecuredServer(home, """
+                limits:
+                  max-sessions-per-principal: 1
+                """, "");
+             LineClient first = s.tcpAs(flooder)) {
+            long logged = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (lines.stream().noneMatch(l -> l.contains("connected from")) && System.nanoTime() < logged) {
+                Thread.sleep(20); // logged by the connection's reader once its first message is handled
+            }
+            int before = lines.size();
+            for (int i = 0; i < 40; i++) {
+                try (LineClient refused = s.tcp()) {
+                    JsonNode answer = refused.request(SecuredServer.initialize(s.token(flooder)));
+                    assertEquals(-32000, answer.path("error").path("code").asInt(), answer.toString());
+                    assertNull(refused.readText(), "then the connection is closed");
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (lines.stream().noneMatch(l -> l.contains("not authenticated")) && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the last connection's end is logged by its own thread
+            }
+            List<String> about = lines.subList(before, lines.size()).stream()
+                    .filter(l -> l.contains(flooder) || l.contains("not authenticated") || l.contains("connected from"))
+                    .toList();
+            assertTrue(about.size() <= 2, "40 refused connections logged " + about.size() + " lines: " + about);
+            assertTrue(lines.stream().anyMatch(l -> l.contains("connected from") && l.contains(flooder)),
+                    "the authenticated connection is logged, with whom it stands for: " + lines);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
     @Test
     void onePrincipalGetsAtMostItsShareOnEveryTransportAndWebSocketsAreCapped() throws Exception {
         HttpClient client = HttpClient.newHttpClient();

@@ -2,6 +2,7 @@ package io.mcpserver.server.transport.tcp;
 
 import io.mcpserver.server.config.TcpSettings;
 import io.mcpserver.server.core.McpCore;
+import io.mcpserver.server.observe.LogThrottle;
 import io.mcpserver.server.protocol.MessageSink;
 import io.mcpserver.server.protocol.ReadTurn;
 import io.mcpserver.server.protocol.Session;
@@ -27,6 +28,11 @@ final class TcpConnection {
 
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
     private static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * Connections that end without authenticating: one line per peer address per 10 s. A flooder refused at the edge
+     * reconnects at once, hundreds of times a second, and each connection wrote three lines.
+     */
+    private static final LogThrottle UNAUTHENTICATED_LOGGED = new LogThrottle(Duration.ofSeconds(10));
 
     private final McpCore core;
     private final Socket socket;
@@ -34,6 +40,7 @@ final class TcpConnection {
     private final LineWriter writer;
     private final ClientConnection connection;
     private final String peer;
+    private final String tlsPeer;
     private volatile boolean shuttingDown;
     private volatile boolean authTimedOut;
     private volatile boolean writeTimedOut;
@@ -59,8 +66,14 @@ final class TcpConnection {
                 .orElseGet(() -> new ClientConnection(core, "tcp", sink, settings.maxMessageSize(), edge, peer));
         connection.onTakenOver(this::closeSocket); // the client came back on another connection: this one is stale
         connection.presence(socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), this::closeSocket);
-        LOG.log(System.Logger.Level.INFO, connection.session() + " connected from " + peer
-                + (tlsPeer == null ? "" : " (" + tlsPeer + ")"));
+        this.tlsPeer = tlsPeer;
+        // a connection that must authenticate with its first message is logged once it has (or, throttled, when it
+        // ends without): anyone can open connections, and a refused one is no news line by line
+        LOG.log(connection.authenticated() ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, connectedLine());
+    }
+
+    private String connectedLine() {
+        return connection.session() + " connected from " + peer + (tlsPeer == null ? "" : " (" + tlsPeer + ")");
     }
 
     /** The session the connection opened (a resume may replace it later). */
@@ -70,7 +83,8 @@ final class TcpConnection {
 
     void run() {
         String reason;
-        Thread deadline = connection.authenticated() ? null
+        boolean loggedIn = connection.authenticated();
+        Thread deadline = loggedIn ? null
                 : Thread.ofVirtual().name("mcp-tcp-auth-deadline").start(this::authDeadline);
         try {
             LineReader lines = new LineReader(socket.getInputStream(), settings.maxMessageSize());
@@ -82,6 +96,12 @@ final class TcpConnection {
                     LineReader.Raw raw = lines.nextRaw();
                     if (raw == null || !handle(raw)) {
                         break; // the end of the stream; or refused at the edge: one JSON-RPC error, then the end
+                    }
+                    if (!loggedIn && connection.authenticated()) {
+                        loggedIn = true;
+                        LOG.log(System.Logger.Level.INFO, connectedLine() + " and authenticated as '"
+                                + io.mcpserver.server.protocol.ClientText.shown(connection.session().caller().subject())
+                                + "'");
                     }
                     bytes = raw.tooLong() ? raw.oversize() : raw.length();
                 }
@@ -106,7 +126,16 @@ final class TcpConnection {
         int running = session.inFlightCount();
         var ending = connection.end(false);
         closeSocket();
-        LOG.log(System.Logger.Level.INFO, session + " disconnected: " + reason + connection.endingNote(ending, running));
+        String line = session + " disconnected: " + reason + connection.endingNote(ending, running);
+        if (connection.authenticated()) {
+            LOG.log(System.Logger.Level.INFO, line);
+        } else {
+            String logged = UNAUTHENTICATED_LOGGED.admit(socket.getInetAddress().getHostAddress(),
+                    line + " (from " + peer + ")");
+            if (logged != null) {
+                LOG.log(System.Logger.Level.INFO, logged);
+            }
+        }
     }
 
     /** One line: false when the connection is to end (its first message was refused at the edge). */
