@@ -231,17 +231,12 @@ public final class Dispatcher {
     /**
      * For Streamable HTTP, before a request's body of {@code bytes} (its declared length) is read: takes them from the
      * principal's byte budget and returns null; or, without room for them, returns the error to answer (429) without
-     * reading the body, counted, and the principal paced as after any rate-limit refusal. Not audited: the method is
-     * in the body.
+     * reading the body, counted (call {@link #holdOff} once it was sent: the principal is then paced as after any
+     * rate-limit refusal). Not audited: the method is in the body.
      */
     public ObjectNode refusedBody(Session session, long bytes) {
         McpException refusal = hook.takeBytes(session, bytes);
-        if (refusal == null) {
-            return null;
-        }
-        ObjectNode error = JsonRpc.error(NullNode.getInstance(), refusal);
-        holdOff.refused(session, error);
-        return error;
+        return refusal == null ? null : JsonRpc.error(NullNode.getInstance(), refusal);
     }
 
     /** Whether messages are counted against a byte budget ({@link RequestHook#takeBytes}). */

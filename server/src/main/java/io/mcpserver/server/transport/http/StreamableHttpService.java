@@ -163,6 +163,7 @@ final class StreamableHttpService implements HttpService {
             return false;
         }
         Replies.json(res, bearer.status(req, res, refusal), refusal);
+        dispatcher.holdOff(session.session(), refusal); // paced from now on; held if it ignored an earlier hint
         return true;
     }
 
