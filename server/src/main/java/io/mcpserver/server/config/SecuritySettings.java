@@ -151,7 +151,7 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
         public static final int DEFAULT_AUTH_FAILURES_BURST = 100;
         public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 100;
         public static final long DEFAULT_PACED_BYTES_PER_SECOND = 1L << 20;
-        public static final long DEFAULT_BYTES_PER_PRINCIPAL = 8L << 20;
+        public static final long DEFAULT_BYTES_PER_PRINCIPAL = 0; // off, like the request rates
         public static final long DEFAULT_BYTES_PER_PRINCIPAL_BURST = 64L << 20;
         /** No rate limit, no byte budget. */
         public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0, DEFAULT_AUTH_FAILURES_PER_ADDRESS,
