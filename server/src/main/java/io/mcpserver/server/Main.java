@@ -105,6 +105,7 @@ public final class Main {
             prepareJson();
         }
         ServerConfig config;
+        int carrierThreads;
         java.util.function.Supplier<Config> configuration = () -> ConfigLoader.load(cli.configFile(),
                 home.resolve("conf/mcp-server.yaml"), cli.overrides(), System.getenv());
         try {
@@ -112,6 +113,7 @@ public final class Main {
             config = ServerConfig.from(raw, home, cli.configFile(), version());
             ConfigReader reader = new ConfigReader(raw);
             Logging.Format format = reader.enumValue("logging.format", Logging.Format.class);
+            carrierThreads = reader.integer("server.carrier-threads");
             reader.check();
             Logging.configure(format);
         } catch (ConfigException e) {
@@ -139,6 +141,8 @@ public final class Main {
         if (cli.listPlugins()) {
             return listPlugins(config, console);
         }
+        // before the server starts its first virtual thread: the scheduler reads this once
+        System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, CarrierThreads.apply(carrierThreads));
         McpServer server = new McpServer(config, stdin, stdout, configuration);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mcp-shutdown"));
         handleSignals(server);

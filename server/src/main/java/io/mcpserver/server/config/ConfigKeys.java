@@ -50,6 +50,8 @@ public final class ConfigKeys {
                     "address every network transport binds to unless its own section says otherwise; loopback by default"),
             key("server.shutdown-grace", DURATION, "10s", null,
                     "on SIGTERM/SIGINT (or end of stdin), how long running requests may finish before they are cancelled"),
+            key("server.carrier-threads", INTEGER, "0", "(4 × processors)",
+                    "platform threads that run the server's virtual threads (`jdk.virtualThreadScheduler.parallelism`, which wins when set with `-D`); more than the processors, so that the operating system shares the cores among them: a virtual thread keeps its carrier for as long as it computes, and two computing on a large message held a 2-processor server's two carriers for up to 0.5 s; `0`: 4 × processors").range(0, 32_768),
 
             // logging
             key("logging.format", CHOICE, "text", null,
@@ -100,7 +102,11 @@ public final class ConfigKeys {
             key("limits.rate.global-burst", INTEGER, null, "2 × `global`",
                     "burst of the global bucket").range(0, 100_000_000),
             key("limits.rate.paced-bytes-per-second", SIZE, "1MiB", null,
-                    "while a principal is paced after a refusal of its `per-principal` rate, its connections together are read at most this many bytes a second as well as at its rate: a message of n bytes holds its next read back n / this (TCP lines, WebSocket messages and Streamable HTTP bodies; at most 5 s per message); principals never refused are not affected"),
+                    "while a principal is paced after a refusal of its `per-principal` rate or its byte budget, its connections together are read at most this many bytes a second as well as at its rate: a message of n bytes holds its next read back n / this (TCP lines, WebSocket messages and Streamable HTTP bodies; at most 5 s per message); principals never refused are not affected"),
+            key("limits.rate.per-principal-bytes-per-second", SIZE, "0", "(off)",
+                    "bytes a second one principal's messages may total over all its connections (TCP lines, WebSocket messages, Streamable HTTP bodies), after `per-principal-bytes-burst`; a message beyond it is refused with -32000 (HTTP 429) before it is parsed and the principal is paced from then on (`paced-bytes-per-second`); counted per node; `0` turns it off (the default, like the request rates: one client echoing 64 KiB messages back to back reads hundreds of MB a second here); a team server might set `8MiB`"),
+            key("limits.rate.per-principal-bytes-burst", SIZE, "64MiB", null,
+                    "bytes a principal may send at once before that rate applies (a message larger than this passes when the budget is full)"),
             key("limits.rate.auth-failures-per-address", INTEGER, "10", null, "refused authentications per second one remote address may cause; beyond that (and `auth-failures-burst`) its bad credentials get HTTP 429 with `Retry-After` (TCP: -32000, `data.reason: rate_limited`) and only one audit line per minute; valid tokens from that address still pass; `0` turns it off").range(0, 1_000_000),
             key("limits.rate.auth-failures-burst", INTEGER, "100", null, "refusals an address may cause at once before that rate applies").range(1, 10_000_000),
 
@@ -209,7 +215,7 @@ public final class ConfigKeys {
             key("transports.http.websocket.write-timeout", DURATION, "30s", null,
                     "a connection one of whose writes has not completed for this long (a client that stopped reading) is dropped, with one log line; `0` never"),
             key("transports.http.websocket.max-in-flight-per-principal", INTEGER, "0", null,
-                    "a connection whose principal (the subject, with security on and `limits.rate.per-principal` set; else its session) has this many requests running over all its sessions is not read from until one ends, at most a second at a time; `0` no bound").range(0, 1_000_000),
+                    "a connection whose principal (the subject, with security on and a per-principal limit set: `limits.rate.per-principal` or `per-principal-bytes-per-second`; else its session) has this many requests running over all its sessions is not read from until one ends, at most a second at a time; `0` no bound").range(0, 1_000_000),
             key("transports.http.tls.enabled", BOOLEAN, "false", null,
                     "HTTPS and WSS on this listener"),
             key("transports.http.tls.certificate", PATH, null, "none",

@@ -178,6 +178,15 @@ public final class ConfigReader {
         return size(key, fallback, true);
     }
 
+    /** A size whose {@code 0} turns something off: 0 or positive. */
+    public long sizeOrOff(String key) {
+        String v = value(key);
+        if (v != null && v.trim().equals("0")) {
+            return 0;
+        }
+        return size(key, ConfigValues.parseSize(declaredDefault(key)), false);
+    }
+
     private long size(String key, long fallback, boolean derived) {
         if (derived) {
             noDeclaredDefault(key);

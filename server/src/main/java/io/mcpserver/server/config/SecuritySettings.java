@@ -139,21 +139,37 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
      * @param globalBurst       its capacity
      * @param pacedBytesPerSecond how fast a principal is read, in bytes, while it is paced after a refusal of its
      *                          rate (a large message is one request but many bytes)
+     * @param perPrincipalBytes      refill rate, in bytes a second, of each principal's byte bucket: what its
+     *                               messages may total over all its connections (0: off)
+     * @param perPrincipalBytesBurst its capacity, in bytes
      */
     public record RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst,
                                     int authFailuresPerAddress, int authFailuresBurst, int maxSessionsPerPrincipal,
-                                    long pacedBytesPerSecond) {
+                                    long pacedBytesPerSecond, long perPrincipalBytes, long perPrincipalBytesBurst) {
 
         public static final int DEFAULT_AUTH_FAILURES_PER_ADDRESS = 10;
         public static final int DEFAULT_AUTH_FAILURES_BURST = 100;
         public static final int DEFAULT_MAX_SESSIONS_PER_PRINCIPAL = 100;
         public static final long DEFAULT_PACED_BYTES_PER_SECOND = 1L << 20;
-        public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0);
+        public static final long DEFAULT_BYTES_PER_PRINCIPAL = 0; // off, like the request rates
+        public static final long DEFAULT_BYTES_PER_PRINCIPAL_BURST = 64L << 20;
+        /** No rate limit, no byte budget. */
+        public static final RateLimitSettings OFF = new RateLimitSettings(0, 0, 0, 0, DEFAULT_AUTH_FAILURES_PER_ADDRESS,
+                DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, DEFAULT_PACED_BYTES_PER_SECOND, 0, 0);
 
-        /** With the default limits on refused authentications per address and sessions per principal. */
+        /**
+         * These request rates, with the defaults of the rest: refused authentications per address, sessions per
+         * principal, the paced and the per-principal byte rates.
+         */
         public RateLimitSettings(int perPrincipal, int perPrincipalBurst, int global, int globalBurst) {
             this(perPrincipal, perPrincipalBurst, global, globalBurst, DEFAULT_AUTH_FAILURES_PER_ADDRESS,
-                    DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, DEFAULT_PACED_BYTES_PER_SECOND);
+                    DEFAULT_AUTH_FAILURES_BURST, DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, DEFAULT_PACED_BYTES_PER_SECOND,
+                    DEFAULT_BYTES_PER_PRINCIPAL, DEFAULT_BYTES_PER_PRINCIPAL_BURST);
+        }
+
+        /** Whether each principal has a byte budget ({@code limits.rate.per-principal-bytes-per-second}). */
+        public boolean bytesPerPrincipal() {
+            return perPrincipalBytes > 0;
         }
     }
 
@@ -287,9 +303,15 @@ public record SecuritySettings(boolean enabled, String resource, List<String> au
                 authFailures,
                 r.integer("limits.rate.auth-failures-burst"),
                 r.integer("limits.max-sessions-per-principal"),
-                r.size("limits.rate.paced-bytes-per-second"));
+                r.size("limits.rate.paced-bytes-per-second"),
+                r.sizeOrOff("limits.rate.per-principal-bytes-per-second"),
+                r.size("limits.rate.per-principal-bytes-burst"));
         if (perPrincipal > 0 && limits.perPrincipalBurst() < 1) {
             r.problem("limits.rate.per-principal-burst", "must be at least 1 while limits.rate.per-principal is on");
+        }
+        if (limits.bytesPerPrincipal() && limits.perPrincipalBytesBurst() < 1) {
+            r.problem("limits.rate.per-principal-bytes-burst",
+                    "must be at least 1 byte while limits.rate.per-principal-bytes-per-second is on");
         }
         if (global > 0 && limits.globalBurst() < 1) {
             r.problem("limits.rate.global-burst", "must be at least 1 while limits.rate.global is on");

@@ -200,6 +200,21 @@ public final class ServerMetrics implements AutoCloseable {
                 }
                 return delegate.refusedUnparsed(session, method, waitNanos);
             }
+
+            @Override
+            public boolean countsBytes() {
+                return delegate.countsBytes();
+            }
+
+            @Override
+            public McpException takeBytes(Session session, long bytes) {
+                McpException refusal = delegate.takeBytes(session, bytes);
+                if (refusal != null && !closed) { // the byte budget (limits.rate.per-principal-bytes-per-second)
+                    counter("mcp.rate.limited", "Requests refused by the rate limits (limits.rate)",
+                            "transport", session.transport()).increment();
+                }
+                return refusal;
+            }
         };
     }
 

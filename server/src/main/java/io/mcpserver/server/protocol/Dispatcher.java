@@ -209,31 +209,54 @@ public final class Dispatcher {
      */
     public boolean refusedUnparsed(Session session, byte[] utf8, int length, MessageSink sink) {
         long wait = refusedForNanos(session);
-        if (wait <= 0) {
+        McpException overBytes = wait > 0 ? null : hook.takeBytes(session, length);
+        if (wait <= 0 && overBytes == null) {
             return false;
         }
         RequestHead head = RequestHead.of(utf8, 0, length);
-        return head != null && refuse(session, head, wait, sink);
+        return head != null && refuse(session, head, wait, overBytes, sink);
     }
 
-    /** The same for a message already decoded (WebSocket text). */
+    /** The same for a message already decoded (WebSocket text; its length in chars is counted as its bytes). */
     public boolean refusedUnparsed(Session session, String message, MessageSink sink) {
         long wait = refusedForNanos(session);
-        if (wait <= 0) {
+        McpException overBytes = wait > 0 ? null : hook.takeBytes(session, message.length());
+        if (wait <= 0 && overBytes == null) {
             return false;
         }
         RequestHead head = RequestHead.of(message);
-        return head != null && refuse(session, head, wait, sink);
+        return head != null && refuse(session, head, wait, overBytes, sink);
+    }
+
+    /**
+     * For Streamable HTTP, before a request's body of {@code bytes} (its declared length) is read: takes them from the
+     * principal's byte budget and returns null; or, without room for them, returns the error to answer (429) without
+     * reading the body, counted (call {@link #holdOff} once it was sent: the principal is then paced as after any
+     * rate-limit refusal). Not audited: the method is in the body.
+     */
+    public ObjectNode refusedBody(Session session, long bytes) {
+        McpException refusal = hook.takeBytes(session, bytes);
+        return refusal == null ? null : JsonRpc.error(NullNode.getInstance(), refusal);
+    }
+
+    /** Whether messages are counted against a byte budget ({@link RequestHook#takeBytes}). */
+    public boolean countsBytes() {
+        return hook.countsBytes();
     }
 
     private long refusedForNanos(Session session) {
         return Math.max(hook.refusedForNanos(session), holdOff.toldToWaitNanos(session));
     }
 
-    private boolean refuse(Session session, RequestHead head, long waitNanos, MessageSink sink) {
+    /**
+     * Refuses a request from its head: for {@code overBytes} (its principal's byte budget had no room for it) or,
+     * when that is null, because its principal is refused for {@code waitNanos} still.
+     */
+    private boolean refuse(Session session, RequestHead head, long waitNanos, McpException overBytes,
+                           MessageSink sink) {
         long started = System.nanoTime();
         session.touch();
-        McpException refusal = hook.refusedUnparsed(session, head.method(), waitNanos);
+        McpException refusal = overBytes != null ? overBytes : hook.refusedUnparsed(session, head.method(), waitNanos);
         if (tracing != RequestTracing.OFF) {
             endTrace(beginTrace(session, false, head.id(), head.method(), head.params(), TraceHeaders.current()), null,
                     refusal, false);

@@ -46,6 +46,21 @@ public interface RequestHook {
     }
 
     /**
+     * Asked before a message of {@code bytes} of {@code session} is parsed (connection transports) or a request body
+     * is read (Streamable HTTP): takes them from its principal's byte budget and returns null, or returns the refusal
+     * when the budget has no room for them (nothing taken; the error carries the time until it will have). The
+     * dispatcher then refuses the request unparsed and paces its principal as after any rate-limit refusal.
+     */
+    default McpException takeBytes(Session session, long bytes) {
+        return null;
+    }
+
+    /** Whether {@link #takeBytes} may refuse anything (a transport skips looking up a session if not). */
+    default boolean countsBytes() {
+        return false;
+    }
+
+    /**
      * A request the dispatcher refuses from its id and method alone, before parsing the rest, because its principal
      * is refused for {@code waitNanos} still ({@link #refusedForNanos}, or its last refusal's retry time): the error
      * to answer, counted like a refusal of {@link #admit}.

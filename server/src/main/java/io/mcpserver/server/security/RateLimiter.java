@@ -27,6 +27,8 @@ public final class RateLimiter implements RequestHook {
     private final LongSupplier nanoClock;
     private final TokenBucket global;
     private final Map<String, TokenBucket> principals = new ConcurrentHashMap<>();
+    /** Each principal's byte budget ({@code limits.rate.per-principal-bytes-per-second}): this process's only. */
+    private final Map<String, TokenBucket> byteBuckets = new ConcurrentHashMap<>();
     private final RateBuckets local = new LocalBuckets();
     private volatile RateBuckets buckets = local;
 
@@ -54,10 +56,48 @@ public final class RateLimiter implements RequestHook {
         throw McpException.limitExceeded(serverBusy(), refusal.waitNanos());
     }
 
-    /** The subject with security on (all its connections share one bucket), else the session. */
+    /**
+     * The subject with security on and a per-principal limit (requests or bytes) on: all its connections share one
+     * bucket and one pace; else the session.
+     */
     @Override
     public Object principal(Session session) {
-        return settings.perPrincipal() > 0 && bySubject ? "sub:" + session.caller().subject() : session;
+        return perPrincipal() && bySubject ? "sub:" + session.caller().subject() : session;
+    }
+
+    @Override
+    public boolean countsBytes() {
+        return settings.bytesPerPrincipal();
+    }
+
+    /**
+     * Takes a message of {@code bytes} from its principal's byte budget: null when there was room, else the refusal
+     * (nothing taken), with how long until there will be. A message larger than the burst passes when the budget is
+     * full (it empties it), so that the burst never refuses a message the size limit lets through.
+     */
+    @Override
+    public McpException takeBytes(Session session, long bytes) {
+        if (!settings.bytesPerPrincipal() || bytes <= 0) {
+            return null;
+        }
+        long now = nanoClock.getAsLong();
+        if (byteBuckets.size() > SWEEP_ABOVE) {
+            byteBuckets.values().removeIf(b -> b.isFull(now));
+        }
+        String key = bySubject ? "sub:" + session.caller().subject() : "client:" + session.clientId();
+        TokenBucket bucket = byteBuckets.computeIfAbsent(key, k -> new TokenBucket(settings.perPrincipalBytes(),
+                settings.perPrincipalBytesBurst(), now));
+        long waitNanos = bucket.take(now, bytes);
+        if (waitNanos <= 0) {
+            return null;
+        }
+        return McpException.limitExceeded(bytesLimited(session), waitNanos);
+    }
+
+    private String bytesLimited(Session session) {
+        return "Byte rate limit exceeded for " + (bySubject ? "'" + session.caller().subject() + "'" : "this client")
+                + " (" + settings.perPrincipalBytes() + " bytes/s after " + settings.perPrincipalBytesBurst()
+                + " at once)";
     }
 
     /** With this process's buckets, how long until either has a token for the session's principal; else 0. */
@@ -75,16 +115,21 @@ public final class RateLimiter implements RequestHook {
         return settings.perPrincipal() > 0 ? 1_000_000_000L / settings.perPrincipal() : 0;
     }
 
-    /** {@code limits.rate.paced-bytes-per-second}, with a per-principal rate (the only pace there is without). */
+    /** {@code limits.rate.paced-bytes-per-second}, with a per-principal limit (the only pace there is without). */
     @Override
     public long pacedBytesPerSecond(Session session) {
-        return settings.perPrincipal() > 0 ? settings.pacedBytesPerSecond() : 0;
+        return perPrincipal() ? settings.pacedBytesPerSecond() : 0;
+    }
+
+    private boolean perPrincipal() {
+        return settings.perPrincipal() > 0 || settings.bytesPerPrincipal();
     }
 
     @Override
     public McpException refusedUnparsed(Session session, String method, long waitNanos) {
-        return McpException.limitExceeded(settings.perPrincipal() > 0 ? principalLimited(session) : serverBusy(),
-                waitNanos);
+        // neither rate on: the principal was told to wait by a refusal of its byte budget
+        return McpException.limitExceeded(settings.perPrincipal() > 0 ? principalLimited(session)
+                : settings.global() > 0 ? serverBusy() : bytesLimited(session), waitNanos);
     }
 
     private String bucketKey(Session session) {
@@ -159,14 +204,17 @@ public final class RateLimiter implements RequestHook {
         return principals.size();
     }
 
-    /** A bucket of {@code capacity} tokens refilled at {@code rate} per second; one request takes one token. */
+    /**
+     * A bucket of {@code capacity} tokens refilled at {@code rate} per second; one request takes one token (one byte
+     * one token, in a byte budget).
+     */
     static final class TokenBucket {
         private final double perNano;
         private final double capacity;
         private double tokens;
         private long last;
 
-        TokenBucket(int ratePerSecond, int capacity, long now) {
+        TokenBucket(double ratePerSecond, double capacity, long now) {
             this.perNano = ratePerSecond / 1e9;
             this.capacity = capacity;
             this.tokens = capacity;
@@ -175,12 +223,21 @@ public final class RateLimiter implements RequestHook {
 
         /** Takes a token: 0 when one was there, else how many nanoseconds until one will be (nothing is taken). */
         synchronized long take(long now) {
+            return take(now, 1);
+        }
+
+        /**
+         * Takes {@code amount} tokens (at most the capacity): 0 when they were there, else how many nanoseconds until
+         * they will be (nothing is taken).
+         */
+        synchronized long take(long now, double amount) {
             refill(now);
-            if (tokens >= 1) {
-                tokens -= 1;
+            double need = Math.min(amount, capacity);
+            if (tokens >= need) {
+                tokens -= need;
                 return 0;
             }
-            return (long) Math.ceil((1 - tokens) / perNano);
+            return (long) Math.ceil((need - tokens) / perNano);
         }
 
         /** How long until a token will be there, taking nothing: 0 when there is one now. */

@@ -148,6 +148,16 @@ public final class ServerSecurity implements AutoCloseable {
             public McpException refusedUnparsed(Session session, String method, long waitNanos) {
                 return limiter.refusedUnparsed(session, method, waitNanos);
             }
+
+            @Override
+            public boolean countsBytes() {
+                return limiter.countsBytes();
+            }
+
+            @Override
+            public McpException takeBytes(Session session, long bytes) {
+                return limiter.takeBytes(session, bytes);
+            }
         };
     }
 

@@ -142,4 +142,44 @@ class RateLimiterTest {
         assertEquals(10_002, limiter.principalBuckets(), "buckets not yet refilled are kept");
         refused(limiter, busy);
     }
+
+    private static RateLimitSettings bytes(long perSecond, long burst) {
+        return new RateLimitSettings(0, 0, 0, 0, 10, 100, 100, 1 << 20, perSecond, burst);
+    }
+
+    @Test
+    void aByteBudgetTakesMessagesUntilItIsSpentThenRefusesWithTheWaitForTheNextOneAndTakesNothing() {
+        RateLimiter limiter = limiter(bytes(1000, 3000), true);
+        Session alice = session("alice", "c1");
+        Session aliceElsewhere = session("alice", "c2");
+        assertEquals(null, limiter.takeBytes(alice, 2000));
+        assertEquals(null, limiter.takeBytes(aliceElsewhere, 1000), "one budget over all the subject's connections");
+        McpException e = limiter.takeBytes(alice, 500);
+        assertEquals(ErrorCodes.LIMIT_EXCEEDED, e.code());
+        assertEquals(500, e.data().path("retryAfterMs").asLong(), e.data().toString());
+        assertTrue(e.getMessage().contains("'alice'") && e.getMessage().contains("1000 bytes/s"), e.getMessage());
+        advanceMillis(499);
+        assertEquals(1, limiter.takeBytes(alice, 500).data().path("retryAfterMs").asLong(), "a refusal takes nothing");
+        advanceMillis(1);
+        assertEquals(null, limiter.takeBytes(alice, 500));
+        assertEquals(null, limiter.takeBytes(session("bob", "c3"), 3000), "bob has a budget of his own");
+        assertEquals("sub:alice", limiter.principal(alice),
+                "a byte budget makes the subject the principal its connections are paced as");
+    }
+
+    @Test
+    void aMessageLargerThanTheBurstPassesWhenTheBudgetIsFull() {
+        RateLimiter limiter = limiter(bytes(1000, 3000), true);
+        Session alice = session("alice", "c1");
+        assertEquals(null, limiter.takeBytes(alice, 10_000), "the size limit, not the burst, bounds one message");
+        assertEquals(3000, limiter.takeBytes(alice, 10_000).data().path("retryAfterMs").asLong(),
+                "then the whole burst must have come back");
+    }
+
+    @Test
+    void withoutAByteBudgetNothingIsCounted() {
+        RateLimiter limiter = limiter(RateLimitSettings.OFF, true);
+        assertEquals(null, limiter.takeBytes(session("alice", "c1"), Long.MAX_VALUE / 2));
+        assertTrue(!limiter.countsBytes());
+    }
 }

@@ -93,7 +93,9 @@ final class StreamableHttpService implements HttpService {
                     "Not Acceptable: the Accept header must list application/json and text/event-stream");
             return;
         }
-        paceBody(req, caller);
+        if (bodyRefused(req, res, caller)) {
+            return;
+        }
         JsonNode message = Replies.message(req, res, settings.maxMessageSize());
         if (message == null) {
             return;
@@ -135,19 +137,34 @@ final class StreamableHttpService implements HttpService {
      * Before the body of a request in a session is read: a principal refused lately waits for its read slot, paced at
      * its rate and its byte budget ({@code limits.rate.paced-bytes-per-second}, the declared length counted), so its
      * bodies are not read meanwhile and TCP pushes back on the client. Only its own request waits (not a connection
-     * another client could be given next by a proxy); errors about the session are answered later, as before.
+     * another client could be given next by a proxy); errors about the session are answered later, as before. Then
+     * the declared length is taken from the principal's byte budget ({@code limits.rate.per-principal-bytes-per-second}):
+     * without room for it the request is answered 429 with {@code Retry-After}, its body unread (true).
      */
-    private void paceBody(ServerRequest req, Caller caller) {
+    private boolean bodyRefused(ServerRequest req, ServerResponse res, Caller caller) {
         String sessionId = Replies.header(req, Replies.SESSION_ID);
-        if (sessionId == null || !dispatcher.pacesAnyone()) {
-            return;
+        if (sessionId == null || (!dispatcher.pacesAnyone() && !dispatcher.countsBytes())) {
+            return false;
         }
+        HttpSession session;
         try {
-            sessions.find(sessionId).filter(s -> !s.isClosed() && bearer.owns(s.session(), caller))
-                    .ifPresent(s -> dispatcher.paceReading(s.session(), 0, Math.max(0, Replies.declaredLength(req))));
+            session = sessions.find(sessionId).filter(s -> !s.isClosed() && bearer.owns(s.session(), caller))
+                    .orElse(null);
         } catch (McpException e) {
-            // a session of another node, and Redis unreachable: answered once the body is read
+            return false; // a session of another node, and Redis unreachable: answered once the body is read
         }
+        if (session == null) {
+            return false;
+        }
+        long bytes = Math.max(0, Replies.declaredLength(req));
+        dispatcher.paceReading(session.session(), 0, bytes);
+        ObjectNode refusal = dispatcher.refusedBody(session.session(), bytes);
+        if (refusal == null) {
+            return false;
+        }
+        Replies.json(res, bearer.status(req, res, refusal), refusal);
+        dispatcher.holdOff(session.session(), refusal); // paced from now on; held if it ignored an earlier hint
+        return true;
     }
 
     private void initialize(ObjectNode message, Caller caller, ServerRequest req, ServerResponse res,
