@@ -152,6 +152,51 @@ class ByteBudgetTest {
     }
 
     /**
+     * The legacy HTTP+SSE transport's {@code POST /message} too: before, its bodies were neither paced nor counted, so
+     * a flooder moved to that endpoint was read at full speed.
+     */
+    @Test
+    void aLegacySsePrincipalPostingLargeBodiesIsAnswered429BeyondItsByteBudget() throws Exception {
+        try (SecuredServer s = new SecuredServer(home, LIMITS, "", Map.of())) {
+            String flooder = s.token("flooder");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            HttpResponse<java.io.InputStream> stream = client.send(java.net.http.HttpRequest.newBuilder(
+                    s.http.resolve("/sse")).header("Accept", "text/event-stream")
+                    .header("Authorization", "Bearer " + flooder).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, stream.statusCode());
+            try (var events = new java.io.BufferedReader(new java.io.InputStreamReader(stream.body(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                String endpoint = null;
+                for (String line; endpoint == null && (line = events.readLine()) != null; ) {
+                    if (line.startsWith("data: ")) {
+                        endpoint = line.substring("data: ".length()).trim();
+                    }
+                }
+                assertNotNull(endpoint, "no endpoint event");
+                int refused = 0;
+                String retryAfter = null;
+                for (int i = 0; i < 8; i++) {
+                    HttpResponse<String> reply = client.send(java.net.http.HttpRequest.newBuilder(
+                            s.http.resolve(endpoint)).header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + flooder)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(SecuredServer.echo(1000 + i, BIG)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (reply.statusCode() == 429) {
+                        refused++;
+                        retryAfter = reply.headers().firstValue("Retry-After").orElse(null);
+                        assertTrue(reply.body().contains("Byte rate limit exceeded for 'flooder'"), reply.body());
+                    } else {
+                        assertEquals(202, reply.statusCode(), reply.body());
+                    }
+                }
+                assertTrue(refused > 0, "8 bodies of 128 KiB at once, against a burst of 512 KiB: none refused");
+                assertNotNull(retryAfter, "a 429 without Retry-After");
+            }
+        }
+    }
+
+    /**
      * The budget conf/mcp-server.yaml suggests for a team server (8 MiB/s) with the default burst (64 MiB): a client
      * uploading a few MB at once is served in full, never refused.
      */

@@ -110,11 +110,14 @@ final class LegacySseService implements HttpService {
                     "Session not found: its SSE stream is closed; open " + settings.ssePath() + " again");
             return;
         }
+        HttpSession session = found.get();
+        if (BodyBudget.applies(dispatcher) && BodyBudget.refused(dispatcher, bearer, session, req, res)) {
+            return; // its principal's byte budget has no room for it: 429, the body unread
+        }
         JsonNode message = Replies.message(req, res, settings.maxMessageSize());
         if (message == null) {
             return;
         }
-        HttpSession session = found.get();
         if (!session.reachable()) { // the answer would travel to the node holding /sse through Redis, which is down
             Replies.error(res, Status.SERVICE_UNAVAILABLE_503, JsonRpc.idOrNull(message), ErrorCodes.INTERNAL_ERROR,
                     io.mcpserver.server.protocol.SessionStore.UNAVAILABLE);

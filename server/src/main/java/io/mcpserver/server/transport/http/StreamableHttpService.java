@@ -143,7 +143,7 @@ final class StreamableHttpService implements HttpService {
      */
     private boolean bodyRefused(ServerRequest req, ServerResponse res, Caller caller) {
         String sessionId = Replies.header(req, Replies.SESSION_ID);
-        if (sessionId == null || (!dispatcher.pacesAnyone() && !dispatcher.countsBytes())) {
+        if (sessionId == null || !BodyBudget.applies(dispatcher)) {
             return false;
         }
         HttpSession session;
@@ -153,18 +153,7 @@ final class StreamableHttpService implements HttpService {
         } catch (McpException e) {
             return false; // a session of another node, and Redis unreachable: answered once the body is read
         }
-        if (session == null) {
-            return false;
-        }
-        long bytes = Math.max(0, Replies.declaredLength(req));
-        dispatcher.paceReading(session.session(), 0, bytes);
-        ObjectNode refusal = dispatcher.refusedBody(session.session(), bytes);
-        if (refusal == null) {
-            return false;
-        }
-        Replies.json(res, bearer.status(req, res, refusal), refusal);
-        dispatcher.holdOff(session.session(), refusal); // paced from now on; held if it ignored an earlier hint
-        return true;
+        return session != null && BodyBudget.refused(dispatcher, bearer, session, req, res);
     }
 
     private void initialize(ObjectNode message, Caller caller, ServerRequest req, ServerResponse res,
