@@ -6,7 +6,6 @@ import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -57,8 +55,8 @@ class ByteBudgetTest {
         try (SecuredServer s = new SecuredServer(home, LIMITS, "", Map.of())) {
             BlockingQueue<String> flooderInbox = new LinkedBlockingQueue<>();
             BlockingQueue<String> calmInbox = new LinkedBlockingQueue<>();
-            WebSocket flooder = open(s, "flooder", flooderInbox);
-            WebSocket calm = open(s, "calm", calmInbox);
+            WebSocket flooder = s.webSocketAs("flooder", flooderInbox);
+            WebSocket calm = s.webSocketAs("calm", calmInbox);
             try {
                 long started = System.nanoTime();
                 Thread sender = Thread.ofVirtual().start(() -> {
@@ -234,27 +232,5 @@ class ByteBudgetTest {
         var init = s.post(token, null, SecuredServer.initialize(token));
         assertEquals(200, init.statusCode(), init.body());
         return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-    }
-
-    private static WebSocket open(SecuredServer s, String subject, BlockingQueue<String> inbox) throws Exception {
-        WebSocket ws = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
-                .header("Authorization", "Bearer " + s.token(subject))
-                .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
-                    private final StringBuilder parts = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        parts.append(data);
-                        if (last) {
-                            inbox.add(parts.toString());
-                            parts.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        ws.sendText(SecuredServer.initialize(s.token(subject)), true).join();
-        assertNotNull(inbox.poll(10, TimeUnit.SECONDS), subject + ": initialize unanswered");
-        return ws;
     }
 }

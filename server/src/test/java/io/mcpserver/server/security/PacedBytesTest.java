@@ -6,12 +6,10 @@ import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -82,8 +80,8 @@ class PacedBytesTest {
         try (SecuredServer s = new SecuredServer(home, LIMITS, "", Map.of())) {
             BlockingQueue<String> flooderInbox = new LinkedBlockingQueue<>();
             BlockingQueue<String> calmInbox = new LinkedBlockingQueue<>();
-            WebSocket flooder = open(s, "flooder", flooderInbox);
-            WebSocket calm = open(s, "calm", calmInbox);
+            WebSocket flooder = s.webSocketAs("flooder", flooderInbox);
+            WebSocket calm = s.webSocketAs("calm", calmInbox);
             try {
                 for (int i = 100; i < 120; i++) {
                     flooder.sendText(SecuredServer.echo(i, "x"), true).join();
@@ -174,27 +172,5 @@ class PacedBytesTest {
                 .header("Authorization", "Bearer " + token)
                 .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static WebSocket open(SecuredServer s, String subject, BlockingQueue<String> inbox) throws Exception {
-        WebSocket ws = SecuredServer.HTTP.newWebSocketBuilder().subprotocols("mcp")
-                .header("Authorization", "Bearer " + s.token(subject))
-                .buildAsync(URI.create("ws://" + s.http.getAuthority() + "/ws"), new WebSocket.Listener() {
-                    private final StringBuilder parts = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        parts.append(data);
-                        if (last) {
-                            inbox.add(parts.toString());
-                            parts.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        ws.sendText(SecuredServer.initialize(s.token(subject)), true).join();
-        assertNotNull(inbox.poll(10, TimeUnit.SECONDS), subject + ": initialize unanswered");
-        return ws;
     }
 }

@@ -86,6 +86,35 @@ final class SecuredServer implements AutoCloseable {
         tcpPort = t == null ? -1 : Integer.parseInt(t.replaceAll(".*:", ""));
     }
 
+    /**
+     * A WebSocket (subprotocol {@code mcp}) of {@code subject}'s, initialized; every whole text message it receives is
+     * added to {@code inbox}.
+     */
+    java.net.http.WebSocket webSocketAs(String subject, java.util.concurrent.BlockingQueue<String> inbox) throws Exception {
+        java.net.http.WebSocket ws = HTTP.newWebSocketBuilder().subprotocols("mcp")
+                .header("Authorization", "Bearer " + token(subject))
+                .buildAsync(URI.create("ws://" + http.getAuthority() + "/ws"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder parts = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                                                          boolean last) {
+                        parts.append(data);
+                        if (last) {
+                            inbox.add(parts.toString());
+                            parts.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText(initialize(token(subject)), true).join();
+        if (inbox.poll(10, java.util.concurrent.TimeUnit.SECONDS) == null) {
+            throw new AssertionError(subject + ": initialize unanswered");
+        }
+        return ws;
+    }
+
     String token(String subject) throws Exception {
         return tokens.rs256(TestTokens.claims(subject, null));
     }
