@@ -1,6 +1,5 @@
 package io.mcpserver.server.security;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mcpserver.server.json.Json;
 import io.mcpserver.server.testing.LineClient;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,22 +49,8 @@ class PacedBytesTest {
                 flooder.send(SecuredServer.echo(i, "x")); // past its burst at once: refused, and paced from then on
             }
             long started = System.nanoTime();
-            Thread sender = Thread.ofVirtual().start(() -> {
-                try {
-                    for (int i = 0; i < BIG_MESSAGES; i++) {
-                        flooder.send(SecuredServer.echo(1000 + i, BIG));
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            for (int i = 0; i < 3; i++) {
-                long t0 = System.nanoTime();
-                JsonNode reply = calm.request(SecuredServer.echo(i + 2, "calm"));
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                assertEquals("calm", reply.at("/result/content/0/text").asText(), reply.toString());
-                assertTrue(ms < CALM_BOUND_MS, "the calm principal answered after " + ms + " ms");
-            }
+            Thread sender = FloodBeside.send(flooder, BIG_MESSAGES, BIG);
+            FloodBeside.assertCalmServed(calm, CALM_BOUND_MS);
             flooder.timeout(java.time.Duration.ofSeconds(30));
             flooder.response(1000 + BIG_MESSAGES - 1);
             sender.join();
@@ -87,19 +71,8 @@ class PacedBytesTest {
                     flooder.sendText(SecuredServer.echo(i, "x"), true).join();
                 }
                 long started = System.nanoTime();
-                Thread sender = Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < BIG_MESSAGES; i++) {
-                        flooder.sendText(SecuredServer.echo(1000 + i, BIG), true).join();
-                    }
-                });
-                for (int i = 0; i < 3; i++) {
-                    long t0 = System.nanoTime();
-                    calm.sendText(SecuredServer.echo(i + 2, "calm"), true).join();
-                    String reply = calmInbox.poll(CALM_BOUND_MS, TimeUnit.MILLISECONDS);
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
-                    assertNotNull(reply, "the calm principal unanswered after " + ms + " ms");
-                    assertEquals("calm", Json.parse(reply).at("/result/content/0/text").asText(), reply);
-                }
+                Thread sender = FloodBeside.send(flooder, BIG_MESSAGES, BIG);
+                FloodBeside.assertCalmServed(calm, calmInbox, CALM_BOUND_MS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 boolean last = false;
                 while (!last && System.nanoTime() < deadline) {
