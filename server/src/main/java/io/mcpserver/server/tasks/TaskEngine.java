@@ -109,8 +109,23 @@ public final class TaskEngine {
      * @throws McpException when this process already runs {@link TaskSettings#maxRunning()} tasks
      */
     public TaskRecord start(Session session, String method, Work work) {
+        return start(session, method, work, () -> { });
+    }
+
+    /**
+     * {@link #start(Session, String, Work)}, and {@code whenRecorded} runs on the task's thread once its outcome is
+     * in the store (or could not be stored before its ttl): whatever it tells a client about the end agrees with
+     * {@code tasks/get}.
+     */
+    public TaskRecord start(Session session, String method, Work work, Runnable whenRecorded) {
         LiveTask task = admit(session, method, false);
-        Thread.ofVirtual().name("mcp-task-" + task.id).start(() -> task.run(work));
+        Thread.ofVirtual().name("mcp-task-" + task.id).start(() -> {
+            try {
+                task.run(work);
+            } finally {
+                whenRecorded.run();
+            }
+        });
         return task.created;
     }
 

@@ -76,7 +76,7 @@ final class RestOperations {
                 // tasks/cancel (DELETE operations/{id}) or the task's ttl cancels the call itself
                 ctx.request().onCancel(() -> session.cancel(Session.idKey(RestCalls.ID), "cancelled by the client"));
                 admitted.run(op);
-                ObjectNode response = op.finish();
+                ObjectNode response = op.response();
                 if (response == null) {
                     throw new InterruptedException("cancelled");
                 }
@@ -86,7 +86,7 @@ final class RestOperations {
                             error.path("message").asText(), error.get("data"));
                 }
                 return response.get("result");
-            });
+            }, op::end); // the stream's last event only once tasks/get (GET operations/{id}) says the same
         } catch (McpException e) { // the server already runs protocol.tasks.max-running tasks
             session.cancel(Session.idKey(RestCalls.ID), "not started: " + e.getMessage());
             admitted.run(MessageSink.DISCARD); // an admitted request runs once, even if only to end at once
@@ -251,10 +251,23 @@ final class RestOperations {
             }
         }
 
-        /** The call has ended: its last event; returns its response (null when it was cancelled). */
-        ObjectNode finish() {
+        /** The call's response once it has ended; null when it was cancelled. */
+        ObjectNode response() {
             lock.lock();
             try {
+                return response;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The call's outcome is recorded: its last event (the result, error or cancellation) ends the streams. */
+        void end() {
+            lock.lock();
+            try {
+                if (done) {
+                    return;
+                }
                 if (response == null) {
                     add("cancelled", Json.object().put("status", "cancelled"), true);
                 } else if (response.get("error") != null) {
@@ -263,7 +276,6 @@ final class RestOperations {
                     add("result", RestCalls.plain(response.get("result")), true);
                 }
                 done = true;
-                return response;
             } finally {
                 lock.unlock();
             }
