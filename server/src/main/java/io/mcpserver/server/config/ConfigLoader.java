@@ -23,7 +23,6 @@ import java.util.TreeMap;
 public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "MCP_";
-    private static final System.Logger LOG = System.getLogger(ConfigLoader.class.getName());
 
     private ConfigLoader() {
     }
@@ -51,8 +50,7 @@ public final class ConfigLoader {
             if (!Files.isReadable(yaml)) {
                 throw new ConfigException("--config: file " + yaml + " is not readable");
             }
-            YamlNesting.check(yaml);
-            sources.add(ConfigSources.file(yaml).build());
+            sources.add(ConfigSources.create(YamlConfigFile.read(yaml)));
         }
         try {
             Config config = Config.builder()
@@ -98,7 +96,11 @@ public final class ConfigLoader {
             }
         });
         if (!others.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring environment variable(s) " + String.join(", ", others)
+            // the logger only here: the JDK's first System.getLogger opens every JAR of lib/ looking for a logging
+            // back end (about 0.1 s); the metrics thread (ServerMetrics.prepareRegistry) does that while this one
+            // reads the configuration, which waited for it when the logger was a static field
+            System.getLogger(ConfigLoader.class.getName()).log(System.Logger.Level.WARNING,
+                    "ignoring environment variable(s) " + String.join(", ", others)
                     + ": not settings of this server (its MCP_* variables name a key under one of "
                     + ConfigKeys.topLevelNames() + ")");
         }

@@ -1,19 +1,11 @@
 package io.mcpserver.server.config;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Refuses a YAML file nested deeper than {@link #MAX_DEPTH} levels before Helidon's YAML parser sees it: that parser
+ * Refuses a YAML file nested deeper than {@link #MAX_DEPTH} levels before its nodes become Helidon's: Helidon's config
  * recurses once per level, and an anchor used inside itself ({@code a: &a [x, *a]}, legal YAML) nests without end,
  * so the server died of a {@code StackOverflowError} instead of naming the problem (found by ConfigFuzzTest).
  * SnakeYAML already refuses more than 50 levels written out; aliases can nest past that, so the depth counted here
@@ -43,24 +35,9 @@ final class YamlNesting {
         this.file = file;
     }
 
-    /**
-     * Throws a {@link ConfigException} naming the limit and the line when {@code file} nests too deep. A file that
-     * is not YAML at all passes: the loader reports that parse error as before.
-     */
-    static void check(Path file) {
-        Node root;
-        try {
-            // decoded leniently, like the loader: the question here is only depth
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-            LoaderOptions options = new LoaderOptions();
-            options.setNestingDepthLimit(MAX_DEPTH);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (YAMLException | IOException e) {
-            return;
-        }
-        if (root != null) {
-            new YamlNesting(file).height(root, 1);
-        }
+    /** Throws a {@link ConfigException} naming the limit and the line when the composed {@code root} nests too deep. */
+    static void check(Node root, Path file) {
+        new YamlNesting(file).height(root, 1);
     }
 
     /** The levels under and including {@code node}, reached at {@code depth}; each node is measured once. */
