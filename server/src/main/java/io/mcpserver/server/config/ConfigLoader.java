@@ -56,6 +56,7 @@ public final class ConfigLoader {
             Config config = Config.builder()
                     .disableEnvironmentVariablesSource()
                     .disableSystemPropertiesSource()
+                    .disableParserServices() // the file arrives parsed (YamlConfigFile): no parser to look up
                     .sources(sources)
                     .build();
             config.traverse().forEach(node -> { }); // forces parsing, so a YAML error surfaces here

@@ -2,13 +2,15 @@ package io.mcpserver.server.config;
 
 import io.helidon.config.spi.ConfigNode;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,10 @@ final class YamlConfigFile {
         LoaderOptions options = new LoaderOptions();
         options.setNestingDepthLimit(YamlNesting.MAX_DEPTH);
         try {
-            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            // composed without a Yaml object: that makes its constructor first, whose logger waits for the JDK's
+            // first logging lookup (every JAR of lib/ opened, on the metrics thread); composing overlaps it
+            Node root = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options)
+                    .getSingleNode();
             if (root == null) {
                 return ConfigNode.ObjectNode.empty(); // empty, or only comments
             }
