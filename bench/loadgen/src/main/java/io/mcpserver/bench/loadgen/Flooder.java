@@ -4,15 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -279,85 +275,60 @@ public final class Flooder {
         }
     }
 
-    // ---- WebSocket: pipelined; a slow reader never asks for the next message -------------------------------------
-
-    static HttpClient wsClient;
+    // ---- WebSocket: pipelined; a slow reader never reads ----------------------------------------------------------
 
     void ws(String text, boolean read) throws Exception {
-        synchronized (Flooder.class) {
-            if (wsClient == null) {
-                wsClient = WsLoad.client();
+        RawWebSocket ws = RawWebSocket.open(host, port, "/ws", "X-API-Key: " + key + "\r\n");
+        open.add(ws);
+        try (ws) {
+            ws.send(Workload.initialize(0).getBytes(StandardCharsets.UTF_8));
+            ws.flush();
+            int n = ws.next();
+            if (n < 0 || !Workload.isResult(ws.head(), 0, n)) {
+                throw new Refused("initialize: " + (n < 0 ? "closed" : new String(ws.head(), 0, n, StandardCharsets.UTF_8)));
             }
-        }
-        Semaphore window = new Semaphore(64);
-        CountDownLatch closed = new CountDownLatch(1);
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            final StringBuilder parts = new StringBuilder();
-
-            @Override
-            public void onOpen(WebSocket ws) {
-                if (read) {
-                    ws.request(1);
-                } // a slow reader asks for nothing: the server's writes back up
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                parts.append(data);
-                if (last) {
-                    byte[] m = parts.toString().getBytes(StandardCharsets.UTF_8);
-                    parts.setLength(0);
-                    if (Workload.id(m, 0, m.length) > 0) {
-                        count(m, 0, m.length);
-                        window.release();
+            ws.send(Workload.INITIALIZED.getBytes(StandardCharsets.UTF_8));
+            Semaphore window = new Semaphore(64);
+            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread reader = null;
+            if (read) {
+                reader = Thread.ofVirtual().start(() -> {
+                    try {
+                        int m;
+                        while ((m = ws.next()) >= 0) {
+                            if (Workload.id(ws.head(), 0, m) > 0) {
+                                count(ws.head(), 0, m);
+                                window.release();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the connection ended
                     }
-                }
-                ws.request(1);
-                return null;
+                    closed.set(true);
+                    window.release(1000); // let the writer notice
+                });
             }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-                closed.countDown();
-                window.release(1000);
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket ws, Throwable error) {
-                closed.countDown();
-                window.release(1000);
-            }
-        };
-        WebSocket ws;
-        try {
-            ws = wsClient.newWebSocketBuilder().subprotocols("mcp").header("X-API-Key", key)
-                    .connectTimeout(java.time.Duration.ofSeconds(10)).buildAsync(URI.create("ws://" + host + ":" + port + "/ws"), listener)
-                    .get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new Refused("upgrade: " + e);
-        }
-        AutoCloseable closer = ws::abort;
-        open.add(closer);
-        try {
-            ws.sendText(Workload.initialize(0), true).get(10, TimeUnit.SECONDS);
-            ws.sendText(Workload.INITIALIZED, true).get(10, TimeUnit.SECONDS);
             Workload.CallTemplate call = new Workload.CallTemplate(text);
             long id = 1;
-            while (running() && closed.getCount() > 0) {
-                if (read) {
-                    window.tryAcquire(100, TimeUnit.MILLISECONDS);
+            while (running() && !closed.get()) {
+                if (read && !window.tryAcquire()) {
+                    ws.flush();
+                    window.acquire();
                 }
-                String m = call.buildString(id++);
-                ws.sendText(m, true).get(30, TimeUnit.SECONDS);
+                byte[] m = call.build(id++, false);
+                ws.send(m);
+                if (!read) {
+                    ws.flush(); // a slow reader: blocks once the server stops reading, as a real one would
+                }
                 sent.incrementAndGet();
-                bytesSent.addAndGet(m.length());
+                bytesSent.addAndGet(m.length);
             }
-            if (closed.getCount() == 0 && running()) {
+            if (reader != null) {
+                reader.interrupt();
+            }
+            if (closed.get() && running()) {
                 throw new IOException("closed by the server");
             }
-        } finally {
-            ws.abort();
         }
     }
 
