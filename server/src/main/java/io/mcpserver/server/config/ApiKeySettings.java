@@ -92,9 +92,14 @@ public record ApiKeySettings(Map<String, ApiKey> keys, Path file) {
         }
         Config root;
         try {
+            // read as the configuration is (YamlConfigFile): an anchor used inside itself is a problem with its line,
+            // not a StackOverflowError out of Helidon's reader, which no catch here took, on a running server's
+            // re-read of the file too
             root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                    .sources(List.of(ConfigSources.file(file).build())).build();
+                    .disableParserServices().sources(List.of(ConfigSources.create(YamlConfigFile.read(file)))).build();
             root.traverse().forEach(node -> { });
+        } catch (ConfigException e) {
+            throw new IOException(e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -103,4 +103,19 @@ class ApiKeySettingsTest {
                 () -> load("security:\n  enabled: true\n  api-keys-file: nowhere.yaml\n"));
         assertTrue(String.join("\n", absent.problems()).contains("does not exist"), absent.problems().toString());
     }
+
+    /**
+     * A keys file nested without end (an anchor used inside itself) is a problem named with its line, like the
+     * configuration's own file: Helidon's reader recursed into it until a StackOverflowError, an Error that passed
+     * every catch, at the start and, worse, at the re-read of a running server's keys file on a client's request.
+     */
+    @Test
+    void aKeysFileThatNestsWithoutEndIsAProblemNamedNotAStackOverflow() throws Exception {
+        Path file = Files.writeString(home.resolve("keys.yaml"), "api-keys: &k\n  again: *k\n");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ApiKeySettings.readFile(file));
+        assertTrue(e.getMessage().contains("line 1: the anchor &k is used inside itself"), e.getMessage());
+        Path list = Files.writeString(home.resolve("list.yaml"), "- api-keys\n");
+        java.io.IOException notAMap = assertThrows(java.io.IOException.class, () -> ApiKeySettings.readFile(list));
+        assertTrue(notAMap.getMessage().contains("must be a mapping"), notAMap.getMessage());
+    }
 }

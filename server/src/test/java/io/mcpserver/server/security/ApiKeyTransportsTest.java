@@ -352,6 +352,12 @@ class ApiKeyTransportsTest {
             Thread.sleep(1_500);
             assertEquals(200, post("/mcp", Map.of("X-API-Key", added), null, init(null)).statusCode(),
                     "a broken edit keeps the keys read before");
+            // nested without end: the re-read on this request's thread overflowed Helidon's reader's stack before
+            Files.writeString(file, "api-keys: &k\n  again: *k\n");
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 15_000));
+            Thread.sleep(1_500);
+            assertEquals(200, post("/mcp", Map.of("X-API-Key", added), null, init(null)).statusCode(),
+                    "an edit that nests without end keeps the keys read before");
         } finally {
             Files.writeString(file, good); // other tests read this configuration again
         }
