@@ -95,8 +95,7 @@ public record ApiKeySettings(Map<String, ApiKey> keys, Path file) {
             // read as the configuration is (YamlConfigFile): an anchor used inside itself is a problem with its line,
             // not a StackOverflowError out of Helidon's reader, which no catch here took, on a running server's
             // re-read of the file too
-            root = Config.builder().disableEnvironmentVariablesSource().disableSystemPropertiesSource()
-                    .disableParserServices().sources(List.of(ConfigSources.create(YamlConfigFile.read(file)))).build();
+            root = ConfigLoader.of(List.of(ConfigSources.create(YamlConfigFile.read(file))));
             root.traverse().forEach(node -> { });
         } catch (ConfigException e) {
             throw new IOException(e.getMessage(), e);

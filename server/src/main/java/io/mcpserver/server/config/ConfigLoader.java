@@ -53,17 +53,25 @@ public final class ConfigLoader {
             sources.add(ConfigSources.create(YamlConfigFile.read(yaml)));
         }
         try {
-            Config config = Config.builder()
-                    .disableEnvironmentVariablesSource()
-                    .disableSystemPropertiesSource()
-                    .disableParserServices() // the file arrives parsed (YamlConfigFile): no parser to look up
-                    .sources(sources)
-                    .build();
+            Config config = of(sources);
             config.traverse().forEach(node -> { }); // forces parsing, so a YAML error surfaces here
             return config;
         } catch (RuntimeException e) {
             throw new ConfigException("cannot read configuration " + yaml + ": " + rootMessage(e));
         }
+    }
+
+    /**
+     * A Helidon config of exactly {@code sources}: no environment variables or system properties of Helidon's own
+     * naming, and no parser lookup (a file arrives parsed, by {@link YamlConfigFile}).
+     */
+    static Config of(List<? extends java.util.function.Supplier<? extends ConfigSource>> sources) {
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .disableParserServices()
+                .sources(List.copyOf(sources))
+                .build();
     }
 
     /**

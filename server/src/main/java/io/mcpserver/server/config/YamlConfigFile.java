@@ -4,7 +4,6 @@ import io.helidon.config.spi.ConfigNode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
@@ -61,7 +60,7 @@ final class YamlConfigFile {
             return object(settings);
         } catch (ConfigException e) {
             throw e;
-        } catch (YAMLException | IllegalArgumentException | ClassCastException e) {
+        } catch (RuntimeException e) { // SnakeYAML's YAMLException, or a scalar its constructor cannot take
             throw new ConfigException("cannot read configuration " + file + ": " + e.getMessage());
         }
     }

@@ -201,36 +201,72 @@ public final class Flooder {
                 throw new Refused("initialize: " + in.text());
             }
             out.write((Workload.INITIALIZED + "\n").getBytes(StandardCharsets.UTF_8));
-            Workload.CallTemplate call = new Workload.CallTemplate(text);
-            Semaphore window = new Semaphore(64);
-            Thread reader = null;
-            if (read) {
-                reader = Thread.ofVirtual().start(() -> {
-                    try {
-                        while (true) {
-                            in.next();
-                            count(in.buf, in.start, in.end);
-                            window.release();
-                        }
-                    } catch (IOException e) {
-                        window.release(1000); // the connection ended: let the writer notice
+            pipeline(text, true, read, () -> {
+                in.next();
+                count(in.buf, in.start, in.end);
+                return true;
+            }, new Outlet() {
+                @Override
+                public void send(byte[] message) throws IOException {
+                    out.write(message);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    out.flush();
+                }
+            });
+        }
+    }
+
+    /** Reads one reply and counts it; true when it answered a call (a notification is not). */
+    interface Replies {
+        boolean next() throws IOException;
+    }
+
+    /** Where a pipelining connection's messages go: {@code send} may buffer until {@code flush}. */
+    interface Outlet {
+        void send(byte[] message) throws IOException;
+
+        void flush() throws IOException;
+    }
+
+    /**
+     * Calls {@code echo} on one connection until the time is up. A reading connection keeps 64 calls unanswered, its
+     * replies read on a thread of their own; a slow one flushes each call and never reads, so that it blocks once the
+     * server stops reading it, as a real one would. When the connection ends the writer's next write fails.
+     */
+    void pipeline(String text, boolean newline, boolean read, Replies replies, Outlet out)
+            throws IOException, InterruptedException {
+        Semaphore window = new Semaphore(64);
+        Thread reader = !read ? null : Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    if (replies.next()) {
+                        window.release();
                     }
-                });
+                }
+            } catch (IOException e) {
+                window.release(1000); // the connection ended: let the writer notice
             }
-            long id = 1;
+        });
+        Workload.CallTemplate call = new Workload.CallTemplate(text);
+        long id = 1;
+        try {
             while (running()) {
                 if (read && !window.tryAcquire()) {
                     out.flush();
                     window.acquire();
                 }
-                byte[] m = call.build(id++, true);
-                out.write(m);
+                byte[] m = call.build(id++, newline);
+                out.send(m);
                 if (!read) {
-                    out.flush(); // a slow reader: blocks once the server stops reading, as a real one would
+                    out.flush();
                 }
                 sent.incrementAndGet();
                 bytesSent.addAndGet(m.length);
             }
+        } finally {
             if (reader != null) {
                 reader.interrupt();
             }
@@ -288,47 +324,17 @@ public final class Flooder {
                 throw new Refused("initialize: " + (n < 0 ? "closed" : new String(ws.head(), 0, n, StandardCharsets.UTF_8)));
             }
             ws.send(Workload.INITIALIZED.getBytes(StandardCharsets.UTF_8));
-            Semaphore window = new Semaphore(64);
-            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-            Thread reader = null;
-            if (read) {
-                reader = Thread.ofVirtual().start(() -> {
-                    try {
-                        int m;
-                        while ((m = ws.next()) >= 0) {
-                            if (Workload.id(ws.head(), 0, m) > 0) {
-                                count(ws.head(), 0, m);
-                                window.release();
-                            }
-                        }
-                    } catch (IOException e) {
-                        // the connection ended
-                    }
-                    closed.set(true);
-                    window.release(1000); // let the writer notice
-                });
-            }
-            Workload.CallTemplate call = new Workload.CallTemplate(text);
-            long id = 1;
-            while (running() && !closed.get()) {
-                if (read && !window.tryAcquire()) {
-                    ws.flush();
-                    window.acquire();
+            pipeline(text, false, read, () -> {
+                int m = ws.next();
+                if (m < 0) {
+                    throw new java.io.EOFException("closed by the server");
                 }
-                byte[] m = call.build(id++, false);
-                ws.send(m);
-                if (!read) {
-                    ws.flush(); // a slow reader: blocks once the server stops reading, as a real one would
+                boolean reply = Workload.id(ws.head(), 0, m) > 0;
+                if (reply) {
+                    count(ws.head(), 0, m);
                 }
-                sent.incrementAndGet();
-                bytesSent.addAndGet(m.length);
-            }
-            if (reader != null) {
-                reader.interrupt();
-            }
-            if (closed.get() && running()) {
-                throw new IOException("closed by the server");
-            }
+                return reply;
+            }, ws);
         }
     }
 

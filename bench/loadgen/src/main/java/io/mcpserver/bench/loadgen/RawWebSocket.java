@@ -21,7 +21,7 @@ import java.util.Base64;
  * 2-core machine the JDK's client, encoding and masking every 512 KiB message and decoding every reply into a
  * string, took most of a core, beside the server and the clients it is measured against.
  */
-final class RawWebSocket implements AutoCloseable {
+final class RawWebSocket implements AutoCloseable, Flooder.Outlet {
 
     /** The first bytes of a message kept for classifying it ({@link Workload#id}, {@link Workload#isResult}). */
     static final int HEAD = 1024;
@@ -87,7 +87,8 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** One text message as one final frame; buffered until {@link #flush}. */
-    void send(byte[] payload) throws IOException {
+    @Override
+    public void send(byte[] payload) throws IOException {
         synchronized (out) { // a pong from the reader goes between two messages
             frame(payload);
         }
@@ -112,7 +113,8 @@ final class RawWebSocket implements AutoCloseable {
         out.write(payload);
     }
 
-    void flush() throws IOException {
+    @Override
+    public void flush() throws IOException {
         synchronized (out) {
             out.flush();
         }
